@@ -1,0 +1,179 @@
+//! Conversations: who, when, how, how long, and what was said.
+
+use chrono::{DateTime, Utc};
+
+use crate::ValidationError;
+use crate::contact::ContactRef;
+use crate::ids::{ContactId, ConversationId};
+
+word_enum! {
+    /// How a conversation happened.
+    pub enum Channel ("channel") {
+        Zoom = "zoom",
+        Meet = "meet" | "google-meet" | "gmeet",
+        Hangouts = "hangouts" | "google-hangouts",
+        Teams = "teams" | "ms-teams" | "microsoft-teams",
+        Jitsi = "jitsi",
+        /// A video call on some other platform.
+        Video = "video" | "video-call",
+        Phone = "phone" | "call" | "phone-call",
+        Coffee = "coffee",
+        InPerson = "in-person" | "inperson" | "irl" | "meal" | "lunch" | "dinner",
+        Email = "email" | "e-mail" | "mail",
+        Message = "message" | "text" | "sms" | "chat" | "dm",
+    }
+}
+
+impl Channel {
+    pub fn is_video(self) -> bool {
+        matches!(
+            self,
+            Channel::Zoom
+                | Channel::Meet
+                | Channel::Hangouts
+                | Channel::Teams
+                | Channel::Jitsi
+                | Channel::Video
+        )
+    }
+
+    /// Whether the channel is a real conversation (voice or face to face)
+    /// rather than a written exchange.
+    pub fn is_meaningful(self) -> bool {
+        !matches!(self, Channel::Email | Channel::Message)
+    }
+}
+
+/// A validated conversation, ready to be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewConversation {
+    pub occurred_at: DateTime<Utc>,
+    pub channel: Channel,
+    pub minutes: Option<Minutes>,
+    pub summary: String,
+    pub participants: Vec<ContactId>,
+    /// A stable identifier kept from an import; generated when absent.
+    pub uid: Option<String>,
+}
+
+impl NewConversation {
+    /// Checks the parts that only make sense together: at least one person,
+    /// nobody twice, a bounded summary.
+    pub fn new(
+        occurred_at: DateTime<Utc>,
+        channel: Channel,
+        minutes: Option<Minutes>,
+        summary: &str,
+        participants: Vec<ContactId>,
+    ) -> Result<Self, ValidationError> {
+        if participants.is_empty() {
+            return Err(ValidationError::new(
+                "participants",
+                "name at least one person you talked to",
+            ));
+        }
+        let mut seen = participants.clone();
+        seen.sort();
+        seen.dedup();
+        if seen.len() != participants.len() {
+            return Err(ValidationError::new(
+                "participants",
+                "the same person is named twice",
+            ));
+        }
+        let summary = summary.trim();
+        if summary.chars().count() > 20_000 {
+            return Err(ValidationError::new(
+                "summary",
+                "is longer than 20000 characters",
+            ));
+        }
+        Ok(Self {
+            occurred_at,
+            channel,
+            minutes,
+            summary: summary.to_owned(),
+            participants,
+            uid: None,
+        })
+    }
+}
+
+/// A duration in minutes, 1 to 24 hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Minutes(u32);
+
+impl Minutes {
+    pub fn parse(input: &str) -> Result<Self, ValidationError> {
+        let value = input.trim();
+        let bad = || {
+            ValidationError::new(
+                "minutes",
+                format!("'{value}' is not a duration in minutes between 1 and 1440"),
+            )
+        };
+        let value_no_unit = value
+            .strip_suffix("min")
+            .or_else(|| value.strip_suffix('m'))
+            .unwrap_or(value)
+            .trim();
+        let n: u32 = value_no_unit.parse().map_err(|_| bad())?;
+        Self::new(n).ok_or_else(bad)
+    }
+
+    pub fn new(n: u32) -> Option<Self> {
+        (1..=1440).contains(&n).then_some(Self(n))
+    }
+
+    pub fn get(self) -> u32 {
+        self.0
+    }
+}
+
+/// A conversation as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub uid: String,
+    pub occurred_at: DateTime<Utc>,
+    pub channel: Channel,
+    pub minutes: Option<u32>,
+    pub summary: String,
+    pub participants: Vec<ContactRef>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channels_parse_with_aliases() {
+        assert_eq!(Channel::parse("Google Meet").unwrap(), Channel::Meet);
+        assert_eq!(Channel::parse("in_person").unwrap(), Channel::InPerson);
+        assert_eq!(Channel::parse("SMS").unwrap(), Channel::Message);
+        let err = Channel::parse("pigeon").unwrap_err();
+        assert_eq!(err.field, "channel");
+        assert!(err.message.contains("zoom, meet"), "{}", err.message);
+        for c in Channel::ALL {
+            assert_eq!(Channel::parse(c.as_str()).unwrap(), *c);
+        }
+    }
+
+    #[test]
+    fn conversations_need_distinct_people() {
+        let now = Utc::now();
+        let one = ContactId(1);
+        assert!(NewConversation::new(now, Channel::Zoom, None, "x", vec![]).is_err());
+        assert!(NewConversation::new(now, Channel::Zoom, None, "x", vec![one, one]).is_err());
+        assert!(NewConversation::new(now, Channel::Zoom, None, "", vec![one]).is_ok());
+    }
+
+    #[test]
+    fn minutes() {
+        assert_eq!(Minutes::parse("45").unwrap().get(), 45);
+        assert_eq!(Minutes::parse("30min").unwrap().get(), 30);
+        assert!(Minutes::parse("0").is_err());
+        assert!(Minutes::parse("long").is_err());
+        assert!(Minutes::parse("2000").is_err());
+    }
+}

@@ -1,0 +1,68 @@
+//! Follow-ups: the "homework" that comes out of a conversation, on both sides.
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::contact::ContactRef;
+use crate::ids::{ContactId, ConversationId, FollowUpId};
+
+word_enum! {
+    /// Who promised it.
+    pub enum Owner ("owner") {
+        Me = "me" | "mine",
+        Them = "them" | "theirs",
+    }
+}
+
+word_enum! {
+    pub enum FollowUpKind ("follow-up kind") {
+        /// Something to do ("read the book she recommended").
+        Task = "task",
+        /// An introduction promised or suggested ("reach out to Bob").
+        Introduction = "introduction" | "intro",
+        /// Report back to someone once my part is done ("tell Jane you read it").
+        LoopBack = "loop-back" | "loopback",
+    }
+}
+
+word_enum! {
+    pub enum FollowUpStatus ("status") {
+        Open = "open",
+        Done = "done",
+        Dropped = "dropped",
+    }
+}
+
+/// A validated follow-up, ready to be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewFollowUp {
+    pub contact: ContactId,
+    pub conversation: Option<ConversationId>,
+    pub owner: Owner,
+    pub kind: FollowUpKind,
+    pub title: String,
+    pub due_on: Option<NaiveDate>,
+    /// Completing it asks me to report back to the contact.
+    pub loop_back: bool,
+    /// The follow-up this one reports back on (for `LoopBack`).
+    pub parent: Option<FollowUpId>,
+    /// The person an introduction is about (for `Introduction`).
+    pub subject: Option<ContactId>,
+}
+
+/// A follow-up as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUp {
+    pub id: FollowUpId,
+    pub contact: ContactRef,
+    pub conversation: Option<ConversationId>,
+    pub owner: Owner,
+    pub kind: FollowUpKind,
+    pub title: String,
+    pub due_on: Option<NaiveDate>,
+    pub loop_back: bool,
+    pub status: FollowUpStatus,
+    pub parent: Option<FollowUpId>,
+    pub subject: Option<ContactId>,
+    pub created_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}

@@ -1,0 +1,180 @@
+//! Reading dates and times the way people type them, in the user's time zone.
+
+use chrono::{
+    DateTime, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone as _, Utc,
+};
+
+use crate::ValidationError;
+use crate::values::TimeZone;
+
+const MOMENT_HELP: &str = "expected e.g. 2026-11-20, \"2026-11-20 14:30\", 2026-11-20T14:30:00+01:00, 14:30, today, yesterday or \"3 days ago\"";
+const DATE_HELP: &str = "expected e.g. 2026-12-10, today, tomorrow, \"in 2 weeks\" or 10d";
+
+/// A point in time from user input. A date without a time means midday in the
+/// user's zone, so it stays on the same calendar day wherever it is shown.
+pub fn parse_moment(
+    field: &str,
+    input: &str,
+    now: DateTime<Utc>,
+    tz: TimeZone,
+) -> Result<DateTime<Utc>, ValidationError> {
+    let value = input.trim();
+    let lower = value.to_lowercase();
+    let bad = || {
+        ValidationError::new(
+            field,
+            format!("'{value}' is not a date or time ({MOMENT_HELP})"),
+        )
+    };
+    let tz = tz.tz();
+    let today = now.with_timezone(&tz).date_naive();
+    let noon = NaiveTime::from_hms_opt(12, 0, 0).expect("valid time");
+
+    let local = match lower.as_str() {
+        "now" | "today" => return Ok(now),
+        "yesterday" => today.pred_opt().ok_or_else(bad)?.and_time(noon),
+        _ => {
+            if let Some(days) = parse_ago(&lower) {
+                return now.checked_sub_days(Days::new(days)).ok_or_else(bad);
+            }
+            if let Ok(at) = DateTime::parse_from_rfc3339(value) {
+                return Ok(at.with_timezone(&Utc));
+            }
+            if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+                date.and_time(noon)
+            } else if let Ok(time) = NaiveTime::parse_from_str(value, "%H:%M") {
+                today.and_time(time)
+            } else {
+                [
+                    "%Y-%m-%d %H:%M",
+                    "%Y-%m-%dT%H:%M",
+                    "%Y-%m-%d %H:%M:%S",
+                    "%Y-%m-%dT%H:%M:%S",
+                ]
+                .iter()
+                .find_map(|f| NaiveDateTime::parse_from_str(value, f).ok())
+                .ok_or_else(bad)?
+            }
+        }
+    };
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => Ok(at.with_timezone(&Utc)),
+        LocalResult::None => Err(ValidationError::new(
+            field,
+            format!(
+                "'{value}' does not exist in {} (a daylight-saving gap)",
+                tz.name()
+            ),
+        )),
+    }
+}
+
+/// A calendar date from user input, relative to `today` in the user's zone.
+pub fn parse_date(
+    field: &str,
+    input: &str,
+    today: NaiveDate,
+) -> Result<NaiveDate, ValidationError> {
+    let value = input.trim();
+    let lower = value.to_lowercase();
+    let bad = || ValidationError::new(field, format!("'{value}' is not a date ({DATE_HELP})"));
+    match lower.as_str() {
+        "today" => return Ok(today),
+        "tomorrow" => return today.succ_opt().ok_or_else(bad),
+        "yesterday" => return today.pred_opt().ok_or_else(bad),
+        _ => {}
+    }
+    if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+        return Ok(date);
+    }
+    let ahead = lower.strip_prefix("in ").unwrap_or(&lower);
+    let ahead = ahead.strip_prefix('+').unwrap_or(ahead);
+    let days = parse_span(ahead).ok_or_else(bad)?;
+    today.checked_add_days(Days::new(days)).ok_or_else(bad)
+}
+
+/// "3 days ago", "2w ago", "3d ago".
+fn parse_ago(input: &str) -> Option<u64> {
+    parse_span(input.strip_suffix("ago")?.trim())
+}
+
+/// "3 days", "2w", "10d", "1 month" as a number of days.
+fn parse_span(input: &str) -> Option<u64> {
+    let input = input.trim();
+    let split = input.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = input.split_at(split);
+    let n: u64 = number.parse().ok()?;
+    let per = match unit.trim() {
+        "d" | "day" | "days" => 1,
+        "w" | "week" | "weeks" => 7,
+        "m" | "month" | "months" => 30,
+        "y" | "year" | "years" => 365,
+        _ => return None,
+    };
+    (n <= 36_500).then_some(n * per)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn moments_in_the_users_zone() {
+        let now = at("2026-11-25T08:00:00Z");
+        let berlin = TimeZone::parse("Europe/Berlin").unwrap();
+        let p = |s| parse_moment("--on", s, now, berlin);
+        assert_eq!(p("2026-11-20 14:30").unwrap(), at("2026-11-20T13:30:00Z"));
+        assert_eq!(p("2026-11-20T14:30").unwrap(), at("2026-11-20T13:30:00Z"));
+        assert_eq!(p("2026-11-20").unwrap(), at("2026-11-20T11:00:00Z"));
+        assert_eq!(
+            p("2026-11-20T14:30:00-05:00").unwrap(),
+            at("2026-11-20T19:30:00Z")
+        );
+        assert_eq!(p("now").unwrap(), now);
+        assert_eq!(p("yesterday").unwrap(), at("2026-11-24T11:00:00Z"));
+        assert_eq!(p("3 days ago").unwrap(), at("2026-11-22T08:00:00Z"));
+        assert_eq!(p("2w ago").unwrap(), at("2026-11-11T08:00:00Z"));
+        assert_eq!(p("07:15").unwrap(), at("2026-11-25T06:15:00Z"));
+        let err = p("last tuesday").unwrap_err();
+        assert_eq!(err.field, "--on");
+        assert!(err.message.contains("last tuesday"));
+        assert!(p("2026-02-30").is_err());
+    }
+
+    #[test]
+    fn yesterday_near_midnight_follows_the_users_calendar() {
+        // 23:30 UTC on the 25th is already the 26th in Tokyo.
+        let now = at("2026-11-25T23:30:00Z");
+        let tokyo = TimeZone::parse("Asia/Tokyo").unwrap();
+        assert_eq!(
+            parse_moment("--on", "yesterday", now, tokyo).unwrap(),
+            at("2026-11-25T03:00:00Z")
+        );
+    }
+
+    #[test]
+    fn daylight_saving_gap_is_named() {
+        let now = at("2026-11-25T08:00:00Z");
+        let berlin = TimeZone::parse("Europe/Berlin").unwrap();
+        let err = parse_moment("--on", "2026-03-29 02:30", now, berlin).unwrap_err();
+        assert!(err.message.contains("daylight-saving"), "{}", err.message);
+    }
+
+    #[test]
+    fn dates() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let p = |s| parse_date("--by", s, today).unwrap().to_string();
+        assert_eq!(p("2026-12-10"), "2026-12-10");
+        assert_eq!(p("tomorrow"), "2026-11-26");
+        assert_eq!(p("in 2 weeks"), "2026-12-09");
+        assert_eq!(p("10d"), "2026-12-05");
+        assert_eq!(
+            parse_date("--by", "soonish", today).unwrap_err().field,
+            "--by"
+        );
+    }
+}

@@ -1,0 +1,392 @@
+//! Kith's storage. One [`Store`] over two backends: an embedded SQLite file
+//! (the default) or a PostgreSQL server, picked once from the database URL.
+//!
+//! The SQL that both dialects share is written once, in `common.rs`, and
+//! compiled twice: `sqlite.rs` and `postgres.rs` each `include!` it next to
+//! their own dialect functions (migrations, transaction start, full-text
+//! search). Each compiled copy works on concrete sqlx types, so there are no
+//! generic database bounds and no `Any` driver.
+//!
+//! Invariant: every function takes the owning [`UserId`] and every statement
+//! filters by it; a row of another user is indistinguishable from a missing one.
+
+mod error;
+mod postgres;
+mod rows;
+mod search;
+mod sqlite;
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kith_core::contact::{
+    ArchivedFilter, Contact, ContactDraft, ContactFilter, ContactPatch, ContactRef, ContactSummary,
+};
+use kith_core::conversation::{Conversation, NewConversation};
+use kith_core::follow_up::{FollowUp, FollowUpStatus, NewFollowUp};
+use kith_core::ids::{ContactId, ConversationId, FollowUpId, UserId};
+use kith_core::user::{NewUser, User};
+
+pub use error::{Result, StoreError};
+
+/// Which database a [`Store`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Where the data lives, parsed from `--db PATH` or a `sqlite:`/`postgres://` URL.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Location {
+    SqliteFile(PathBuf),
+    /// A private in-memory SQLite database (tests, previews).
+    SqliteMemory,
+    Postgres(String),
+}
+
+impl Location {
+    /// Reads a database URL: `postgres://…`/`postgresql://…`, `sqlite:PATH`,
+    /// `sqlite://PATH`, `sqlite::memory:`.
+    pub fn parse(url: &str) -> Result<Self> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Location::Postgres(url.to_owned()));
+        }
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            let path = path.split('?').next().unwrap_or_default();
+            return match path {
+                ":memory:" => Ok(Location::SqliteMemory),
+                "" => Err(StoreError::invalid(
+                    "database URL",
+                    "sqlite: URL without a path",
+                )),
+                path => Ok(Location::SqliteFile(PathBuf::from(path))),
+            };
+        }
+        Err(StoreError::invalid(
+            "database URL",
+            "expected postgres://…, sqlite:PATH or sqlite::memory:",
+        ))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Location::SqliteFile(_) | Location::SqliteMemory => Backend::Sqlite,
+            Location::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+/// Shown in logs and errors without the password of a PostgreSQL URL.
+impl std::fmt::Debug for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Location::SqliteFile(path) => write!(f, "sqlite:{}", path.display()),
+            Location::SqliteMemory => f.write_str("sqlite::memory:"),
+            Location::Postgres(url) => {
+                let redacted = match (url.find("://"), url.rfind('@')) {
+                    (Some(scheme), Some(at)) if at > scheme => {
+                        format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+                    }
+                    _ => url.clone(),
+                };
+                f.write_str(&redacted)
+            }
+        }
+    }
+}
+
+/// The results of a full-text search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchResults {
+    pub contacts: Vec<ContactSummary>,
+    pub conversations: Vec<Conversation>,
+}
+
+/// One entry of a user's contact change log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContactChange {
+    /// Position in the log; a sync token names the last position a client saw.
+    pub seq: i64,
+    pub contact: ContactId,
+    pub uid: String,
+    pub deleted: bool,
+    pub revision: i64,
+}
+
+/// How much history there is with one person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ContactStats {
+    pub conversations: i64,
+    pub first: Option<DateTime<Utc>>,
+    pub last: Option<DateTime<Utc>>,
+}
+
+/// A contact brought in with its own creation time (imports, demo data).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactRecord {
+    pub draft: ContactDraft,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A follow-up brought in with its history (imports, demo data).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FollowUpRecord {
+    pub follow_up: NewFollowUp,
+    pub status: FollowUpStatus,
+    pub created_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// A stint at an organisation, for a contact or (with `contact: None`) the user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmploymentRecord {
+    pub contact: Option<ContactId>,
+    pub organisation: String,
+    pub title: Option<String>,
+    pub started_on: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+}
+
+/// The store. Cheap to clone; all clones share one connection pool.
+#[derive(Clone)]
+pub struct Store {
+    db: Db,
+}
+
+#[derive(Clone)]
+enum Db {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+/// Calls the function of the same name in the backend module that matches.
+macro_rules! dispatch {
+    ($self:ident . $func:ident ( $($arg:expr),* $(,)? )) => {
+        match &$self.db {
+            Db::Sqlite(pool) => sqlite::$func(pool, $($arg),*).await,
+            Db::Postgres(pool) => postgres::$func(pool, $($arg),*).await,
+        }
+    };
+}
+
+impl Store {
+    /// Opens (creating if needed) the database and brings its schema up to date.
+    pub async fn open(location: &Location) -> Result<Self> {
+        let db = match location {
+            Location::SqliteFile(path) => Db::Sqlite(sqlite::open(Some(path)).await?),
+            Location::SqliteMemory => Db::Sqlite(sqlite::open(None).await?),
+            Location::Postgres(url) => Db::Postgres(postgres::open(url).await?),
+        };
+        Ok(Self { db })
+    }
+
+    pub async fn open_sqlite(path: &Path) -> Result<Self> {
+        Self::open(&Location::SqliteFile(path.to_owned())).await
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self.db {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes the pool, waiting for connections to finish (SQLite checkpoints the WAL).
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+
+    /// Runs the backend's own consistency check (`PRAGMA integrity_check` on SQLite).
+    pub async fn integrity_check(&self) -> Result<Vec<String>> {
+        dispatch!(self.integrity_check())
+    }
+
+    // Users
+
+    pub async fn create_user(&self, user: &NewUser) -> Result<User> {
+        dispatch!(self.create_user(user, Utc::now()))
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        dispatch!(self.users())
+    }
+
+    // Contacts
+
+    pub async fn add_contact(&self, user: UserId, draft: &ContactDraft) -> Result<ContactId> {
+        let record = ContactRecord {
+            draft: draft.clone(),
+            created_at: Utc::now(),
+        };
+        let ids = dispatch!(self.add_contacts(user, std::slice::from_ref(&record)))?;
+        Ok(ids[0])
+    }
+
+    /// Adds many contacts in one transaction; ids come back in input order.
+    pub async fn add_contacts(
+        &self,
+        user: UserId,
+        records: &[ContactRecord],
+    ) -> Result<Vec<ContactId>> {
+        dispatch!(self.add_contacts(user, records))
+    }
+
+    pub async fn update_contact(
+        &self,
+        user: UserId,
+        id: ContactId,
+        patch: &ContactPatch,
+    ) -> Result<Contact> {
+        dispatch!(self.update_contact(user, id, patch, Utc::now()))?;
+        self.contact(user, id).await
+    }
+
+    pub async fn contact(&self, user: UserId, id: ContactId) -> Result<Contact> {
+        dispatch!(self.contact(user, id))
+    }
+
+    /// Contacts whose name contains `fragment` (case-insensitive), best first:
+    /// an exact name, then names starting with it, then the rest by name.
+    pub async fn find_contacts(
+        &self,
+        user: UserId,
+        fragment: &str,
+        limit: u32,
+    ) -> Result<Vec<ContactRef>> {
+        dispatch!(self.find_contacts(user, fragment, limit))
+    }
+
+    /// One page of contacts in name order, after the contact `after`.
+    pub async fn list_contacts(
+        &self,
+        user: UserId,
+        filter: &ContactFilter,
+        after: Option<ContactId>,
+        limit: u32,
+    ) -> Result<Vec<ContactSummary>> {
+        dispatch!(self.list_contacts(user, filter, after, limit))
+    }
+
+    pub async fn count_contacts(&self, user: UserId, archived: ArchivedFilter) -> Result<i64> {
+        dispatch!(self.count_contacts(user, archived))
+    }
+
+    /// People this contact introduced to the user.
+    pub async fn introduced_by(&self, user: UserId, id: ContactId) -> Result<Vec<ContactRef>> {
+        dispatch!(self.introduced_by(user, id))
+    }
+
+    pub async fn contact_stats(&self, user: UserId, id: ContactId) -> Result<ContactStats> {
+        dispatch!(self.contact_stats(user, id))
+    }
+
+    /// Marks an organisation as the user's own (creating it if needed).
+    pub async fn set_my_organisation(&self, user: UserId, name: &str) -> Result<()> {
+        dispatch!(self.set_my_organisation(user, name))
+    }
+
+    pub async fn add_employments(&self, user: UserId, records: &[EmploymentRecord]) -> Result<()> {
+        dispatch!(self.add_employments(user, records))
+    }
+
+    /// Changes after position `since` in the user's contact change log, and the
+    /// newest position.
+    pub async fn contact_changes(
+        &self,
+        user: UserId,
+        since: i64,
+    ) -> Result<(Vec<ContactChange>, i64)> {
+        dispatch!(self.contact_changes(user, since))
+    }
+
+    // Conversations
+
+    pub async fn log_conversation(
+        &self,
+        user: UserId,
+        conversation: &NewConversation,
+    ) -> Result<ConversationId> {
+        let ids = dispatch!(self.log_conversations(
+            user,
+            std::slice::from_ref(conversation),
+            Utc::now()
+        ))?;
+        Ok(ids[0])
+    }
+
+    /// Logs many conversations in one transaction; ids come back in input order.
+    pub async fn log_conversations(
+        &self,
+        user: UserId,
+        conversations: &[NewConversation],
+    ) -> Result<Vec<ConversationId>> {
+        dispatch!(self.log_conversations(user, conversations, Utc::now()))
+    }
+
+    pub async fn conversation(&self, user: UserId, id: ConversationId) -> Result<Conversation> {
+        dispatch!(self.conversation(user, id))
+    }
+
+    /// The most recent conversations with a contact, newest first.
+    pub async fn conversations_with(
+        &self,
+        user: UserId,
+        contact: ContactId,
+        limit: u32,
+    ) -> Result<Vec<Conversation>> {
+        dispatch!(self.conversations_with(user, contact, limit))
+    }
+
+    // Follow-ups
+
+    pub async fn add_follow_up(&self, user: UserId, follow_up: &NewFollowUp) -> Result<FollowUpId> {
+        let record = FollowUpRecord {
+            follow_up: follow_up.clone(),
+            status: FollowUpStatus::Open,
+            created_at: Utc::now(),
+            closed_at: None,
+        };
+        let ids = dispatch!(self.add_follow_ups(user, std::slice::from_ref(&record)))?;
+        Ok(ids[0])
+    }
+
+    pub async fn add_follow_ups(
+        &self,
+        user: UserId,
+        records: &[FollowUpRecord],
+    ) -> Result<Vec<FollowUpId>> {
+        dispatch!(self.add_follow_ups(user, records))
+    }
+
+    /// Open follow-ups with one contact, due first.
+    pub async fn open_follow_ups_with(
+        &self,
+        user: UserId,
+        contact: ContactId,
+    ) -> Result<Vec<FollowUp>> {
+        dispatch!(self.open_follow_ups_with(user, contact))
+    }
+
+    // Search
+
+    /// Full-text search over contacts (names, organisation, title, e-mails,
+    /// tags, notes) and conversation summaries.
+    pub async fn search(&self, user: UserId, query: &str, limit: u32) -> Result<SearchResults> {
+        let terms = search::terms(query)?;
+        let contacts = dispatch!(self.search_contacts(user, &terms, limit))?;
+        let conversations = dispatch!(self.search_conversations(user, &terms, limit))?;
+        Ok(SearchResults {
+            contacts,
+            conversations,
+        })
+    }
+}
+
+fn new_uid() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

@@ -1,0 +1,98 @@
+//! The PostgreSQL backend, for shared instances and several servers on one database.
+//!
+//! Every transaction that touches a user's contacts first locks that user's
+//! row, so the user's change-log positions commit in the order they were
+//! drawn and a sync token never skips a change.
+
+use sqlx::postgres::PgPoolOptions;
+
+type Db = sqlx::Postgres;
+type Pool = sqlx::PgPool;
+type Conn = sqlx::PgConnection;
+type Tx = sqlx::Transaction<'static, Db>;
+
+include!("common.rs");
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Connects and migrates (sqlx takes an advisory lock, so concurrent servers are safe).
+pub(crate) async fn open(url: &str) -> Result<Pool> {
+    let pool = PgPoolOptions::new()
+        .max_connections(10)
+        .acquire_timeout(std::time::Duration::from_secs(10))
+        .connect(url)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}
+
+async fn begin_write(pool: &Pool) -> Result<Tx> {
+    Ok(pool.begin().await?)
+}
+
+async fn lock_user(tx: &mut Tx, user: UserId) -> Result<()> {
+    sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
+        .bind(user.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| StoreError::not_found("user", user))?;
+    Ok(())
+}
+
+async fn set_search_docs(conn: &mut Conn, user: UserId, docs: &[(i64, String)]) -> Result<()> {
+    for chunk in docs.chunks(CHUNK) {
+        let mut qb =
+            QueryBuilder::<Db>::new("INSERT INTO contact_search (contact_id, user_id, doc) ");
+        qb.push_values(chunk, |mut row, (id, doc)| {
+            row.push_bind(*id).push_bind(user.0).push_bind(doc.as_str());
+        });
+        qb.push(" ON CONFLICT (contact_id) DO UPDATE SET doc = EXCLUDED.doc");
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn search_contacts(
+    pool: &Pool,
+    user: UserId,
+    terms: &[String],
+    limit: u32,
+) -> Result<Vec<ContactSummary>> {
+    let mut conn = pool.acquire().await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT s.contact_id FROM contact_search s JOIN contacts c ON c.id = s.contact_id \
+         WHERE s.user_id = $1 AND s.tsv @@ to_tsquery('simple', $2) \
+         ORDER BY ts_rank(s.tsv, to_tsquery('simple', $2)) DESC, c.sort_key LIMIT $3",
+    )
+    .bind(user.0)
+    .bind(crate::search::tsquery(terms))
+    .bind(i64::from(limit))
+    .fetch_all(&mut *conn)
+    .await?;
+    summaries_by_id(&mut conn, user, &ids).await
+}
+
+pub(crate) async fn search_conversations(
+    pool: &Pool,
+    user: UserId,
+    terms: &[String],
+    limit: u32,
+) -> Result<Vec<Conversation>> {
+    let mut conn = pool.acquire().await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM conversations \
+         WHERE user_id = $1 AND to_tsvector('simple', summary) @@ to_tsquery('simple', $2) \
+         ORDER BY occurred_at DESC LIMIT $3",
+    )
+    .bind(user.0)
+    .bind(crate::search::tsquery(terms))
+    .bind(i64::from(limit))
+    .fetch_all(&mut *conn)
+    .await?;
+    conversations_by_id(&mut conn, user, &ids).await
+}
+
+/// PostgreSQL checks its own pages; what is left to check is ownership.
+pub(crate) async fn integrity_check(pool: &Pool) -> Result<Vec<String>> {
+    ownership_problems(pool).await
+}

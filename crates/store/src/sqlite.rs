@@ -1,0 +1,134 @@
+//! The SQLite backend: one file in WAL mode, created on first use.
+//!
+//! Writers start with `BEGIN IMMEDIATE`, so a second process waits for the
+//! write lock (up to the busy timeout) instead of failing half-way through a
+//! transaction; if it still cannot get it, the caller sees `StoreError::Busy`.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+type Db = sqlx::Sqlite;
+type Pool = sqlx::SqlitePool;
+type Conn = sqlx::SqliteConnection;
+type Tx = sqlx::Transaction<'static, Db>;
+
+include!("common.rs");
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+/// How long a writer waits for another process's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Opens the file at `path` (or a private in-memory database) and migrates it.
+pub(crate) async fn open(path: Option<&Path>) -> Result<Pool> {
+    let options = match path {
+        Some(path) => SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal),
+        None => SqliteConnectOptions::from_str("sqlite::memory:")?,
+    }
+    // NORMAL in WAL mode: a committed transaction survives a crash of the
+    // process; only a power loss can take the last commits back.
+    .synchronous(SqliteSynchronous::Normal)
+    .foreign_keys(true)
+    .busy_timeout(BUSY_TIMEOUT);
+    let pool = match path {
+        Some(_) => SqlitePoolOptions::new().max_connections(4),
+        // One connection that never closes, or the in-memory database goes with it.
+        None => SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None),
+    }
+    .acquire_timeout(BUSY_TIMEOUT)
+    .connect_with(options)
+    .await?;
+    // Two processes opening a new file at once both try to migrate it; the
+    // loser's attempt fails on the tables the winner made, and a second pass
+    // then finds everything applied.
+    if MIGRATOR.run(&pool).await.is_err() {
+        MIGRATOR.run(&pool).await?;
+    }
+    Ok(pool)
+}
+
+async fn begin_write(pool: &Pool) -> Result<Tx> {
+    Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
+/// Writers are already serialised by `BEGIN IMMEDIATE`.
+async fn lock_user(_tx: &mut Tx, _user: UserId) -> Result<()> {
+    Ok(())
+}
+
+async fn set_search_docs(conn: &mut Conn, _user: UserId, docs: &[(i64, String)]) -> Result<()> {
+    for chunk in docs.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new("DELETE FROM contact_search WHERE rowid IN (");
+        let mut list = qb.separated(", ");
+        for (id, _) in chunk {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        qb.build().execute(&mut *conn).await?;
+        let mut qb = QueryBuilder::<Db>::new("INSERT INTO contact_search (rowid, doc) ");
+        qb.push_values(chunk, |mut row, (id, doc)| {
+            row.push_bind(*id).push_bind(doc.as_str());
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+pub(crate) async fn search_contacts(
+    pool: &Pool,
+    user: UserId,
+    terms: &[String],
+    limit: u32,
+) -> Result<Vec<ContactSummary>> {
+    let mut conn = pool.acquire().await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT s.rowid FROM contact_search s JOIN contacts c ON c.id = s.rowid \
+         WHERE contact_search MATCH $1 AND c.user_id = $2 \
+         ORDER BY s.rank, c.sort_key LIMIT $3",
+    )
+    .bind(crate::search::fts5_query(terms))
+    .bind(user.0)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *conn)
+    .await?;
+    summaries_by_id(&mut conn, user, &ids).await
+}
+
+pub(crate) async fn search_conversations(
+    pool: &Pool,
+    user: UserId,
+    terms: &[String],
+    limit: u32,
+) -> Result<Vec<Conversation>> {
+    let mut conn = pool.acquire().await?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT cv.id FROM conversation_search s JOIN conversations cv ON cv.id = s.rowid \
+         WHERE conversation_search MATCH $1 AND cv.user_id = $2 \
+         ORDER BY cv.occurred_at DESC LIMIT $3",
+    )
+    .bind(crate::search::fts5_query(terms))
+    .bind(user.0)
+    .bind(i64::from(limit))
+    .fetch_all(&mut *conn)
+    .await?;
+    conversations_by_id(&mut conn, user, &ids).await
+}
+
+pub(crate) async fn integrity_check(pool: &Pool) -> Result<Vec<String>> {
+    let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
+        .fetch_all(pool)
+        .await?;
+    problems.retain(|p| p != "ok");
+    problems.extend(ownership_problems(pool).await?);
+    Ok(problems)
+}

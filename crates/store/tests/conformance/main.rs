@@ -1,0 +1,26 @@
+//! The store conformance suite: every case runs on SQLite and on PostgreSQL.
+
+mod contacts;
+mod conversations;
+mod harness;
+mod isolation;
+mod search;
+
+use kith_core::contact::ContactDraft;
+use kith_core::values::{ContactName, Email, TagName};
+
+/// A contact with a name and nothing else.
+pub fn named(name: &str) -> ContactDraft {
+    ContactDraft {
+        name: Some(ContactName::parse(name).unwrap()),
+        ..ContactDraft::default()
+    }
+}
+
+pub fn email(s: &str) -> Email {
+    Email::parse(s).unwrap()
+}
+
+pub fn tag(s: &str) -> TagName {
+    TagName::parse(s).unwrap()
+}
