@@ -11,7 +11,18 @@ type Pool = sqlx::PgPool;
 type Conn = sqlx::PgConnection;
 type Tx = sqlx::Transaction<'static, Db>;
 
-include!("common.rs");
+// The shared SQL, compiled against the aliases above.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/mod.rs"]
+mod sql;
+pub(crate) use sql::*;
+
+use kith_core::contact::ContactSummary;
+use kith_core::conversation::Conversation;
+use kith_core::ids::UserId;
+use sqlx::QueryBuilder;
+
+use crate::error::{Result, StoreError};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 

@@ -15,7 +15,18 @@ type Pool = sqlx::SqlitePool;
 type Conn = sqlx::SqliteConnection;
 type Tx = sqlx::Transaction<'static, Db>;
 
-include!("common.rs");
+// The shared SQL, compiled against the aliases above.
+#[allow(clippy::duplicate_mod)]
+#[path = "sql/mod.rs"]
+mod sql;
+pub(crate) use sql::*;
+
+use kith_core::contact::ContactSummary;
+use kith_core::conversation::Conversation;
+use kith_core::ids::UserId;
+use sqlx::QueryBuilder;
+
+use crate::error::Result;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -124,10 +135,24 @@ pub(crate) async fn search_conversations(
     conversations_by_id(&mut conn, user, &ids).await
 }
 
+/// Checks the file on a connection of its own: a pooled connection's cached
+/// FTS5 structure can make `PRAGMA integrity_check` report a checksum
+/// mismatch for an index that a fresh connection finds sound.
 pub(crate) async fn integrity_check(pool: &Pool) -> Result<Vec<String>> {
-    let mut problems: Vec<String> = sqlx::query_scalar("PRAGMA integrity_check")
-        .fetch_all(pool)
-        .await?;
+    use sqlx::{ConnectOptions, Connection};
+    let options = pool.connect_options();
+    let mut problems: Vec<String> = if options.get_filename() == Path::new(":memory:") {
+        sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(pool)
+            .await?
+    } else {
+        let mut conn = options.connect().await?;
+        let found = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_all(&mut conn)
+            .await?;
+        conn.close().await?;
+        found
+    };
     problems.retain(|p| p != "ok");
     problems.extend(ownership_problems(pool).await?);
     Ok(problems)

@@ -1,0 +1,214 @@
+//! Changing a contact: fields, lists, tags, revision and change log.
+
+use super::*;
+
+pub(crate) fn patched<T: Clone>(current: Option<T>, change: &Option<Option<T>>) -> Option<T> {
+    match change {
+        Some(new) => new.clone(),
+        None => current,
+    }
+}
+
+pub(crate) async fn update_contact(
+    pool: &Pool,
+    user: UserId,
+    id: ContactId,
+    patch: &ContactPatch,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    lock_user(&mut tx, user).await?;
+    let row = contact_row(&mut tx, user, id).await?;
+    let organisation_id = match &patch.organisation {
+        Some(Some(name)) => Some(organisation_id(&mut tx, user, name, &mut HashMap::new()).await?),
+        Some(None) => None,
+        None => row.organisation_id,
+    };
+    if let Some(Some(introducer)) = patch.introduced_by {
+        if introducer == id {
+            return Err(StoreError::invalid(
+                "introduced-by",
+                "a contact cannot introduce themselves",
+            ));
+        }
+        check_contacts(&mut tx, user, [introducer]).await?;
+    }
+    let name = patch
+        .name
+        .as_ref()
+        .map_or(row.full_name.clone(), |n| n.as_str().to_owned());
+    sqlx::query(
+        "UPDATE contacts SET full_name = $3, sort_key = $4, given_name = $5, family_name = $6, \
+         nickname = $7, organisation_id = $8, title = $9, function = $10, industry = $11, \
+         location = $12, timezone = $13, birthday = $14, how_met = $15, introduced_by = $16, \
+         notes = $17, cadence_days = $18, archived = $19, updated_at = $20, \
+         revision = revision + 1 \
+         WHERE user_id = $1 AND id = $2",
+    )
+    .bind(user.0)
+    .bind(id.0)
+    .bind(&name)
+    .bind(sort_key(&name))
+    .bind(patched(row.given_name, &patch.given_name))
+    .bind(patched(row.family_name, &patch.family_name))
+    .bind(patched(row.nickname, &patch.nickname))
+    .bind(organisation_id)
+    .bind(patched(row.title, &patch.title))
+    .bind(patched(row.function, &patch.function))
+    .bind(patched(row.industry, &patch.industry))
+    .bind(patched(row.location, &patch.location))
+    .bind(match &patch.timezone {
+        Some(tz) => tz.map(|z| z.name().to_owned()),
+        None => row.timezone,
+    })
+    .bind(match &patch.birthday {
+        Some(b) => b.map(|b| b.to_string()),
+        None => row.birthday,
+    })
+    .bind(patched(row.how_met, &patch.how_met))
+    .bind(match patch.introduced_by {
+        Some(i) => i.map(|c| c.0),
+        None => row.introduced_by,
+    })
+    .bind(patched(row.notes, &patch.notes))
+    .bind(match patch.cadence {
+        Some(c) => c.map(|c| i64::from(c.days())),
+        None => row.cadence_days,
+    })
+    .bind(patch.archived.unwrap_or(row.archived))
+    .bind(from_time(now))
+    .execute(&mut *tx)
+    .await?;
+
+    let current = contact_parts(&mut tx, id.0).await?;
+    let emails = edit_list(
+        "email",
+        current.emails,
+        |e| e.to_lowercase(),
+        patch.add_emails.iter().map(|e| e.as_str().to_owned()),
+        patch
+            .remove_emails
+            .iter()
+            .map(|e| e.as_str().to_lowercase()),
+    )?;
+    if let Some(emails) = emails {
+        sqlx::query("DELETE FROM contact_emails WHERE contact_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        insert_emails(
+            &mut tx,
+            user,
+            numbered(id.0, emails.iter().map(String::as_str)),
+        )
+        .await?;
+    }
+    let phone_key = |p: &String| Phone::parse(p).map_or_else(|_| p.clone(), |p| p.normalized());
+    let phones = edit_list(
+        "phone",
+        current.phones,
+        phone_key,
+        patch.add_phones.iter().map(|p| p.as_str().to_owned()),
+        patch.remove_phones.iter().map(Phone::normalized),
+    )?;
+    if let Some(phones) = phones {
+        sqlx::query("DELETE FROM contact_phones WHERE contact_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        insert_phones(
+            &mut tx,
+            user,
+            numbered(id.0, phones.iter().map(|p| (p.as_str(), phone_key(p)))),
+        )
+        .await?;
+    }
+    let links = edit_list(
+        "link",
+        current.links,
+        |l| l.url.clone(),
+        patch.add_links.iter().map(|l| StoredLink {
+            url: l.url().to_owned(),
+            kind: l.kind().as_str().to_owned(),
+        }),
+        patch.remove_links.iter().map(|l| l.url().to_owned()),
+    )?;
+    if let Some(links) = links {
+        sqlx::query("DELETE FROM contact_links WHERE contact_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        insert_links(
+            &mut tx,
+            user,
+            numbered(
+                id.0,
+                links.iter().map(|l| (l.url.as_str(), l.kind.as_str())),
+            ),
+        )
+        .await?;
+    }
+    let tags = edit_list(
+        "tag",
+        current.tags,
+        String::clone,
+        patch.add_tags.iter().map(|t| t.as_str().to_owned()),
+        patch.remove_tags.iter().map(|t| t.as_str().to_owned()),
+    )?;
+    if let Some(tags) = tags {
+        sqlx::query("DELETE FROM contact_tags WHERE contact_id = $1")
+            .bind(id.0)
+            .execute(&mut *tx)
+            .await?;
+        let mut cache = HashMap::new();
+        let mut rows = Vec::with_capacity(tags.len());
+        for tag in &tags {
+            rows.push((id.0, tag_id(&mut tx, user, tag, &mut cache).await?));
+        }
+        insert_contact_tags(&mut tx, user, &rows).await?;
+    }
+
+    let contact = contact_in(&mut tx, user, id).await?;
+    set_search_docs(&mut tx, user, &[(id.0, contact_doc(&contact))]).await?;
+    record_changes(
+        &mut tx,
+        user,
+        &[(id.0, &contact.uid, contact.revision)],
+        false,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Applies removals and additions (compared by `key`) to one of a contact's
+/// lists, keeping the order. `None` when nothing changes; an error names a
+/// value to remove that is not there.
+pub(crate) fn edit_list<T>(
+    field: &str,
+    current: Vec<T>,
+    key: impl Fn(&T) -> String,
+    add: impl Iterator<Item = T>,
+    remove: impl Iterator<Item = String>,
+) -> Result<Option<Vec<T>>> {
+    let mut list = current;
+    let mut changed = false;
+    for gone in remove {
+        let Some(at) = list.iter().position(|v| key(v) == gone) else {
+            return Err(StoreError::invalid(
+                field,
+                format!("the contact has no {field} '{gone}'"),
+            ));
+        };
+        list.remove(at);
+        changed = true;
+    }
+    for value in add {
+        let k = key(&value);
+        if !list.iter().any(|v| key(v) == k) {
+            list.push(value);
+            changed = true;
+        }
+    }
+    Ok(changed.then_some(list))
+}

@@ -1,0 +1,218 @@
+//! The SQL both backends share. `sqlite.rs` and `postgres.rs` each load this
+//! folder as their own `sql` module (`#[path]`), so it compiles once against
+//! each backend's `Db`, `Pool`, `Conn` and `Tx` aliases and its dialect
+//! functions (`begin_write`, `lock_user`, `set_search_docs`). There are no
+//! generic database bounds and no `Any` driver. Placeholders are `$N`, which
+//! both SQLite and PostgreSQL accept.
+
+mod contacts;
+mod conversations;
+mod edit;
+mod lists;
+mod users;
+
+pub(crate) use contacts::*;
+pub(crate) use conversations::*;
+pub(crate) use edit::*;
+pub(crate) use lists::*;
+pub(crate) use users::*;
+
+use super::{Conn, Db, Pool, begin_write, lock_user, set_search_docs};
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use kith_core::contact::{
+    ArchivedFilter, Contact, ContactDraft, ContactFilter, ContactPatch, ContactRef, ContactSummary,
+    StoredLink,
+};
+use kith_core::conversation::{Conversation, NewConversation};
+use kith_core::follow_up::FollowUp;
+use kith_core::ids::{ContactId, ConversationId, FollowUpId, UserId};
+use kith_core::user::{NewUser, User};
+use kith_core::values::{Phone, sort_key};
+use sqlx::QueryBuilder;
+
+use crate::error::{Result, StoreError};
+use crate::rows::{
+    ContactParts, ContactRow, ConversationRow, FollowUpRow, SummaryRow, UserRow, contact_select,
+    follow_up_select, from_time, summary_select, to_time,
+};
+use crate::search::SearchDoc;
+use crate::{
+    ContactChange, ContactRecord, ContactStats, EmploymentRecord, FollowUpRecord, new_uid,
+};
+
+/// Rows per multi-row INSERT: far below both engines' bind-parameter limits.
+pub(crate) const CHUNK: usize = 400;
+
+fn like_escape(fragment: &str) -> String {
+    fragment
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+// Organisations and tags: looked up by name, created on first use.
+
+async fn organisation_id(
+    conn: &mut Conn,
+    user: UserId,
+    name: &str,
+    cache: &mut HashMap<String, i64>,
+) -> Result<i64> {
+    let key = name.to_lowercase();
+    if let Some(id) = cache.get(&key) {
+        return Ok(*id);
+    }
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM organisations WHERE user_id = $1 AND name_key = $2")
+            .bind(user.0)
+            .bind(&key)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            sqlx::query_scalar(
+                "INSERT INTO organisations (user_id, name, name_key, created_at) \
+                 VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(user.0)
+            .bind(name)
+            .bind(&key)
+            .bind(from_time(Utc::now()))
+            .fetch_one(&mut *conn)
+            .await?
+        }
+    };
+    cache.insert(key, id);
+    Ok(id)
+}
+
+async fn tag_id(
+    conn: &mut Conn,
+    user: UserId,
+    tag: &str,
+    cache: &mut HashMap<String, i64>,
+) -> Result<i64> {
+    if let Some(id) = cache.get(tag) {
+        return Ok(*id);
+    }
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM tags WHERE user_id = $1 AND name = $2")
+            .bind(user.0)
+            .bind(tag)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let id = match existing {
+        Some(id) => id,
+        None => {
+            sqlx::query_scalar("INSERT INTO tags (user_id, name) VALUES ($1, $2) RETURNING id")
+                .bind(user.0)
+                .bind(tag)
+                .fetch_one(&mut *conn)
+                .await?
+        }
+    };
+    cache.insert(tag.to_owned(), id);
+    Ok(id)
+}
+
+/// Fails with `NotFound` unless every id is one of the user's contacts.
+async fn check_contacts(
+    conn: &mut Conn,
+    user: UserId,
+    ids: impl IntoIterator<Item = ContactId>,
+) -> Result<()> {
+    let ids: Vec<i64> = ids
+        .into_iter()
+        .map(|c| c.0)
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    for chunk in ids.chunks(CHUNK * 10) {
+        let mut qb = QueryBuilder::<Db>::new("SELECT id FROM contacts WHERE user_id = ");
+        qb.push_bind(user.0).push(" AND id IN (");
+        let mut list = qb.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        let found: HashSet<i64> = qb
+            .build_query_scalar()
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+        if let Some(missing) = chunk.iter().find(|id| !found.contains(id)) {
+            return Err(StoreError::not_found("contact", missing));
+        }
+    }
+    Ok(())
+}
+
+async fn record_changes(
+    conn: &mut Conn,
+    user: UserId,
+    changes: &[(i64, &str, i64)],
+    deleted: bool,
+) -> Result<()> {
+    let now = from_time(Utc::now());
+    for chunk in changes.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO contact_changes (user_id, contact_id, uid, op, revision, at) ",
+        );
+        qb.push_values(chunk, |mut row, (id, uid, revision)| {
+            row.push_bind(user.0)
+                .push_bind(*id)
+                .push_bind(*uid)
+                .push_bind(if deleted { "delete" } else { "put" })
+                .push_bind(*revision)
+                .push_bind(now);
+        });
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Pairs each value with its contact and its position (0, 1, …) in that contact's list.
+fn numbered<T>(id: i64, values: impl Iterator<Item = T>) -> impl Iterator<Item = (i64, i64, T)> {
+    values.enumerate().map(move |(i, v)| (id, i as i64, v))
+}
+
+// Consistency
+
+/// Rows that point at another user's rows: must always be empty.
+pub(crate) async fn ownership_problems(pool: &Pool) -> Result<Vec<String>> {
+    let checks: [(&str, &'static str); 5] = [
+        (
+            "conversation participants",
+            "SELECT count(*) FROM conversation_participants p JOIN contacts c ON c.id = p.contact_id JOIN conversations cv ON cv.id = p.conversation_id WHERE c.user_id <> p.user_id OR cv.user_id <> p.user_id",
+        ),
+        (
+            "contact introducers",
+            "SELECT count(*) FROM contacts c JOIN contacts i ON i.id = c.introduced_by WHERE i.user_id <> c.user_id",
+        ),
+        (
+            "contact organisations",
+            "SELECT count(*) FROM contacts c JOIN organisations o ON o.id = c.organisation_id WHERE o.user_id <> c.user_id",
+        ),
+        (
+            "contact tags",
+            "SELECT count(*) FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id JOIN contacts c ON c.id = ct.contact_id WHERE t.user_id <> ct.user_id OR c.user_id <> ct.user_id",
+        ),
+        (
+            "follow-ups",
+            "SELECT count(*) FROM follow_ups f JOIN contacts c ON c.id = f.contact_id WHERE c.user_id <> f.user_id",
+        ),
+    ];
+    let mut problems = Vec::new();
+    for (what, sql) in checks {
+        let count: i64 = sqlx::query_scalar(sql).fetch_one(pool).await?;
+        if count > 0 {
+            problems.push(format!("{count} {what} belong to another user"));
+        }
+    }
+    Ok(problems)
+}
