@@ -15,6 +15,8 @@ mod postgres;
 mod rows;
 mod search;
 mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::path::{Path, PathBuf};
 
@@ -283,6 +285,15 @@ impl Store {
 
     pub async fn contact_stats(&self, user: UserId, id: ContactId) -> Result<ContactStats> {
         dispatch!(self.contact_stats(user, id))
+    }
+
+    /// Sets who introduced whom, as (contact, introducer) pairs.
+    pub async fn set_introducers(
+        &self,
+        user: UserId,
+        pairs: &[(ContactId, ContactId)],
+    ) -> Result<()> {
+        dispatch!(self.set_introducers(user, pairs))
     }
 
     /// Marks an organisation as the user's own (creating it if needed).

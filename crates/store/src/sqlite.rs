@@ -103,7 +103,7 @@ pub(crate) async fn search_contacts(
 ) -> Result<Vec<ContactSummary>> {
     let mut conn = pool.acquire().await?;
     let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT s.rowid FROM contact_search s JOIN contacts c ON c.id = s.rowid \
+        "SELECT s.rowid FROM contact_search s CROSS JOIN contacts c ON c.id = s.rowid \
          WHERE contact_search MATCH $1 AND c.user_id = $2 \
          ORDER BY s.rank, c.sort_key LIMIT $3",
     )
@@ -123,7 +123,7 @@ pub(crate) async fn search_conversations(
 ) -> Result<Vec<Conversation>> {
     let mut conn = pool.acquire().await?;
     let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT cv.id FROM conversation_search s JOIN conversations cv ON cv.id = s.rowid \
+        "SELECT cv.id FROM conversation_search s CROSS JOIN conversations cv ON cv.id = s.rowid \
          WHERE conversation_search MATCH $1 AND cv.user_id = $2 \
          ORDER BY cv.occurred_at DESC LIMIT $3",
     )

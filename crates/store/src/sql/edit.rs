@@ -212,3 +212,41 @@ pub(crate) fn edit_list<T>(
     }
     Ok(changed.then_some(list))
 }
+
+/// Sets who introduced whom for many contacts at once (imports, demo data),
+/// bumping each contact's revision and logging the change.
+pub(crate) async fn set_introducers(
+    pool: &Pool,
+    user: UserId,
+    pairs: &[(ContactId, ContactId)],
+) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    lock_user(&mut tx, user).await?;
+    check_contacts(&mut tx, user, pairs.iter().flat_map(|(c, i)| [*c, *i])).await?;
+    if let Some((c, _)) = pairs.iter().find(|(c, i)| c == i) {
+        return Err(StoreError::invalid(
+            "introduced-by",
+            format!("contact {c} cannot introduce themselves"),
+        ));
+    }
+    let mut changes = Vec::with_capacity(pairs.len());
+    for (contact, introducer) in pairs {
+        let (uid, revision): (String, i64) = sqlx::query_as(
+            "UPDATE contacts SET introduced_by = $3, revision = revision + 1 \
+             WHERE user_id = $1 AND id = $2 RETURNING uid, revision",
+        )
+        .bind(user.0)
+        .bind(contact.0)
+        .bind(introducer.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        changes.push((contact.0, uid, revision));
+    }
+    let changes: Vec<(i64, &str, i64)> = changes
+        .iter()
+        .map(|(id, uid, revision)| (*id, uid.as_str(), *revision))
+        .collect();
+    record_changes(&mut tx, user, &changes, false).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,157 @@
+//! A deterministic, realistic demo network: the people, conversations and
+//! follow-ups of a busy networker, for `kith demo`, screenshots, benchmarks
+//! and tests.
+//!
+//! The same [`DemoConfig`] always gives exactly the same [`DemoNetwork`], on
+//! every platform and with every version of Kith's dependencies: randomness
+//! comes from a SplitMix64 generator written out in this module, never from
+//! `rand`, whose streams may change between releases.
+//!
+//! The shape of the network:
+//! - exactly 20 conversations and 5 follow-ups per contact (200,000 and
+//!   50,000 for the reference size of 10,000 contacts);
+//! - conversation counts are skewed: a core of close ties (~8%) has about
+//!   half of them, a long tail has a handful each, ~7% are one-off ties
+//!   (exactly one conversation, more than 100 days ago) and ~5% were never
+//!   talked to;
+//! - ~12% work at the user's own organisation, in some of its functions only;
+//!   ~10% are former colleagues; ~10% were introduced by an earlier contact.
+//!
+//! Contacts come in the order they were added (`added_at` ascending) and
+//! conversations and follow-ups in the order they happened, so storing them
+//! in order replays the user's history. Work and personal e-mail domains use
+//! the reserved `.example` top-level domain: nothing generated here can reach
+//! a real mailbox.
+
+mod cities;
+mod companies;
+mod conversations;
+mod follow_ups;
+mod names;
+mod people;
+mod profile;
+mod rng;
+mod summaries;
+mod words;
+mod world;
+
+#[cfg(test)]
+mod tests;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use self::companies::COMPANIES;
+use self::conversations::conversations;
+use self::follow_ups::follow_ups;
+use self::people::people;
+use self::rng::SplitMix64;
+use self::world::World;
+use crate::contact::ContactDraft;
+use crate::conversation::{Channel, Minutes};
+use crate::follow_up::{FollowUpKind, FollowUpStatus, Owner};
+
+/// What to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoConfig {
+    pub contacts: usize,
+    pub seed: u64,
+    /// Everything generated happens before this instant, within two years.
+    pub now: DateTime<Utc>,
+}
+
+/// A stint at an organisation, in whole calendar years.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastEmployer {
+    pub organisation: String,
+    pub from_year: i32,
+    pub to_year: i32,
+}
+
+impl PastEmployer {
+    /// Whether two people were at the same organisation in a common year.
+    pub fn overlaps(&self, other: &PastEmployer) -> bool {
+        self.organisation == other.organisation
+            && self.from_year <= other.to_year
+            && other.from_year <= self.to_year
+    }
+}
+
+/// A generated network, every cross-reference an index into its own vectors.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoNetwork {
+    /// The user's own employer now (an organisation name).
+    pub my_organisation: String,
+    /// The user's earlier employers, oldest first.
+    pub my_past_employers: Vec<PastEmployer>,
+    /// In the order they were added.
+    pub contacts: Vec<DemoContact>,
+    /// In the order they happened.
+    pub conversations: Vec<DemoConversation>,
+    /// In the order they were created.
+    pub follow_ups: Vec<DemoFollowUp>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoContact {
+    /// `draft.introduced_by` is always `None`: see `introduced_by`.
+    pub draft: ContactDraft,
+    /// Index into `contacts`, always smaller than this contact's own.
+    pub introduced_by: Option<usize>,
+    /// Former colleagues overlap one of `my_past_employers`.
+    pub past_employers: Vec<PastEmployer>,
+    /// Within the two years before `now`.
+    pub added_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoConversation {
+    /// Before `now`, and not before any participant's `added_at`.
+    pub occurred_at: DateTime<Utc>,
+    pub channel: Channel,
+    /// `None` for e-mails and messages, else 10 to 90.
+    pub minutes: Option<Minutes>,
+    pub summary: String,
+    /// Distinct indices into `contacts`; one person mostly, sometimes 2 or 3.
+    pub participants: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoFollowUp {
+    pub contact: usize,
+    /// Index into `conversations`; that conversation includes `contact`.
+    pub conversation: Option<usize>,
+    pub owner: Owner,
+    /// `Task` or `Introduction`, never `LoopBack`.
+    pub kind: FollowUpKind,
+    pub title: String,
+    pub due_on: Option<NaiveDate>,
+    pub loop_back: bool,
+    pub status: FollowUpStatus,
+    /// `Some` exactly when the status is not `Open`; after the conversation.
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// Generates the network described by `config`; always the same for the same config.
+pub fn generate(config: &DemoConfig) -> DemoNetwork {
+    let mut rng = SplitMix64::new(config.seed);
+    let world = World::new(&mut rng, config.now);
+    let (people, contacts) = people(&mut rng, &world, config.contacts);
+    let (conversations, times) = conversations(&mut rng, &world, &people);
+    let follow_ups = follow_ups(&mut rng, &world, &people, &contacts, &conversations, &times);
+    DemoNetwork {
+        my_organisation: COMPANIES[world.my_company].name.to_owned(),
+        my_past_employers: world.past.iter().map(|s| s.to_past_employer()).collect(),
+        contacts,
+        conversations,
+        follow_ups,
+    }
+}
+
+const CONVERSATIONS_PER_CONTACT: usize = 20;
+const FOLLOW_UPS_PER_CONTACT: usize = 5;
+const DAY: i64 = 86_400;
+const HISTORY_DAYS: i64 = 730;
+/// A one-off tie's single conversation is at least this old.
+const ONE_OFF_MIN_AGE_DAYS: i64 = 100;
+/// Fewest conversations for a contact that is neither silent nor a one-off.
+const MIN_REGULAR_CONVERSATIONS: u64 = 2;

@@ -1,0 +1,244 @@
+//! The command line as clap sees it: raw strings, checked nowhere but here
+//! for shape. `commands::*` turns them into validated domain values.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kith",
+    version,
+    about = "A personal CRM for people who network on purpose",
+    after_help = "A contact is named by its id (12 or #12) or by an unambiguous part of its name.\n\
+                  Dates and times are read in your time zone: 2026-11-20, \"2026-11-20 14:30\", yesterday, \"3 days ago\"."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// The SQLite database file [default: $XDG_DATA_HOME/kith/kith.db]
+    #[arg(long, global = true, env = "KITH_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// A database URL instead: postgres://user@host/db or sqlite:PATH
+    #[arg(
+        long,
+        global = true,
+        env = "KITH_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// Act as this user (needed when the database holds several)
+    #[arg(long, global = true, env = "KITH_USER", value_name = "USERNAME")]
+    pub user: Option<String>,
+    /// Print JSON instead of text
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database and your user
+    Init(InitArgs),
+    /// Add a contact
+    Add(AddArgs),
+    /// Change a contact (an empty value clears a field: --title "")
+    Edit(EditArgs),
+    /// Everything about one contact
+    Show(ContactArg),
+    /// List contacts in name order
+    List(ListArgs),
+    /// Search names, organisations, e-mails, tags, notes and conversations
+    Search(SearchArgs),
+    /// Log a conversation: kith log jane,bob --via zoom "what we talked about"
+    Log(LogArgs),
+    /// Hide a contact from lists and reminders, keeping its history
+    Archive(ContactArg),
+    /// Bring an archived contact back
+    Unarchive(ContactArg),
+    /// Fill a database with a realistic demo network and show around it
+    Demo(DemoArgs),
+    /// Print shell completions: kith completions bash > /etc/bash_completion.d/kith
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Your login name [default: $USER]
+    #[arg(long)]
+    pub username: Option<String>,
+    /// Your name as others see it
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Your e-mail address (the organiser of invitations)
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Your IANA time zone [default: the system's]
+    #[arg(long)]
+    pub timezone: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ContactArg {
+    /// Id or part of the name
+    pub contact: String,
+}
+
+/// Fields that `add` sets and `edit` changes.
+#[derive(Debug, Args, Default)]
+pub struct ContactFields {
+    /// An e-mail address (repeat for more)
+    #[arg(long = "email", value_name = "ADDRESS")]
+    pub emails: Vec<String>,
+    /// A phone number (repeat for more)
+    #[arg(long = "phone", value_name = "NUMBER")]
+    pub phones: Vec<String>,
+    /// A link such as a LinkedIn profile (repeat for more)
+    #[arg(long = "link", value_name = "URL")]
+    pub links: Vec<String>,
+    /// A tag (repeat for more)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Organisation they work for
+    #[arg(long = "org", value_name = "NAME")]
+    pub organisation: Option<String>,
+    /// Job title
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Function or department (engineering, sales, finance, …)
+    #[arg(long)]
+    pub function: Option<String>,
+    /// Industry
+    #[arg(long)]
+    pub industry: Option<String>,
+    /// Where they live or work
+    #[arg(long)]
+    pub location: Option<String>,
+    /// Their IANA time zone, e.g. America/New_York
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// Birthday: YYYY-MM-DD or --MM-DD
+    #[arg(long, allow_hyphen_values = true)]
+    pub birthday: Option<String>,
+    /// How you met
+    #[arg(long = "met", value_name = "HOW")]
+    pub how_met: Option<String>,
+    /// The contact who introduced you
+    #[arg(long, value_name = "CONTACT")]
+    pub introduced_by: Option<String>,
+    /// Free notes
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Keep in touch this often: 30d, 6w, 3m, 1y
+    #[arg(long, value_name = "INTERVAL")]
+    pub every: Option<String>,
+    /// Given (first) name
+    #[arg(long)]
+    pub given_name: Option<String>,
+    /// Family (last) name
+    #[arg(long)]
+    pub family_name: Option<String>,
+    /// Nickname
+    #[arg(long)]
+    pub nickname: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Full name
+    pub name: String,
+    #[command(flatten)]
+    pub fields: ContactFields,
+}
+
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Id or part of the name
+    pub contact: String,
+    /// New full name
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub fields: ContactFields,
+    /// Remove an e-mail address
+    #[arg(long = "remove-email", value_name = "ADDRESS")]
+    pub remove_emails: Vec<String>,
+    /// Remove a phone number
+    #[arg(long = "remove-phone", value_name = "NUMBER")]
+    pub remove_phones: Vec<String>,
+    /// Remove a link
+    #[arg(long = "remove-link", value_name = "URL")]
+    pub remove_links: Vec<String>,
+    /// Remove a tag
+    #[arg(long = "untag", value_name = "TAG")]
+    pub remove_tags: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only contacts with this tag
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only contacts whose organisation contains this
+    #[arg(long = "org", value_name = "NAME")]
+    pub organisation: Option<String>,
+    /// Only contacts in this function
+    #[arg(long)]
+    pub function: Option<String>,
+    /// Only archived contacts
+    #[arg(long, conflicts_with = "all")]
+    pub archived: bool,
+    /// Archived and active contacts
+    #[arg(long)]
+    pub all: bool,
+    /// At most this many
+    #[arg(long)]
+    pub limit: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to look for (each matches as a prefix)
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// At most this many contacts and this many conversations
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Who you talked to: ids or names, separated by commas
+    pub with: String,
+    /// What you talked about
+    #[arg(num_args = 0..)]
+    pub summary: Vec<String>,
+    /// How: zoom, meet, hangouts, teams, jitsi, video, phone, coffee, in-person, email, message
+    #[arg(long)]
+    pub via: String,
+    /// When [default: now]
+    #[arg(long, value_name = "WHEN")]
+    pub on: Option<String>,
+    /// How long, in minutes
+    #[arg(long)]
+    pub minutes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many contacts (about 20 conversations and 5 follow-ups each)
+    #[arg(long, default_value_t = 2_000)]
+    pub contacts: usize,
+    /// Another seed gives another network; the same seed the same one
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}

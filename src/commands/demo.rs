@@ -1,0 +1,226 @@
+//! `demo`: a realistic network to try Kith on, written through the same
+//! store calls an import uses.
+
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+use chrono::{NaiveDate, Utc};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use kith_core::contact::ArchivedFilter;
+use kith_core::conversation::NewConversation;
+use kith_core::demo::{DemoConfig, DemoNetwork, PastEmployer, generate};
+use kith_core::follow_up::NewFollowUp;
+use kith_core::ids::{ContactId, ConversationId, UserId};
+use kith_store::{ContactRecord, EmploymentRecord, FollowUpRecord, Location, Store};
+use serde_json::json;
+
+use crate::app;
+use crate::cli::{DemoArgs, Global};
+use crate::ui::{BOLD, Ui};
+
+const MAX_CONTACTS: usize = 100_000;
+/// Rows per store call: big enough to be fast, small enough to show progress.
+const BATCH: usize = 5_000;
+
+pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Result<()> {
+    if !(1..=MAX_CONTACTS).contains(&args.contacts) {
+        bail!(
+            "invalid --contacts: {} is not between 1 and {MAX_CONTACTS}",
+            args.contacts
+        );
+    }
+    // Demo data never mixes with the user's own: by default it gets a file of
+    // its own, made anew on every run.
+    let explicit = global.db.is_some() || global.database_url.is_some();
+    let location = if explicit {
+        app::location(global)?
+    } else {
+        let path = app::default_data_dir()?.join("demo.db");
+        for suffix in ["", "-wal", "-shm"] {
+            let file = format!("{}{suffix}", path.display());
+            match std::fs::remove_file(&file) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("cannot replace {file}"));
+                }
+                _ => {}
+            }
+        }
+        Location::SqliteFile(path)
+    };
+    let store = app::open(&location).await?;
+    let user = app::acting_user(&store, global.user.as_deref()).await?;
+    if store.count_contacts(user.id, ArchivedFilter::All).await? > 0 {
+        bail!(
+            "{location:?} already has contacts for {}; demo data goes into an empty database (e.g. --db /tmp/demo.db)",
+            user.username
+        );
+    }
+
+    let started = Instant::now();
+    let network = generate(&DemoConfig {
+        contacts: args.contacts,
+        seed: args.seed,
+        now: Utc::now(),
+    });
+    let total = network.contacts.len() + network.conversations.len() + network.follow_ups.len();
+    let progress = progress_bar(total as u64, ui.json);
+    seed(&store, user.id, &network, &progress).await?;
+    progress.finish_and_clear();
+    let elapsed = started.elapsed();
+    store.close().await;
+
+    let db_flag = match &location {
+        Location::SqliteFile(path) => format!("--db {} ", path.display()),
+        _ => String::new(),
+    };
+    if ui.json {
+        let value = json!({
+            "database": format!("{location:?}"),
+            "contacts": network.contacts.len(),
+            "conversations": network.conversations.len(),
+            "follow_ups": network.follow_ups.len(),
+            "seconds": elapsed.as_secs_f64(),
+        });
+        return Ok(ui.print_json(&value)?);
+    }
+    let out = ui.out();
+    writeln!(
+        out,
+        "Seeded {BOLD}{}{BOLD:#} contacts, {} conversations and {} follow-ups in {:.1} s into {location:?}.",
+        network.contacts.len(),
+        network.conversations.len(),
+        network.follow_ups.len(),
+        elapsed.as_secs_f64()
+    )?;
+    let someone = &network.contacts[network.contacts.len() / 2].draft;
+    let name = someone
+        .name
+        .as_ref()
+        .map(|n| n.as_str())
+        .unwrap_or_default();
+    writeln!(out, "\nLook around:")?;
+    writeln!(out, "  kith {db_flag}list --tag former-colleague")?;
+    writeln!(out, "  kith {db_flag}show \"{name}\"")?;
+    writeln!(out, "  kith {db_flag}search product")?;
+    Ok(())
+}
+
+fn progress_bar(total: u64, quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
+    }
+    let bar = ProgressBar::new(total);
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>14} [{bar:40}] {percent:>3}% {elapsed}")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+fn year_start(year: i32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, 1, 1)
+}
+
+fn employment(contact: Option<ContactId>, stint: &PastEmployer) -> EmploymentRecord {
+    EmploymentRecord {
+        contact,
+        organisation: stint.organisation.clone(),
+        title: None,
+        started_on: year_start(stint.from_year),
+        ended_on: NaiveDate::from_ymd_opt(stint.to_year, 12, 31),
+    }
+}
+
+async fn seed(
+    store: &Store,
+    user: UserId,
+    network: &DemoNetwork,
+    progress: &ProgressBar,
+) -> anyhow::Result<()> {
+    progress.set_message("contacts");
+    let records: Vec<ContactRecord> = network
+        .contacts
+        .iter()
+        .map(|c| ContactRecord {
+            draft: c.draft.clone(),
+            created_at: c.added_at,
+        })
+        .collect();
+    let mut contacts: Vec<ContactId> = Vec::with_capacity(records.len());
+    for batch in records.chunks(BATCH) {
+        contacts.extend(store.add_contacts(user, batch).await?);
+        progress.inc(batch.len() as u64);
+    }
+    let introductions: Vec<(ContactId, ContactId)> = network
+        .contacts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((contacts[i], contacts[c.introduced_by?])))
+        .collect();
+    store.set_introducers(user, &introductions).await?;
+    store
+        .set_my_organisation(user, &network.my_organisation)
+        .await?;
+    let employments: Vec<EmploymentRecord> = network
+        .my_past_employers
+        .iter()
+        .map(|stint| employment(None, stint))
+        .chain(network.contacts.iter().enumerate().flat_map(|(i, c)| {
+            let id = contacts[i];
+            c.past_employers
+                .iter()
+                .map(move |stint| employment(Some(id), stint))
+        }))
+        .collect();
+    store.add_employments(user, &employments).await?;
+
+    progress.set_message("conversations");
+    let mut conversations: Vec<ConversationId> = Vec::with_capacity(network.conversations.len());
+    for batch in network.conversations.chunks(BATCH) {
+        let batch: Vec<NewConversation> = batch
+            .iter()
+            .map(|c| {
+                let people = c.participants.iter().map(|p| contacts[*p]).collect();
+                NewConversation::new(c.occurred_at, c.channel, c.minutes, &c.summary, people)
+            })
+            .collect::<Result<_, _>>()?;
+        conversations.extend(store.log_conversations(user, &batch).await?);
+        progress.inc(batch.len() as u64);
+    }
+
+    progress.set_message("follow-ups");
+    for batch in network.follow_ups.chunks(BATCH) {
+        let records: Vec<FollowUpRecord> = batch
+            .iter()
+            .map(|f| {
+                let conversation = f.conversation.map(|c| conversations[c]);
+                let created_at = f
+                    .conversation
+                    .map_or(network.contacts[f.contact].added_at, |c| {
+                        network.conversations[c].occurred_at
+                    });
+                FollowUpRecord {
+                    follow_up: NewFollowUp {
+                        contact: contacts[f.contact],
+                        conversation,
+                        owner: f.owner,
+                        kind: f.kind,
+                        title: f.title.clone(),
+                        due_on: f.due_on,
+                        loop_back: f.loop_back,
+                        parent: None,
+                        subject: None,
+                    },
+                    status: f.status,
+                    created_at,
+                    closed_at: f.closed_at,
+                }
+            })
+            .collect();
+        store.add_follow_ups(user, &records).await?;
+        progress.inc(batch.len() as u64);
+    }
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! One module per group of commands. Each validates its flags into domain
+//! values first, then talks to the store, then prints text or JSON.
+
+mod browse;
+mod contacts;
+mod demo;
+mod init;
+mod log;
+
+use clap::CommandFactory;
+
+use crate::app::{self, Ctx};
+use crate::cli::{Cli, Command};
+use crate::ui::Ui;
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let mut ui = Ui::new(cli.global.json);
+    let global = &cli.global;
+    match &cli.command {
+        Command::Completions { shell } => {
+            clap_complete::generate(*shell, &mut Cli::command(), "kith", &mut std::io::stdout());
+        }
+        Command::Init(args) => init::init(global, args, &mut ui).await?,
+        Command::Demo(args) => demo::demo(global, args, &mut ui).await?,
+        command => {
+            let location = app::location(global)?;
+            let store = app::open(&location).await?;
+            let user = app::acting_user(&store, global.user.as_deref()).await?;
+            let mut ctx = Ctx {
+                store,
+                user,
+                now: chrono::Utc::now(),
+                ui,
+            };
+            let result = match command {
+                Command::Add(args) => contacts::add(&mut ctx, args).await,
+                Command::Edit(args) => contacts::edit(&mut ctx, args).await,
+                Command::Archive(c) => contacts::set_archived(&mut ctx, &c.contact, true).await,
+                Command::Unarchive(c) => contacts::set_archived(&mut ctx, &c.contact, false).await,
+                Command::Show(c) => browse::show(&mut ctx, &c.contact).await,
+                Command::List(args) => browse::list(&mut ctx, args).await,
+                Command::Search(args) => browse::search(&mut ctx, args).await,
+                Command::Log(args) => log::log(&mut ctx, args).await,
+                Command::Completions { .. } | Command::Init(_) | Command::Demo(_) => {
+                    unreachable!("handled above")
+                }
+            };
+            ctx.store.close().await;
+            ui = ctx.ui;
+            result?;
+        }
+    }
+    Ok(ui.flush()?)
+}

@@ -1,0 +1,65 @@
+//! Naming a contact on the command line: by id (`12`, `#12`) or by an
+//! unambiguous part of the name.
+
+use anyhow::bail;
+use kith_core::contact::ContactRef;
+use kith_core::ids::{ContactId, UserId};
+use kith_core::values::sort_key;
+use kith_store::{Store, StoreError};
+
+/// How many candidates an ambiguity error lists.
+const SHOWN: u32 = 8;
+
+pub async fn contact(store: &Store, user: UserId, input: &str) -> anyhow::Result<ContactRef> {
+    let input = input.trim();
+    if input.is_empty() {
+        bail!("invalid contact: give an id or part of a name");
+    }
+    if let Ok(id) = input.trim_start_matches('#').parse::<i64>() {
+        return match store.contact(user, ContactId(id)).await {
+            Ok(c) => Ok(ContactRef {
+                id: c.id,
+                name: c.name,
+            }),
+            Err(StoreError::NotFound { .. }) => bail!("no contact with id {id}"),
+            Err(e) => Err(e.into()),
+        };
+    }
+    let found = store.find_contacts(user, input, SHOWN + 1).await?;
+    let key = sort_key(input);
+    let exact: Vec<&ContactRef> = found.iter().filter(|c| sort_key(&c.name) == key).collect();
+    match (found.as_slice(), exact.as_slice()) {
+        ([], _) => bail!("no contact matches '{input}' (add one with: kith add \"{input}\")"),
+        ([only], _) => Ok(only.clone()),
+        (_, [one]) => Ok((*one).clone()),
+        (many, _) => {
+            let mut names: Vec<String> = many
+                .iter()
+                .take(SHOWN as usize)
+                .map(|c| format!("{} (#{})", c.name, c.id))
+                .collect();
+            if many.len() > SHOWN as usize {
+                names.push("…".into());
+            }
+            bail!(
+                "'{input}' matches several contacts: {}; use the id or more of the name",
+                names.join(", ")
+            )
+        }
+    }
+}
+
+/// Several contacts, separated by commas; each must resolve.
+pub async fn contacts(store: &Store, user: UserId, input: &str) -> anyhow::Result<Vec<ContactRef>> {
+    let mut found: Vec<ContactRef> = Vec::new();
+    for part in input.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let c = contact(store, user, part).await?;
+        if !found.iter().any(|f| f.id == c.id) {
+            found.push(c);
+        }
+    }
+    if found.is_empty() {
+        bail!("invalid participants: name at least one person you talked to");
+    }
+    Ok(found)
+}

@@ -1,0 +1,101 @@
+//! Black-box tests of the `kith` binary: each runs the built executable in a
+//! fresh temporary directory, as a user would.
+
+mod contacts;
+mod input;
+mod output;
+mod processes;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+/// A scratch home with its own database.
+pub struct Kith {
+    pub dir: tempfile::TempDir,
+}
+
+impl Default for Kith {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Kith {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.dir.path().join("kith.db")
+    }
+
+    /// The command, with a database, home and zone of its own and no colour.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kith"));
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("HOME", self.dir.path())
+            .env("USER", "tester")
+            .env("TZ", "UTC")
+            .env("KITH_DB", self.db())
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// Runs a command that must succeed and returns its stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "kith {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs a command with `--json` that must succeed and parses its output.
+    pub fn json(&self, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        serde_json::from_str(&self.ok(&all)).unwrap()
+    }
+
+    /// Runs a command that must fail with exit code 2 and one line on stderr.
+    pub fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "kith {args:?} should fail: {out:?}"
+        );
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+        assert!(out.stdout.is_empty(), "nothing on stdout: {:?}", out.stdout);
+        stderr.trim_end().to_owned()
+    }
+}
+
+/// The state of the whole account, to prove a refused command changed nothing.
+pub fn snapshot(kith: &Kith) -> Value {
+    let list = kith.json(&["list", "--all"]);
+    let details: Vec<Value> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| kith.json(&["show", &c["id"].to_string()]))
+        .collect();
+    Value::Array(details)
+}
+
+pub fn exists(path: &Path) -> bool {
+    path.try_exists().unwrap()
+}

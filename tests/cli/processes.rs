@@ -1,0 +1,184 @@
+//! Several processes, other backends, generated data.
+
+use std::process::Stdio;
+
+use kith_store::testing::{TestDatabase, postgres_admin_url};
+use kith_store::{Location, Store};
+use serde_json::Value;
+
+use crate::Kith;
+
+#[test]
+fn concurrent_writers_both_succeed_or_say_busy() {
+    let kith = Kith::new();
+    kith.ok(&["init"]);
+    // A demo import holds the write lock for a while; adds run meanwhile.
+    let demo_db = kith.db();
+    let demo = kith
+        .command(&[
+            "demo",
+            "--db",
+            demo_db.to_str().unwrap(),
+            "--contacts",
+            "1500",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let adders: Vec<_> = (0..8)
+        .map(|i| {
+            kith.command(&["add", &format!("Parallel Person {i}"), "--tag", "parallel"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut added = 0;
+    for child in adders {
+        let out = child.wait_with_output().unwrap();
+        if out.status.success() {
+            added += 1;
+        } else {
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains("busy"),
+                "a failure must say the database is busy: {err}"
+            );
+        }
+    }
+    let demo_out = demo.wait_with_output().unwrap();
+    // The demo either seeded its network or was refused because the adds came first.
+    let demo_err = String::from_utf8_lossy(&demo_out.stderr);
+    assert!(
+        demo_out.status.success()
+            || demo_err.contains("already has contacts")
+            || demo_err.contains("busy"),
+        "{demo_err}"
+    );
+
+    let tagged = kith.json(&["list", "--tag", "parallel"]);
+    assert_eq!(tagged.as_array().unwrap().len(), added);
+    assert!(added >= 1);
+    let problems = tokio_block_on(async {
+        let store = Store::open(&Location::SqliteFile(kith.db())).await.unwrap();
+        store.integrity_check().await.unwrap()
+    });
+    assert!(problems.is_empty(), "{problems:?}");
+}
+
+fn tokio_block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
+#[test]
+fn the_demo_is_deterministic_and_never_overwrites() {
+    let kith = Kith::new();
+    let a = kith.dir.path().join("a.db");
+    let b = kith.dir.path().join("b.db");
+    let seeded = kith.json(&[
+        "demo",
+        "--db",
+        a.to_str().unwrap(),
+        "--contacts",
+        "200",
+        "--seed",
+        "7",
+    ]);
+    assert_eq!(seeded["contacts"], 200);
+    assert_eq!(seeded["conversations"], 4000);
+    assert_eq!(seeded["follow_ups"], 1000);
+    kith.ok(&[
+        "demo",
+        "--db",
+        b.to_str().unwrap(),
+        "--contacts",
+        "200",
+        "--seed",
+        "7",
+    ]);
+    let list =
+        |db: &std::path::Path| -> Value { kith.json(&["--db", db.to_str().unwrap(), "list"]) };
+    assert_eq!(list(&a), list(&b));
+    let former = kith.json(&[
+        "--db",
+        a.to_str().unwrap(),
+        "list",
+        "--tag",
+        "former-colleague",
+    ]);
+    assert!(!former.as_array().unwrap().is_empty());
+    let err = kith.fails(&["demo", "--db", a.to_str().unwrap(), "--contacts", "10"]);
+    assert!(err.contains("already has contacts"), "{err}");
+    // The default demo database is its own file, made anew each time.
+    let default_demo = || {
+        let out = kith
+            .command(&["demo", "--contacts", "50"])
+            .env_remove("KITH_DB")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let text = default_demo();
+    let demo_db = kith.dir.path().join(".local/share/kith/demo.db");
+    assert!(
+        text.contains(&format!("--db {}", demo_db.display())),
+        "{text}"
+    );
+    default_demo();
+    assert_eq!(
+        kith.json(&["--db", demo_db.to_str().unwrap(), "list"])
+            .as_array()
+            .unwrap()
+            .len(),
+        50
+    );
+    assert!(
+        !crate::exists(&kith.db()),
+        "the user's own database is untouched"
+    );
+}
+
+#[test]
+fn the_cli_works_on_postgresql() {
+    let Some(admin) = postgres_admin_url() else {
+        return;
+    };
+    let database = tokio_block_on(TestDatabase::create(&admin));
+    let kith = Kith::new();
+    let pg = |args: &[&str]| {
+        let mut all = vec!["--database-url", database.url.as_str()];
+        all.extend_from_slice(args);
+        kith.json(&all)
+    };
+    pg(&[
+        "add",
+        "Jane Doe",
+        "--email",
+        "jane@acme.example",
+        "--tag",
+        "mentor",
+    ]);
+    pg(&[
+        "log",
+        "jane",
+        "--via",
+        "coffee",
+        "--on",
+        "yesterday",
+        "Talked about Rust",
+    ]);
+    assert_eq!(
+        pg(&["search", "rust"])["conversations"][0]["participants"][0]["name"],
+        "Jane Doe"
+    );
+    assert_eq!(pg(&["list", "--tag", "mentor"])[0]["name"], "Jane Doe");
+    assert_eq!(pg(&["show", "jane"])["conversation_count"], 1);
+    tokio_block_on(database.drop());
+}
