@@ -39,7 +39,10 @@ pub(crate) async fn open(path: Option<&Path>) -> Result<Pool> {
         Some(path) => SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal),
+            .journal_mode(SqliteJournalMode::Wal)
+            // Keeps the planner's statistics fresh (cheap with a limit), so
+            // per-user indexes are not mistaken for selective ones.
+            .optimize_on_close(true, Some(400)),
         None => SqliteConnectOptions::from_str("sqlite::memory:")?,
     }
     // NORMAL in WAL mode: a committed transaction survives a crash of the

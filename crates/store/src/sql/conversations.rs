@@ -83,8 +83,11 @@ pub(crate) async fn with_participants(
         for id in chunk {
             list.push_bind(*id);
         }
-        qb.push(") ORDER BY c.sort_key");
-        let found: Vec<(i64, i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+        // Sorted here: an ORDER BY on the name lets SQLite walk every contact
+        // in name order and probe each one, instead of sorting a few rows.
+        qb.push(")");
+        let mut found: Vec<(i64, i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+        found.sort_by_cached_key(|(_, _, name)| sort_key(name));
         for (conversation, id, name) in found {
             people.entry(conversation).or_default().push(ContactRef {
                 id: ContactId(id),
@@ -140,7 +143,7 @@ pub(crate) async fn conversations_with(
     with_participants(&mut conn, rows).await
 }
 
-/// Conversations by id, newest first.
+/// Conversations by id, in the order of `ids`.
 pub(crate) async fn conversations_by_id(
     conn: &mut Conn,
     user: UserId,
@@ -150,15 +153,18 @@ pub(crate) async fn conversations_by_id(
         return Ok(Vec::new());
     }
     let mut qb = QueryBuilder::<Db>::new(
-        "SELECT id, uid, occurred_at, channel, minutes, summary FROM conversations WHERE user_id = ",
+        "SELECT id, uid, occurred_at, channel, minutes, summary FROM conversations WHERE +user_id = ",
     );
     qb.push_bind(user.0).push(" AND id IN (");
     let mut list = qb.separated(", ");
     for id in ids {
         list.push_bind(*id);
     }
-    qb.push(") ORDER BY occurred_at DESC, id DESC");
-    let rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    // Ordered here, not by SQL: an ORDER BY on occurred_at tempts SQLite to
+    // walk the whole time index instead of looking up the few ids.
+    qb.push(")");
+    let mut rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+    rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
     with_participants(conn, rows).await
 }
 

@@ -79,7 +79,8 @@ pub(crate) async fn summaries_by_id(
         return Ok(Vec::new());
     }
     let mut qb = QueryBuilder::<Db>::new(summary_select!());
-    qb.push("WHERE c.user_id = ")
+    // `+` keeps SQLite from choosing the (unselective) user index over the ids.
+    qb.push("WHERE +c.user_id = ")
         .push_bind(user.0)
         .push(" AND c.id IN (");
     let mut list = qb.separated(", ");
@@ -112,10 +113,13 @@ pub(crate) async fn list_contacts(
     qb.push("WHERE c.user_id = ").push_bind(user.0);
     push_archived(&mut qb, filter.archived);
     if let Some(tag) = &filter.tag {
+        // Driven from the tag, so only its contacts are visited.
         qb.push(
-            " AND EXISTS (SELECT 1 FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id \
-             WHERE ct.contact_id = c.id AND t.name = ",
+            " AND c.id IN (SELECT ct.contact_id FROM tags t \
+             JOIN contact_tags ct ON ct.tag_id = t.id WHERE t.user_id = ",
         )
+        .push_bind(user.0)
+        .push(" AND t.name = ")
         .push_bind(tag.as_str())
         .push(")");
     }
@@ -159,7 +163,7 @@ pub(crate) async fn introduced_by(
     id: ContactId,
 ) -> Result<Vec<ContactRef>> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, full_name FROM contacts WHERE user_id = $1 AND introduced_by = $2 ORDER BY sort_key, id",
+        "SELECT id, full_name FROM contacts WHERE +user_id = $1 AND introduced_by = $2 ORDER BY sort_key, id",
     )
     .bind(user.0)
     .bind(id.0)

@@ -132,7 +132,7 @@ async fn check_contacts(
         .into_iter()
         .collect();
     for chunk in ids.chunks(CHUNK * 10) {
-        let mut qb = QueryBuilder::<Db>::new("SELECT id FROM contacts WHERE user_id = ");
+        let mut qb = QueryBuilder::<Db>::new("SELECT id FROM contacts WHERE +user_id = ");
         qb.push_bind(user.0).push(" AND id IN (");
         let mut list = qb.separated(", ");
         for id in chunk {

@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+"""Benchmark of Kith's everyday commands at the reference size.
+
+Builds the release binary, generates the reference network with `kith demo`
+into a fresh SQLite file, then times each command end to end (process start
+included) next to the equivalent raw query run by the `sqlite3` command-line
+tool on the same file, and prints the medians and their ratio as a Markdown
+table. No timing here is asserted by a test; the figures go into
+bench/RESULTS.md.
+
+    python3 bench/cli.py [--contacts 10000] [--runs 21]
+"""
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KITH = os.path.join(ROOT, "target", "release", "kith")
+
+
+def run(argv, **kw):
+    return subprocess.run(argv, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def median_ms(argv, runs):
+    for _ in range(2):  # warm the page cache
+        run(argv)
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        run(argv)
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def machine():
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    rustc = run(["rustc", "--version"]).stdout.strip()
+    sqlite = run(["sqlite3", "--version"]).stdout.split()[0]
+    return f"{os.cpu_count()} cores, {cpu}; {platform.system()} {platform.release()}; {rustc}; sqlite3 CLI {sqlite}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=21)
+    args = parser.parse_args()
+    if not shutil.which("sqlite3"):
+        sys.exit("bench/cli.py needs the sqlite3 command-line tool (apt-get install sqlite3)")
+
+    print("building the release binary…", file=sys.stderr)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "kith"], cwd=ROOT, check=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = os.path.join(tmp, "bench.db")
+        env = dict(os.environ, HOME=tmp, TZ="UTC", NO_COLOR="1")
+        env.pop("KITH_DB", None)
+        env.pop("KITH_DATABASE_URL", None)
+        print(f"seeding {args.contacts} contacts…", file=sys.stderr)
+        start = time.perf_counter()
+        run([KITH, "--db", db, "demo", "--contacts", str(args.contacts)], env=env)
+        demo_s = time.perf_counter() - start
+
+        def sql(query):
+            return run(["sqlite3", db, query]).stdout.strip()
+
+        counts = sql("SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM conversations), (SELECT count(*) FROM follow_ups)")
+        middle = sql(f"SELECT id FROM contacts ORDER BY id LIMIT 1 OFFSET {args.contacts // 2}")
+        name = sql(f"SELECT full_name FROM contacts WHERE id = {middle}")
+
+        kith = lambda *a: [KITH, "--db", db, *a]
+        raw = lambda q: ["sqlite3", db, q]
+        cases = [
+            (
+                "search product",
+                kith("search", "product"),
+                raw(
+                    "SELECT c.id, c.full_name FROM contact_search s CROSS JOIN contacts c ON c.id = s.rowid "
+                    "WHERE contact_search MATCH '\"product\"*' AND c.user_id = 1 ORDER BY s.rank LIMIT 20; "
+                    "SELECT cv.id, cv.summary FROM conversation_search s CROSS JOIN conversations cv ON cv.id = s.rowid "
+                    "WHERE conversation_search MATCH '\"product\"*' AND cv.user_id = 1 ORDER BY cv.occurred_at DESC LIMIT 20;"
+                ),
+            ),
+            (
+                f"show \"{name}\"",
+                kith("show", name),
+                raw(
+                    f"SELECT * FROM contacts WHERE user_id = 1 AND full_name = '{name}'; "
+                    f"SELECT cv.* FROM conversation_participants p JOIN conversations cv ON cv.id = p.conversation_id "
+                    f"WHERE p.user_id = 1 AND p.contact_id = {middle} ORDER BY p.occurred_at DESC LIMIT 5; "
+                    f"SELECT * FROM follow_ups WHERE contact_id = {middle} AND status = 'open';"
+                ),
+            ),
+            (
+                "list --tag mentor",
+                kith("list", "--tag", "mentor"),
+                raw(
+                    "SELECT c.id, c.full_name FROM contacts c JOIN contact_tags ct ON ct.contact_id = c.id "
+                    "JOIN tags t ON t.id = ct.tag_id WHERE c.user_id = 1 AND t.name = 'mentor' ORDER BY c.sort_key;"
+                ),
+            ),
+        ]
+
+        print(f"Machine: {machine()}")
+        print(f"Data: {args.contacts} contacts; rows: contacts|conversations|follow-ups = {counts}")
+        print(f"`kith demo --contacts {args.contacts}`: {demo_s:.1f} s (one run)\n")
+        print(f"| command | kith median (ms) | raw sqlite3 median (ms) | ratio |")
+        print(f"|---|---:|---:|---:|")
+        for label, ours, baseline in cases:
+            a = median_ms(ours, args.runs)
+            b = median_ms(baseline, args.runs)
+            print(f"| `kith {label}` | {a:.1f} | {b:.1f} | {a / b:.2f}x |")
+        print(f"\nMedians of {args.runs} runs each, process start included, warm cache.")
+
+
+if __name__ == "__main__":
+    main()
