@@ -58,6 +58,20 @@ pub enum Command {
     Search(SearchArgs),
     /// Log a conversation: kith log jane,bob --via zoom "what we talked about"
     Log(LogArgs),
+    /// Who is due for a check-in, most pressing first, and why
+    Due(DueArgs),
+    /// Today's agenda: who to reach, follow-ups due, loop-backs, nudges
+    Today,
+    /// Follow-ups ("homework"), yours and theirs
+    #[command(subcommand)]
+    Todo(TodoCommand),
+    /// Keep a contact out of the due list for a while
+    Snooze(SnoozeArgs),
+    /// Tags and their keep-in-touch intervals
+    #[command(subcommand)]
+    Tag(TagCommand),
+    /// Show or change your settings: name, e-mail, time zone, default rhythm
+    Settings(SettingsArgs),
     /// Hide a contact from lists and reminders, keeping its history
     Archive(ContactArg),
     /// Bring an archived contact back
@@ -200,6 +214,9 @@ pub struct ListArgs {
     /// Archived and active contacts
     #[arg(long)]
     pub all: bool,
+    /// Only one-off ties: a single conversation, nothing since, older than the rhythm
+    #[arg(long)]
+    pub one_off: bool,
     /// At most this many
     #[arg(long)]
     pub limit: Option<u32>,
@@ -231,6 +248,131 @@ pub struct LogArgs {
     /// How long, in minutes
     #[arg(long)]
     pub minutes: Option<String>,
+    /// Something you will do (repeat for more)
+    #[arg(long = "todo", value_name = "TASK")]
+    pub todos: Vec<String>,
+    /// Something they will do (repeat for more)
+    #[arg(long = "their-todo", value_name = "TASK")]
+    pub their_todos: Vec<String>,
+    /// When the to-dos are due
+    #[arg(long, value_name = "DATE")]
+    pub by: Option<String>,
+    /// Report back to them once your to-dos are done
+    #[arg(long)]
+    pub loop_back: bool,
+    /// Someone they suggested you meet (repeat for more): added, introduced by them
+    #[arg(long = "intro", value_name = "NAME")]
+    pub intros: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// At most this many
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Rank as of this date instead of today
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TodoCommand {
+    /// Open follow-ups (of one contact, if named)
+    List(TodoListArgs),
+    /// Add a follow-up without logging a conversation
+    Add(TodoAddArgs),
+    /// Mark a follow-up done (yours with --loop-back then asks you to report back)
+    Done(TodoId),
+    /// Drop a follow-up that will not happen
+    Drop(TodoId),
+}
+
+#[derive(Debug, Args)]
+pub struct TodoListArgs {
+    /// Id or part of the name
+    pub contact: Option<String>,
+    /// Include done and dropped ones
+    #[arg(long)]
+    pub all: bool,
+    /// Only yours
+    #[arg(long, conflicts_with = "theirs")]
+    pub mine: bool,
+    /// Only theirs
+    #[arg(long)]
+    pub theirs: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TodoAddArgs {
+    /// Id or part of the name
+    pub contact: String,
+    /// What is to be done
+    pub title: String,
+    /// When it is due
+    #[arg(long, value_name = "DATE")]
+    pub by: Option<String>,
+    /// Report back to them once it is done
+    #[arg(long, conflicts_with = "theirs")]
+    pub loop_back: bool,
+    /// They promised it, not you
+    #[arg(long)]
+    pub theirs: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TodoId {
+    /// The follow-up's id (from `kith todo list`)
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SnoozeArgs {
+    /// Id or part of the name
+    pub contact: String,
+    /// For how long: 2w, 10d, 3m
+    #[arg(long = "for", value_name = "INTERVAL", conflicts_with_all = ["until", "off"], required_unless_present_any = ["until", "off"])]
+    pub duration: Option<String>,
+    /// Until this date
+    #[arg(long, value_name = "DATE", conflicts_with = "off")]
+    pub until: Option<String>,
+    /// Wake the contact now
+    #[arg(long)]
+    pub off: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TagCommand {
+    /// Every tag, how many contacts carry it and its rhythm
+    List,
+    /// Set the keep-in-touch interval for contacts with this tag
+    Set(TagSetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TagSetArgs {
+    pub tag: String,
+    /// Keep in touch this often: 30d, 6w, 3m, 1y ("" removes it)
+    #[arg(long, value_name = "INTERVAL")]
+    pub every: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Your name as others see it
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Your e-mail address ("" removes it)
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Your IANA time zone
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// The rhythm for contacts whose own or tags' rhythm is not set: 30d, 6w, 3m
+    #[arg(long, value_name = "INTERVAL")]
+    pub every: Option<String>,
+    /// Whether an e-mail or message resets the keep-in-touch clock
+    #[arg(long, value_name = "BOOL")]
+    pub light_resets_clock: Option<bool>,
 }
 
 #[derive(Debug, Args)]

@@ -4,11 +4,16 @@ use std::io::Write;
 
 use kith_core::contact::{ArchivedFilter, ContactFilter, ContactSummary};
 use kith_core::conversation::Conversation;
+use kith_core::follow_up::{FollowUpKind, Owner};
+use kith_core::rules::cadence::effective;
+use kith_core::rules::due::is_one_off;
+use kith_core::rules::health::health;
 use kith_core::values::{TagName, TimeZone};
 use serde_json::json;
 
 use crate::app::Ctx;
 use crate::cli::{ListArgs, SearchArgs};
+use crate::commands::keep;
 use crate::ui::{self, BOLD, DIM, YELLOW, columns};
 use crate::{json, resolve};
 
@@ -22,17 +27,50 @@ pub async fn show(ctx: &mut Ctx, who: &str) -> anyhow::Result<()> {
     let target = resolve::contact(&ctx.store, user, who).await?;
     let c = ctx.store.contact(user, target.id).await?;
     let stats = ctx.store.contact_stats(user, c.id).await?;
-    let recent = ctx.store.conversations_with(user, c.id, RECENT).await?;
+    let recent_conversations = ctx.store.conversations_with(user, c.id, RECENT).await?;
     let follow_ups = ctx.store.open_follow_ups_with(user, c.id).await?;
     let introduced = ctx.store.introduced_by(user, c.id).await?;
+    let facts = ctx.store.contact_facts(user, Some(c.id)).await?;
+    let (rhythm, due_on) = keep::rhythm_of(&ctx.user, &facts[0]);
+    let year_ago = ctx.now - chrono::Duration::days(365);
+    let recent = ctx
+        .store
+        .conversation_channels(user, c.id, year_ago)
+        .await?;
+    let today = keep::today(ctx.now, ctx.user.timezone);
+    let overdue_loops = facts[0]
+        .open_loops
+        .iter()
+        .filter(|l| {
+            l.owner == Owner::Me
+                && (l.kind == FollowUpKind::LoopBack || l.due_on.is_some_and(|d| d < today))
+        })
+        .count() as u32;
+    let health = health(
+        rhythm.cadence,
+        &recent,
+        facts[0].activity.last_meaningful_at,
+        overdue_loops,
+        ctx.now,
+    );
     if ctx.ui.json {
         let mut value = json::contact(&c);
         value["conversation_count"] = json!(stats.conversations);
         value["first_conversation_at"] = json!(stats.first.map(|t| t.to_rfc3339()));
         value["last_conversation_at"] = json!(stats.last.map(|t| t.to_rfc3339()));
-        value["recent_conversations"] = recent.iter().map(json::conversation).collect();
+        value["recent_conversations"] = recent_conversations
+            .iter()
+            .map(json::conversation)
+            .collect();
         value["open_follow_ups"] = follow_ups.iter().map(json::follow_up).collect();
         value["introduced"] = introduced.iter().map(json::contact_ref).collect();
+        value["rhythm"] =
+            json!({ "days": rhythm.cadence.days(), "source": keep::source(&rhythm.source) });
+        value["due_on"] = json!(due_on.to_string());
+        value["health"] = json!({
+            "score": health.score,
+            "parts": health.parts.iter().map(|p| json!({ "name": p.name, "points": p.points, "max": p.max, "why": p.why })).collect::<Vec<_>>(),
+        });
         return Ok(ctx.ui.print_json(&value)?);
     }
     let (tz, now) = (ctx.user.timezone, ctx.now);
@@ -93,10 +131,17 @@ pub async fn show(ctx: &mut Ctx, who: &str) -> anyhow::Result<()> {
             .unwrap_or_default(),
     );
     field("tags", c.tags.join(", "));
-    field(
-        "rhythm",
-        c.cadence.map(|c| format!("every {c}")).unwrap_or_default(),
-    );
+    let due = match (today - due_on).num_days() {
+        d if d > 0 => format!("{d} days overdue"),
+        0 => "due today".into(),
+        d => format!("next due {due_on} (in {} days)", -d),
+    };
+    let snoozed = c
+        .snoozed_until
+        .filter(|t| *t > now)
+        .map(|t| format!(", snoozed until {}", ui::date(t, tz)))
+        .unwrap_or_default();
+    field("rhythm", format!("{}; {due}{snoozed}", rhythm.describe()));
     field("nickname", c.nickname.clone().unwrap_or_default());
     field("notes", c.notes.clone().unwrap_or_default());
     columns(out, &rows)?;
@@ -115,7 +160,20 @@ pub async fn show(ctx: &mut Ctx, who: &str) -> anyhow::Result<()> {
             ui::ago(last, now, tz)
         )?,
     }
-    conversation_rows(out, &recent, tz, Some(c.id))?;
+    conversation_rows(out, &recent_conversations, tz, Some(c.id))?;
+    writeln!(out, "\n{BOLD}Health{BOLD:#} {}/100", health.score)?;
+    let rows: Vec<Vec<String>> = health
+        .parts
+        .iter()
+        .map(|p| {
+            vec![
+                format!("  {}", p.name),
+                format!("{}/{}", p.points, p.max),
+                p.why.clone(),
+            ]
+        })
+        .collect();
+    columns(out, &rows)?;
     if !follow_ups.is_empty() {
         writeln!(out, "\n{BOLD}Open follow-ups{BOLD:#}")?;
         let rows: Vec<Vec<String>> = follow_ups
@@ -226,6 +284,9 @@ pub async fn list(ctx: &mut Ctx, args: &ListArgs) -> anyhow::Result<()> {
         },
     };
     let limit = args.limit.unwrap_or(u32::MAX);
+    if args.one_off {
+        return one_offs(ctx, &filter, limit).await;
+    }
     let mut contacts = Vec::new();
     let mut after = None;
     while (contacts.len() as u64) < u64::from(limit) {
@@ -241,6 +302,10 @@ pub async fn list(ctx: &mut Ctx, args: &ListArgs) -> anyhow::Result<()> {
             break;
         }
     }
+    print_list(ctx, &contacts)
+}
+
+fn print_list(ctx: &mut Ctx, contacts: &[ContactSummary]) -> anyhow::Result<()> {
     if ctx.ui.json {
         return Ok(ctx
             .ui
@@ -253,8 +318,44 @@ pub async fn list(ctx: &mut Ctx, args: &ListArgs) -> anyhow::Result<()> {
             "No contacts match. Add one with: kith add \"Jane Doe\" --email jane@example.com"
         )?;
     }
-    columns(out, &summary_rows(&contacts))?;
+    columns(out, &summary_rows(contacts))?;
     Ok(())
+}
+
+/// One-off ties among the active contacts, in name order, further filtered.
+async fn one_offs(ctx: &mut Ctx, filter: &ContactFilter, limit: u32) -> anyhow::Result<()> {
+    let facts = ctx.store.contact_facts(ctx.user.id, None).await?;
+    let settings = keep::settings(&ctx.user);
+    let today = keep::today(ctx.now, ctx.user.timezone);
+    let ids: Vec<_> = facts
+        .iter()
+        .filter(|f| {
+            let cadence =
+                effective(f.own_cadence, &f.tag_cadences, settings.default_cadence).cadence;
+            is_one_off(f, cadence, today, settings.tz)
+        })
+        .map(|f| f.id)
+        .collect();
+    let mut contacts = ctx.store.contact_summaries(ctx.user.id, &ids).await?;
+    contacts.retain(|c| {
+        filter
+            .tag
+            .as_ref()
+            .is_none_or(|t| c.tags.iter().any(|x| x == t.as_str()))
+            && filter.organisation.as_ref().is_none_or(|o| {
+                c.organisation
+                    .as_ref()
+                    .is_some_and(|x| x.to_lowercase().contains(&o.to_lowercase()))
+            })
+            && filter.function.as_ref().is_none_or(|f| {
+                c.function
+                    .as_ref()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(f))
+            })
+    });
+    contacts.sort_by_cached_key(|c| (kith_core::values::sort_key(&c.name), c.id));
+    contacts.truncate(limit as usize);
+    print_list(ctx, &contacts)
 }
 
 pub async fn search(ctx: &mut Ctx, args: &SearchArgs) -> anyhow::Result<()> {

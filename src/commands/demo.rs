@@ -12,11 +12,13 @@ use kith_core::conversation::NewConversation;
 use kith_core::demo::{DemoConfig, DemoNetwork, PastEmployer, generate};
 use kith_core::follow_up::NewFollowUp;
 use kith_core::ids::{ContactId, ConversationId, UserId};
+use kith_core::rules::due::rank;
 use kith_store::{ContactRecord, EmploymentRecord, FollowUpRecord, Location, Store};
 use serde_json::json;
 
 use crate::app;
 use crate::cli::{DemoArgs, Global};
+use crate::commands::keep;
 use crate::ui::{BOLD, Ui};
 
 const MAX_CONTACTS: usize = 100_000;
@@ -68,6 +70,14 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
     seed(&store, user.id, &network, &progress).await?;
     progress.finish_and_clear();
     let elapsed = started.elapsed();
+    let now = Utc::now();
+    let facts = store.contact_facts(user.id, None).await?;
+    let due = rank(
+        &facts,
+        &keep::settings(&user),
+        keep::today(now, user.timezone),
+        now,
+    );
     store.close().await;
 
     let db_flag = match &location {
@@ -81,6 +91,7 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
             "conversations": network.conversations.len(),
             "follow_ups": network.follow_ups.len(),
             "seconds": elapsed.as_secs_f64(),
+            "due": due.iter().take(5).map(keep::entry_json).collect::<Vec<_>>(),
         });
         return Ok(ui.print_json(&value)?);
     }
@@ -93,16 +104,25 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
         network.follow_ups.len(),
         elapsed.as_secs_f64()
     )?;
-    let someone = &network.contacts[network.contacts.len() / 2].draft;
-    let name = someone
-        .name
-        .as_ref()
-        .map(|n| n.as_str())
-        .unwrap_or_default();
+    writeln!(
+        out,
+        "\n{BOLD}Who to contact today{BOLD:#} (5 of {} due):",
+        due.len()
+    )?;
+    keep::print_due(out, &due[..due.len().min(5)])?;
     writeln!(out, "\nLook around:")?;
-    writeln!(out, "  kith {db_flag}list --tag former-colleague")?;
-    writeln!(out, "  kith {db_flag}show \"{name}\"")?;
-    writeln!(out, "  kith {db_flag}search product")?;
+    for command in [
+        "today",
+        "due",
+        "list --one-off",
+        "list --tag former-colleague",
+        "search product",
+    ] {
+        writeln!(out, "  kith {db_flag}{command}")?;
+    }
+    if let Some(first) = due.first() {
+        writeln!(out, "  kith {db_flag}show \"{}\"", first.name)?;
+    }
     Ok(())
 }
 

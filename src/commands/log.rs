@@ -1,14 +1,20 @@
-//! `log`: a conversation in one line.
+//! `log`: a conversation in one line, with the homework that came out of it.
 
 use std::io::Write;
 
 use anyhow::bail;
 use chrono::Duration;
 use kith_core::conversation::{Channel, Minutes, NewConversation};
-use kith_core::when::parse_moment;
+use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
+use kith_core::values::ContactName;
+use kith_core::when::{parse_date, parse_moment};
+use kith_store::ConversationExtras;
+use serde_json::json;
 
 use crate::app::Ctx;
 use crate::cli::LogArgs;
+use crate::commands::keep::today;
+use crate::commands::todo::title;
 use crate::ui::{self, BOLD, DIM};
 use crate::{json, resolve};
 
@@ -31,6 +37,32 @@ pub async fn log(ctx: &mut Ctx, args: &LogArgs) -> anyhow::Result<()> {
         .map(Minutes::parse)
         .transpose()
         .map_err(|e| e.in_field("--minutes"))?;
+    let due_on = args
+        .by
+        .as_deref()
+        .map(|by| parse_date("--by", by, today(ctx.now, tz)))
+        .transpose()?;
+    if (args.by.is_some() || args.loop_back) && args.todos.is_empty() && args.their_todos.is_empty()
+    {
+        bail!(
+            "invalid --by/--loop-back: they apply to a --todo or --their-todo, and none was given"
+        );
+    }
+    let mine = args
+        .todos
+        .iter()
+        .map(|t| title("--todo", t))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let theirs = args
+        .their_todos
+        .iter()
+        .map(|t| title("--their-todo", t))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let introductions = args
+        .intros
+        .iter()
+        .map(|n| ContactName::parse(n).map_err(|e| e.in_field("--intro")))
+        .collect::<Result<Vec<_>, _>>()?;
     let summary = args.summary.join(" ");
     let people = resolve::contacts(&ctx.store, ctx.user.id, &args.with).await?;
     let conversation = NewConversation::new(
@@ -40,21 +72,60 @@ pub async fn log(ctx: &mut Ctx, args: &LogArgs) -> anyhow::Result<()> {
         &summary,
         people.iter().map(|p| p.id).collect(),
     )?;
-    let id = ctx
+
+    // To-dos belong to the first person named.
+    let follow_up = |title: String, owner: Owner| NewFollowUp {
+        contact: people[0].id,
+        conversation: None,
+        owner,
+        kind: FollowUpKind::Task,
+        title,
+        due_on,
+        loop_back: owner == Owner::Me && args.loop_back,
+        parent: None,
+        subject: None,
+    };
+    let follow_ups = mine
+        .into_iter()
+        .map(|t| follow_up(t, Owner::Me))
+        .chain(theirs.into_iter().map(|t| follow_up(t, Owner::Them)))
+        .collect();
+    let extras = ConversationExtras {
+        follow_ups,
+        introductions,
+    };
+    let logged = ctx
         .store
-        .log_conversation(ctx.user.id, &conversation)
+        .log_conversation_with(ctx.user.id, &conversation, &extras)
         .await?;
     if ctx.ui.json {
-        let stored = ctx.store.conversation(ctx.user.id, id).await?;
-        return Ok(ctx.ui.print_json(&json::conversation(&stored))?);
+        let stored = ctx.store.conversation(ctx.user.id, logged.id).await?;
+        let mut value = json::conversation(&stored);
+        value["follow_ups"] = json!(logged.follow_ups.iter().map(|f| f.0).collect::<Vec<_>>());
+        value["introduced"] = logged.introduced.iter().map(json::contact_ref).collect();
+        return Ok(ctx.ui.print_json(&value)?);
     }
     let names: Vec<&str> = people.iter().map(|p| p.name.as_str()).collect();
+    let out = ctx.ui.out();
     writeln!(
-        ctx.ui.out(),
-        "Logged {} with {BOLD}{}{BOLD:#} on {} {DIM}#{id}{DIM:#}",
+        out,
+        "Logged {} with {BOLD}{}{BOLD:#} on {} {DIM}#{}{DIM:#}",
         channel,
         names.join(", "),
-        ui::date_time(occurred_at, tz)
+        ui::date_time(occurred_at, tz),
+        logged.id
     )?;
+    for (id, f) in logged.follow_ups.iter().zip(&extras.follow_ups) {
+        let who = if f.owner == Owner::Me { "You" } else { "They" };
+        let due = f.due_on.map(|d| format!(" by {d}")).unwrap_or_default();
+        writeln!(out, "  {who}: {}{due} {DIM}#{id}{DIM:#}", f.title)?;
+    }
+    for person in &logged.introduced {
+        writeln!(
+            out,
+            "  Introduction: {} {DIM}#{}{DIM:#}, introduced by {}",
+            person.name, person.id, people[0].name
+        )?;
+    }
     Ok(())
 }

@@ -5,7 +5,10 @@ mod browse;
 mod contacts;
 mod demo;
 mod init;
+mod keep;
 mod log;
+mod settings;
+mod todo;
 
 use clap::CommandFactory;
 
@@ -41,6 +44,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::List(args) => browse::list(&mut ctx, args).await,
                 Command::Search(args) => browse::search(&mut ctx, args).await,
                 Command::Log(args) => log::log(&mut ctx, args).await,
+                Command::Due(args) => keep::due(&mut ctx, args).await,
+                Command::Today => keep::agenda(&mut ctx).await,
+                Command::Snooze(args) => keep::snooze(&mut ctx, args).await,
+                Command::Todo(command) => todo::run(&mut ctx, command).await,
+                Command::Tag(command) => settings::tag(&mut ctx, command).await,
+                Command::Settings(args) => settings::settings(&mut ctx, args).await,
                 Command::Completions { .. } | Command::Init(_) | Command::Demo(_) => {
                     unreachable!("handled above")
                 }

@@ -42,6 +42,12 @@ impl Channel {
     pub fn is_meaningful(self) -> bool {
         !matches!(self, Channel::Email | Channel::Message)
     }
+
+    /// How much a conversation on this channel counts: 1.0 for a call, video
+    /// or meeting face to face, 0.25 for e-mail or a message.
+    pub fn depth_weight(self) -> f64 {
+        if self.is_meaningful() { 1.0 } else { 0.25 }
+    }
 }
 
 /// A validated conversation, ready to be stored.

@@ -17,6 +17,7 @@ pub mod goal;
 pub mod ids;
 pub mod meeting;
 pub mod outreach;
+pub mod rules;
 pub mod user;
 pub mod values;
 pub mod when;

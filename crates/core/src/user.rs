@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::ids::UserId;
-use crate::values::TimeZone;
+use crate::values::{Cadence, TimeZone};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {
@@ -12,7 +12,22 @@ pub struct User {
     pub display_name: String,
     pub email: Option<String>,
     pub timezone: TimeZone,
+    /// How often to be in touch when neither the contact nor a tag says.
+    pub default_cadence: Cadence,
+    /// Whether an e-mail or message resets the keep-in-touch clock (by
+    /// default only calls and meetings do).
+    pub light_resets_clock: bool,
     pub created_at: DateTime<Utc>,
+}
+
+/// A change to a user's settings; `None` leaves a setting alone.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SettingsPatch {
+    pub display_name: Option<String>,
+    pub email: Option<Option<crate::values::Email>>,
+    pub timezone: Option<TimeZone>,
+    pub default_cadence: Option<Cadence>,
+    pub light_resets_clock: Option<bool>,
 }
 
 /// A validated request to create a user.

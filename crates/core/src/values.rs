@@ -340,8 +340,12 @@ impl Cadence {
         Self::from_days(n.saturating_mul(per)).ok_or_else(bad)
     }
 
-    pub fn from_days(days: u32) -> Option<Self> {
-        (1..=Self::MAX_DAYS).contains(&days).then_some(Self(days))
+    pub const fn from_days(days: u32) -> Option<Self> {
+        if days >= 1 && days <= Self::MAX_DAYS {
+            Some(Self(days))
+        } else {
+            None
+        }
     }
 
     pub fn days(self) -> u32 {

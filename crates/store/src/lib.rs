@@ -24,10 +24,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kith_core::contact::{
     ArchivedFilter, Contact, ContactDraft, ContactFilter, ContactPatch, ContactRef, ContactSummary,
 };
-use kith_core::conversation::{Conversation, NewConversation};
-use kith_core::follow_up::{FollowUp, FollowUpStatus, NewFollowUp};
+use kith_core::conversation::{Channel, Conversation, NewConversation};
+use kith_core::follow_up::{FollowUp, FollowUpStatus, NewFollowUp, Owner};
 use kith_core::ids::{ContactId, ConversationId, FollowUpId, UserId};
-use kith_core::user::{NewUser, User};
+use kith_core::rules::due::ContactFacts;
+use kith_core::user::{NewUser, SettingsPatch, User};
+use kith_core::values::{Cadence, ContactName, TagName};
 
 pub use error::{Result, StoreError};
 
@@ -125,6 +127,39 @@ pub struct ContactStats {
     pub last: Option<DateTime<Utc>>,
 }
 
+/// What else a logged conversation brings: follow-ups (their `conversation`
+/// is set to the new one) and names of people suggested as introductions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConversationExtras {
+    pub follow_ups: Vec<NewFollowUp>,
+    pub introductions: Vec<ContactName>,
+}
+
+/// What `log_conversation_with` wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoggedConversation {
+    pub id: ConversationId,
+    pub follow_ups: Vec<FollowUpId>,
+    /// The introduced people, new stubs or existing contacts.
+    pub introduced: Vec<ContactRef>,
+}
+
+/// Which follow-ups to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FollowUpFilter {
+    pub contact: Option<ContactId>,
+    pub owner: Option<Owner>,
+    pub open_only: bool,
+}
+
+/// A tag with how many contacts carry it and its keep-in-touch interval.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagSummary {
+    pub name: String,
+    pub contacts: i64,
+    pub cadence: Option<Cadence>,
+}
+
 /// A contact brought in with its own creation time (imports, demo data).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ContactRecord {
@@ -218,6 +253,10 @@ impl Store {
         dispatch!(self.users())
     }
 
+    pub async fn update_settings(&self, user: UserId, patch: &SettingsPatch) -> Result<User> {
+        dispatch!(self.update_settings(user, patch))
+    }
+
     // Contacts
 
     pub async fn add_contact(&self, user: UserId, draft: &ContactDraft) -> Result<ContactId> {
@@ -272,6 +311,15 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<ContactSummary>> {
         dispatch!(self.list_contacts(user, filter, after, limit))
+    }
+
+    /// Summaries of the given contacts, in the order of `ids`; others' ids are skipped.
+    pub async fn contact_summaries(
+        &self,
+        user: UserId,
+        ids: &[ContactId],
+    ) -> Result<Vec<ContactSummary>> {
+        dispatch!(self.contact_summaries(user, ids))
     }
 
     pub async fn count_contacts(&self, user: UserId, archived: ArchivedFilter) -> Result<i64> {
@@ -330,6 +378,16 @@ impl Store {
         Ok(ids[0])
     }
 
+    /// Logs a conversation with its follow-ups and introductions, atomically.
+    pub async fn log_conversation_with(
+        &self,
+        user: UserId,
+        conversation: &NewConversation,
+        extras: &ConversationExtras,
+    ) -> Result<LoggedConversation> {
+        dispatch!(self.log_conversation_with(user, conversation, extras, Utc::now()))
+    }
+
     /// Logs many conversations in one transaction; ids come back in input order.
     pub async fn log_conversations(
         &self,
@@ -380,7 +438,80 @@ impl Store {
         user: UserId,
         contact: ContactId,
     ) -> Result<Vec<FollowUp>> {
-        dispatch!(self.open_follow_ups_with(user, contact))
+        let filter = FollowUpFilter {
+            contact: Some(contact),
+            owner: None,
+            open_only: true,
+        };
+        self.follow_ups(user, &filter).await
+    }
+
+    /// Follow-ups matching the filter: open ones by due date, then closed ones newest first.
+    pub async fn follow_ups(&self, user: UserId, filter: &FollowUpFilter) -> Result<Vec<FollowUp>> {
+        dispatch!(self.follow_ups(user, filter))
+    }
+
+    /// Marks an open follow-up done. When it was mine and asked for a
+    /// loop-back, the loop-back it creates comes back second.
+    pub async fn complete_follow_up(
+        &self,
+        user: UserId,
+        id: FollowUpId,
+    ) -> Result<(FollowUp, Option<FollowUp>)> {
+        dispatch!(self.close_follow_up(user, id, FollowUpStatus::Done, Utc::now()))
+    }
+
+    /// Drops an open follow-up (it will not be done, and asks for nothing).
+    pub async fn drop_follow_up(&self, user: UserId, id: FollowUpId) -> Result<FollowUp> {
+        let (dropped, _) =
+            dispatch!(self.close_follow_up(user, id, FollowUpStatus::Dropped, Utc::now()))?;
+        Ok(dropped)
+    }
+
+    // Keeping in touch
+
+    /// What the keep-in-touch rules need about every active contact (or about
+    /// one contact, archived or not), read in a few queries.
+    pub async fn contact_facts(
+        &self,
+        user: UserId,
+        contact: Option<ContactId>,
+    ) -> Result<Vec<ContactFacts>> {
+        dispatch!(self.contact_facts(user, contact, Utc::now()))
+    }
+
+    /// When and on which channel the user talked with a contact since `since`.
+    pub async fn conversation_channels(
+        &self,
+        user: UserId,
+        contact: ContactId,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<(DateTime<Utc>, Channel)>> {
+        dispatch!(self.conversation_channels(user, contact, since))
+    }
+
+    /// Keeps a contact out of the due list until `until`; `None` wakes it.
+    pub async fn set_snooze(
+        &self,
+        user: UserId,
+        contact: ContactId,
+        until: Option<DateTime<Utc>>,
+    ) -> Result<()> {
+        dispatch!(self.set_snooze(user, contact, until))
+    }
+
+    pub async fn tags(&self, user: UserId) -> Result<Vec<TagSummary>> {
+        dispatch!(self.tags(user))
+    }
+
+    /// Sets (or removes) the keep-in-touch interval of a tag.
+    pub async fn set_tag_cadence(
+        &self,
+        user: UserId,
+        tag: &TagName,
+        cadence: Option<Cadence>,
+    ) -> Result<()> {
+        dispatch!(self.set_tag_cadence(user, tag, cadence))
     }
 
     // Search

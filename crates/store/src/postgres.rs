@@ -11,6 +11,10 @@ type Pool = sqlx::PgPool;
 type Conn = sqlx::PgConnection;
 type Tx = sqlx::Transaction<'static, Db>;
 
+/// Aggregates rows into one JSON array, and builds one row as a JSON array.
+const JSON_AGG: &str = "json_agg";
+const JSON_ROW: &str = "json_build_array";
+
 // The shared SQL, compiled against the aliases above.
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/mod.rs"]

@@ -11,6 +11,12 @@ use kith_core::values::{Cadence, TimeZone};
 
 use crate::error::{Result, StoreError};
 
+/// The keep-in-touch interval of a new user (the schema's default too).
+pub(crate) const DEFAULT_CADENCE: Cadence = match Cadence::from_days(90) {
+    Some(c) => c,
+    None => unreachable!(),
+};
+
 pub(crate) fn to_time(seconds: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(seconds, 0).unwrap_or_default()
 }
@@ -38,8 +44,18 @@ pub(crate) struct UserRow {
     pub display_name: String,
     pub email: Option<String>,
     pub timezone: String,
+    pub default_cadence_days: i64,
+    pub light_resets_clock: bool,
     pub created_at: i64,
 }
+
+/// The columns a [`UserRow`] reads.
+macro_rules! user_columns {
+    () => {
+        "id, username, display_name, email, timezone, default_cadence_days, light_resets_clock, created_at"
+    };
+}
+pub(crate) use user_columns;
 
 impl UserRow {
     pub fn into_user(self) -> User {
@@ -49,6 +65,11 @@ impl UserRow {
             display_name: self.display_name,
             email: self.email,
             timezone: TimeZone::parse(&self.timezone).unwrap_or(TimeZone::UTC),
+            default_cadence: u32::try_from(self.default_cadence_days)
+                .ok()
+                .and_then(Cadence::from_days)
+                .unwrap_or(DEFAULT_CADENCE),
+            light_resets_clock: self.light_resets_clock,
             created_at: to_time(self.created_at),
         }
     }

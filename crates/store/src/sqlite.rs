@@ -15,6 +15,10 @@ type Pool = sqlx::SqlitePool;
 type Conn = sqlx::SqliteConnection;
 type Tx = sqlx::Transaction<'static, Db>;
 
+/// Aggregates rows into one JSON array, and builds one row as a JSON array.
+const JSON_AGG: &str = "json_group_array";
+const JSON_ROW: &str = "json_array";
+
 // The shared SQL, compiled against the aliases above.
 #[allow(clippy::duplicate_mod)]
 #[path = "sql/mod.rs"]

@@ -121,9 +121,12 @@ fn outcome(
     created: i64,
 ) -> (FollowUpStatus, Option<DateTime<Utc>>) {
     let age_days = (world.last - created) / DAY;
+    // Old homework is settled; what is still open is mostly recent, as it is
+    // for someone who keeps up (a few old items linger).
     let (done, dropped) = match age_days {
-        60.. => (75, 15),
-        14..60 => (45, 5),
+        180.. => (96, 4),
+        60..180 => (88, 9),
+        14..60 => (50, 8),
         _ => (15, 2),
     };
     let roll = rng.below(100);

@@ -9,6 +9,7 @@ CREATE TABLE users (
     email                TEXT,
     timezone             TEXT    NOT NULL DEFAULT 'UTC',
     default_cadence_days INTEGER NOT NULL DEFAULT 90,
+    light_resets_clock   BOOLEAN NOT NULL DEFAULT FALSE,
     password_hash        TEXT,
     is_admin             BOOLEAN NOT NULL DEFAULT FALSE,
     disabled             BOOLEAN NOT NULL DEFAULT FALSE,
@@ -239,6 +240,20 @@ CREATE TABLE outreach_blocks (
     active     BOOLEAN NOT NULL DEFAULT TRUE,
     created_at INTEGER NOT NULL
 );
+
+-- What the history with each contact adds up to, kept by the store on every
+-- conversation write so that ranking who is due never scans the whole history.
+-- "meaningful" follows Channel::is_meaningful (calls and meetings, not e-mail).
+CREATE TABLE contact_activity (
+    contact_id         INTEGER PRIMARY KEY REFERENCES contacts (id) ON DELETE CASCADE,
+    user_id            INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    conversations      INTEGER NOT NULL DEFAULT 0,
+    meaningful         INTEGER NOT NULL DEFAULT 0,
+    first_at           INTEGER,
+    last_at            INTEGER,
+    last_meaningful_at INTEGER
+);
+CREATE INDEX contact_activity_by_user ON contact_activity (user_id);
 
 -- Per-user change log of contacts (CardDAV sync tokens are positions in it).
 -- No foreign key to contacts: a deletion must outlive the contact.

@@ -39,13 +39,25 @@ pub(crate) async fn add_contacts(
     user: UserId,
     records: &[ContactRecord],
 ) -> Result<Vec<ContactId>> {
+    let mut tx = begin_write(pool).await?;
+    lock_user(&mut tx, user).await?;
+    let ids = insert_contacts(&mut tx, user, records).await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Inserts contacts with their lists, tags, search documents and change-log
+/// entries, inside the caller's transaction (which has locked the user).
+pub(crate) async fn insert_contacts(
+    tx: &mut Conn,
+    user: UserId,
+    records: &[ContactRecord],
+) -> Result<Vec<ContactId>> {
     if records.iter().any(|r| r.draft.name.is_none()) {
         return Err(StoreError::invalid("name", "must not be empty"));
     }
-    let mut tx = begin_write(pool).await?;
-    lock_user(&mut tx, user).await?;
     check_contacts(
-        &mut tx,
+        tx,
         user,
         records.iter().filter_map(|r| r.draft.introduced_by),
     )
@@ -61,7 +73,9 @@ pub(crate) async fn add_contacts(
         let mut org_ids = Vec::with_capacity(chunk.len());
         for record in chunk {
             org_ids.push(match &record.draft.organisation {
-                Some(name) => Some(organisation_id(&mut tx, user, name, &mut organisations).await?),
+                Some(name) => {
+                    Some(organisation_id(&mut *tx, user, name, &mut organisations).await?)
+                }
                 None => None,
             });
         }
@@ -116,7 +130,7 @@ pub(crate) async fn add_contacts(
             .copied()
             .zip(chunk.iter().map(|r| &r.draft));
         insert_emails(
-            &mut tx,
+            &mut *tx,
             user,
             drafts
                 .clone()
@@ -124,7 +138,7 @@ pub(crate) async fn add_contacts(
         )
         .await?;
         insert_phones(
-            &mut tx,
+            &mut *tx,
             user,
             drafts.clone().flat_map(|(id, d)| {
                 numbered(id, d.phones.iter().map(|p| (p.as_str(), p.normalized())))
@@ -132,7 +146,7 @@ pub(crate) async fn add_contacts(
         )
         .await?;
         insert_links(
-            &mut tx,
+            &mut *tx,
             user,
             drafts.clone().flat_map(|(id, d)| {
                 numbered(id, d.links.iter().map(|l| (l.url(), l.kind().as_str())))
@@ -144,22 +158,21 @@ pub(crate) async fn add_contacts(
             let mut seen = HashSet::new();
             for tag in &draft.tags {
                 if seen.insert(tag.as_str()) {
-                    tag_rows.push((id, tag_id(&mut tx, user, tag.as_str(), &mut tags).await?));
+                    tag_rows.push((id, tag_id(&mut *tx, user, tag.as_str(), &mut tags).await?));
                 }
             }
         }
-        insert_contact_tags(&mut tx, user, &tag_rows).await?;
+        insert_contact_tags(&mut *tx, user, &tag_rows).await?;
         let docs: Vec<(i64, String)> = drafts.clone().map(|(id, d)| (id, draft_doc(d))).collect();
-        set_search_docs(&mut tx, user, &docs).await?;
+        set_search_docs(&mut *tx, user, &docs).await?;
         let changes: Vec<(i64, &str, i64)> = chunk_ids
             .iter()
             .zip(&uids)
             .map(|(id, uid)| (*id, uid.as_str(), 1))
             .collect();
-        record_changes(&mut tx, user, &changes, false).await?;
+        record_changes(&mut *tx, user, &changes, false).await?;
         ids.extend(chunk_ids.into_iter().map(ContactId));
     }
-    tx.commit().await?;
     Ok(ids)
 }
 

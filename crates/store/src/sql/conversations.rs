@@ -1,6 +1,10 @@
-//! Conversations and follow-ups.
+//! Conversations, and what logging one does to the activity summary and open loops.
+
+use kith_core::follow_up::{FollowUpKind, FollowUpStatus, NewFollowUp, Owner};
+use kith_core::rules::loops;
 
 use super::*;
+use crate::{ConversationExtras, LoggedConversation};
 
 // Conversations
 
@@ -11,8 +15,98 @@ pub(crate) async fn log_conversations(
     now: DateTime<Utc>,
 ) -> Result<Vec<ConversationId>> {
     let mut tx = begin_write(pool).await?;
+    let ids = insert_conversations(&mut tx, user, conversations, now).await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Logs one conversation with the follow-ups and introductions that came
+/// out of it, all in one transaction. Each introduced name becomes a contact
+/// (or is matched to the one with exactly that name) introduced by the first
+/// participant, with a follow-up to reach out to them.
+pub(crate) async fn log_conversation_with(
+    pool: &Pool,
+    user: UserId,
+    conversation: &NewConversation,
+    extras: &ConversationExtras,
+    now: DateTime<Utc>,
+) -> Result<LoggedConversation> {
+    let mut tx = begin_write(pool).await?;
+    lock_user(&mut tx, user).await?;
+    let id = insert_conversations(&mut tx, user, std::slice::from_ref(conversation), now).await?[0];
+    let record = |follow_up: NewFollowUp| FollowUpRecord {
+        follow_up,
+        status: FollowUpStatus::Open,
+        created_at: now,
+        closed_at: None,
+    };
+    let mut records: Vec<FollowUpRecord> = extras
+        .follow_ups
+        .iter()
+        .map(|f| {
+            record(NewFollowUp {
+                conversation: Some(id),
+                ..f.clone()
+            })
+        })
+        .collect();
+    let mut introduced = Vec::new();
+    if let Some(introducer) = conversation.participants.first() {
+        let introducer_name = contact_row(&mut tx, user, *introducer).await?.full_name;
+        for name in &extras.introductions {
+            let existing: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM contacts WHERE user_id = $1 AND sort_key = $2 ORDER BY id LIMIT 1",
+            )
+            .bind(user.0)
+            .bind(sort_key(name.as_str()))
+            .fetch_optional(&mut *tx)
+            .await?;
+            let contact = match existing {
+                Some(existing) => ContactId(existing),
+                None => {
+                    let draft = ContactDraft {
+                        name: Some(name.clone()),
+                        introduced_by: Some(*introducer),
+                        ..ContactDraft::default()
+                    };
+                    let stub = ContactRecord {
+                        draft,
+                        created_at: now,
+                    };
+                    insert_contacts(&mut tx, user, &[stub]).await?[0]
+                }
+            };
+            records.push(record(loops::introduction(
+                contact,
+                name.as_str(),
+                &introducer_name,
+                Some(id),
+            )));
+            introduced.push(ContactRef {
+                id: contact,
+                name: name.as_str().to_owned(),
+            });
+        }
+    }
+    let follow_ups = insert_follow_ups(&mut tx, user, &records).await?;
+    tx.commit().await?;
+    Ok(LoggedConversation {
+        id,
+        follow_ups,
+        introduced,
+    })
+}
+
+/// Inserts conversations, their participants, the activity summary and the
+/// loops they close, inside the caller's transaction.
+async fn insert_conversations(
+    tx: &mut Conn,
+    user: UserId,
+    conversations: &[NewConversation],
+    now: DateTime<Utc>,
+) -> Result<Vec<ConversationId>> {
     check_contacts(
-        &mut tx,
+        tx,
         user,
         conversations
             .iter()
@@ -63,8 +157,126 @@ pub(crate) async fn log_conversations(
         }
         ids.extend(chunk_ids.into_iter().map(ConversationId));
     }
-    tx.commit().await?;
+    add_activity(tx, user, conversations).await?;
+    close_loops(tx, user, conversations, now).await?;
     Ok(ids)
+}
+
+/// What one batch adds to a contact's activity summary.
+#[derive(Default)]
+struct ActivityDelta {
+    conversations: i64,
+    meaningful: i64,
+    first_at: Option<i64>,
+    last_at: Option<i64>,
+    last_meaningful_at: Option<i64>,
+}
+
+/// Folds new conversations into `contact_activity`, one upsert row per contact.
+async fn add_activity(
+    conn: &mut Conn,
+    user: UserId,
+    conversations: &[NewConversation],
+) -> Result<()> {
+    let mut deltas: HashMap<i64, ActivityDelta> = HashMap::new();
+    for c in conversations {
+        let at = from_time(c.occurred_at);
+        let meaningful = c.channel.is_meaningful();
+        for person in &c.participants {
+            let d = deltas.entry(person.0).or_default();
+            d.conversations += 1;
+            d.first_at = Some(d.first_at.map_or(at, |f| f.min(at)));
+            d.last_at = Some(d.last_at.map_or(at, |l| l.max(at)));
+            if meaningful {
+                d.meaningful += 1;
+                d.last_meaningful_at = Some(d.last_meaningful_at.map_or(at, |l| l.max(at)));
+            }
+        }
+    }
+    let mut deltas: Vec<(i64, ActivityDelta)> = deltas.into_iter().collect();
+    deltas.sort_unstable_by_key(|(id, _)| *id);
+    for chunk in deltas.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO contact_activity (contact_id, user_id, conversations, meaningful, \
+             first_at, last_at, last_meaningful_at) ",
+        );
+        qb.push_values(chunk, |mut row, (contact, d)| {
+            row.push_bind(*contact)
+                .push_bind(user.0)
+                .push_bind(d.conversations)
+                .push_bind(d.meaningful)
+                .push_bind(d.first_at)
+                .push_bind(d.last_at)
+                .push_bind(d.last_meaningful_at);
+        });
+        qb.push(
+            " ON CONFLICT (contact_id) DO UPDATE SET \
+             conversations = contact_activity.conversations + excluded.conversations, \
+             meaningful = contact_activity.meaningful + excluded.meaningful, \
+             first_at = CASE WHEN contact_activity.first_at IS NULL \
+                 OR excluded.first_at < contact_activity.first_at \
+                 THEN excluded.first_at ELSE contact_activity.first_at END, \
+             last_at = CASE WHEN contact_activity.last_at IS NULL \
+                 OR excluded.last_at > contact_activity.last_at \
+                 THEN excluded.last_at ELSE contact_activity.last_at END, \
+             last_meaningful_at = CASE WHEN contact_activity.last_meaningful_at IS NULL \
+                 OR excluded.last_meaningful_at > contact_activity.last_meaningful_at \
+                 THEN excluded.last_meaningful_at ELSE contact_activity.last_meaningful_at END",
+        );
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Closes the loop-backs and introductions that these conversations fulfil
+/// (the rule is `loops::closed_by_conversation`).
+async fn close_loops(
+    conn: &mut Conn,
+    user: UserId,
+    conversations: &[NewConversation],
+    now: i64,
+) -> Result<()> {
+    // Only these kinds can be closed by a conversation; the rule decides which.
+    let open: Vec<(i64, i64, String, String, i64)> = sqlx::query_as(
+        "SELECT id, contact_id, kind, owner, created_at FROM follow_ups \
+         WHERE user_id = $1 AND status = 'open' AND kind IN ('loop-back', 'introduction')",
+    )
+    .bind(user.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    if open.is_empty() {
+        return Ok(());
+    }
+    let mut latest: HashMap<i64, DateTime<Utc>> = HashMap::new();
+    for c in conversations {
+        for person in &c.participants {
+            let at = latest.entry(person.0).or_insert(c.occurred_at);
+            *at = (*at).max(c.occurred_at);
+        }
+    }
+    let closed: Vec<i64> = open
+        .into_iter()
+        .filter(|(_, contact, kind, owner, created_at)| {
+            let (Ok(kind), Ok(owner)) = (FollowUpKind::parse(kind), Owner::parse(owner)) else {
+                return false;
+            };
+            latest.get(contact).is_some_and(|at| {
+                loops::closed_by_conversation(kind, owner, to_time(*created_at), *at)
+            })
+        })
+        .map(|(id, ..)| id)
+        .collect();
+    for chunk in closed.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new("UPDATE follow_ups SET status = 'done', closed_at = ");
+        qb.push_bind(now).push(" WHERE id IN (");
+        let mut list = qb.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Conversations with their participants, in the order of `rows`.
@@ -166,86 +378,4 @@ pub(crate) async fn conversations_by_id(
     let mut rows: Vec<ConversationRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
     rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
     with_participants(conn, rows).await
-}
-
-// Follow-ups
-
-pub(crate) async fn add_follow_ups(
-    pool: &Pool,
-    user: UserId,
-    records: &[FollowUpRecord],
-) -> Result<Vec<FollowUpId>> {
-    let mut tx = begin_write(pool).await?;
-    check_contacts(
-        &mut tx,
-        user,
-        records
-            .iter()
-            .flat_map(|r| [Some(r.follow_up.contact), r.follow_up.subject])
-            .flatten(),
-    )
-    .await?;
-    let conversations: HashSet<i64> = records
-        .iter()
-        .filter_map(|r| r.follow_up.conversation.map(|c| c.0))
-        .collect();
-    for id in &conversations {
-        let mine: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM conversations WHERE user_id = $1 AND id = $2")
-                .bind(user.0)
-                .bind(*id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if mine.is_none() {
-            return Err(StoreError::not_found("conversation", id));
-        }
-    }
-    let mut ids = Vec::with_capacity(records.len());
-    for chunk in records.chunks(CHUNK) {
-        let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO follow_ups (user_id, contact_id, conversation_id, owner, kind, title, due_on, \
-             loop_back, status, parent_id, subject_id, created_at, closed_at) ",
-        );
-        qb.push_values(chunk, |mut row, r| {
-            let f = &r.follow_up;
-            row.push_bind(user.0)
-                .push_bind(f.contact.0)
-                .push_bind(f.conversation.map(|c| c.0))
-                .push_bind(f.owner.as_str())
-                .push_bind(f.kind.as_str())
-                .push_bind(f.title.as_str())
-                .push_bind(f.due_on.map(|d| d.to_string()))
-                .push_bind(f.loop_back)
-                .push_bind(r.status.as_str())
-                .push_bind(f.parent.map(|p| p.0))
-                .push_bind(f.subject.map(|s| s.0))
-                .push_bind(from_time(r.created_at))
-                .push_bind(r.closed_at.map(from_time));
-        });
-        qb.push(" RETURNING id");
-        // Identity values are drawn in VALUES order within one statement, so
-        // sorting the returned ids restores the input order.
-        let mut chunk_ids: Vec<i64> = qb.build_query_scalar().fetch_all(&mut *tx).await?;
-        chunk_ids.sort_unstable();
-        ids.extend(chunk_ids.into_iter().map(FollowUpId));
-    }
-    tx.commit().await?;
-    Ok(ids)
-}
-
-pub(crate) async fn open_follow_ups_with(
-    pool: &Pool,
-    user: UserId,
-    contact: ContactId,
-) -> Result<Vec<FollowUp>> {
-    let rows: Vec<FollowUpRow> = sqlx::query_as(concat!(
-        follow_up_select!(),
-        "WHERE f.user_id = $1 AND f.contact_id = $2 AND f.status = 'open' \
-         ORDER BY f.due_on IS NULL, f.due_on, f.id"
-    ))
-    .bind(user.0)
-    .bind(contact.0)
-    .fetch_all(pool)
-    .await?;
-    rows.into_iter().map(FollowUpRow::into_follow_up).collect()
 }

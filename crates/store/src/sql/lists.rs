@@ -1,6 +1,9 @@
 //! Finding, listing and counting contacts; organisations, history and the change log.
 
+use kith_core::values::{Cadence, TagName};
+
 use super::*;
+use crate::TagSummary;
 
 pub(crate) async fn find_contacts(
     pool: &Pool,
@@ -67,6 +70,21 @@ pub(crate) async fn summaries(
             r.into_summary(t)
         })
         .collect())
+}
+
+/// Summaries of the given contacts, in the order of `ids`.
+pub(crate) async fn contact_summaries(
+    pool: &Pool,
+    user: UserId,
+    ids: &[ContactId],
+) -> Result<Vec<ContactSummary>> {
+    let mut conn = pool.acquire().await?;
+    let ids: Vec<i64> = ids.iter().map(|c| c.0).collect();
+    let mut found = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK * 10) {
+        found.extend(summaries_by_id(&mut conn, user, chunk).await?);
+    }
+    Ok(found)
 }
 
 /// Summaries of the given contacts, in the order of `ids`.
@@ -277,4 +295,43 @@ pub(crate) async fn contact_changes(
         })
         .collect();
     Ok((changes, latest))
+}
+
+/// Every tag of the user with how many contacts carry it and its cadence.
+pub(crate) async fn tags(pool: &Pool, user: UserId) -> Result<Vec<TagSummary>> {
+    let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT t.name, count(ct.contact_id), t.cadence_days FROM tags t \
+         LEFT JOIN contact_tags ct ON ct.tag_id = t.id \
+         WHERE t.user_id = $1 GROUP BY t.id, t.name, t.cadence_days ORDER BY t.name",
+    )
+    .bind(user.0)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(name, contacts, days)| TagSummary {
+            name,
+            contacts,
+            cadence: days.and_then(|d| Cadence::from_days(u32::try_from(d).ok()?)),
+        })
+        .collect())
+}
+
+/// Sets (or with `None` removes) the keep-in-touch interval of a tag.
+pub(crate) async fn set_tag_cadence(
+    pool: &Pool,
+    user: UserId,
+    tag: &TagName,
+    cadence: Option<Cadence>,
+) -> Result<()> {
+    let done = sqlx::query("UPDATE tags SET cadence_days = $3 WHERE user_id = $1 AND name = $2")
+        .bind(user.0)
+        .bind(tag.as_str())
+        .bind(cadence.map(|c| i64::from(c.days())))
+        .execute(pool)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::not_found("tag", tag));
+    }
+    Ok(())
 }

@@ -5,19 +5,23 @@
 //! generic database bounds and no `Any` driver. Placeholders are `$N`, which
 //! both SQLite and PostgreSQL accept.
 
+mod activity;
 mod contacts;
 mod conversations;
 mod edit;
+mod follow_ups;
 mod lists;
 mod users;
 
+pub(crate) use activity::*;
 pub(crate) use contacts::*;
 pub(crate) use conversations::*;
 pub(crate) use edit::*;
+pub(crate) use follow_ups::*;
 pub(crate) use lists::*;
 pub(crate) use users::*;
 
-use super::{Conn, Db, Pool, begin_write, lock_user, set_search_docs};
+use super::{Conn, Db, JSON_AGG, JSON_ROW, Pool, begin_write, lock_user, set_search_docs};
 
 use std::collections::{HashMap, HashSet};
 

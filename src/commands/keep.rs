@@ -1,0 +1,332 @@
+//! Keeping in touch: `due`, `today`, `snooze`. The rules live in
+//! `kith_core::rules`; this module gathers the facts and prints the result.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone as _, Utc};
+use kith_core::follow_up::{FollowUpKind, Owner};
+use kith_core::rules::cadence::{CadenceSource, effective};
+use kith_core::rules::due::{ContactFacts, DueEntry, DueSettings, rank};
+use kith_core::user::User;
+use kith_core::values::{Cadence, TimeZone};
+use kith_core::when::parse_date;
+use serde_json::{Value, json};
+
+use crate::app::Ctx;
+use crate::cli::{DueArgs, SnoozeArgs};
+use crate::resolve;
+use crate::ui::{self, BOLD, DIM, Ui, YELLOW, columns};
+
+/// How many people `today` suggests.
+const TODAY_PEOPLE: usize = 5;
+/// How many items each other section of `today` shows (most pressing first).
+const SECTION_ITEMS: usize = 8;
+
+pub fn settings(user: &User) -> DueSettings {
+    DueSettings {
+        default_cadence: user.default_cadence,
+        light_resets_clock: user.light_resets_clock,
+        tz: user.timezone,
+    }
+}
+
+/// Midday of `date` in `tz`, as the "now" of a ranking for that date.
+fn midday(date: NaiveDate, tz: TimeZone) -> DateTime<Utc> {
+    let noon = date.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("valid time"));
+    tz.tz()
+        .from_local_datetime(&noon)
+        .earliest()
+        .map_or_else(|| noon.and_utc(), |t| t.to_utc())
+}
+
+pub fn today(now: DateTime<Utc>, tz: TimeZone) -> NaiveDate {
+    now.with_timezone(&tz.tz()).date_naive()
+}
+
+pub fn source(source: &CadenceSource) -> Value {
+    match source {
+        CadenceSource::Own => json!({ "kind": "own" }),
+        CadenceSource::Tag(tag) => json!({ "kind": "tag", "tag": tag }),
+        CadenceSource::Default => json!({ "kind": "default" }),
+    }
+}
+
+pub fn entry_json(e: &DueEntry) -> Value {
+    json!({
+        "contact": { "id": e.contact.0, "name": e.name },
+        "due_on": e.due_on.to_string(),
+        "overdue_days": e.overdue_days,
+        "cadence_days": e.cadence.cadence.days(),
+        "cadence_source": source(&e.cadence.source),
+        "last_talked_at": e.last_talked.map(|t| t.to_rfc3339()),
+        "one_off": e.one_off,
+        "score": e.score,
+        "reasons": e.reasons,
+    })
+}
+
+/// One row per due contact: id, name, why.
+pub fn print_due(out: &mut impl Write, entries: &[DueEntry]) -> std::io::Result<()> {
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            let flag = if e.one_off { " (one-off)" } else { "" };
+            vec![
+                format!("  {:>6}", format!("#{}", e.contact)),
+                format!("{}{flag}", e.name),
+                e.why(),
+            ]
+        })
+        .collect();
+    columns(out, &rows)
+}
+
+pub async fn due(ctx: &mut Ctx, args: &DueArgs) -> anyhow::Result<()> {
+    let tz = ctx.user.timezone;
+    let (date, now) = match &args.on {
+        Some(on) => {
+            let date = parse_date("--on", on, today(ctx.now, tz))?;
+            (date, midday(date, tz))
+        }
+        None => (today(ctx.now, tz), ctx.now),
+    };
+    let facts = ctx.store.contact_facts(ctx.user.id, None).await?;
+    let ranked = rank(&facts, &settings(&ctx.user), date, now);
+    let shown = &ranked[..ranked.len().min(args.limit)];
+    if ctx.ui.json {
+        return Ok(ctx.ui.print_json(&shown.iter().map(entry_json).collect())?);
+    }
+    let out = ctx.ui.out();
+    if ranked.is_empty() {
+        writeln!(
+            out,
+            "Nobody is due on {date}. Quality, not quantity: enjoy the quiet."
+        )?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{BOLD}Due for a check-in{BOLD:#} {DIM}({} of {} due on {date}){DIM:#}",
+        shown.len(),
+        ranked.len()
+    )?;
+    print_due(out, shown)?;
+    Ok(())
+}
+
+/// The agenda: who to reach, my follow-ups due, loop-backs, introductions, nudges.
+pub async fn agenda(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let tz = ctx.user.timezone;
+    let date = today(ctx.now, tz);
+    let facts = ctx.store.contact_facts(ctx.user.id, None).await?;
+    let ranked = rank(&facts, &settings(&ctx.user), date, ctx.now);
+    let people = &ranked[..ranked.len().min(TODAY_PEOPLE)];
+    let sections = Agenda::collect(&facts, date);
+    if ctx.ui.json {
+        let value = json!({
+            "date": date.to_string(),
+            "due": people.iter().map(entry_json).collect::<Vec<_>>(),
+            "due_total": ranked.len(),
+            "follow_ups_due": sections.follow_ups.iter().map(Item::json).collect::<Vec<_>>(),
+            "loop_backs": sections.loop_backs.iter().map(Item::json).collect::<Vec<_>>(),
+            "introductions": sections.introductions.iter().map(Item::json).collect::<Vec<_>>(),
+            "nudges": sections.nudges.iter().map(Item::json).collect::<Vec<_>>(),
+        });
+        return Ok(ctx.ui.print_json(&value)?);
+    }
+    print_agenda(&mut ctx.ui, date, people, ranked.len(), &sections)
+}
+
+fn print_agenda(
+    ui: &mut Ui,
+    date: NaiveDate,
+    people: &[DueEntry],
+    due_total: usize,
+    a: &Agenda,
+) -> anyhow::Result<()> {
+    let out = ui.out();
+    writeln!(out, "{BOLD}Today, {}{BOLD:#}", date.format("%A %-d %B %Y"))?;
+    if people.is_empty() {
+        writeln!(out, "\nNobody is due for a check-in.")?;
+    } else {
+        writeln!(
+            out,
+            "\n{BOLD}Reach out{BOLD:#} {DIM}({} of {due_total} due; kith due for all){DIM:#}",
+            people.len()
+        )?;
+        print_due(out, people)?;
+    }
+    let section = |out: &mut dyn Write, title: &str, items: &[Item]| -> std::io::Result<()> {
+        if items.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "\n{BOLD}{title}{BOLD:#}")?;
+        for item in items.iter().take(SECTION_ITEMS) {
+            let when = item
+                .when
+                .as_deref()
+                .map(|w| format!("  {YELLOW}{w}{YELLOW:#}"))
+                .unwrap_or_default();
+            writeln!(out, "  {DIM}#{}{DIM:#}  {}{when}", item.id, item.text)?;
+        }
+        if items.len() > SECTION_ITEMS {
+            writeln!(
+                out,
+                "  {DIM}… and {} more: kith todo list{DIM:#}",
+                items.len() - SECTION_ITEMS
+            )?;
+        }
+        Ok(())
+    };
+    section(out, "Your follow-ups due", &a.follow_ups)?;
+    section(out, "Loop back: tell them you did it", &a.loop_backs)?;
+    section(out, "Introductions to reach out to", &a.introductions)?;
+    section(out, "Gentle nudges: they promised", &a.nudges)?;
+    if people.is_empty() && a.is_empty() {
+        writeln!(
+            out,
+            "Nothing else either. Log a conversation with: kith log NAME --via zoom \"…\""
+        )?;
+    }
+    writeln!(
+        out,
+        "\n{DIM}Done one? kith todo done ID · Talked to someone? kith log NAME --via …{DIM:#}"
+    )?;
+    Ok(())
+}
+
+/// One open follow-up in the agenda.
+struct Item {
+    id: i64,
+    due_on: Option<NaiveDate>,
+    contact: String,
+    text: String,
+    when: Option<String>,
+}
+
+impl Item {
+    fn json(&self) -> Value {
+        json!({ "id": self.id, "contact": self.contact, "text": self.text, "when": self.when })
+    }
+}
+
+#[derive(Default)]
+struct Agenda {
+    follow_ups: Vec<Item>,
+    loop_backs: Vec<Item>,
+    introductions: Vec<Item>,
+    nudges: Vec<Item>,
+}
+
+impl Agenda {
+    fn collect(facts: &[ContactFacts], today: NaiveDate) -> Agenda {
+        let mut a = Agenda::default();
+        for f in facts {
+            for open in &f.open_loops {
+                let overdue =
+                    open.due_on
+                        .filter(|d| *d <= today)
+                        .map(|d| match (today - d).num_days() {
+                            0 => "due today".to_owned(),
+                            1 => "1 day overdue".to_owned(),
+                            n => format!("{n} days overdue"),
+                        });
+                let item = |text: String| Item {
+                    id: open.id.0,
+                    due_on: open.due_on,
+                    contact: f.name.clone(),
+                    text,
+                    when: overdue.clone(),
+                };
+                match (open.owner, open.kind) {
+                    (Owner::Me, FollowUpKind::LoopBack) => {
+                        a.loop_backs.push(item(open.title.clone()))
+                    }
+                    (Owner::Me, FollowUpKind::Introduction) => {
+                        a.introductions.push(item(open.title.clone()))
+                    }
+                    (Owner::Me, FollowUpKind::Task) if overdue.is_some() => {
+                        a.follow_ups
+                            .push(item(format!("{} ({})", open.title, f.name)));
+                    }
+                    (Owner::Them, _) if open.due_on.is_some_and(|d| d < today) => {
+                        a.nudges.push(item(format!("{}: {}", f.name, open.title)));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for list in [
+            &mut a.follow_ups,
+            &mut a.loop_backs,
+            &mut a.introductions,
+            &mut a.nudges,
+        ] {
+            list.sort_by_key(|i| (i.due_on, i.id));
+        }
+        a
+    }
+
+    fn is_empty(&self) -> bool {
+        self.follow_ups.is_empty()
+            && self.loop_backs.is_empty()
+            && self.introductions.is_empty()
+            && self.nudges.is_empty()
+    }
+}
+
+pub async fn snooze(ctx: &mut Ctx, args: &SnoozeArgs) -> anyhow::Result<()> {
+    let tz = ctx.user.timezone;
+    let until = if args.off {
+        None
+    } else if let Some(until) = &args.until {
+        let date = parse_date("--until", until, today(ctx.now, tz))?;
+        if date <= today(ctx.now, tz) {
+            anyhow::bail!("invalid --until: {date} is not in the future");
+        }
+        Some(
+            tz.tz()
+                .from_local_datetime(&date.and_time(NaiveTime::MIN))
+                .earliest()
+                .map_or_else(|| midday(date, tz), |t| t.to_utc()),
+        )
+    } else {
+        let span = args.duration.as_deref().unwrap_or_default();
+        let days = Cadence::parse(span)
+            .map_err(|e| e.in_field("--for"))?
+            .days();
+        Some(
+            ctx.now
+                .checked_add_days(Days::new(days.into()))
+                .context("--for is too far ahead")?,
+        )
+    };
+    let target = resolve::contact(&ctx.store, ctx.user.id, &args.contact).await?;
+    ctx.store.set_snooze(ctx.user.id, target.id, until).await?;
+    if ctx.ui.json {
+        let value = json!({ "contact": { "id": target.id.0, "name": target.name }, "snoozed_until": until.map(|t| t.to_rfc3339()) });
+        return Ok(ctx.ui.print_json(&value)?);
+    }
+    match until {
+        Some(until) => writeln!(
+            ctx.ui.out(),
+            "Snoozed {BOLD}{}{BOLD:#} until {}",
+            target.name,
+            ui::date(until, tz)
+        )?,
+        None => writeln!(ctx.ui.out(), "{BOLD}{}{BOLD:#} is awake again", target.name)?,
+    }
+    Ok(())
+}
+
+/// The effective rhythm and due date of one contact, for `show`.
+pub fn rhythm_of(
+    user: &User,
+    facts: &ContactFacts,
+) -> (kith_core::rules::cadence::EffectiveCadence, NaiveDate) {
+    let s = settings(user);
+    let cadence = effective(facts.own_cadence, &facts.tag_cadences, s.default_cadence);
+    let due_on = kith_core::rules::due::due_on(facts, cadence.cadence, &s);
+    (cadence, due_on)
+}

@@ -1,0 +1,129 @@
+//! `settings` and `tag`: the user's defaults and per-tag rhythms.
+
+use std::io::Write;
+
+use kith_core::user::SettingsPatch;
+use kith_core::values::{Cadence, Email, TagName, TimeZone, optional_text};
+use serde_json::json;
+
+use crate::app::Ctx;
+use crate::cli::{SettingsArgs, TagCommand};
+use crate::json;
+use crate::ui::{BOLD, columns};
+
+pub async fn settings(ctx: &mut Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
+    let patch = SettingsPatch {
+        display_name: args
+            .name
+            .as_deref()
+            .map(|n| {
+                optional_text("--name", Some(n), 200)?
+                    .ok_or_else(|| kith_core::ValidationError::new("--name", "must not be empty"))
+            })
+            .transpose()?,
+        email: match args.email.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(e) => Some(Some(Email::parse(e).map_err(|e| e.in_field("--email"))?)),
+        },
+        timezone: args
+            .timezone
+            .as_deref()
+            .map(TimeZone::parse)
+            .transpose()
+            .map_err(|e| e.in_field("--timezone"))?,
+        default_cadence: args
+            .every
+            .as_deref()
+            .map(Cadence::parse)
+            .transpose()
+            .map_err(|e| e.in_field("--every"))?,
+        light_resets_clock: args.light_resets_clock,
+    };
+    if patch != SettingsPatch::default() {
+        ctx.user = ctx.store.update_settings(ctx.user.id, &patch).await?;
+    }
+    let u = &ctx.user;
+    if ctx.ui.json {
+        let mut value = json::user(u);
+        value["default_cadence_days"] = json!(u.default_cadence.days());
+        value["light_resets_clock"] = json!(u.light_resets_clock);
+        return Ok(ctx.ui.print_json(&value)?);
+    }
+    let rows = vec![
+        vec!["username".into(), u.username.clone()],
+        vec!["name".into(), u.display_name.clone()],
+        vec![
+            "email".into(),
+            u.email.clone().unwrap_or_else(|| "—".into()),
+        ],
+        vec!["timezone".into(), u.timezone.to_string()],
+        vec![
+            "rhythm".into(),
+            format!(
+                "every {} unless a contact or tag says otherwise",
+                u.default_cadence
+            ),
+        ],
+        vec![
+            "clock".into(),
+            if u.light_resets_clock {
+                "any conversation resets it"
+            } else {
+                "only calls and meetings reset it, not e-mail or messages"
+            }
+            .into(),
+        ],
+    ];
+    columns(ctx.ui.out(), &rows)?;
+    Ok(())
+}
+
+pub async fn tag(ctx: &mut Ctx, command: &TagCommand) -> anyhow::Result<()> {
+    if let TagCommand::Set(args) = command {
+        let tag = TagName::parse(&args.tag).map_err(|e| e.in_field("tag"))?;
+        let cadence = match args.every.trim() {
+            "" | "none" => None,
+            every => Some(Cadence::parse(every).map_err(|e| e.in_field("--every"))?),
+        };
+        ctx.store
+            .set_tag_cadence(ctx.user.id, &tag, cadence)
+            .await
+            .map_err(|e| match e {
+                kith_store::StoreError::NotFound { .. } => {
+                    anyhow::anyhow!("no tag '{tag}' (tags come from kith add/edit --tag)")
+                }
+                other => other.into(),
+            })?;
+    }
+    let tags = ctx.store.tags(ctx.user.id).await?;
+    if ctx.ui.json {
+        let value: Vec<_> = tags
+            .iter()
+            .map(|t| json!({ "name": t.name, "contacts": t.contacts, "cadence_days": t.cadence.map(|c| c.days()) }))
+            .collect();
+        return Ok(ctx.ui.print_json(&json!(value))?);
+    }
+    let out = ctx.ui.out();
+    if tags.is_empty() {
+        writeln!(
+            out,
+            "No tags yet. Tag someone with: kith edit NAME --tag mentor"
+        )?;
+        return Ok(());
+    }
+    writeln!(out, "{BOLD}Tags{BOLD:#}")?;
+    let rows: Vec<Vec<String>> = tags
+        .iter()
+        .map(|t| {
+            let rhythm = t.cadence.map(|c| format!("every {c}")).unwrap_or_default();
+            vec![
+                format!("  {}", t.name),
+                format!("{} contacts", t.contacts),
+                rhythm,
+            ]
+        })
+        .collect();
+    columns(out, &rows)?;
+    Ok(())
+}

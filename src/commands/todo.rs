@@ -1,0 +1,191 @@
+//! `todo`: the homework that comes out of conversations, on both sides.
+
+use std::io::Write;
+
+use anyhow::bail;
+use kith_core::follow_up::{FollowUp, FollowUpKind, FollowUpStatus, NewFollowUp, Owner};
+use kith_core::ids::FollowUpId;
+use kith_core::values::optional_text;
+use kith_core::when::parse_date;
+use kith_store::{FollowUpFilter, StoreError};
+use serde_json::json;
+
+use crate::app::Ctx;
+use crate::cli::{TodoAddArgs, TodoCommand, TodoListArgs};
+use crate::commands::keep::today;
+use crate::ui::{BOLD, DIM, columns};
+use crate::{json, resolve};
+
+pub async fn run(ctx: &mut Ctx, command: &TodoCommand) -> anyhow::Result<()> {
+    match command {
+        TodoCommand::List(args) => list(ctx, args).await,
+        TodoCommand::Add(args) => add(ctx, args).await,
+        TodoCommand::Done(id) => done(ctx, &id.id).await,
+        TodoCommand::Drop(id) => drop(ctx, &id.id).await,
+    }
+}
+
+/// A follow-up title: one line of text, required.
+pub fn title(flag: &str, input: &str) -> anyhow::Result<String> {
+    match optional_text(flag, Some(input), 500)? {
+        Some(t) if !t.contains('\n') => Ok(t),
+        Some(_) => bail!("invalid {flag}: must be a single line"),
+        None => bail!("invalid {flag}: must not be empty"),
+    }
+}
+
+fn parse_id(input: &str) -> anyhow::Result<FollowUpId> {
+    match input.trim().trim_start_matches('#').parse::<i64>() {
+        Ok(id) if id > 0 => Ok(FollowUpId(id)),
+        _ => bail!("invalid follow-up id: '{input}' is not a number (see kith todo list)"),
+    }
+}
+
+fn not_found(error: StoreError, id: FollowUpId) -> anyhow::Error {
+    match error {
+        StoreError::NotFound { .. } => {
+            anyhow::anyhow!("no follow-up with id {id} (see kith todo list)")
+        }
+        other => other.into(),
+    }
+}
+
+pub fn rows(items: &[FollowUp]) -> Vec<Vec<String>> {
+    items
+        .iter()
+        .map(|f| {
+            let who = if f.owner == Owner::Me { "you" } else { "they" };
+            let state = match f.status {
+                FollowUpStatus::Open => f.due_on.map(|d| format!("due {d}")).unwrap_or_default(),
+                closed => closed.to_string(),
+            };
+            let kind = match f.kind {
+                FollowUpKind::LoopBack => " (loop-back)",
+                FollowUpKind::Introduction => " (introduction)",
+                FollowUpKind::Task if f.loop_back => " (then loop back)",
+                FollowUpKind::Task => "",
+            };
+            vec![
+                format!("  {:>6}", format!("#{}", f.id)),
+                who.into(),
+                f.contact.name.clone(),
+                format!("{}{kind}", f.title),
+                state,
+            ]
+        })
+        .collect()
+}
+
+async fn list(ctx: &mut Ctx, args: &TodoListArgs) -> anyhow::Result<()> {
+    let contact = match &args.contact {
+        Some(who) => Some(resolve::contact(&ctx.store, ctx.user.id, who).await?.id),
+        None => None,
+    };
+    let owner = match (args.mine, args.theirs) {
+        (true, _) => Some(Owner::Me),
+        (_, true) => Some(Owner::Them),
+        _ => None,
+    };
+    let filter = FollowUpFilter {
+        contact,
+        owner,
+        open_only: !args.all,
+    };
+    let items = ctx.store.follow_ups(ctx.user.id, &filter).await?;
+    if ctx.ui.json {
+        return Ok(ctx
+            .ui
+            .print_json(&items.iter().map(json::follow_up).collect())?);
+    }
+    let out = ctx.ui.out();
+    if items.is_empty() {
+        writeln!(
+            out,
+            "No open follow-ups. Add one when you log: kith log NAME --via zoom \"…\" --todo \"…\""
+        )?;
+        return Ok(());
+    }
+    columns(out, &rows(&items))?;
+    Ok(())
+}
+
+async fn add(ctx: &mut Ctx, args: &TodoAddArgs) -> anyhow::Result<()> {
+    let title = title("title", &args.title)?;
+    let due_on = args
+        .by
+        .as_deref()
+        .map(|by| parse_date("--by", by, today(ctx.now, ctx.user.timezone)))
+        .transpose()?;
+    let contact = resolve::contact(&ctx.store, ctx.user.id, &args.contact).await?;
+    let follow_up = NewFollowUp {
+        contact: contact.id,
+        conversation: None,
+        owner: if args.theirs { Owner::Them } else { Owner::Me },
+        kind: FollowUpKind::Task,
+        title,
+        due_on,
+        loop_back: args.loop_back,
+        parent: None,
+        subject: None,
+    };
+    let id = ctx.store.add_follow_up(ctx.user.id, &follow_up).await?;
+    if ctx.ui.json {
+        let filter = FollowUpFilter {
+            contact: Some(contact.id),
+            owner: None,
+            open_only: true,
+        };
+        let all = ctx.store.follow_ups(ctx.user.id, &filter).await?;
+        let added = all.iter().find(|f| f.id == id).map(json::follow_up);
+        return Ok(ctx.ui.print_json(&json!(added))?);
+    }
+    writeln!(
+        ctx.ui.out(),
+        "Added follow-up {DIM}#{id}{DIM:#} with {BOLD}{}{BOLD:#}: {}",
+        contact.name,
+        follow_up.title
+    )?;
+    Ok(())
+}
+
+async fn done(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
+    let id = parse_id(input)?;
+    let (done, loop_back) = ctx
+        .store
+        .complete_follow_up(ctx.user.id, id)
+        .await
+        .map_err(|e| not_found(e, id))?;
+    if ctx.ui.json {
+        let value = json!({ "done": json::follow_up(&done), "loop_back": loop_back.as_ref().map(json::follow_up) });
+        return Ok(ctx.ui.print_json(&value)?);
+    }
+    let out = ctx.ui.out();
+    writeln!(out, "Done: {} {DIM}#{}{DIM:#}", done.title, done.id)?;
+    if let Some(next) = loop_back {
+        writeln!(
+            out,
+            "Next: {BOLD}{}{BOLD:#} {DIM}#{}{DIM:#}. It stays in kith today until you log a conversation with {}.",
+            next.title, next.id, next.contact.name
+        )?;
+    }
+    Ok(())
+}
+
+async fn drop(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
+    let id = parse_id(input)?;
+    let dropped = ctx
+        .store
+        .drop_follow_up(ctx.user.id, id)
+        .await
+        .map_err(|e| not_found(e, id))?;
+    if ctx.ui.json {
+        return Ok(ctx.ui.print_json(&json::follow_up(&dropped))?);
+    }
+    writeln!(
+        ctx.ui.out(),
+        "Dropped: {} {DIM}#{}{DIM:#}",
+        dropped.title,
+        dropped.id
+    )?;
+    Ok(())
+}
