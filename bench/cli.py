@@ -77,7 +77,33 @@ def main():
 
         kith = lambda *a: [KITH, "--db", db, *a]
         raw = lambda q: ["sqlite3", db, q]
+        due_sql = (
+            "WITH tc AS (SELECT ct.contact_id, min(t.cadence_days) AS days FROM contact_tags ct "
+            "JOIN tags t ON t.id = ct.tag_id WHERE t.user_id = 1 AND t.cadence_days IS NOT NULL GROUP BY ct.contact_id), "
+            "loops AS (SELECT contact_id, count(*) AS open FROM follow_ups WHERE user_id = 1 AND status = 'open' GROUP BY contact_id), "
+            "d AS (SELECT c.id, c.full_name, COALESCE(c.cadence_days, tc.days, u.default_cadence_days) AS cadence, "
+            "COALESCE(a.last_meaningful_at, c.created_at) AS anchor, COALESCE(loops.open, 0) AS open "
+            "FROM contacts c JOIN users u ON u.id = c.user_id LEFT JOIN contact_activity a ON a.contact_id = c.id "
+            "LEFT JOIN tc ON tc.contact_id = c.id LEFT JOIN loops ON loops.contact_id = c.id "
+            "WHERE c.user_id = 1 AND NOT c.archived AND (c.snoozed_until IS NULL OR c.snoozed_until < unixepoch())) "
+            "SELECT id, full_name, (unixepoch() - anchor) / 86400 - cadence AS overdue, open FROM d "
+            "WHERE overdue >= 0 ORDER BY (overdue + 1) * 1.0 / cadence + 0.1 * open DESC LIMIT {limit};"
+        )
         cases = [
+            (
+                "due",
+                kith("due"),
+                raw(due_sql.format(limit=20)),
+            ),
+            (
+                "today",
+                kith("today"),
+                raw(
+                    due_sql.format(limit=5)
+                    + " SELECT f.id, c.full_name, f.title, f.due_on FROM follow_ups f JOIN contacts c ON c.id = f.contact_id "
+                    "WHERE f.user_id = 1 AND f.status = 'open' ORDER BY f.due_on;"
+                ),
+            ),
             (
                 "search product",
                 kith("search", "product"),

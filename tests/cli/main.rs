@@ -3,6 +3,7 @@
 
 mod contacts;
 mod input;
+mod keeping;
 mod output;
 mod processes;
 

@@ -4,6 +4,7 @@ mod contacts;
 mod conversations;
 mod harness;
 mod isolation;
+mod keeping;
 mod search;
 
 use kith_core::contact::ContactDraft;
