@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use kith_core::ValidationError;
-use kith_core::contact::{ContactDraft, ContactPatch};
+use kith_core::contact::{Contact, ContactDraft, ContactPatch};
 use kith_core::values::{
     Birthday, Cadence, ContactName, Email, Link, Phone, TagName, TimeZone, optional_text,
 };
@@ -116,16 +116,7 @@ pub async fn add(ctx: &mut Ctx, args: &AddArgs) -> anyhow::Result<()> {
     };
     let id = ctx.store.add_contact(ctx.user.id, &draft).await?;
     let contact = ctx.store.contact(ctx.user.id, id).await?;
-    if ctx.ui.json {
-        return Ok(ctx.ui.print_json(&json::contact(&contact))?);
-    }
-    writeln!(
-        ctx.ui.out(),
-        "Added {BOLD}{}{BOLD:#} {DIM}#{}{DIM:#}",
-        contact.name,
-        contact.id
-    )?;
-    Ok(())
+    report(ctx, "Added", &contact)
 }
 
 pub async fn edit(ctx: &mut Ctx, args: &EditArgs) -> anyhow::Result<()> {
@@ -180,16 +171,7 @@ pub async fn edit(ctx: &mut Ctx, args: &EditArgs) -> anyhow::Result<()> {
         .store
         .update_contact(ctx.user.id, target.id, &patch)
         .await?;
-    if ctx.ui.json {
-        return Ok(ctx.ui.print_json(&json::contact(&contact))?);
-    }
-    writeln!(
-        ctx.ui.out(),
-        "Updated {BOLD}{}{BOLD:#} {DIM}#{}{DIM:#}",
-        contact.name,
-        contact.id
-    )?;
-    Ok(())
+    report(ctx, "Updated", &contact)
 }
 
 pub async fn set_archived(ctx: &mut Ctx, who: &str, archived: bool) -> anyhow::Result<()> {
@@ -202,10 +184,15 @@ pub async fn set_archived(ctx: &mut Ctx, who: &str, archived: bool) -> anyhow::R
         .store
         .update_contact(ctx.user.id, target.id, &patch)
         .await?;
-    if ctx.ui.json {
-        return Ok(ctx.ui.print_json(&json::contact(&contact))?);
-    }
     let verb = if archived { "Archived" } else { "Unarchived" };
+    report(ctx, verb, &contact)
+}
+
+/// The changed contact as JSON, or one line saying what happened to it.
+fn report(ctx: &mut Ctx, verb: &str, contact: &Contact) -> anyhow::Result<()> {
+    if ctx.ui.json {
+        return Ok(ctx.ui.print_json(&json::contact(contact))?);
+    }
     writeln!(
         ctx.ui.out(),
         "{verb} {BOLD}{}{BOLD:#} {DIM}#{}{DIM:#}",

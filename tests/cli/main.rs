@@ -85,6 +85,20 @@ impl Kith {
     }
 }
 
+/// Runs commands that must each be refused with a message starting as
+/// given, and proves that together they changed nothing.
+pub fn refuses_all(kith: &Kith, cases: &[(&[&str], &str)]) {
+    let before = snapshot(kith);
+    for (args, expected) in cases {
+        let err = kith.fails(args);
+        assert!(
+            err.starts_with(expected),
+            "kith {args:?}\n  said: {err}\n  want: {expected}"
+        );
+    }
+    assert_eq!(snapshot(kith), before);
+}
+
 /// The state of the whole account, to prove a refused command changed nothing.
 pub fn snapshot(kith: &Kith) -> Value {
     let list = kith.json(&["list", "--all"]);

@@ -27,13 +27,16 @@ pub(crate) async fn find_contacts(
     .bind(i64::from(limit))
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
+    Ok(refs(rows))
+}
+
+fn refs(rows: Vec<(i64, String)>) -> Vec<ContactRef> {
+    rows.into_iter()
         .map(|(id, name)| ContactRef {
             id: ContactId(id),
             name,
         })
-        .collect())
+        .collect()
 }
 
 /// Tags of many contacts at once.
@@ -187,13 +190,7 @@ pub(crate) async fn introduced_by(
     .bind(id.0)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name)| ContactRef {
-            id: ContactId(id),
-            name,
-        })
-        .collect())
+    Ok(refs(rows))
 }
 
 pub(crate) async fn contact_stats(
