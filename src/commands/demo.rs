@@ -110,6 +110,8 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
         due.len()
     )?;
     keep::print_due(out, &due[..due.len().min(5)])?;
+    // The way this binary was started (target/release/kith under cargo run).
+    let program = std::env::args().next().unwrap_or_else(|| "kith".into());
     writeln!(out, "\nLook around:")?;
     for command in [
         "today",
@@ -118,10 +120,10 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
         "list --tag former-colleague",
         "search product",
     ] {
-        writeln!(out, "  kith {db_flag}{command}")?;
+        writeln!(out, "  {program} {db_flag}{command}")?;
     }
     if let Some(first) = due.first() {
-        writeln!(out, "  kith {db_flag}show \"{}\"", first.name)?;
+        writeln!(out, "  {program} {db_flag}show \"{}\"", first.name)?;
     }
     Ok(())
 }
