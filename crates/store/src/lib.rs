@@ -127,6 +127,64 @@ pub struct ContactStats {
     pub last: Option<DateTime<Utc>>,
 }
 
+/// What signing in as a user needs to know.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub user: UserId,
+    /// Argon2id PHC string; `None` until a password is set.
+    pub password_hash: Option<String>,
+    pub disabled: bool,
+    pub admin: bool,
+}
+
+/// Never prints the hash.
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .field("has_password", &self.password_hash.is_some())
+            .field("disabled", &self.disabled)
+            .field("admin", &self.admin)
+            .finish()
+    }
+}
+
+/// What a token may be used for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenScope {
+    /// `Authorization: Bearer` on the JSON API.
+    Api,
+    /// An app password for CardDAV clients.
+    CardDav,
+}
+
+impl TokenScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Api => "api",
+            TokenScope::CardDav => "carddav",
+        }
+    }
+
+    fn from_db(value: &str) -> Self {
+        match value {
+            "carddav" => TokenScope::CardDav,
+            _ => TokenScope::Api,
+        }
+    }
+}
+
+/// A token as listed (its secret is never stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub name: String,
+    pub scope: TokenScope,
+    pub created_at: DateTime<Utc>,
+    pub last_used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
 /// What else a logged conversation brings: follow-ups (their `conversation`
 /// is set to the new one) and names of people suggested as introductions.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -255,6 +313,88 @@ impl Store {
 
     pub async fn update_settings(&self, user: UserId, patch: &SettingsPatch) -> Result<User> {
         dispatch!(self.update_settings(user, patch))
+    }
+
+    // Accounts. Secrets are passed as digests (kith-auth), never in clear.
+
+    pub async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+        dispatch!(self.credentials(username))
+    }
+
+    pub async fn set_password_hash(&self, user: UserId, hash: &str) -> Result<()> {
+        dispatch!(self.set_password_hash(user, hash))
+    }
+
+    /// Disables (ending every session) or re-enables a user.
+    pub async fn set_disabled(&self, user: UserId, disabled: bool) -> Result<()> {
+        dispatch!(self.set_disabled(user, disabled))
+    }
+
+    pub async fn set_admin(&self, user: UserId, admin: bool) -> Result<()> {
+        dispatch!(self.set_admin(user, admin))
+    }
+
+    pub async fn user(&self, user: UserId) -> Result<Option<User>> {
+        dispatch!(self.user_by_id(user))
+    }
+
+    pub async fn create_session(
+        &self,
+        user: UserId,
+        digest: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        dispatch!(self.create_session(user, digest, Utc::now(), expires_at))
+    }
+
+    /// The user of a live session (unexpired, seen within `idle`, user enabled).
+    pub async fn session_user(&self, digest: &str, idle: chrono::Duration) -> Result<Option<User>> {
+        dispatch!(self.session_user(digest, Utc::now(), idle))
+    }
+
+    pub async fn delete_session(&self, digest: &str) -> Result<()> {
+        dispatch!(self.delete_session(digest))
+    }
+
+    /// Ends every session of a user; returns how many there were.
+    pub async fn delete_sessions(&self, user: UserId) -> Result<u64> {
+        dispatch!(self.delete_sessions(user))
+    }
+
+    pub async fn create_token(
+        &self,
+        user: UserId,
+        name: &str,
+        scope: TokenScope,
+        digest: &str,
+    ) -> Result<TokenInfo> {
+        dispatch!(self.create_token(user, name, scope, digest, Utc::now()))
+    }
+
+    pub async fn tokens(&self, user: UserId) -> Result<Vec<TokenInfo>> {
+        dispatch!(self.tokens(user))
+    }
+
+    pub async fn revoke_token(&self, user: UserId, id: i64) -> Result<()> {
+        dispatch!(self.revoke_token(user, id, Utc::now()))
+    }
+
+    /// The user of a live token of this scope; records its use.
+    pub async fn token_user(&self, digest: &str, scope: TokenScope) -> Result<Option<User>> {
+        dispatch!(self.token_user(digest, scope, Utc::now()))
+    }
+
+    pub async fn record_login_failure(&self, key: &str) -> Result<()> {
+        dispatch!(self.record_login_failure(key, Utc::now()))
+    }
+
+    pub async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64> {
+        dispatch!(self.login_failures_since(key, since))
+    }
+
+    /// Forgets a key's failures and every failure older than `before`.
+    pub async fn clear_login_failures(&self, key: &str, before: DateTime<Utc>) -> Result<()> {
+        dispatch!(self.clear_login_failures(key, before))
     }
 
     // Contacts

@@ -5,6 +5,7 @@
 //! generic database bounds and no `Any` driver. Placeholders are `$N`, which
 //! both SQLite and PostgreSQL accept.
 
+mod accounts;
 mod activity;
 mod contacts;
 mod conversations;
@@ -13,6 +14,7 @@ mod follow_ups;
 mod lists;
 mod users;
 
+pub(crate) use accounts::*;
 pub(crate) use activity::*;
 pub(crate) use contacts::*;
 pub(crate) use conversations::*;

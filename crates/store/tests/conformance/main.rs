@@ -1,5 +1,6 @@
 //! The store conformance suite: every case runs on SQLite and on PostgreSQL.
 
+mod accounts;
 mod contacts;
 mod conversations;
 mod harness;

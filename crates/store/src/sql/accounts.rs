@@ -1,0 +1,279 @@
+//! Accounts: passwords, sessions, API tokens, throttling of failed sign-ins.
+//! Secrets arrive here already digested (kith-auth); nothing stored opens anything.
+
+use super::*;
+use crate::rows::user_columns;
+use crate::{Credentials, TokenInfo, TokenScope};
+
+/// The user with this login name, with what signing in needs.
+pub(crate) async fn credentials(pool: &Pool, username: &str) -> Result<Option<Credentials>> {
+    let row: Option<(i64, Option<String>, bool, bool)> = sqlx::query_as(
+        "SELECT id, password_hash, disabled, is_admin FROM users WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(id, password_hash, disabled, admin)| Credentials {
+        user: UserId(id),
+        password_hash,
+        disabled,
+        admin,
+    }))
+}
+
+pub(crate) async fn set_password_hash(pool: &Pool, user: UserId, hash: &str) -> Result<()> {
+    let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(user.0)
+        .bind(hash)
+        .execute(pool)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::not_found("user", user));
+    }
+    Ok(())
+}
+
+/// Disables or enables a user; disabling ends every session at once.
+pub(crate) async fn set_disabled(pool: &Pool, user: UserId, disabled: bool) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    let done = sqlx::query("UPDATE users SET disabled = $2 WHERE id = $1")
+        .bind(user.0)
+        .bind(disabled)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::not_found("user", user));
+    }
+    if disabled {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn set_admin(pool: &Pool, user: UserId, admin: bool) -> Result<()> {
+    sqlx::query("UPDATE users SET is_admin = $2 WHERE id = $1")
+        .bind(user.0)
+        .bind(admin)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn create_session(
+    pool: &Pool,
+    user: UserId,
+    digest: &str,
+    now: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (id_digest, user_id, created_at, last_seen_at, expires_at) \
+         VALUES ($1, $2, $3, $3, $4)",
+    )
+    .bind(digest)
+    .bind(user.0)
+    .bind(from_time(now))
+    .bind(from_time(expires_at))
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// The user a live session belongs to: not past its absolute expiry, seen
+/// within `idle`, user not disabled. Marks it seen (at most once a minute).
+pub(crate) async fn session_user(
+    pool: &Pool,
+    digest: &str,
+    now: DateTime<Utc>,
+    idle: chrono::Duration,
+) -> Result<Option<User>> {
+    let now_s = from_time(now);
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT s.user_id, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.id_digest = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT u.disabled",
+    )
+    .bind(digest)
+    .bind(now_s)
+    .bind(now_s - idle.num_seconds())
+    .fetch_optional(pool)
+    .await?;
+    let Some((user, last_seen)) = row else {
+        return Ok(None);
+    };
+    if now_s - last_seen >= 60 {
+        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_digest = $1")
+            .bind(digest)
+            .bind(now_s)
+            .execute(pool)
+            .await?;
+    }
+    user_by_id(pool, UserId(user)).await
+}
+
+pub(crate) async fn user_by_id(pool: &Pool, user: UserId) -> Result<Option<User>> {
+    let row: Option<UserRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        user_columns!(),
+        " FROM users WHERE id = $1"
+    ))
+    .bind(user.0)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(UserRow::into_user))
+}
+
+pub(crate) async fn delete_session(pool: &Pool, digest: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_digest = $1")
+        .bind(digest)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn delete_sessions(pool: &Pool, user: UserId) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.0)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+pub(crate) async fn create_token(
+    pool: &Pool,
+    user: UserId,
+    name: &str,
+    scope: TokenScope,
+    digest: &str,
+    now: DateTime<Utc>,
+) -> Result<TokenInfo> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO api_tokens (user_id, name, scope, digest, created_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(user.0)
+    .bind(name)
+    .bind(scope.as_str())
+    .bind(digest)
+    .bind(from_time(now))
+    .fetch_one(pool)
+    .await?;
+    Ok(TokenInfo {
+        id,
+        name: name.to_owned(),
+        scope,
+        created_at: to_time(from_time(now)),
+        last_used_at: None,
+        revoked_at: None,
+    })
+}
+
+pub(crate) async fn tokens(pool: &Pool, user: UserId) -> Result<Vec<TokenInfo>> {
+    let rows: Vec<(i64, String, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT id, name, scope, created_at, last_used_at, revoked_at FROM api_tokens \
+         WHERE user_id = $1 ORDER BY id",
+    )
+    .bind(user.0)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, scope, created, used, revoked)| TokenInfo {
+            id,
+            name,
+            scope: TokenScope::from_db(&scope),
+            created_at: to_time(created),
+            last_used_at: used.map(to_time),
+            revoked_at: revoked.map(to_time),
+        })
+        .collect())
+}
+
+pub(crate) async fn revoke_token(
+    pool: &Pool,
+    user: UserId,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let done = sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $3 \
+         WHERE user_id = $1 AND id = $2 AND revoked_at IS NULL",
+    )
+    .bind(user.0)
+    .bind(id)
+    .bind(from_time(now))
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::not_found("active token", id));
+    }
+    Ok(())
+}
+
+/// The user a live token of this scope belongs to (not revoked, user not
+/// disabled); records its use.
+pub(crate) async fn token_user(
+    pool: &Pool,
+    digest: &str,
+    scope: TokenScope,
+    now: DateTime<Utc>,
+) -> Result<Option<User>> {
+    let row: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT t.id, t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.digest = $1 AND t.scope = $2 AND t.revoked_at IS NULL AND NOT u.disabled",
+    )
+    .bind(digest)
+    .bind(scope.as_str())
+    .fetch_optional(pool)
+    .await?;
+    let Some((token, user)) = row else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
+        .bind(token)
+        .bind(from_time(now))
+        .execute(pool)
+        .await?;
+    user_by_id(pool, UserId(user)).await
+}
+
+pub(crate) async fn record_login_failure(pool: &Pool, key: &str, now: DateTime<Utc>) -> Result<()> {
+    sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+        .bind(key)
+        .bind(from_time(now))
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn login_failures_since(
+    pool: &Pool,
+    key: &str,
+    since: DateTime<Utc>,
+) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2")
+            .bind(key)
+            .bind(from_time(since))
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// Forgets failures of a key (after a successful sign-in) and all failures
+/// older than `before` (housekeeping).
+pub(crate) async fn clear_login_failures(
+    pool: &Pool,
+    key: &str,
+    before: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("DELETE FROM login_failures WHERE key = $1 OR at < $2")
+        .bind(key)
+        .bind(from_time(before))
+        .execute(pool)
+        .await?;
+    Ok(())
+}

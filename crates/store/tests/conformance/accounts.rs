@@ -1,0 +1,262 @@
+//! Accounts: passwords, sessions, tokens and sign-in throttling.
+
+use chrono::{Duration, Utc};
+use kith_store::{StoreError, TokenScope};
+use rstest::rstest;
+
+use crate::harness::{Backend, TestDb};
+
+#[rstest]
+#[tokio::test]
+async fn sessions_live_until_logout_idle_expiry_or_disable(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let ann = db.user("ann").await;
+    let creds = db.store.credentials("ann").await.unwrap().unwrap();
+    assert_eq!(
+        (creds.user, creds.password_hash.as_deref(), creds.disabled),
+        (ann, None, false)
+    );
+    assert!(db.store.credentials("nobody").await.unwrap().is_none());
+    db.store
+        .set_password_hash(ann, "$argon2id$v=19$stub")
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store
+            .credentials("ann")
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+            .as_deref(),
+        Some("$argon2id$v=19$stub")
+    );
+    assert!(
+        !format!("{creds:?}").contains("argon2"),
+        "the hash never shows in Debug"
+    );
+
+    let idle = Duration::minutes(30);
+    let later = Utc::now() + Duration::days(7);
+    db.store
+        .create_session(ann, "digest-a", later)
+        .await
+        .unwrap();
+    db.store
+        .create_session(ann, "digest-b", later)
+        .await
+        .unwrap();
+    db.store
+        .create_session(ann, "digest-old", Utc::now() - Duration::seconds(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store
+            .session_user("digest-a", idle)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        ann
+    );
+    assert!(
+        db.store
+            .session_user("digest-old", idle)
+            .await
+            .unwrap()
+            .is_none(),
+        "past its absolute expiry"
+    );
+    assert!(
+        db.store
+            .session_user("digest-a", Duration::seconds(-1))
+            .await
+            .unwrap()
+            .is_none(),
+        "idle too long"
+    );
+    assert!(
+        db.store
+            .session_user("unknown", idle)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    db.store.delete_session("digest-a").await.unwrap();
+    assert!(
+        db.store
+            .session_user("digest-a", idle)
+            .await
+            .unwrap()
+            .is_none(),
+        "logged out"
+    );
+    assert!(
+        db.store
+            .session_user("digest-b", idle)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    db.store.set_disabled(ann, true).await.unwrap();
+    assert!(
+        db.store
+            .session_user("digest-b", idle)
+            .await
+            .unwrap()
+            .is_none(),
+        "disabling ends sessions"
+    );
+    assert!(db.store.credentials("ann").await.unwrap().unwrap().disabled);
+    db.store.set_disabled(ann, false).await.unwrap();
+    assert!(
+        db.store
+            .session_user("digest-b", idle)
+            .await
+            .unwrap()
+            .is_none(),
+        "they stay ended"
+    );
+    db.finish().await;
+}
+
+#[rstest]
+#[tokio::test]
+async fn tokens_are_scoped_revocable_and_owned(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let ann = db.user("ann").await;
+    let eve = db.user("eve").await;
+    let api = db
+        .store
+        .create_token(ann, "laptop script", TokenScope::Api, "tok-api")
+        .await
+        .unwrap();
+    let dav = db
+        .store
+        .create_token(ann, "phone", TokenScope::CardDav, "tok-dav")
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store
+            .token_user("tok-api", TokenScope::Api)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        ann
+    );
+    assert!(
+        db.store
+            .token_user("tok-api", TokenScope::CardDav)
+            .await
+            .unwrap()
+            .is_none(),
+        "scopes do not mix"
+    );
+    assert_eq!(
+        db.store
+            .token_user("tok-dav", TokenScope::CardDav)
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        ann
+    );
+    let listed = db.store.tokens(ann).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["laptop script", "phone"]
+    );
+    assert!(listed[0].last_used_at.is_some(), "use is recorded");
+    assert!(db.store.tokens(eve).await.unwrap().is_empty());
+
+    let err = db.store.revoke_token(eve, api.id).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
+    db.store.revoke_token(ann, api.id).await.unwrap();
+    assert!(
+        db.store
+            .token_user("tok-api", TokenScope::Api)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(db.store.tokens(ann).await.unwrap()[0].revoked_at.is_some());
+    assert!(matches!(
+        db.store.revoke_token(ann, api.id).await,
+        Err(StoreError::NotFound { .. })
+    ));
+
+    db.store.set_disabled(ann, true).await.unwrap();
+    assert!(
+        db.store
+            .token_user("tok-dav", TokenScope::CardDav)
+            .await
+            .unwrap()
+            .is_none(),
+        "a disabled user's tokens stop"
+    );
+    let _ = dav;
+    let clash = db
+        .store
+        .create_token(eve, "x", TokenScope::Api, "tok-dav")
+        .await;
+    assert!(matches!(clash, Err(StoreError::Conflict(_))));
+    db.finish().await;
+}
+
+#[rstest]
+#[tokio::test]
+async fn failed_sign_ins_are_counted_per_key(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let hour_ago = Utc::now() - Duration::hours(1);
+    for _ in 0..3 {
+        db.store.record_login_failure("user:ann").await.unwrap();
+    }
+    db.store.record_login_failure("ip:127.0.0.1").await.unwrap();
+    assert_eq!(
+        db.store
+            .login_failures_since("user:ann", hour_ago)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        db.store
+            .login_failures_since("user:ann", Utc::now() + Duration::seconds(1))
+            .await
+            .unwrap(),
+        0
+    );
+    db.store
+        .clear_login_failures("user:ann", hour_ago)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.store
+            .login_failures_since("user:ann", hour_ago)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        db.store
+            .login_failures_since("ip:127.0.0.1", hour_ago)
+            .await
+            .unwrap(),
+        1
+    );
+    db.finish().await;
+}
