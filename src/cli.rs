@@ -72,6 +72,12 @@ pub enum Command {
     Tag(TagCommand),
     /// Show or change your settings: name, e-mail, time zone, default rhythm
     Settings(SettingsArgs),
+    /// The people who can sign in to this instance
+    #[command(subcommand)]
+    User(UserCommand),
+    /// API tokens for scripts, and app passwords for CardDAV
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Hide a contact from lists and reminders, keeping its history
     Archive(ContactArg),
     /// Bring an archived contact back
@@ -383,4 +389,78 @@ pub struct DemoArgs {
     /// Another seed gives another network; the same seed the same one
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user who signs in with a password (asked for, or --password-stdin)
+    Add(UserAddArgs),
+    /// Everyone with an account
+    List,
+    /// Set a user's password (ends their sessions)
+    Passwd(UserPasswordArgs),
+    /// Stop a user from signing in and end their sessions
+    Disable(UserArg),
+    /// Let a disabled user sign in again
+    Enable(UserArg),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// Login name: letters, digits, '.', '_' or '-'
+    pub username: String,
+    /// Their name as others see it
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Their e-mail address
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Their IANA time zone [default: the system's]
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// May manage other users
+    #[arg(long)]
+    pub admin: bool,
+    /// Read the password from the first line of standard input
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UserPasswordArgs {
+    pub username: String,
+    /// Read the password from the first line of standard input
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UserArg {
+    pub username: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token; it is shown once
+    Create(TokenCreateArgs),
+    /// Your tokens (never their secrets)
+    List,
+    /// Revoke a token at once
+    Revoke(TokenRevokeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TokenCreateArgs {
+    /// What it is for, e.g. "backup script" or "Jane's phone"
+    #[arg(long, default_value = "token")]
+    pub name: String,
+    /// An app password for CardDAV clients instead of an API token
+    #[arg(long)]
+    pub carddav: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenRevokeArgs {
+    /// The token's id (from `kith token list`)
+    pub id: i64,
 }

@@ -1,6 +1,7 @@
 //! One module per group of commands. Each validates its flags into domain
 //! values first, then talks to the store, then prints text or JSON.
 
+mod accounts;
 mod browse;
 mod contacts;
 mod demo;
@@ -25,6 +26,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Init(args) => init::init(global, args, &mut ui).await?,
         Command::Demo(args) => demo::demo(global, args, &mut ui).await?,
+        Command::User(command) => accounts::user(global, command, &mut ui).await?,
         command => {
             let location = app::location(global)?;
             let store = app::open(&location).await?;
@@ -50,7 +52,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Todo(command) => todo::run(&mut ctx, command).await,
                 Command::Tag(command) => settings::tag(&mut ctx, command).await,
                 Command::Settings(args) => settings::settings(&mut ctx, args).await,
-                Command::Completions { .. } | Command::Init(_) | Command::Demo(_) => {
+                Command::Token(command) => accounts::token(&mut ctx, command).await,
+                Command::Completions { .. }
+                | Command::Init(_)
+                | Command::Demo(_)
+                | Command::User(_) => {
                     unreachable!("handled above")
                 }
             };

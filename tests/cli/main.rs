@@ -1,6 +1,7 @@
 //! Black-box tests of the `kith` binary: each runs the built executable in a
 //! fresh temporary directory, as a user would.
 
+mod accounts;
 mod contacts;
 mod input;
 mod keeping;

@@ -172,7 +172,9 @@ pub(crate) async fn create_token(
 }
 
 pub(crate) async fn tokens(pool: &Pool, user: UserId) -> Result<Vec<TokenInfo>> {
-    let rows: Vec<(i64, String, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+    /// id, name, scope, created_at, last_used_at, revoked_at
+    type TokenRow = (i64, String, String, i64, Option<i64>, Option<i64>);
+    let rows: Vec<TokenRow> = sqlx::query_as(
         "SELECT id, name, scope, created_at, last_used_at, revoked_at FROM api_tokens \
          WHERE user_id = $1 ORDER BY id",
     )

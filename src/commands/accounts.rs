@@ -1,0 +1,244 @@
+//! `user` and `token`: who can sign in, and the tokens scripts and phones use.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use anyhow::{Context as _, anyhow, bail};
+use kith_auth::{Secret, hash_password};
+use kith_core::user::{Password, User};
+use kith_store::{Store, StoreError, TokenScope};
+use serde_json::json;
+
+use crate::app::{self, Ctx};
+use crate::cli::{Global, TokenCommand, UserCommand};
+use crate::json;
+use crate::ui::{self, BOLD, DIM, Ui, columns};
+
+/// Reads a new password from stdin (`--password-stdin`) or, on a terminal,
+/// asks for it twice without echo.
+fn read_password(from_stdin: bool) -> anyhow::Result<Password> {
+    let text = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    } else if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("New password: ")?;
+        let again = rpassword::prompt_password("Again: ")?;
+        if first != again {
+            bail!("invalid password: the two entries differ");
+        }
+        first
+    } else {
+        bail!("invalid password: none given; pass --password-stdin and write it to standard input");
+    };
+    Ok(Password::parse(&text)?)
+}
+
+async fn find(store: &Store, username: &str) -> anyhow::Result<User> {
+    let users = store.users().await?;
+    users
+        .into_iter()
+        .find(|u| u.username == username.trim().to_lowercase())
+        .ok_or_else(|| anyhow!("no user '{username}' (see kith user list)"))
+}
+
+pub async fn user(global: &Global, command: &UserCommand, ui: &mut Ui) -> anyhow::Result<()> {
+    let store = app::open(&app::location(global)?).await?;
+    let result = run_user(&store, command, ui).await;
+    store.close().await;
+    result
+}
+
+async fn run_user(store: &Store, command: &UserCommand, ui: &mut Ui) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add(args) => {
+            let new = app::local_user(
+                Some(&args.username),
+                args.name.as_deref(),
+                args.email.as_deref(),
+                args.timezone.as_deref(),
+            )?;
+            let password = read_password(args.password_stdin)?;
+            let hash = hash_password(&password)?;
+            let user = store.create_user(&new).await?;
+            store.set_password_hash(user.id, &hash).await?;
+            if args.admin {
+                store.set_admin(user.id, true).await?;
+            }
+            if ui.json {
+                return Ok(ui.print_json(&json::user(&user))?);
+            }
+            writeln!(
+                ui.out(),
+                "Added user {BOLD}{}{BOLD:#} ({}){}",
+                user.username,
+                user.timezone,
+                if args.admin { ", an admin" } else { "" }
+            )?;
+        }
+        UserCommand::List => {
+            let users = store.users().await?;
+            let mut rows = Vec::new();
+            let mut values = Vec::new();
+            for u in &users {
+                let creds = store
+                    .credentials(&u.username)
+                    .await?
+                    .context("a listed user has credentials")?;
+                let state = match (creds.disabled, creds.password_hash.is_some()) {
+                    (true, _) => "disabled",
+                    (false, true) => "can sign in",
+                    (false, false) => "no password (CLI only)",
+                };
+                let role = if creds.admin { "admin" } else { "" };
+                rows.push(vec![
+                    u.username.clone(),
+                    u.display_name.clone(),
+                    role.into(),
+                    state.into(),
+                ]);
+                let mut value = json::user(u);
+                value["admin"] = json!(creds.admin);
+                value["disabled"] = json!(creds.disabled);
+                value["has_password"] = json!(creds.password_hash.is_some());
+                values.push(value);
+            }
+            if ui.json {
+                return Ok(ui.print_json(&json!(values))?);
+            }
+            columns(ui.out(), &rows)?;
+        }
+        UserCommand::Passwd(args) => {
+            let user = find(store, &args.username).await?;
+            let password = read_password(args.password_stdin)?;
+            store
+                .set_password_hash(user.id, &hash_password(&password)?)
+                .await?;
+            let ended = store.delete_sessions(user.id).await?;
+            if ui.json {
+                return Ok(
+                    ui.print_json(&json!({ "username": user.username, "sessions_ended": ended }))?
+                );
+            }
+            writeln!(
+                ui.out(),
+                "Password set for {BOLD}{}{BOLD:#}; {ended} session(s) ended",
+                user.username
+            )?;
+        }
+        UserCommand::Disable(args) | UserCommand::Enable(args) => {
+            let disable = matches!(command, UserCommand::Disable(_));
+            let user = find(store, &args.username).await?;
+            store.set_disabled(user.id, disable).await?;
+            if ui.json {
+                return Ok(
+                    ui.print_json(&json!({ "username": user.username, "disabled": disable }))?
+                );
+            }
+            let what = if disable {
+                "disabled; their sessions are ended"
+            } else {
+                "enabled"
+            };
+            writeln!(ui.out(), "{BOLD}{}{BOLD:#} is {what}", user.username)?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn token(ctx: &mut Ctx, command: &TokenCommand) -> anyhow::Result<()> {
+    let user = ctx.user.id;
+    match command {
+        TokenCommand::Create(args) => {
+            let name = kith_core::values::optional_text("--name", Some(&args.name), 100)?
+                .ok_or_else(|| anyhow!("invalid --name: must not be empty"))?;
+            let (scope, prefix) = if args.carddav {
+                (TokenScope::CardDav, "kdav_")
+            } else {
+                (TokenScope::Api, "kith_")
+            };
+            let secret = Secret::generate(prefix)?;
+            let info = ctx
+                .store
+                .create_token(user, &name, scope, &secret.digest())
+                .await?;
+            if ctx.ui.json {
+                let value = json!({ "id": info.id, "name": info.name, "scope": scope.as_str(), "token": secret.expose() });
+                return Ok(ctx.ui.print_json(&value)?);
+            }
+            let out = ctx.ui.out();
+            writeln!(out, "{}", secret.expose())?;
+            let usage = match scope {
+                TokenScope::Api => "send it as Authorization: Bearer <token>",
+                TokenScope::CardDav => "use it as the password in your CardDAV client",
+            };
+            writeln!(
+                out,
+                "{DIM}Token #{} \"{}\": {usage}. It is shown only now.{DIM:#}",
+                info.id, info.name
+            )?;
+        }
+        TokenCommand::List => {
+            let tokens = ctx.store.tokens(user).await?;
+            let tz = ctx.user.timezone;
+            if ctx.ui.json {
+                let value: Vec<_> = tokens
+                    .iter()
+                    .map(|t| {
+                        json!({
+                            "id": t.id, "name": t.name, "scope": t.scope.as_str(),
+                            "created_at": t.created_at.to_rfc3339(),
+                            "last_used_at": t.last_used_at.map(|x| x.to_rfc3339()),
+                            "revoked_at": t.revoked_at.map(|x| x.to_rfc3339()),
+                        })
+                    })
+                    .collect();
+                return Ok(ctx.ui.print_json(&json!(value))?);
+            }
+            let rows: Vec<Vec<String>> = tokens
+                .iter()
+                .map(|t| {
+                    let state = match (t.revoked_at, t.last_used_at) {
+                        (Some(at), _) => format!("revoked {}", ui::date(at, tz)),
+                        (None, Some(at)) => format!("last used {}", ui::date(at, tz)),
+                        (None, None) => "never used".into(),
+                    };
+                    vec![
+                        format!("#{}", t.id),
+                        t.name.clone(),
+                        t.scope.as_str().into(),
+                        format!("created {}", ui::date(t.created_at, tz)),
+                        state,
+                    ]
+                })
+                .collect();
+            if rows.is_empty() {
+                writeln!(
+                    ctx.ui.out(),
+                    "No tokens. Create one with: kith token create --name \"backup script\""
+                )?;
+            }
+            columns(ctx.ui.out(), &rows)?;
+        }
+        TokenCommand::Revoke(args) => {
+            ctx.store
+                .revoke_token(user, args.id)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound { .. } => {
+                        anyhow!("no active token with id {} (see kith token list)", args.id)
+                    }
+                    other => other.into(),
+                })?;
+            if ctx.ui.json {
+                return Ok(ctx
+                    .ui
+                    .print_json(&json!({ "id": args.id, "revoked": true }))?);
+            }
+            writeln!(ctx.ui.out(), "Revoked token #{}", args.id)?;
+        }
+    }
+    Ok(())
+}
