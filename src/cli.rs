@@ -67,6 +67,12 @@ pub enum Command {
     Todo(TodoCommand),
     /// Keep a contact out of the due list for a while
     Snooze(SnoozeArgs),
+    /// Networking goals: a new role, a new skill, another industry, reconnecting, visibility
+    #[command(subcommand)]
+    Goal(GoalCommand),
+    /// Your own organisation and how well you know each of its functions
+    #[command(subcommand)]
+    Org(OrgCommand),
     /// Tags and their keep-in-touch intervals
     #[command(subcommand)]
     Tag(TagCommand),
@@ -269,6 +275,15 @@ pub struct LogArgs {
     /// Someone they suggested you meet (repeat for more): added, introduced by them
     #[arg(long = "intro", value_name = "NAME")]
     pub intros: Vec<String>,
+    /// regular, or informational (learning about their field)
+    #[arg(long, default_value = "regular")]
+    pub kind: String,
+    /// What you learned: "skill: SQL", "path: analyst to PM in 3 years" (repeat for more)
+    #[arg(long = "learned", value_name = "WHAT")]
+    pub learned: Vec<String>,
+    /// Count the conversation towards this goal (id or part of its title)
+    #[arg(long, value_name = "GOAL")]
+    pub goal: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -463,4 +478,86 @@ pub struct TokenCreateArgs {
 pub struct TokenRevokeArgs {
     /// The token's id (from `kith token list`)
     pub id: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GoalCommand {
+    /// Set a goal: kith goal add --kind industry-change "Move into product" --function product --target 10 --by 2027-03-01
+    Add(GoalAddArgs),
+    /// Goals with their progress
+    List(GoalListArgs),
+    /// A goal's progress, people, conversations, what you learned, and who to talk to next
+    Show(GoalArg),
+    /// Link a contact (or --conversation ID) to a goal
+    Link(GoalLinkArgs),
+    /// Mark a goal reached
+    Done(GoalArg),
+    /// Give up a goal
+    Drop(GoalArg),
+}
+
+#[derive(Debug, Args)]
+pub struct GoalAddArgs {
+    /// What you want, in your words
+    pub title: String,
+    /// new-role, new-skill, industry-change, reconnect, internal or custom
+    #[arg(long)]
+    pub kind: String,
+    /// The industry you aim at
+    #[arg(long)]
+    pub industry: Option<String>,
+    /// The function you aim at
+    #[arg(long)]
+    pub function: Option<String>,
+    /// The company you aim at
+    #[arg(long)]
+    pub company: Option<String>,
+    /// The skill you want
+    #[arg(long)]
+    pub skill: Option<String>,
+    /// When you want to get there
+    #[arg(long, value_name = "DATE")]
+    pub by: Option<String>,
+    /// How many conversations count as success
+    #[arg(long)]
+    pub target: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct GoalListArgs {
+    /// Include reached and dropped goals
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GoalArg {
+    /// Id or part of the title
+    pub goal: String,
+}
+
+#[derive(Debug, Args)]
+pub struct GoalLinkArgs {
+    /// Id or part of the title
+    pub goal: String,
+    /// A contact: id or part of the name
+    #[arg(required_unless_present = "conversation")]
+    pub contact: Option<String>,
+    /// A conversation's id instead
+    #[arg(long, value_name = "ID")]
+    pub conversation: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Say which organisation is yours (or show it)
+    Mine(OrgMineArgs),
+    /// Each function of your organisation: how many people you know, how fresh, and the gaps
+    Coverage,
+}
+
+#[derive(Debug, Args)]
+pub struct OrgMineArgs {
+    /// The organisation's name, as your contacts have it
+    pub name: Option<String>,
 }

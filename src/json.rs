@@ -64,6 +64,8 @@ pub fn conversation(c: &Conversation) -> Value {
         "minutes": c.minutes,
         "summary": c.summary,
         "participants": c.participants.iter().map(contact_ref).collect::<Vec<_>>(),
+        "kind": c.kind.as_str(),
+        "learned": c.learned.iter().map(|l| json!({ "kind": l.kind.as_str(), "text": l.text })).collect::<Vec<_>>(),
     })
 }
 

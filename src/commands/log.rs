@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::bail;
 use chrono::Duration;
-use kith_core::conversation::{Channel, Minutes, NewConversation};
+use kith_core::conversation::{Channel, ConversationKind, Learning, Minutes, NewConversation};
 use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
 use kith_core::values::ContactName;
 use kith_core::when::{parse_date, parse_moment};
@@ -13,6 +13,7 @@ use serde_json::json;
 
 use crate::app::Ctx;
 use crate::cli::LogArgs;
+use crate::commands::goals;
 use crate::commands::keep::today;
 use crate::commands::todo::title;
 use crate::ui::{self, BOLD, DIM};
@@ -63,15 +64,29 @@ pub async fn log(ctx: &mut Ctx, args: &LogArgs) -> anyhow::Result<()> {
         .iter()
         .map(|n| ContactName::parse(n).map_err(|e| e.in_field("--intro")))
         .collect::<Result<Vec<_>, _>>()?;
+    let kind = ConversationKind::parse(&args.kind).map_err(|e| e.in_field("--kind"))?;
+    let learned = args
+        .learned
+        .iter()
+        .map(|l| Learning::parse(l).map_err(|e| e.in_field("--learned")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let goal = match &args.goal {
+        Some(g) => Some(goals::resolve_goal(ctx, g).await?.id),
+        None => None,
+    };
     let summary = args.summary.join(" ");
     let people = resolve::contacts(&ctx.store, ctx.user.id, &args.with).await?;
-    let conversation = NewConversation::new(
-        occurred_at,
-        channel,
-        minutes,
-        &summary,
-        people.iter().map(|p| p.id).collect(),
-    )?;
+    let conversation = NewConversation {
+        kind,
+        learned,
+        ..NewConversation::new(
+            occurred_at,
+            channel,
+            minutes,
+            &summary,
+            people.iter().map(|p| p.id).collect(),
+        )?
+    };
 
     // To-dos belong to the first person named.
     let follow_up = |title: String, owner: Owner| NewFollowUp {
@@ -93,6 +108,7 @@ pub async fn log(ctx: &mut Ctx, args: &LogArgs) -> anyhow::Result<()> {
     let extras = ConversationExtras {
         follow_ups,
         introductions,
+        goal,
     };
     let logged = ctx
         .store

@@ -5,6 +5,7 @@ mod accounts;
 mod browse;
 mod contacts;
 mod demo;
+mod goals;
 mod init;
 mod keep;
 mod log;
@@ -53,6 +54,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Tag(command) => settings::tag(&mut ctx, command).await,
                 Command::Settings(args) => settings::settings(&mut ctx, args).await,
                 Command::Token(command) => accounts::token(&mut ctx, command).await,
+                Command::Goal(command) => goals::goal(&mut ctx, command).await,
+                Command::Org(command) => goals::org(&mut ctx, command).await,
                 Command::Completions { .. }
                 | Command::Init(_)
                 | Command::Demo(_)

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod contacts;
+mod goals;
 mod input;
 mod keeping;
 mod output;

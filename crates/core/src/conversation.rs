@@ -50,6 +50,60 @@ impl Channel {
     }
 }
 
+word_enum! {
+    /// What a conversation was for.
+    pub enum ConversationKind ("conversation kind") {
+        Regular = "regular" | "catch-up",
+        /// Learning about someone's field: their career path, the skills it takes.
+        Informational = "informational" | "info",
+    }
+}
+
+word_enum! {
+    /// What was learned in an informational conversation.
+    pub enum LearningKind ("learning kind") {
+        Skill = "skill" | "skills",
+        Path = "path" | "career-path" | "career",
+        Note = "note",
+    }
+}
+
+/// One thing learned: `skill: SQL`, `path: analyst to PM in 3 years`, or a plain note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Learning {
+    pub kind: LearningKind,
+    pub text: String,
+}
+
+impl Learning {
+    pub fn parse(input: &str) -> Result<Self, ValidationError> {
+        let (kind, text) = match input.split_once(':') {
+            Some((kind, text)) => match LearningKind::parse(kind) {
+                Ok(kind) => (kind, text),
+                Err(_) => (LearningKind::Note, input),
+            },
+            None => (LearningKind::Note, input),
+        };
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(ValidationError::new(
+                "learned",
+                "must say what was learned, e.g. \"skill: SQL\"",
+            ));
+        }
+        if text.chars().count() > 500 || text.contains('\n') {
+            return Err(ValidationError::new(
+                "learned",
+                "must be one line of at most 500 characters",
+            ));
+        }
+        Ok(Self {
+            kind,
+            text: text.to_owned(),
+        })
+    }
+}
+
 /// A validated conversation, ready to be stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewConversation {
@@ -60,6 +114,8 @@ pub struct NewConversation {
     pub participants: Vec<ContactId>,
     /// A stable identifier kept from an import; generated when absent.
     pub uid: Option<String>,
+    pub kind: ConversationKind,
+    pub learned: Vec<Learning>,
 }
 
 impl NewConversation {
@@ -101,6 +157,8 @@ impl NewConversation {
             summary: summary.to_owned(),
             participants,
             uid: None,
+            kind: ConversationKind::Regular,
+            learned: Vec::new(),
         })
     }
 }
@@ -146,6 +204,8 @@ pub struct Conversation {
     pub minutes: Option<u32>,
     pub summary: String,
     pub participants: Vec<ContactRef>,
+    pub kind: ConversationKind,
+    pub learned: Vec<Learning>,
 }
 
 #[cfg(test)]
@@ -172,6 +232,29 @@ mod tests {
         assert!(NewConversation::new(now, Channel::Zoom, None, "x", vec![]).is_err());
         assert!(NewConversation::new(now, Channel::Zoom, None, "x", vec![one, one]).is_err());
         assert!(NewConversation::new(now, Channel::Zoom, None, "", vec![one]).is_ok());
+    }
+
+    #[test]
+    fn learnings_name_their_kind() {
+        assert_eq!(
+            Learning::parse("skill: SQL").unwrap(),
+            Learning {
+                kind: LearningKind::Skill,
+                text: "SQL".into()
+            }
+        );
+        assert_eq!(
+            Learning::parse("Path: analyst to PM").unwrap().kind,
+            LearningKind::Path
+        );
+        assert_eq!(
+            Learning::parse("ratio 3:1 works").unwrap(),
+            Learning {
+                kind: LearningKind::Note,
+                text: "ratio 3:1 works".into()
+            }
+        );
+        assert_eq!(Learning::parse("skill:  ").unwrap_err().field, "learned");
     }
 
     #[test]

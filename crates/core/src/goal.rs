@@ -23,6 +23,19 @@ word_enum! {
     }
 }
 
+/// A validated goal, ready to be stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewGoal {
+    pub kind: GoalKind,
+    pub title: String,
+    pub industry: Option<String>,
+    pub function: Option<String>,
+    pub company: Option<String>,
+    pub skill: Option<String>,
+    pub target_count: Option<u32>,
+    pub due_on: Option<NaiveDate>,
+}
+
 /// A goal as stored: what it aims at and how success is counted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Goal {

@@ -24,10 +24,13 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kith_core::contact::{
     ArchivedFilter, Contact, ContactDraft, ContactFilter, ContactPatch, ContactRef, ContactSummary,
 };
-use kith_core::conversation::{Channel, Conversation, NewConversation};
+use kith_core::conversation::{Channel, Conversation, LearningKind, NewConversation};
 use kith_core::follow_up::{FollowUp, FollowUpStatus, NewFollowUp, Owner};
+use kith_core::goal::{Goal, GoalStatus, NewGoal};
+use kith_core::ids::GoalId;
 use kith_core::ids::{ContactId, ConversationId, FollowUpId, UserId};
 use kith_core::rules::due::ContactFacts;
+use kith_core::rules::goals::{Candidate, Connection};
 use kith_core::user::{NewUser, SettingsPatch, User};
 use kith_core::values::{Cadence, ContactName, TagName};
 
@@ -127,6 +130,16 @@ pub struct ContactStats {
     pub last: Option<DateTime<Utc>>,
 }
 
+/// Everyone in the contact book as the goal and coverage rules see them, the
+/// ties between them (introductions, shared conversations), and the name of
+/// the user's own organisation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Network {
+    pub candidates: Vec<Candidate>,
+    pub connections: Vec<Connection>,
+    pub my_organisation: Option<String>,
+}
+
 /// What signing in as a user needs to know.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
@@ -186,11 +199,14 @@ pub struct TokenInfo {
 }
 
 /// What else a logged conversation brings: follow-ups (their `conversation`
-/// is set to the new one) and names of people suggested as introductions.
+/// is set to the new one), names of people suggested as introductions, and
+/// a goal it counts towards.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ConversationExtras {
     pub follow_ups: Vec<NewFollowUp>,
     pub introductions: Vec<ContactName>,
+    /// Count the conversation (and link its people) towards this goal.
+    pub goal: Option<GoalId>,
 }
 
 /// What `log_conversation_with` wrote.
@@ -606,6 +622,75 @@ impl Store {
         let (dropped, _) =
             dispatch!(self.close_follow_up(user, id, FollowUpStatus::Dropped, Utc::now()))?;
         Ok(dropped)
+    }
+
+    // Goals
+
+    /// Adds a goal (`status` and `created_at` are for imports and demo data).
+    pub async fn add_goal(
+        &self,
+        user: UserId,
+        goal: &NewGoal,
+        status: GoalStatus,
+        created_at: DateTime<Utc>,
+    ) -> Result<GoalId> {
+        dispatch!(self.add_goal(user, goal, status, created_at))
+    }
+
+    /// Goals with their number of linked conversations; closed ones if asked.
+    pub async fn goals(&self, user: UserId, include_closed: bool) -> Result<Vec<(Goal, u32)>> {
+        dispatch!(self.goals(user, include_closed))
+    }
+
+    pub async fn goal(&self, user: UserId, id: GoalId) -> Result<Goal> {
+        dispatch!(self.goal(user, id))
+    }
+
+    pub async fn set_goal_status(
+        &self,
+        user: UserId,
+        id: GoalId,
+        status: GoalStatus,
+    ) -> Result<()> {
+        dispatch!(self.set_goal_status(user, id, status, Utc::now()))
+    }
+
+    /// Links contacts and conversations (and their participants) to a goal.
+    pub async fn link_goal(
+        &self,
+        user: UserId,
+        goal: GoalId,
+        contacts: &[ContactId],
+        conversations: &[ConversationId],
+    ) -> Result<()> {
+        dispatch!(self.link_goal(user, goal, contacts, conversations))
+    }
+
+    pub async fn goal_contacts(&self, user: UserId, goal: GoalId) -> Result<Vec<ContactRef>> {
+        dispatch!(self.goal_contacts(user, goal))
+    }
+
+    pub async fn goal_conversations(
+        &self,
+        user: UserId,
+        goal: GoalId,
+        limit: u32,
+    ) -> Result<Vec<Conversation>> {
+        dispatch!(self.goal_conversations(user, goal, limit))
+    }
+
+    /// (kind, text, who said it) for everything learned in the goal's conversations.
+    pub async fn goal_learnings(
+        &self,
+        user: UserId,
+        goal: GoalId,
+    ) -> Result<Vec<(LearningKind, String, String)>> {
+        dispatch!(self.goal_learnings(user, goal))
+    }
+
+    /// The contact book as the goal and coverage rules see it.
+    pub async fn network(&self, user: UserId) -> Result<Network> {
+        dispatch!(self.network(user))
     }
 
     // Keeping in touch

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kith_core::contact::{Contact, ContactRef, ContactSummary, Organisation, StoredLink};
-use kith_core::conversation::{Channel, Conversation};
+use kith_core::conversation::{Channel, Conversation, ConversationKind, Learning};
 use kith_core::follow_up::{FollowUp, FollowUpKind, FollowUpStatus, Owner};
 use kith_core::ids::{ContactId, ConversationId, FollowUpId, OrganisationId, UserId};
 use kith_core::user::User;
@@ -221,10 +221,15 @@ pub(crate) struct ConversationRow {
     pub channel: String,
     pub minutes: Option<i64>,
     pub summary: String,
+    pub kind: String,
 }
 
 impl ConversationRow {
-    pub fn into_conversation(self, participants: Vec<ContactRef>) -> Result<Conversation> {
+    pub fn into_conversation(
+        self,
+        participants: Vec<ContactRef>,
+        learned: Vec<Learning>,
+    ) -> Result<Conversation> {
         Ok(Conversation {
             id: ConversationId(self.id),
             uid: self.uid,
@@ -234,6 +239,8 @@ impl ConversationRow {
             minutes: self.minutes.and_then(|m| u32::try_from(m).ok()),
             summary: self.summary,
             participants,
+            kind: ConversationKind::parse(&self.kind).map_err(|_| corrupt("kind", &self.kind))?,
+            learned,
         })
     }
 }

@@ -6,8 +6,11 @@
 //! deterministic and testable without a database or a clock.
 
 pub mod cadence;
+pub mod coverage;
 pub mod due;
+pub mod goals;
 pub mod health;
+pub mod learning;
 pub mod loops;
 
 #[cfg(test)]

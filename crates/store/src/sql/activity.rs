@@ -32,7 +32,7 @@ type LoopRow = (i64, i64, String, String, String, Option<String>);
 /// (`JSON_AGG`/`JSON_ROW` are the backend's functions). Thousands of rows
 /// come back as one value: sqlx's per-row cost would otherwise dominate
 /// (10,000 rows: ~40 ms as rows, ~14 ms as one JSON text on SQLite).
-async fn json_rows<T: serde::de::DeserializeOwned>(
+pub(crate) async fn json_rows<T: serde::de::DeserializeOwned>(
     conn: &mut Conn,
     qb: &mut QueryBuilder<Db>,
 ) -> Result<Vec<T>> {

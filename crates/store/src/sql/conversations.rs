@@ -1,5 +1,6 @@
 //! Conversations, and what logging one does to the activity summary and open loops.
 
+use kith_core::conversation::{Learning, LearningKind};
 use kith_core::follow_up::{FollowUpKind, FollowUpStatus, NewFollowUp, Owner};
 use kith_core::rules::loops;
 
@@ -89,6 +90,9 @@ pub(crate) async fn log_conversation_with(
         }
     }
     let follow_ups = insert_follow_ups(&mut tx, user, &records).await?;
+    if let Some(goal) = extras.goal {
+        link_goal_in(&mut tx, user, goal, &[], &[id]).await?;
+    }
     tx.commit().await?;
     Ok(LoggedConversation {
         id,
@@ -121,7 +125,8 @@ async fn insert_conversations(
             .map(|c| c.uid.clone().unwrap_or_else(new_uid))
             .collect();
         let mut qb = QueryBuilder::<Db>::new(
-            "INSERT INTO conversations (user_id, uid, occurred_at, channel, minutes, summary, created_at, updated_at) ",
+            "INSERT INTO conversations (user_id, uid, occurred_at, channel, minutes, summary, kind, \
+             created_at, updated_at) ",
         );
         qb.push_values(chunk.iter().zip(&uids), |mut row, (c, uid)| {
             row.push_bind(user.0)
@@ -130,6 +135,7 @@ async fn insert_conversations(
                 .push_bind(c.channel.as_str())
                 .push_bind(c.minutes.map(|m| i64::from(m.get())))
                 .push_bind(c.summary.as_str())
+                .push_bind(c.kind.as_str())
                 .push_bind(now)
                 .push_bind(now);
         });
@@ -152,6 +158,23 @@ async fn insert_conversations(
                     .push_bind(user.0)
                     .push_bind(from_time(c.occurred_at))
                     .push_bind(c.channel.as_str());
+            });
+            qb.build().execute(&mut *tx).await?;
+        }
+        let learned: Vec<(i64, &Learning)> = chunk_ids
+            .iter()
+            .zip(chunk)
+            .flat_map(|(id, c)| c.learned.iter().map(move |l| (*id, l)))
+            .collect();
+        for part in learned.chunks(CHUNK) {
+            let mut qb = QueryBuilder::<Db>::new(
+                "INSERT INTO conversation_learnings (user_id, conversation_id, kind, text) ",
+            );
+            qb.push_values(part, |mut row, (id, l)| {
+                row.push_bind(user.0)
+                    .push_bind(*id)
+                    .push_bind(l.kind.as_str())
+                    .push_bind(l.text.as_str());
             });
             qb.build().execute(&mut *tx).await?;
         }
@@ -307,12 +330,41 @@ pub(crate) async fn with_participants(
             });
         }
     }
+    let mut learned = learnings(conn, &ids).await?;
     rows.into_iter()
         .map(|r| {
             let p = people.remove(&r.id).unwrap_or_default();
-            r.into_conversation(p)
+            let l = learned.remove(&r.id).unwrap_or_default();
+            r.into_conversation(p, l)
         })
         .collect()
+}
+
+/// What was learned in each of these conversations, in the order it was logged.
+async fn learnings(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64, Vec<Learning>>> {
+    let mut learned: HashMap<i64, Vec<Learning>> = HashMap::new();
+    for chunk in ids.chunks(CHUNK * 10) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT conversation_id, kind, text, id FROM conversation_learnings \
+             WHERE conversation_id IN (",
+        );
+        let mut list = qb.separated(", ");
+        for id in chunk {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        let mut found: Vec<(i64, String, String, i64)> =
+            qb.build_query_as().fetch_all(&mut *conn).await?;
+        found.sort_unstable_by_key(|r| r.3);
+        for (conversation, kind, text, _) in found {
+            let kind = LearningKind::parse(&kind).unwrap_or(LearningKind::Note);
+            learned
+                .entry(conversation)
+                .or_default()
+                .push(Learning { kind, text });
+        }
+    }
+    Ok(learned)
 }
 
 pub(crate) async fn conversation(
@@ -322,7 +374,7 @@ pub(crate) async fn conversation(
 ) -> Result<Conversation> {
     let mut conn = pool.acquire().await?;
     let row: ConversationRow = sqlx::query_as(
-        "SELECT id, uid, occurred_at, channel, minutes, summary FROM conversations \
+        "SELECT id, uid, occurred_at, channel, minutes, summary, kind FROM conversations \
          WHERE user_id = $1 AND id = $2",
     )
     .bind(user.0)
@@ -342,7 +394,7 @@ pub(crate) async fn conversations_with(
 ) -> Result<Vec<Conversation>> {
     let mut conn = pool.acquire().await?;
     let rows: Vec<ConversationRow> = sqlx::query_as(
-        "SELECT cv.id, cv.uid, cv.occurred_at, cv.channel, cv.minutes, cv.summary \
+        "SELECT cv.id, cv.uid, cv.occurred_at, cv.channel, cv.minutes, cv.summary, cv.kind \
          FROM conversation_participants p JOIN conversations cv ON cv.id = p.conversation_id \
          WHERE p.user_id = $1 AND p.contact_id = $2 \
          ORDER BY p.occurred_at DESC, cv.id DESC LIMIT $3",
@@ -365,7 +417,7 @@ pub(crate) async fn conversations_by_id(
         return Ok(Vec::new());
     }
     let mut qb = QueryBuilder::<Db>::new(
-        "SELECT id, uid, occurred_at, channel, minutes, summary FROM conversations WHERE +user_id = ",
+        "SELECT id, uid, occurred_at, channel, minutes, summary, kind FROM conversations WHERE +user_id = ",
     );
     qb.push_bind(user.0).push(" AND id IN (");
     let mut list = qb.separated(", ");

@@ -11,6 +11,7 @@ mod contacts;
 mod conversations;
 mod edit;
 mod follow_ups;
+mod goals;
 mod lists;
 mod users;
 
@@ -20,6 +21,7 @@ pub(crate) use contacts::*;
 pub(crate) use conversations::*;
 pub(crate) use edit::*;
 pub(crate) use follow_ups::*;
+pub(crate) use goals::*;
 pub(crate) use lists::*;
 pub(crate) use users::*;
 

@@ -121,6 +121,7 @@ async fn the_homework_loop(#[values(Backend::Sqlite, Backend::Postgres)] backend
             },
         ],
         introductions: vec![],
+        goal: None,
     };
     let logged = db
         .store
@@ -240,6 +241,7 @@ async fn introductions_make_stubs_and_close_when_you_reach_out(
             ContactName::parse("Bob Smith").unwrap(),
             ContactName::parse("carl known").unwrap(),
         ],
+        goal: None,
     };
     let logged = db
         .store
@@ -295,6 +297,7 @@ async fn a_refused_log_leaves_no_stub_behind(
     let extras = ConversationExtras {
         follow_ups: vec![task(eves, "x", false)],
         introductions: vec![ContactName::parse("Bob Smith").unwrap()],
+        goal: None,
     };
     let err = db
         .store

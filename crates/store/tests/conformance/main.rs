@@ -3,6 +3,7 @@
 mod accounts;
 mod contacts;
 mod conversations;
+mod goals;
 mod harness;
 mod isolation;
 mod keeping;
