@@ -116,8 +116,9 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
     for command in [
         "today",
         "due",
+        "goal list",
+        "org coverage",
         "list --one-off",
-        "list --tag former-colleague",
         "search product",
     ] {
         writeln!(out, "  {program} {db_flag}{command}")?;
@@ -205,7 +206,13 @@ async fn seed(
             .iter()
             .map(|c| {
                 let people = c.participants.iter().map(|p| contacts[*p]).collect();
-                NewConversation::new(c.occurred_at, c.channel, c.minutes, &c.summary, people)
+                NewConversation::new(c.occurred_at, c.channel, c.minutes, &c.summary, people).map(
+                    |n| NewConversation {
+                        kind: c.kind,
+                        learned: c.learned.clone(),
+                        ..n
+                    },
+                )
             })
             .collect::<Result<_, _>>()?;
         conversations.extend(store.log_conversations(user, &batch).await?);
@@ -243,6 +250,16 @@ async fn seed(
             .collect();
         store.add_follow_ups(user, &records).await?;
         progress.inc(batch.len() as u64);
+    }
+
+    for g in &network.goals {
+        let id = store
+            .add_goal(user, &g.goal, g.status, g.created_at)
+            .await?;
+        let people: Vec<ContactId> = g.contacts.iter().map(|c| contacts[*c]).collect();
+        let talks: Vec<ConversationId> =
+            g.conversations.iter().map(|c| conversations[*c]).collect();
+        store.link_goal(user, id, &people, &talks).await?;
     }
     Ok(())
 }

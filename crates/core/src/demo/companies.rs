@@ -128,6 +128,9 @@ pub(super) struct Function {
     pub(super) leads: &'static [&'static str],
 }
 
+/// The index of "product" in `FUNCTIONS`.
+pub(super) const PRODUCT: usize = 1;
+
 /// The index of "finance" in `FUNCTIONS`.
 pub(super) const FINANCE: usize = 5;
 

@@ -1,12 +1,13 @@
 //! Conversations: how many each contact has, when, with whom, on which channel.
 
+use super::companies::FUNCTIONS;
 use super::people::{Person, Tie};
 use super::rng::SplitMix64;
 use super::summaries::summary;
-use super::words::CHANNELS;
+use super::words::{CHANNELS, LEARNING_NOTES, PATHS};
 use super::world::{World, at, moment};
 use super::{CONVERSATIONS_PER_CONTACT, DAY, DemoConversation, MIN_REGULAR_CONVERSATIONS};
-use crate::conversation::{Channel, Minutes};
+use crate::conversation::{Channel, ConversationKind, Learning, LearningKind, Minutes};
 
 /// A conversation to be: when, with whom first, and whether it is the first
 /// one with that person (where an introducer may join).
@@ -16,8 +17,11 @@ pub(super) struct Slot {
     pub(super) first: bool,
 }
 
+/// `extra` draws what later versions added (what informational chats taught),
+/// so that `rng` draws exactly what it always has.
 pub(super) fn conversations(
     rng: &mut SplitMix64,
+    extra: &mut SplitMix64,
     world: &World,
     people: &[Person],
 ) -> (Vec<DemoConversation>, Vec<i64>) {
@@ -34,7 +38,7 @@ pub(super) fn conversations(
         .collect();
     let conversations = slots
         .iter()
-        .map(|slot| conversation(rng, people, &regulars, slot))
+        .map(|slot| conversation(rng, extra, people, &regulars, slot))
         .collect();
     (conversations, slots.iter().map(|s| s.at).collect())
 }
@@ -120,6 +124,7 @@ fn slots_for(
 
 fn conversation(
     rng: &mut SplitMix64,
+    extra: &mut SplitMix64,
     people: &[Person],
     regulars: &[usize],
     slot: &Slot,
@@ -128,13 +133,61 @@ fn conversation(
     let channel = channel.0;
     let participants = participants(rng, people, regulars, slot);
     let summary = summary(rng, people, &participants, slot, channel);
+    let minutes = minutes(rng, channel);
+    // Only one-to-one calls and meetings get an informational summary.
+    let (kind, learned) = match summary.informational {
+        Some(skills) => (
+            ConversationKind::Informational,
+            learned(extra, people[slot.contact].function, skills),
+        ),
+        None => (ConversationKind::Regular, Vec::new()),
+    };
     DemoConversation {
         occurred_at: at(slot.at),
         channel,
-        minutes: minutes(rng, channel),
-        summary,
+        minutes,
+        summary: summary.text,
         participants,
+        kind,
+        learned,
     }
+}
+
+/// One to three things an informational chat with someone in `function`
+/// taught: the skill that matters now, often the one for later, and often a
+/// path into the function or a piece of advice.
+fn learned(
+    extra: &mut SplitMix64,
+    function: usize,
+    (now, later): (&'static str, &'static str),
+) -> Vec<Learning> {
+    let learning = |kind, text: &'static str| Learning {
+        kind,
+        text: text.to_owned(),
+    };
+    let mut learned = Vec::with_capacity(3);
+    learned.push(learning(LearningKind::Skill, now));
+    if extra.chance(0.6) {
+        learned.push(learning(LearningKind::Skill, later));
+    }
+    if extra.chance(0.55) {
+        let name = FUNCTIONS[function].name;
+        let paths: Vec<&str> = PATHS
+            .iter()
+            .filter(|(into, _)| *into == name)
+            .map(|(_, path)| *path)
+            .collect();
+        let path = if paths.is_empty() {
+            extra.pick(PATHS).1
+        } else {
+            *extra.pick(&paths)
+        };
+        learned.push(learning(LearningKind::Path, path));
+    } else if extra.chance(0.3) {
+        let note = *extra.pick(LEARNING_NOTES);
+        learned.push(learning(LearningKind::Note, note));
+    }
+    learned
 }
 
 /// The contact, sometimes with one or two others who were known by then;

@@ -14,19 +14,32 @@
 //!   half of them, a long tail has a handful each, ~7% are one-off ties
 //!   (exactly one conversation, more than 100 days ago) and ~5% were never
 //!   talked to;
-//! - ~12% work at the user's own organisation, in some of its functions only;
-//!   ~10% are former colleagues; ~10% were introduced by an earlier contact.
+//! - ~12% work at the user's own organisation, covering its functions
+//!   unevenly: many people in a few, one or two in others, none in the rest;
+//!   ~10% are former colleagues; ~10% were introduced by an earlier contact;
+//! - ~6% of conversations are informational chats (one-to-one, spoken), each
+//!   with one to three skills, career paths or notes learned;
+//! - four goals: an active industry change (into product), a new role, a
+//!   reconnect with former colleagues, and a done internal-visibility goal,
+//!   each linked to the contacts and conversations that serve it.
 //!
 //! Contacts come in the order they were added (`added_at` ascending) and
 //! conversations and follow-ups in the order they happened, so storing them
 //! in order replays the user's history. Work and personal e-mail domains use
 //! the reserved `.example` top-level domain: nothing generated here can reach
 //! a real mailbox.
+//!
+//! What later versions added (goals, what informational chats taught, which
+//! functions of my organisation stay thin) is drawn from a second stream, so
+//! the first one draws exactly what it always did: adding them changed no
+//! time, participant or channel, only the function (and title and the words
+//! that name it) of colleagues moved out of a thin function.
 
 mod cities;
 mod companies;
 mod conversations;
 mod follow_ups;
+mod goals;
 mod names;
 mod people;
 mod profile;
@@ -43,12 +56,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use self::companies::COMPANIES;
 use self::conversations::conversations;
 use self::follow_ups::follow_ups;
+use self::goals::goals;
 use self::people::people;
 use self::rng::SplitMix64;
 use self::world::World;
 use crate::contact::ContactDraft;
-use crate::conversation::{Channel, Minutes};
+use crate::conversation::{Channel, ConversationKind, Learning, Minutes};
 use crate::follow_up::{FollowUpKind, FollowUpStatus, Owner};
+use crate::goal::{GoalStatus, NewGoal};
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +104,8 @@ pub struct DemoNetwork {
     pub conversations: Vec<DemoConversation>,
     /// In the order they were created.
     pub follow_ups: Vec<DemoFollowUp>,
+    /// Exactly four, in the order they were created.
+    pub goals: Vec<DemoGoal>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -113,6 +130,11 @@ pub struct DemoConversation {
     pub summary: String,
     /// Distinct indices into `contacts`; one person mostly, sometimes 2 or 3.
     pub participants: Vec<usize>,
+    /// `Informational` only for one-to-one calls and meetings (never e-mail
+    /// or messages), whose summary starts "Informational chat about".
+    pub kind: ConversationKind,
+    /// One to three items for informational conversations, else empty.
+    pub learned: Vec<Learning>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -131,21 +153,49 @@ pub struct DemoFollowUp {
     pub closed_at: Option<DateTime<Utc>>,
 }
 
+/// A networking goal, and what has been linked to it so far.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoGoal {
+    pub goal: NewGoal,
+    /// Weeks to months before `now`; before `goal.due_on`.
+    pub created_at: DateTime<Utc>,
+    pub status: GoalStatus,
+    /// Ascending, distinct indices into `contacts`.
+    pub contacts: Vec<usize>,
+    /// Ascending, distinct indices into `conversations`, each after
+    /// `created_at` and with at least one participant in `contacts`.
+    pub conversations: Vec<usize>,
+}
+
 /// Generates the network described by `config`; always the same for the same config.
 pub fn generate(config: &DemoConfig) -> DemoNetwork {
     let mut rng = SplitMix64::new(config.seed);
+    let mut extra = SplitMix64::new(config.seed.wrapping_add(EXTRA_STREAM));
     let world = World::new(&mut rng, config.now);
-    let (people, contacts) = people(&mut rng, &world, config.contacts);
-    let (conversations, times) = conversations(&mut rng, &world, &people);
+    let (people, contacts) = people(&mut rng, &mut extra, &world, config.contacts);
+    let (conversations, times) = conversations(&mut rng, &mut extra, &world, &people);
     let follow_ups = follow_ups(&mut rng, &world, &people, &contacts, &conversations, &times);
+    let goals = goals(
+        &mut extra,
+        &world,
+        &people,
+        &contacts,
+        &conversations,
+        &times,
+    );
     DemoNetwork {
         my_organisation: COMPANIES[world.my_company].name.to_owned(),
         my_past_employers: world.past.iter().map(|s| s.to_past_employer()).collect(),
         contacts,
         conversations,
         follow_ups,
+        goals,
     }
 }
+
+/// Where the second stream starts, relative to the seed: far from the first
+/// stream for any seed (it is not a small multiple of SplitMix64's increment).
+const EXTRA_STREAM: u64 = 0x4B69_7468_4465_6D6F;
 
 const CONVERSATIONS_PER_CONTACT: usize = 20;
 const FOLLOW_UPS_PER_CONTACT: usize = 5;

@@ -49,11 +49,15 @@ pub(super) struct Person {
     pub(super) function: usize,
 }
 
+/// `extra` is the stream for what later versions added, so that `rng` draws
+/// exactly what it always has.
 pub(super) fn people(
     rng: &mut SplitMix64,
+    extra: &mut SplitMix64,
     world: &World,
     n: usize,
 ) -> (Vec<Person>, Vec<DemoContact>) {
+    let mut coverage = Coverage::new(extra, world);
     let added = added_times(rng, world, n);
     let mut people: Vec<Person> = Vec::with_capacity(n);
     let mut contacts: Vec<DemoContact> = Vec::with_capacity(n);
@@ -75,6 +79,10 @@ pub(super) fn people(
         });
         let name = unique_name(rng, &mut names);
         let (company, function) = job(rng, world, segment);
+        let function = match segment {
+            Segment::Colleague => coverage.admit(extra, function),
+            _ => function,
+        };
         let person = Person {
             added,
             active_until: active_until(rng, world, tie, added),
@@ -205,6 +213,49 @@ fn job(rng: &mut SplitMix64, world: &World, segment: Segment) -> (usize, usize) 
         _ => {
             let company = company_except(rng, &[world.my_company]);
             (company, function_at(rng, company))
+        }
+    }
+}
+
+/// How the user's colleagues spread over the functions of my organisation:
+/// a few thin functions hold only one or two of them, and whoever would have
+/// been one too many there works in one of the well-covered functions instead.
+struct Coverage {
+    /// Per `FUNCTIONS` index: how many more colleagues it takes, `None` for any number.
+    room: Vec<Option<usize>>,
+    /// The functions of my organisation without a limit.
+    open: Vec<usize>,
+}
+
+impl Coverage {
+    fn new(extra: &mut SplitMix64, world: &World) -> Self {
+        let mut mine = world.my_functions.clone();
+        for i in (1..mine.len()).rev() {
+            mine.swap(i, extra.below(i + 1));
+        }
+        let thin = mine
+            .len()
+            .saturating_sub(4)
+            .clamp(2, 3)
+            .min(mine.len().saturating_sub(1));
+        let mut room = vec![None; FUNCTIONS.len()];
+        for &f in &mine[..thin] {
+            room[f] = Some(extra.between(1, 2) as usize);
+        }
+        let mut open = mine[thin..].to_vec();
+        open.sort_unstable();
+        Self { room, open }
+    }
+
+    /// The function a colleague drawn for `function` ends up in.
+    fn admit(&mut self, extra: &mut SplitMix64, function: usize) -> usize {
+        match &mut self.room[function] {
+            None => function,
+            Some(0) => *extra.pick_weighted(&self.open, |&f| FUNCTIONS[f].weight),
+            Some(left) => {
+                *left -= 1;
+                function
+            }
         }
     }
 }

@@ -24,13 +24,30 @@ impl About {
     }
 }
 
+/// A conversation's summary, and what it was about when it was an
+/// informational chat.
+pub(super) struct Summary {
+    pub(super) text: String,
+    /// The skills an informational chat said matter now and in the long run.
+    pub(super) informational: Option<(&'static str, &'static str)>,
+}
+
+impl From<String> for Summary {
+    fn from(text: String) -> Self {
+        Self {
+            text,
+            informational: None,
+        }
+    }
+}
+
 pub(super) fn summary(
     rng: &mut SplitMix64,
     people: &[Person],
     participants: &[usize],
     slot: &Slot,
     channel: Channel,
-) -> String {
+) -> Summary {
     let person = &people[slot.contact];
     let about = About::of(person);
     if slot.first && participants.len() == 2 && person.introducer == Some(participants[1]) {
@@ -39,19 +56,20 @@ pub(super) fn summary(
         return format!(
             "{introducer} introduced me to {}; talked about {func} at {org}.",
             about.first
-        );
+        )
+        .into();
     }
     if participants.len() > 1 {
         let names: Vec<&str> = participants.iter().map(|&j| people[j].given).collect();
-        return group_summary(rng, &names);
+        return group_summary(rng, &names).into();
     }
     if slot.first && rng.chance(0.3) && channel.is_meaningful() {
-        return first_summary(rng, &about);
+        return first_summary(rng, &about).into();
     }
     if channel.is_meaningful() {
         spoken_summary(rng, &about)
     } else {
-        written_summary(rng, &about)
+        written_summary(rng, &about).into()
     }
 }
 
@@ -70,16 +88,21 @@ fn first_summary(rng: &mut SplitMix64, a: &About) -> String {
     }
 }
 
-fn spoken_summary(rng: &mut SplitMix64, a: &About) -> String {
+fn spoken_summary(rng: &mut SplitMix64, a: &About) -> Summary {
     let (first, org, func) = (a.first, a.company.name, a.function.prose);
     let (skill, later) = rng.pick_two(SKILLS);
     let other = FUNCTIONS[rng.below(FUNCTIONS.len())].prose;
-    match rng.below(12) {
+    let text = match rng.below(12) {
         0 => format!("{first} walked me through their path into {func} at {org}."),
-        1 => format!(
-            "Informational chat about {}: {skill} matters now, {later} in the long run.",
-            a.company.industry
-        ),
+        1 => {
+            return Summary {
+                text: format!(
+                    "Informational chat about {}: {skill} matters now, {later} in the long run.",
+                    a.company.industry
+                ),
+                informational: Some((skill, later)),
+            };
+        }
         2 => format!("Asked {first} what a move into {func} takes: {skill} first, then {later}."),
         3 => format!("Caught up on the {} at {org}.", rng.pick(PROJECTS)),
         4 => format!("{first} offered to introduce me to someone in {other}."),
@@ -98,7 +121,8 @@ fn spoken_summary(rng: &mut SplitMix64, a: &About) -> String {
             rng.pick(CONFERENCES),
             rng.pick(PROJECTS)
         ),
-    }
+    };
+    text.into()
 }
 
 fn written_summary(rng: &mut SplitMix64, a: &About) -> String {

@@ -5,11 +5,14 @@ use chrono::Duration;
 use proptest::prelude::*;
 
 use super::cities::CITIES;
-use super::companies::{COMPANIES, FINANCE, FUNCTIONS};
+use super::companies::{COMPANIES, FINANCE, FUNCTIONS, PRODUCT};
 use super::names::{FIRST_NAMES, LAST_NAMES};
 use super::profile::ascii_slug;
 use super::rng::SplitMix64;
+use super::words::{LEARNING_NOTES, PATHS, SKILLS};
 use super::*;
+use crate::conversation::LearningKind;
+use crate::goal::GoalKind;
 use crate::values::{Birthday, ContactName, Email, Link, LinkKind, TagName, TimeZone};
 
 fn config(contacts: usize, seed: u64) -> DemoConfig {
@@ -80,6 +83,19 @@ fn assert_well_formed(config: &DemoConfig, net: &DemoNetwork) {
             }
         }
         assert!(!conversation.summary.trim().is_empty());
+        match conversation.kind {
+            ConversationKind::Regular => assert!(conversation.learned.is_empty()),
+            ConversationKind::Informational => {
+                assert!(is_spoken(conversation.channel), "{conversation:?}");
+                assert_eq!(people.len(), 1, "{conversation:?}");
+                assert!((1..=3).contains(&conversation.learned.len()));
+                assert!(
+                    conversation
+                        .summary
+                        .starts_with("Informational chat about ")
+                );
+            }
+        }
     }
     for follow_up in &net.follow_ups {
         assert!(follow_up.contact < n);
@@ -102,6 +118,37 @@ fn assert_well_formed(config: &DemoConfig, net: &DemoNetwork) {
             assert!(closed > created && closed < now);
         }
     }
+    assert_eq!(net.goals.len(), 4);
+    for goal in &net.goals {
+        assert!(goal.created_at >= history_start && goal.created_at < now);
+        let due = goal.goal.due_on.expect("every demo goal has a date");
+        assert!(due > goal.created_at.date_naive(), "{goal:?}");
+        assert!(!goal.goal.title.trim().is_empty());
+        assert!(goal.contacts.is_sorted() && goal.conversations.is_sorted());
+        assert!(goal.contacts.windows(2).all(|w| w[0] < w[1]), "{goal:?}");
+        assert!(goal.conversations.windows(2).all(|w| w[0] < w[1]));
+        assert!(goal.contacts.iter().all(|&i| i < n), "{goal:?}");
+        for &c in &goal.conversations {
+            let conversation = &net.conversations[c];
+            assert!(conversation.occurred_at > goal.created_at, "{goal:?}");
+            assert!(
+                conversation
+                    .participants
+                    .iter()
+                    .any(|p| goal.contacts.contains(p)),
+                "{goal:?} {conversation:?}"
+            );
+        }
+    }
+}
+
+/// Video, phone, coffee or in person: never e-mail or messages.
+fn is_spoken(channel: Channel) -> bool {
+    channel.is_video()
+        || matches!(
+            channel,
+            Channel::Phone | Channel::Coffee | Channel::InPerson
+        )
 }
 
 #[test]
@@ -438,10 +485,247 @@ fn word_lists_are_sound() {
         assert!(TimeZone::parse(city.tz).is_ok(), "{}", city.tz);
     }
     assert_eq!(FUNCTIONS[FINANCE].name, "finance");
+    assert_eq!(FUNCTIONS[PRODUCT].name, "product");
+    for function in FUNCTIONS {
+        assert!(
+            BUILT_IN_FUNCTIONS.contains(&function.name),
+            "{}",
+            function.name
+        );
+        assert!(
+            PATHS.iter().any(|(into, _)| *into == function.name),
+            "no career path into {}",
+            function.name
+        );
+    }
+    for (into, path) in PATHS {
+        assert!(FUNCTIONS.iter().any(|f| f.name == *into), "{into}");
+        assert!(Learning::parse(&format!("path: {path}")).is_ok());
+    }
+    for text in SKILLS.iter().chain(LEARNING_NOTES) {
+        assert!(Learning::parse(text).is_ok(), "{text}");
+    }
     assert_eq!(ascii_slug("Łukasz"), "lukasz");
     assert_eq!(ascii_slug("O'Brien"), "obrien");
     assert_eq!(ascii_slug("de Vries"), "devries");
     assert_eq!(ascii_slug("Yılmaz"), "yilmaz");
+}
+
+/// The functions `kith org coverage` lists, as stored in a contact's function field.
+const BUILT_IN_FUNCTIONS: &[&str] = &[
+    "engineering",
+    "product",
+    "design",
+    "sales",
+    "marketing",
+    "customer success",
+    "finance",
+    "hr",
+    "legal",
+    "operations",
+    "data",
+    "executive",
+];
+
+/// How many contacts at my organisation work in each built-in function.
+fn my_coverage(net: &DemoNetwork) -> Vec<(&'static str, usize)> {
+    BUILT_IN_FUNCTIONS
+        .iter()
+        .map(|&function| {
+            let people = net
+                .contacts
+                .iter()
+                .map(|c| &c.draft)
+                .filter(|d| d.organisation.as_deref() == Some(net.my_organisation.as_str()))
+                .filter(|d| d.function.as_deref() == Some(function))
+                .count();
+            (function, people)
+        })
+        .collect()
+}
+
+#[test]
+fn my_organisation_covers_functions_unevenly() {
+    for seed in [42, 1, 2, 3, 9] {
+        let net = generate(&config(1000, seed));
+        let coverage = my_coverage(&net);
+        let with = |f: &dyn Fn(usize) -> bool| coverage.iter().filter(|(_, n)| f(*n)).count();
+        assert!(with(&|n| n >= 10) >= 3, "seed {seed}: {coverage:?}");
+        assert!(
+            with(&|n| (1..=2).contains(&n)) >= 2,
+            "seed {seed}: {coverage:?}"
+        );
+        assert!(with(&|n| n == 0) >= 2, "seed {seed}: {coverage:?}");
+    }
+}
+
+#[test]
+fn the_thin_functions_stay_thin_at_the_reference_size() {
+    let net = generate(&config(10_000, 7));
+    let coverage = my_coverage(&net);
+    let thin = coverage.iter().filter(|(_, n)| (1..=2).contains(n)).count();
+    let many = coverage.iter().filter(|(_, n)| *n >= 100).count();
+    assert!(thin >= 2 && many >= 3, "{coverage:?}");
+}
+
+#[test]
+fn some_conversations_are_informational() {
+    let (_, net) = thousand();
+    let informational: Vec<&DemoConversation> = net
+        .conversations
+        .iter()
+        .filter(|c| c.kind == ConversationKind::Informational)
+        .collect();
+    let share = fraction(informational.len(), net.conversations.len());
+    assert!((0.03..0.08).contains(&share), "informational share {share}");
+    let mut kinds = HashSet::new();
+    for conversation in &informational {
+        assert!(is_spoken(conversation.channel), "{conversation:?}");
+        assert!((1..=3).contains(&conversation.learned.len()));
+        let first = &conversation.learned[0];
+        assert_eq!(first.kind, LearningKind::Skill);
+        assert!(SKILLS.contains(&first.text.as_str()));
+        assert!(
+            conversation.summary.contains(&first.text),
+            "{conversation:?}"
+        );
+        kinds.extend(conversation.learned.iter().map(|l| l.kind));
+    }
+    assert_eq!(kinds.len(), 3, "skills, paths and notes: {kinds:?}");
+    for length in 1..=3 {
+        assert!(informational.iter().any(|c| c.learned.len() == length));
+    }
+    assert!(
+        net.conversations
+            .iter()
+            .all(|c| (c.kind == ConversationKind::Informational)
+                == c.summary.starts_with("Informational chat about "))
+    );
+}
+
+/// What every demo network's goals promise, given enough contacts.
+fn assert_goals_make_sense(config: &DemoConfig, net: &DemoNetwork) {
+    let (now, today) = (config.now, config.now.date_naive());
+    let kinds: Vec<GoalKind> = net.goals.iter().map(|g| g.goal.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            GoalKind::Internal,
+            GoalKind::IndustryChange,
+            GoalKind::Reconnect,
+            GoalKind::NewRole
+        ]
+    );
+    assert!(
+        net.goals
+            .windows(2)
+            .all(|w| w[0].created_at < w[1].created_at)
+    );
+    let [internal, change, reconnect, role] = &net.goals[..] else {
+        unreachable!("four goals")
+    };
+    let due_in = |g: &DemoGoal| (g.goal.due_on.unwrap() - today).num_days();
+    let age = |g: &DemoGoal| (now - g.created_at).num_days();
+    let mine = |i: usize| {
+        net.contacts[i].draft.organisation.as_deref() == Some(net.my_organisation.as_str())
+    };
+
+    assert_eq!(internal.status, GoalStatus::Done);
+    assert_eq!(internal.goal.target_count, Some(6));
+    assert_eq!(
+        internal.goal.company.as_deref(),
+        Some(net.my_organisation.as_str())
+    );
+    assert!(internal.goal.title.contains(&net.my_organisation));
+    assert!(due_in(internal) < 0, "due in the past");
+    assert!(internal.conversations.len() >= 6, "{internal:?}");
+    assert!(internal.contacts.iter().all(|&i| mine(i)));
+    let until = internal.goal.due_on.unwrap();
+    for &c in &internal.conversations {
+        let conversation = &net.conversations[c];
+        assert!(conversation.occurred_at.date_naive() <= until);
+        assert!(conversation.participants.iter().any(|&p| mine(p)));
+    }
+    let functions: HashSet<&str> = internal
+        .contacts
+        .iter()
+        .filter_map(|&i| net.contacts[i].draft.function.as_deref())
+        .collect();
+    assert!(functions.len() >= 3, "across functions: {functions:?}");
+
+    assert_eq!(change.status, GoalStatus::Active);
+    assert_eq!(change.goal.title, "Move into product management");
+    assert_eq!(change.goal.function.as_deref(), Some("product"));
+    assert_eq!(change.goal.target_count, Some(10));
+    assert!((80..=100).contains(&due_in(change)), "{change:?}");
+    assert!((40..=80).contains(&age(change)), "{change:?}");
+    // Several, but not yet the target.
+    assert!((3..10).contains(&change.conversations.len()), "{change:?}");
+    for &c in &change.conversations {
+        assert_eq!(net.conversations[c].kind, ConversationKind::Informational);
+    }
+    let in_product = change
+        .contacts
+        .iter()
+        .filter(|&&i| net.contacts[i].draft.function.as_deref() == Some("product"))
+        .count();
+    assert!(in_product >= 1, "{change:?}");
+
+    let former = TagName::parse("former-colleague").unwrap();
+    assert_eq!(reconnect.status, GoalStatus::Active);
+    assert_eq!(reconnect.goal.title, "Reconnect with former colleagues");
+    assert_eq!(reconnect.goal.target_count, Some(12));
+    assert_eq!(
+        (&reconnect.goal.industry, &reconnect.goal.function),
+        (&None, &None)
+    );
+    assert!((100..=140).contains(&due_in(reconnect)), "{reconnect:?}");
+    assert!(reconnect.contacts.len() >= 4, "{reconnect:?}");
+    assert!(
+        reconnect
+            .contacts
+            .iter()
+            .all(|&i| net.contacts[i].draft.tags.contains(&former))
+    );
+    assert!(
+        (1..12).contains(&reconnect.conversations.len()),
+        "{reconnect:?}"
+    );
+
+    assert_eq!(role.status, GoalStatus::Active);
+    assert_eq!(role.goal.target_count, Some(8));
+    assert!((50..=70).contains(&due_in(role)), "{role:?}");
+    let industry = role.goal.industry.as_deref().unwrap();
+    assert!(COMPANIES.iter().any(|c| c.industry == industry));
+    assert!(!role.contacts.is_empty());
+    assert!(
+        role.contacts
+            .iter()
+            .all(|&i| net.contacts[i].draft.industry.as_deref() == Some(industry))
+    );
+    assert!(role.conversations.len() < 8);
+}
+
+#[test]
+fn goals_link_the_people_and_conversations_that_serve_them() {
+    let (reference, net) = thousand();
+    assert_goals_make_sense(reference, net);
+    for seed in [1, 2, 3, 9] {
+        let config = config(1000, seed);
+        assert_goals_make_sense(&config, &generate(&config));
+    }
+}
+
+#[test]
+fn goals_are_tied_to_the_same_seed() {
+    let (config, net) = thousand();
+    let again = generate(config);
+    assert_eq!(again.goals, net.goals);
+    let other = generate(&DemoConfig {
+        seed: 43,
+        ..*config
+    });
+    assert_ne!(other.goals, net.goals);
 }
 
 proptest! {

@@ -158,3 +158,53 @@ pub(super) const BOOKS: &[&str] = &[
     "Give and Take",
     "Never Eat Alone",
 ];
+
+/// Career paths people describe in informational chats, by the function
+/// (a `FUNCTIONS` name) the path leads into.
+pub(super) const PATHS: &[(&str, &str)] = &[
+    (
+        "engineering",
+        "bootcamp graduate to senior engineer in 4 years",
+    ),
+    (
+        "engineering",
+        "QA tester to backend engineer via side projects",
+    ),
+    ("product", "engineer to product manager in 2 years"),
+    (
+        "product",
+        "designer to product manager after leading discovery work",
+    ),
+    (
+        "product",
+        "consultant to associate product manager through an APM programme",
+    ),
+    (
+        "product",
+        "support lead to product owner via an internal move",
+    ),
+    (
+        "design",
+        "graphic designer to product designer via a UX course",
+    ),
+    ("sales", "SDR to account executive in 18 months"),
+    ("marketing", "content writer to product marketing manager"),
+    ("finance", "audit to FP&A through a rotation"),
+    ("hr", "recruiter to people partner"),
+    ("legal", "law-firm associate to in-house counsel"),
+    ("operations", "consulting to strategy role at a startup"),
+    ("operations", "project manager to chief of staff"),
+    ("data", "analyst to data scientist via a bootcamp"),
+    ("data", "finance analyst to analytics engineer in 18 months"),
+    ("customer success", "support to customer success lead"),
+];
+
+/// Advice worth writing down after an informational chat.
+pub(super) const LEARNING_NOTES: &[&str] = &[
+    "most hiring there happens through referrals",
+    "a side project counts for more than a certificate",
+    "ask for a portfolio review before applying",
+    "shadow a team for a day before deciding",
+    "the first year is mostly learning the domain",
+    "internal moves are easier than applying from outside",
+];

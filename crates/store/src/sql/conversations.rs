@@ -181,6 +181,7 @@ async fn insert_conversations(
         ids.extend(chunk_ids.into_iter().map(ConversationId));
     }
     add_activity(tx, user, conversations).await?;
+    add_ties(tx, user, conversations).await?;
     close_loops(tx, user, conversations, now).await?;
     Ok(ids)
 }
@@ -245,6 +246,44 @@ async fn add_activity(
              last_meaningful_at = CASE WHEN contact_activity.last_meaningful_at IS NULL \
                  OR excluded.last_meaningful_at > contact_activity.last_meaningful_at \
                  THEN excluded.last_meaningful_at ELSE contact_activity.last_meaningful_at END",
+        );
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Counts every pair of people who were in a conversation together.
+async fn add_ties(conn: &mut Conn, user: UserId, conversations: &[NewConversation]) -> Result<()> {
+    let mut ties: HashMap<(i64, i64), (i64, i64)> = HashMap::new();
+    for c in conversations.iter().filter(|c| c.participants.len() > 1) {
+        let at = from_time(c.occurred_at);
+        for (i, a) in c.participants.iter().enumerate() {
+            for b in &c.participants[i + 1..] {
+                let pair = (a.0.min(b.0), a.0.max(b.0));
+                let tie = ties.entry(pair).or_insert((0, at));
+                tie.0 += 1;
+                tie.1 = tie.1.max(at);
+            }
+        }
+    }
+    let mut ties: Vec<((i64, i64), (i64, i64))> = ties.into_iter().collect();
+    ties.sort_unstable();
+    for chunk in ties.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO contact_ties (user_id, contact_a, contact_b, conversations, last_at) ",
+        );
+        qb.push_values(chunk, |mut row, ((a, b), (count, at))| {
+            row.push_bind(user.0)
+                .push_bind(*a)
+                .push_bind(*b)
+                .push_bind(*count)
+                .push_bind(*at);
+        });
+        qb.push(
+            " ON CONFLICT (contact_a, contact_b) DO UPDATE SET \
+             conversations = contact_ties.conversations + excluded.conversations, \
+             last_at = CASE WHEN excluded.last_at > contact_ties.last_at \
+                 THEN excluded.last_at ELSE contact_ties.last_at END",
         );
         qb.build().execute(&mut *conn).await?;
     }

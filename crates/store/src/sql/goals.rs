@@ -363,17 +363,13 @@ pub(crate) async fn network(pool: &Pool, user: UserId) -> Result<Network> {
     .bind(user.0)
     .fetch_all(&mut *conn)
     .await?;
-    pairs.extend(
-        sqlx::query_as::<_, (i64, i64)>(
-            "SELECT DISTINCT p1.contact_id, p2.contact_id FROM conversation_participants p1 \
-             JOIN conversation_participants p2 ON p2.conversation_id = p1.conversation_id \
-                 AND p2.contact_id > p1.contact_id \
-             WHERE p1.user_id = $1",
-        )
-        .bind(user.0)
-        .fetch_all(&mut *conn)
-        .await?,
-    );
+    let mut qb = QueryBuilder::<Db>::new(format!(
+        "SELECT CAST(COALESCE({JSON_AGG}({JSON_ROW}(contact_a, contact_b)), '[]') AS TEXT) \
+         FROM contact_ties WHERE user_id = "
+    ));
+    qb.push_bind(user.0);
+    pairs.extend(json_rows::<(i64, i64)>(&mut conn, &mut qb).await?);
+    pairs.sort_unstable();
     let connections = pairs
         .into_iter()
         .map(|(a, b)| Connection {
