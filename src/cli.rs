@@ -554,6 +554,26 @@ pub enum OrgCommand {
     Mine(OrgMineArgs),
     /// Each function of your organisation: how many people you know, how fresh, and the gaps
     Coverage,
+    /// Record where you (or, with --contact, someone else) worked: reconnect goals find former colleagues by it
+    Worked(OrgWorkedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgWorkedArgs {
+    /// The organisation
+    pub organisation: String,
+    /// First year there
+    #[arg(long, value_name = "YEAR")]
+    pub from: Option<i32>,
+    /// Last year there
+    #[arg(long, value_name = "YEAR")]
+    pub to: Option<i32>,
+    /// Their title there
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Someone else's history, not yours
+    #[arg(long, value_name = "CONTACT")]
+    pub contact: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use anyhow::{anyhow, bail};
+use chrono::{Datelike, NaiveDate};
 use kith_core::goal::{Goal, GoalKind, GoalStatus, NewGoal};
 use kith_core::ids::{ConversationId, GoalId};
 use kith_core::rules::coverage::{Colleague, canonical_function, coverage};
@@ -10,11 +11,11 @@ use kith_core::rules::goals::{Progress, SuggestionKind, progress, suggestions};
 use kith_core::rules::learning::aggregate;
 use kith_core::values::{optional_text, sort_key};
 use kith_core::when::parse_date;
-use kith_store::StoreError;
+use kith_store::{EmploymentRecord, StoreError};
 use serde_json::{Value, json};
 
 use crate::app::Ctx;
-use crate::cli::{GoalAddArgs, GoalCommand, GoalLinkArgs, OrgCommand};
+use crate::cli::{GoalAddArgs, GoalCommand, GoalLinkArgs, OrgCommand, OrgWorkedArgs};
 use crate::commands::keep::today;
 use crate::commands::todo::title;
 use crate::ui::{self, BOLD, DIM, columns};
@@ -454,6 +455,68 @@ pub async fn org(ctx: &mut Ctx, command: &OrgCommand) -> anyhow::Result<()> {
                 .collect();
             columns(out, &rows)?;
         }
+        OrgCommand::Worked(args) => worked(ctx, args).await?,
     }
+    Ok(())
+}
+
+async fn worked(ctx: &mut Ctx, args: &OrgWorkedArgs) -> anyhow::Result<()> {
+    let organisation = optional_text("organisation", Some(&args.organisation), 200)?
+        .ok_or_else(|| anyhow!("invalid organisation: must not be empty"))?;
+    let this_year = today(ctx.now, ctx.user.timezone).year();
+    let year = |flag: &str, y: Option<i32>| -> anyhow::Result<Option<NaiveDate>> {
+        match y {
+            Some(y) if !(1950..=this_year).contains(&y) => {
+                bail!("invalid {flag}: {y} is not a year between 1950 and {this_year}")
+            }
+            Some(y) => Ok(NaiveDate::from_ymd_opt(
+                y,
+                if flag == "--from" { 1 } else { 12 },
+                if flag == "--from" { 1 } else { 31 },
+            )),
+            None => Ok(None),
+        }
+    };
+    let (started_on, ended_on) = (year("--from", args.from)?, year("--to", args.to)?);
+    if let (Some(from), Some(to)) = (started_on, ended_on)
+        && from > to
+    {
+        bail!(
+            "invalid --to: {} is before --from {}",
+            to.year(),
+            from.year()
+        );
+    }
+    let contact = match &args.contact {
+        Some(who) => Some(resolve::contact(&ctx.store, ctx.user.id, who).await?),
+        None => None,
+    };
+    let record = EmploymentRecord {
+        contact: contact.as_ref().map(|c| c.id),
+        organisation: organisation.clone(),
+        title: text("--title", &args.title)?,
+        started_on,
+        ended_on,
+    };
+    ctx.store.add_employments(ctx.user.id, &[record]).await?;
+    if ctx.ui.json {
+        return Ok(ctx.ui.print_json(&json!({
+            "contact": contact.as_ref().map(json::contact_ref),
+            "organisation": organisation,
+            "from": args.from,
+            "to": args.to,
+        }))?);
+    }
+    let who = contact.map_or_else(|| "You".to_owned(), |c| c.name);
+    let span = match (args.from, args.to) {
+        (Some(f), Some(t)) => format!(" from {f} to {t}"),
+        (Some(f), None) => format!(" since {f}"),
+        (None, Some(t)) => format!(" until {t}"),
+        (None, None) => String::new(),
+    };
+    writeln!(
+        ctx.ui.out(),
+        "Noted: {who} worked at {BOLD}{organisation}{BOLD:#}{span}"
+    )?;
     Ok(())
 }

@@ -202,3 +202,79 @@ fn goals_refuse_bad_input() {
         ],
     );
 }
+
+#[test]
+fn a_reconnect_goal_finds_former_colleagues() {
+    let kith = Kith::new();
+    kith.ok(&["add", "Dora Old", "--org", "Hooli"]);
+    kith.ok(&["add", "Carl Later", "--org", "Hooli"]);
+    kith.ok(&[
+        "log",
+        "dora",
+        "--via",
+        "coffee",
+        "--on",
+        "400 days ago",
+        "Old times",
+    ]);
+    kith.ok(&["org", "worked", "Globex", "--from", "2015", "--to", "2019"]);
+    kith.ok(&[
+        "org",
+        "worked",
+        "Globex",
+        "--from",
+        "2017",
+        "--to",
+        "2021",
+        "--contact",
+        "dora",
+    ]);
+    kith.ok(&[
+        "org",
+        "worked",
+        "globex",
+        "--from",
+        "2020",
+        "--contact",
+        "carl",
+    ]);
+    kith.ok(&[
+        "goal",
+        "add",
+        "--kind",
+        "reconnect",
+        "Reconnect with former colleagues",
+    ]);
+    let shown = kith.json(&["goal", "show", "reconnect"]);
+    let names: Vec<&str> = shown["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["contact"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Dora Old"], "Carl joined after I left: {shown}");
+    assert!(
+        shown["suggestions"][0]["why"]
+            .as_str()
+            .unwrap()
+            .contains("former colleague")
+    );
+    crate::refuses_all(
+        &kith,
+        &[
+            (
+                &["org", "worked", "Globex", "--from", "2020", "--to", "2019"],
+                "kith: invalid --to: 2019 is before --from 2020",
+            ),
+            (
+                &["org", "worked", "Globex", "--from", "1066"],
+                "kith: invalid --from: 1066 is not a year",
+            ),
+            (&["org", "worked", " "], "kith: invalid organisation"),
+            (
+                &["org", "worked", "Globex", "--contact", "zed"],
+                "kith: no contact matches 'zed'",
+            ),
+        ],
+    );
+}

@@ -180,5 +180,56 @@ fn the_cli_works_on_postgresql() {
     );
     assert_eq!(pg(&["list", "--tag", "mentor"])[0]["name"], "Jane Doe");
     assert_eq!(pg(&["show", "jane"])["conversation_count"], 1);
+    // Keeping in touch, goals and coverage run on PostgreSQL too.
+    pg(&[
+        "log",
+        "jane",
+        "--via",
+        "zoom",
+        "--todo",
+        "Send the deck",
+        "--loop-back",
+        "--kind",
+        "informational",
+        "--learned",
+        "skill: Rust",
+        "Rust deep dive",
+    ]);
+    let open = pg(&["todo", "list"]);
+    let id = open[0]["id"].to_string();
+    assert_eq!(
+        pg(&["todo", "done", &id])["loop_back"]["title"],
+        "Tell Jane you did: Send the deck"
+    );
+    assert!(
+        pg(&["due", "--on", "in 200 days"])
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["contact"]["name"] == "Jane Doe")
+    );
+    pg(&[
+        "goal",
+        "add",
+        "--kind",
+        "new-skill",
+        "Learn Rust",
+        "--skill",
+        "Rust",
+        "--target",
+        "3",
+    ]);
+    pg(&[
+        "goal",
+        "link",
+        "rust",
+        "--conversation",
+        &pg(&["search", "rust"])["conversations"][0]["id"].to_string(),
+    ]);
+    let goal = pg(&["goal", "show", "rust"]);
+    assert_eq!(goal["learned"][0]["text"], "Rust");
+    pg(&["org", "mine", "Acme"]);
+    pg(&["edit", "jane", "--org", "Acme", "--function", "engineering"]);
+    assert_eq!(pg(&["org", "coverage"])["people"], 1);
     tokio_block_on(database.drop());
 }
