@@ -89,6 +89,14 @@ def main():
             "SELECT id, full_name, (unixepoch() - anchor) / 86400 - cadence AS overdue, open FROM d "
             "WHERE overdue >= 0 ORDER BY (overdue + 1) * 1.0 / cadence + 0.1 * open DESC LIMIT {limit};"
         )
+        # What goal suggestions and coverage read: everyone with their activity, and the ties.
+        network_sql = (
+            "SELECT c.id, c.full_name, o.name, c.title, c.function, c.industry, c.notes, a.meaningful, "
+            "a.last_meaningful_at FROM contacts c LEFT JOIN organisations o ON o.id = c.organisation_id "
+            "LEFT JOIN contact_activity a ON a.contact_id = c.id WHERE c.user_id = 1; "
+            "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE t.user_id = 1; "
+            "SELECT contact_a, contact_b FROM contact_ties WHERE user_id = 1;"
+        )
         cases = [
             (
                 "due",
@@ -103,6 +111,16 @@ def main():
                     + " SELECT f.id, c.full_name, f.title, f.due_on FROM follow_ups f JOIN contacts c ON c.id = f.contact_id "
                     "WHERE f.user_id = 1 AND f.status = 'open' ORDER BY f.due_on;"
                 ),
+            ),
+            (
+                "goal show 2",
+                kith("goal", "show", "2"),
+                raw(network_sql),
+            ),
+            (
+                "org coverage",
+                kith("org", "coverage"),
+                raw(network_sql),
             ),
             (
                 "search product",
