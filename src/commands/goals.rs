@@ -11,7 +11,7 @@ use kith_core::rules::goals::{Progress, SuggestionKind, progress, suggestions};
 use kith_core::rules::learning::aggregate;
 use kith_core::values::{optional_text, sort_key};
 use kith_core::when::parse_date;
-use kith_store::{EmploymentRecord, StoreError};
+use kith_store::{EmploymentRecord, NetworkScope, StoreError};
 use serde_json::{Value, json};
 
 use crate::app::Ctx;
@@ -201,7 +201,11 @@ async fn show(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
     let people = ctx.store.goal_contacts(user, goal.id).await?;
     let conversations = ctx.store.goal_conversations(user, goal.id, 5).await?;
     let learned = aggregate(&ctx.store.goal_learnings(user, goal.id).await?);
-    let network = ctx.store.network(user).await?;
+    let scope = NetworkScope {
+        my_organisation_only: false,
+        notes: goal.skill.is_some(),
+    };
+    let network = ctx.store.network(user, scope).await?;
     let exclude: Vec<_> = people.iter().map(|p| p.id).collect();
     let next = suggestions(
         &goal,
@@ -376,7 +380,11 @@ pub async fn org(ctx: &mut Ctx, command: &OrgCommand) -> anyhow::Result<()> {
                     .ok_or_else(|| anyhow!("invalid name: must not be empty"))?;
                 ctx.store.set_my_organisation(ctx.user.id, &name).await?;
             }
-            let mine = ctx.store.network(ctx.user.id).await?.my_organisation;
+            let scope = NetworkScope {
+                my_organisation_only: true,
+                notes: false,
+            };
+            let mine = ctx.store.network(ctx.user.id, scope).await?.my_organisation;
             if ctx.ui.json {
                 return Ok(ctx.ui.print_json(&json!({ "organisation": mine }))?);
             }
@@ -392,7 +400,11 @@ pub async fn org(ctx: &mut Ctx, command: &OrgCommand) -> anyhow::Result<()> {
             }
         }
         OrgCommand::Coverage => {
-            let network = ctx.store.network(ctx.user.id).await?;
+            let scope = NetworkScope {
+                my_organisation_only: true,
+                notes: false,
+            };
+            let network = ctx.store.network(ctx.user.id, scope).await?;
             let Some(mine) = network.my_organisation.clone() else {
                 bail!("no organisation of yours yet; set it with: kith org mine \"Acme\"");
             };

@@ -140,6 +140,15 @@ pub struct Network {
     pub my_organisation: Option<String>,
 }
 
+/// How much of the network to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NetworkScope {
+    /// Only contacts at the user's own organisation (and ties among them).
+    pub my_organisation_only: bool,
+    /// Read notes too (a goal's skill is looked for in them).
+    pub notes: bool,
+}
+
 /// What signing in as a user needs to know.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
@@ -688,9 +697,10 @@ impl Store {
         dispatch!(self.goal_learnings(user, goal))
     }
 
-    /// The contact book as the goal and coverage rules see it.
-    pub async fn network(&self, user: UserId) -> Result<Network> {
-        dispatch!(self.network(user))
+    /// The contact book (or the part of it at the user's organisation) as
+    /// the goal and coverage rules see it.
+    pub async fn network(&self, user: UserId, scope: NetworkScope) -> Result<Network> {
+        dispatch!(self.network(user, scope))
     }
 
     // Keeping in touch

@@ -9,7 +9,7 @@ use kith_core::rules::due::Activity;
 use kith_core::rules::goals::{Candidate, Connection};
 
 use super::*;
-use crate::Network;
+use crate::{Network, NetworkScope};
 
 type GoalRow = (
     i64,
@@ -313,7 +313,7 @@ pub(crate) async fn goal_learnings(
 
 /// Contacts as the goal and coverage rules see them, the ties between them,
 /// and the user's own organisation.
-pub(crate) async fn network(pool: &Pool, user: UserId) -> Result<Network> {
+pub(crate) async fn network(pool: &Pool, user: UserId, scope: NetworkScope) -> Result<Network> {
     let mut conn = pool.acquire().await?;
     type Row = (
         i64,
@@ -330,14 +330,19 @@ pub(crate) async fn network(pool: &Pool, user: UserId) -> Result<Network> {
         Option<i64>,
         Option<i64>,
     );
+    // Notes are the bulk of the rows; only a skill is looked for in them.
+    let notes = if scope.notes { "c.notes" } else { "NULL" };
     let mut qb = QueryBuilder::<Db>::new(format!(
         "SELECT CAST(COALESCE({JSON_AGG}({JSON_ROW}(c.id, c.full_name, o.name, c.title, \
-         c.function, c.industry, c.notes, CASE WHEN c.archived THEN 1 ELSE 0 END, \
+         c.function, c.industry, {notes}, CASE WHEN c.archived THEN 1 ELSE 0 END, \
          a.conversations, a.meaningful, a.first_at, a.last_at, a.last_meaningful_at)), '[]') \
          AS TEXT) FROM contacts c LEFT JOIN organisations o ON o.id = c.organisation_id \
          LEFT JOIN contact_activity a ON a.contact_id = c.id WHERE +c.user_id = "
     ));
     qb.push_bind(user.0);
+    if scope.my_organisation_only {
+        qb.push(" AND o.is_mine");
+    }
     let mut rows: Vec<Row> = json_rows(&mut conn, &mut qb).await?;
     rows.sort_unstable_by_key(|r| r.0);
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
@@ -370,8 +375,10 @@ pub(crate) async fn network(pool: &Pool, user: UserId) -> Result<Network> {
     qb.push_bind(user.0);
     pairs.extend(json_rows::<(i64, i64)>(&mut conn, &mut qb).await?);
     pairs.sort_unstable();
+    let known: HashSet<i64> = ids.iter().copied().collect();
     let connections = pairs
         .into_iter()
+        .filter(|(a, b)| known.contains(a) && known.contains(b))
         .map(|(a, b)| Connection {
             a: ContactId(a),
             b: ContactId(b),

@@ -5,7 +5,7 @@ use kith_core::contact::ContactDraft;
 use kith_core::conversation::{Channel, ConversationKind, Learning, LearningKind, NewConversation};
 use kith_core::goal::{GoalKind, GoalStatus, NewGoal};
 use kith_core::ids::{ConversationId, GoalId};
-use kith_store::{ConversationExtras, EmploymentRecord, StoreError};
+use kith_store::{ConversationExtras, EmploymentRecord, NetworkScope, StoreError};
 use rstest::rstest;
 
 use crate::harness::{Backend, TestDb};
@@ -270,7 +270,17 @@ async fn the_network_knows_ties_and_former_colleagues(
         .await
         .unwrap();
 
-    let network = db.store.network(user).await.unwrap();
+    let network = db
+        .store
+        .network(
+            user,
+            NetworkScope {
+                my_organisation_only: false,
+                notes: true,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(network.my_organisation.as_deref(), Some("Acme"));
     let by_name = |name: &str| network.candidates.iter().find(|c| c.name == name).unwrap();
     assert!(
@@ -289,5 +299,28 @@ async fn the_network_knows_ties_and_former_colleagues(
     assert!(tie(bob, jane), "an introduction is a tie");
     assert!(tie(carl, jane), "a shared conversation is a tie");
     assert!(!tie(bob, carl));
+    let at_acme = db
+        .store
+        .network(
+            user,
+            NetworkScope {
+                my_organisation_only: true,
+                notes: false,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        at_acme
+            .candidates
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>(),
+        ["Jane Doe"]
+    );
+    assert!(
+        at_acme.connections.is_empty(),
+        "ties leave the scope with their ends"
+    );
     db.finish().await;
 }
