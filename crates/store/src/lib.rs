@@ -12,6 +12,7 @@
 
 mod error;
 mod postgres;
+mod records;
 mod rows;
 mod search;
 mod sqlite;
@@ -20,21 +21,21 @@ pub mod testing;
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use kith_core::contact::{
     ArchivedFilter, Contact, ContactDraft, ContactFilter, ContactPatch, ContactRef, ContactSummary,
 };
 use kith_core::conversation::{Channel, Conversation, LearningKind, NewConversation};
-use kith_core::follow_up::{FollowUp, FollowUpStatus, NewFollowUp, Owner};
+use kith_core::follow_up::{FollowUp, FollowUpStatus, NewFollowUp};
 use kith_core::goal::{Goal, GoalStatus, NewGoal};
 use kith_core::ids::GoalId;
 use kith_core::ids::{ContactId, ConversationId, FollowUpId, UserId};
 use kith_core::rules::due::ContactFacts;
-use kith_core::rules::goals::{Candidate, Connection};
 use kith_core::user::{NewUser, SettingsPatch, User};
-use kith_core::values::{Cadence, ContactName, TagName};
+use kith_core::values::{Cadence, TagName};
 
 pub use error::{Result, StoreError};
+pub use records::*;
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,171 +103,6 @@ impl std::fmt::Debug for Location {
             }
         }
     }
-}
-
-/// The results of a full-text search.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SearchResults {
-    pub contacts: Vec<ContactSummary>,
-    pub conversations: Vec<Conversation>,
-}
-
-/// One entry of a user's contact change log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ContactChange {
-    /// Position in the log; a sync token names the last position a client saw.
-    pub seq: i64,
-    pub contact: ContactId,
-    pub uid: String,
-    pub deleted: bool,
-    pub revision: i64,
-}
-
-/// How much history there is with one person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ContactStats {
-    pub conversations: i64,
-    pub first: Option<DateTime<Utc>>,
-    pub last: Option<DateTime<Utc>>,
-}
-
-/// Everyone in the contact book as the goal and coverage rules see them, the
-/// ties between them (introductions, shared conversations), and the name of
-/// the user's own organisation.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Network {
-    pub candidates: Vec<Candidate>,
-    pub connections: Vec<Connection>,
-    pub my_organisation: Option<String>,
-}
-
-/// How much of the network to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct NetworkScope {
-    /// Only contacts at the user's own organisation (and ties among them).
-    pub my_organisation_only: bool,
-    /// Read notes too (a goal's skill is looked for in them).
-    pub notes: bool,
-}
-
-/// What signing in as a user needs to know.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Credentials {
-    pub user: UserId,
-    /// Argon2id PHC string; `None` until a password is set.
-    pub password_hash: Option<String>,
-    pub disabled: bool,
-    pub admin: bool,
-}
-
-/// Never prints the hash.
-impl std::fmt::Debug for Credentials {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Credentials")
-            .field("user", &self.user)
-            .field("has_password", &self.password_hash.is_some())
-            .field("disabled", &self.disabled)
-            .field("admin", &self.admin)
-            .finish()
-    }
-}
-
-/// What a token may be used for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenScope {
-    /// `Authorization: Bearer` on the JSON API.
-    Api,
-    /// An app password for CardDAV clients.
-    CardDav,
-}
-
-impl TokenScope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TokenScope::Api => "api",
-            TokenScope::CardDav => "carddav",
-        }
-    }
-
-    fn from_db(value: &str) -> Self {
-        match value {
-            "carddav" => TokenScope::CardDav,
-            _ => TokenScope::Api,
-        }
-    }
-}
-
-/// A token as listed (its secret is never stored).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenInfo {
-    pub id: i64,
-    pub name: String,
-    pub scope: TokenScope,
-    pub created_at: DateTime<Utc>,
-    pub last_used_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-}
-
-/// What else a logged conversation brings: follow-ups (their `conversation`
-/// is set to the new one), names of people suggested as introductions, and
-/// a goal it counts towards.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ConversationExtras {
-    pub follow_ups: Vec<NewFollowUp>,
-    pub introductions: Vec<ContactName>,
-    /// Count the conversation (and link its people) towards this goal.
-    pub goal: Option<GoalId>,
-}
-
-/// What `log_conversation_with` wrote.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LoggedConversation {
-    pub id: ConversationId,
-    pub follow_ups: Vec<FollowUpId>,
-    /// The introduced people, new stubs or existing contacts.
-    pub introduced: Vec<ContactRef>,
-}
-
-/// Which follow-ups to list.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FollowUpFilter {
-    pub contact: Option<ContactId>,
-    pub owner: Option<Owner>,
-    pub open_only: bool,
-}
-
-/// A tag with how many contacts carry it and its keep-in-touch interval.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TagSummary {
-    pub name: String,
-    pub contacts: i64,
-    pub cadence: Option<Cadence>,
-}
-
-/// A contact brought in with its own creation time (imports, demo data).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ContactRecord {
-    pub draft: ContactDraft,
-    pub created_at: DateTime<Utc>,
-}
-
-/// A follow-up brought in with its history (imports, demo data).
-#[derive(Debug, Clone, PartialEq)]
-pub struct FollowUpRecord {
-    pub follow_up: NewFollowUp,
-    pub status: FollowUpStatus,
-    pub created_at: DateTime<Utc>,
-    pub closed_at: Option<DateTime<Utc>>,
-}
-
-/// A stint at an organisation, for a contact or (with `contact: None`) the user.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EmploymentRecord {
-    pub contact: Option<ContactId>,
-    pub organisation: String,
-    pub title: Option<String>,
-    pub started_on: Option<NaiveDate>,
-    pub ended_on: Option<NaiveDate>,
 }
 
 /// The store. Cheap to clone; all clones share one connection pool.
