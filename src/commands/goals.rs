@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use anyhow::{anyhow, bail};
+use anyhow::{Context as _, anyhow, bail};
 use chrono::{Datelike, NaiveDate};
 use kith_core::goal::{Goal, GoalKind, GoalStatus, NewGoal};
 use kith_core::ids::{ConversationId, GoalId};
@@ -500,7 +500,11 @@ async fn worked(ctx: &mut Ctx, args: &OrgWorkedArgs) -> anyhow::Result<()> {
         );
     }
     let contact = match &args.contact {
-        Some(who) => Some(resolve::contact(&ctx.store, ctx.user.id, who).await?),
+        Some(who) => Some(
+            resolve::contact(&ctx.store, ctx.user.id, who)
+                .await
+                .context("--contact")?,
+        ),
         None => None,
     };
     let record = EmploymentRecord {

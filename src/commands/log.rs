@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use anyhow::bail;
+use anyhow::{Context as _, bail};
 use chrono::Duration;
 use kith_core::conversation::{Channel, ConversationKind, Learning, Minutes, NewConversation};
 use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
@@ -71,7 +71,7 @@ pub async fn log(ctx: &mut Ctx, args: &LogArgs) -> anyhow::Result<()> {
         .map(|l| Learning::parse(l).map_err(|e| e.in_field("--learned")))
         .collect::<Result<Vec<_>, _>>()?;
     let goal = match &args.goal {
-        Some(g) => Some(goals::resolve_goal(ctx, g).await?.id),
+        Some(g) => Some(goals::resolve_goal(ctx, g).await.context("--goal")?.id),
         None => None,
     };
     let summary = args.summary.join(" ");

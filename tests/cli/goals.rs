@@ -197,7 +197,7 @@ fn goals_refuse_bad_input() {
             ),
             (
                 &["log", "jane", "--via", "zoom", "--goal", "fame"],
-                "kith: no goal matches 'fame'",
+                "kith: --goal: no goal matches 'fame'",
             ),
         ],
     );
@@ -273,7 +273,7 @@ fn a_reconnect_goal_finds_former_colleagues() {
             (&["org", "worked", " "], "kith: invalid organisation"),
             (
                 &["org", "worked", "Globex", "--contact", "zed"],
-                "kith: no contact matches 'zed'",
+                "kith: --contact: no contact matches 'zed'",
             ),
         ],
     );

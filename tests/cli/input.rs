@@ -51,7 +51,7 @@ fn refused_commands_name_the_field_and_change_nothing() {
         ),
         (
             &["add", "Bob", "--introduced-by", "nobody"],
-            "kith: no contact matches 'nobody'",
+            "kith: --introduced-by: no contact matches 'nobody'",
         ),
         (
             &["edit", "jane", "--email", "x@y"],
@@ -66,7 +66,7 @@ fn refused_commands_name_the_field_and_change_nothing() {
                 "--remove-email",
                 "other@acme.example",
             ],
-            "kith: invalid email: the contact has no email 'other@acme.example'",
+            "kith: invalid --remove-email: the contact has no email 'other@acme.example'",
         ),
         (&["edit", "jane"], "kith: nothing to change"),
         (

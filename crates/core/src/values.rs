@@ -4,7 +4,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 use crate::ValidationError;
 
@@ -163,13 +163,6 @@ impl LinkKind {
             LinkKind::Web => "web",
         }
     }
-
-    pub fn from_db(value: &str) -> Self {
-        match value {
-            "linkedin" => LinkKind::LinkedIn,
-            _ => LinkKind::Web,
-        }
-    }
 }
 
 /// An http(s) URL; a bare `linkedin.com/in/jane` gets `https://` in front.
@@ -289,14 +282,6 @@ impl Birthday {
             return Err(bad());
         }
         Ok(Self { year, month, day })
-    }
-
-    pub fn from_date(date: NaiveDate) -> Self {
-        Self {
-            year: Some(date.year()),
-            month: date.month(),
-            day: date.day(),
-        }
     }
 }
 

@@ -12,7 +12,9 @@ pub enum StoreError {
     Conflict(String),
     #[error(transparent)]
     Invalid(#[from] ValidationError),
-    #[error("the database is busy (another kith process is writing to it); try again")]
+    #[error(
+        "the database is busy (another kith is writing to it, or all connections are in use); try again"
+    )]
     Busy,
     #[error("database error")]
     Database(#[source] sqlx::Error),
@@ -37,10 +39,12 @@ impl From<sqlx::Error> for StoreError {
     fn from(error: sqlx::Error) -> Self {
         if let sqlx::Error::Database(db) = &error {
             // SQLITE_BUSY (5) and SQLITE_LOCKED (6), also as extended codes.
-            let busy = db
-                .code()
-                .and_then(|c| c.parse::<i32>().ok())
-                .is_some_and(|c| c & 0xff == 5 || c & 0xff == 6);
+            // PostgreSQL's SQLSTATE codes are not numbers of this kind.
+            let busy = db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some()
+                && db
+                    .code()
+                    .and_then(|c| c.parse::<i32>().ok())
+                    .is_some_and(|c| c & 0xff == 5 || c & 0xff == 6);
             if busy {
                 return StoreError::Busy;
             }

@@ -1,11 +1,11 @@
 //! Kith's storage. One [`Store`] over two backends: an embedded SQLite file
 //! (the default) or a PostgreSQL server, picked once from the database URL.
 //!
-//! The SQL that both dialects share is written once, in `common.rs`, and
-//! compiled twice: `sqlite.rs` and `postgres.rs` each `include!` it next to
-//! their own dialect functions (migrations, transaction start, full-text
-//! search). Each compiled copy works on concrete sqlx types, so there are no
-//! generic database bounds and no `Any` driver.
+//! The SQL that both dialects share is written once, in `sql/`, and compiled
+//! twice: `sqlite.rs` and `postgres.rs` each load that folder as their own
+//! module (`#[path]`) next to their dialect functions (migrations, transaction
+//! start, full-text search). Each compiled copy works on concrete sqlx types,
+//! so there are no generic database bounds and no `Any` driver.
 //!
 //! Invariant: every function takes the owning [`UserId`] and every statement
 //! filters by it; a row of another user is indistinguishable from a missing one.
@@ -19,7 +19,7 @@ mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 use kith_core::contact::{
@@ -138,10 +138,6 @@ impl Store {
         Ok(Self { db })
     }
 
-    pub async fn open_sqlite(path: &Path) -> Result<Self> {
-        Self::open(&Location::SqliteFile(path.to_owned())).await
-    }
-
     pub fn backend(&self) -> Backend {
         match self.db {
             Db::Sqlite(_) => Backend::Sqlite,
@@ -182,6 +178,12 @@ impl Store {
         dispatch!(self.credentials(username))
     }
 
+    /// Creates a user with a password (and admin rights if asked), in one transaction.
+    pub async fn create_account(&self, user: &NewUser, hash: &str, admin: bool) -> Result<User> {
+        dispatch!(self.create_account(user, hash, admin, Utc::now()))
+    }
+
+    /// Sets a user's password hash and ends their sessions, together.
     pub async fn set_password_hash(&self, user: UserId, hash: &str) -> Result<()> {
         dispatch!(self.set_password_hash(user, hash))
     }

@@ -21,16 +21,43 @@ pub(crate) async fn credentials(pool: &Pool, username: &str) -> Result<Option<Cr
     }))
 }
 
+/// Sets a password hash and ends every session of the user, together.
 pub(crate) async fn set_password_hash(pool: &Pool, user: UserId, hash: &str) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
     let done = sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
         .bind(user.0)
         .bind(hash)
-        .execute(pool)
+        .execute(&mut *tx)
         .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::not_found("user", user));
     }
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.0)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
     Ok(())
+}
+
+/// A user who signs in with a password, created whole or not at all.
+pub(crate) async fn create_account(
+    pool: &Pool,
+    new: &NewUser,
+    hash: &str,
+    admin: bool,
+    now: DateTime<Utc>,
+) -> Result<User> {
+    let mut tx = begin_write(pool).await?;
+    let user = insert_user(&mut tx, new, now).await?;
+    sqlx::query("UPDATE users SET password_hash = $2, is_admin = $3 WHERE id = $1")
+        .bind(user.id.0)
+        .bind(hash)
+        .bind(admin)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(user)
 }
 
 /// Disables or enables a user; disabling ends every session at once.
@@ -55,11 +82,14 @@ pub(crate) async fn set_disabled(pool: &Pool, user: UserId, disabled: bool) -> R
 }
 
 pub(crate) async fn set_admin(pool: &Pool, user: UserId, admin: bool) -> Result<()> {
-    sqlx::query("UPDATE users SET is_admin = $2 WHERE id = $1")
+    let done = sqlx::query("UPDATE users SET is_admin = $2 WHERE id = $1")
         .bind(user.0)
         .bind(admin)
         .execute(pool)
         .await?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::not_found("user", user));
+    }
     Ok(())
 }
 

@@ -18,6 +18,7 @@ pub(crate) async fn update_contact(
 ) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     lock_user(&mut tx, user).await?;
+    let before = contact_in(&mut tx, user, id).await?;
     let row = contact_row(&mut tx, user, id).await?;
     let organisation_id = match &patch.organisation {
         Some(Some(name)) => Some(organisation_id(&mut tx, user, name, &mut HashMap::new()).await?),
@@ -169,6 +170,16 @@ pub(crate) async fn update_contact(
     }
 
     let contact = contact_in(&mut tx, user, id).await?;
+    let unchanged = Contact {
+        revision: before.revision,
+        updated_at: before.updated_at,
+        ..contact.clone()
+    } == before;
+    if unchanged {
+        // Nothing a card shows changed: roll back the revision bump, so sync
+        // clients have nothing to fetch again.
+        return Ok(());
+    }
     set_search_docs(&mut tx, user, &[(id.0, contact_doc(&contact))]).await?;
     record_changes(
         &mut tx,

@@ -48,6 +48,17 @@ pub(crate) async fn insert_follow_ups(
             return Err(StoreError::not_found("conversation", id));
         }
     }
+    for parent in records.iter().filter_map(|r| r.follow_up.parent) {
+        let mine: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM follow_ups WHERE user_id = $1 AND id = $2")
+                .bind(user.0)
+                .bind(parent.0)
+                .fetch_optional(&mut *conn)
+                .await?;
+        if mine.is_none() {
+            return Err(StoreError::not_found("follow-up", parent));
+        }
+    }
     let mut ids = Vec::with_capacity(records.len());
     for chunk in records.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new(
@@ -97,7 +108,10 @@ pub(crate) async fn follow_ups(
     if filter.open_only {
         qb.push(" AND f.status = 'open' ORDER BY f.due_on IS NULL, f.due_on, f.id");
     } else {
-        qb.push(" ORDER BY f.status = 'open' DESC, f.closed_at DESC, f.due_on, f.id");
+        qb.push(
+            " ORDER BY f.status = 'open' DESC, f.closed_at IS NULL DESC, f.closed_at DESC, \
+             f.due_on IS NULL, f.due_on, f.id",
+        );
     }
     let rows: Vec<FollowUpRow> = qb.build_query_as().fetch_all(pool).await?;
     rows.into_iter().map(FollowUpRow::into_follow_up).collect()

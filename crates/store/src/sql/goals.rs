@@ -282,14 +282,15 @@ pub(crate) async fn goal_conversations(
     with_participants(&mut conn, rows).await
 }
 
-/// What was learned in the goal's conversations, with who said it.
+/// What was learned in the goal's conversations, once per thing learned,
+/// with who said it (the conversation's people, joined with ", ").
 pub(crate) async fn goal_learnings(
     pool: &Pool,
     user: UserId,
     goal: GoalId,
 ) -> Result<Vec<(LearningKind, String, String)>> {
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT l.kind, l.text, c.full_name FROM goal_conversations gc \
+    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT l.id, l.kind, l.text, c.full_name FROM goal_conversations gc \
          JOIN conversation_learnings l ON l.conversation_id = gc.conversation_id \
          JOIN conversation_participants p ON p.conversation_id = gc.conversation_id \
          JOIN contacts c ON c.id = p.contact_id \
@@ -299,15 +300,24 @@ pub(crate) async fn goal_learnings(
     .bind(goal.0)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(kind, text, name)| {
-            (
+    let mut learned: Vec<(i64, LearningKind, String, String)> = Vec::new();
+    for (id, kind, text, name) in rows {
+        match learned.last_mut() {
+            Some(last) if last.0 == id => {
+                last.3.push_str(", ");
+                last.3.push_str(&name);
+            }
+            _ => learned.push((
+                id,
                 LearningKind::parse(&kind).unwrap_or(LearningKind::Note),
                 text,
                 name,
-            )
-        })
+            )),
+        }
+    }
+    Ok(learned
+        .into_iter()
+        .map(|(_, kind, text, names)| (kind, text, names))
         .collect())
 }
 

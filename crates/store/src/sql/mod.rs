@@ -82,9 +82,11 @@ async fn organisation_id(
     let id = match existing {
         Some(id) => id,
         None => {
+            // ON CONFLICT: a concurrent writer may have created it meanwhile.
             sqlx::query_scalar(
                 "INSERT INTO organisations (user_id, name, name_key, created_at) \
-                 VALUES ($1, $2, $3, $4) RETURNING id",
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (user_id, name_key) \
+                 DO UPDATE SET name_key = excluded.name_key RETURNING id",
             )
             .bind(user.0)
             .bind(name)
@@ -116,11 +118,14 @@ async fn tag_id(
     let id = match existing {
         Some(id) => id,
         None => {
-            sqlx::query_scalar("INSERT INTO tags (user_id, name) VALUES ($1, $2) RETURNING id")
-                .bind(user.0)
-                .bind(tag)
-                .fetch_one(&mut *conn)
-                .await?
+            sqlx::query_scalar(
+                "INSERT INTO tags (user_id, name) VALUES ($1, $2) \
+                 ON CONFLICT (user_id, name) DO UPDATE SET name = excluded.name RETURNING id",
+            )
+            .bind(user.0)
+            .bind(tag)
+            .fetch_one(&mut *conn)
+            .await?
         }
     };
     cache.insert(tag.to_owned(), id);
@@ -193,7 +198,7 @@ fn numbered<T>(id: i64, values: impl Iterator<Item = T>) -> impl Iterator<Item =
 
 /// Rows that point at another user's rows: must always be empty.
 pub(crate) async fn ownership_problems(pool: &Pool) -> Result<Vec<String>> {
-    let checks: [(&str, &'static str); 5] = [
+    let checks: [(&str, &'static str); 12] = [
         (
             "conversation participants",
             "SELECT count(*) FROM conversation_participants p JOIN contacts c ON c.id = p.contact_id JOIN conversations cv ON cv.id = p.conversation_id WHERE c.user_id <> p.user_id OR cv.user_id <> p.user_id",
@@ -209,6 +214,34 @@ pub(crate) async fn ownership_problems(pool: &Pool) -> Result<Vec<String>> {
         (
             "contact tags",
             "SELECT count(*) FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id JOIN contacts c ON c.id = ct.contact_id WHERE t.user_id <> ct.user_id OR c.user_id <> ct.user_id",
+        ),
+        (
+            "follow-up parents",
+            "SELECT count(*) FROM follow_ups f JOIN follow_ups p ON p.id = f.parent_id WHERE p.user_id <> f.user_id",
+        ),
+        (
+            "follow-up subjects",
+            "SELECT count(*) FROM follow_ups f JOIN contacts c ON c.id = f.subject_id WHERE c.user_id <> f.user_id",
+        ),
+        (
+            "follow-up conversations",
+            "SELECT count(*) FROM follow_ups f JOIN conversations cv ON cv.id = f.conversation_id WHERE cv.user_id <> f.user_id",
+        ),
+        (
+            "goal contacts",
+            "SELECT count(*) FROM goal_contacts gc JOIN goals g ON g.id = gc.goal_id JOIN contacts c ON c.id = gc.contact_id WHERE g.user_id <> gc.user_id OR c.user_id <> gc.user_id",
+        ),
+        (
+            "goal conversations",
+            "SELECT count(*) FROM goal_conversations gc JOIN goals g ON g.id = gc.goal_id JOIN conversations cv ON cv.id = gc.conversation_id WHERE g.user_id <> gc.user_id OR cv.user_id <> gc.user_id",
+        ),
+        (
+            "employments",
+            "SELECT count(*) FROM employments e JOIN organisations o ON o.id = e.organisation_id LEFT JOIN contacts c ON c.id = e.contact_id WHERE o.user_id <> e.user_id OR c.user_id <> e.user_id",
+        ),
+        (
+            "contact ties",
+            "SELECT count(*) FROM contact_ties t JOIN contacts a ON a.id = t.contact_a JOIN contacts b ON b.id = t.contact_b WHERE a.user_id <> t.user_id OR b.user_id <> t.user_id",
         ),
         (
             "follow-ups",

@@ -6,6 +6,15 @@ use super::*;
 use crate::rows::user_columns;
 
 pub(crate) async fn create_user(pool: &Pool, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
+    let mut conn = pool.acquire().await?;
+    insert_user(&mut conn, user, now).await
+}
+
+pub(crate) async fn insert_user(
+    conn: &mut Conn,
+    user: &NewUser,
+    now: DateTime<Utc>,
+) -> Result<User> {
     let row: UserRow = sqlx::query_as(concat!(
         "INSERT INTO users (username, display_name, email, timezone, created_at) \
          VALUES ($1, $2, $3, $4, $5) RETURNING ",
@@ -16,7 +25,7 @@ pub(crate) async fn create_user(pool: &Pool, user: &NewUser, now: DateTime<Utc>)
     .bind(user.email.as_ref().map(|e| e.as_str()))
     .bind(user.timezone.name())
     .bind(from_time(now))
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await
     .map_err(|e| match StoreError::from(e) {
         StoreError::Conflict(_) => StoreError::Conflict(format!(

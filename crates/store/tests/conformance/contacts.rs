@@ -145,6 +145,26 @@ async fn a_refused_edit_changes_nothing(
     assert_eq!(c.title.as_deref(), Some("VP Product"));
     assert_eq!(c.revision, 1);
 
+    // An edit that changes nothing leaves the revision and the change log alone.
+    let (_, before_log) = db.store.contact_changes(user, 0).await.unwrap();
+    let same = ContactPatch {
+        add_emails: vec![email("JANE@acme.example")],
+        archived: Some(false),
+        ..ContactPatch::default()
+    };
+    assert_eq!(
+        db.store
+            .update_contact(user, id, &same)
+            .await
+            .unwrap()
+            .revision,
+        1
+    );
+    assert_eq!(
+        db.store.contact_changes(user, 0).await.unwrap().1,
+        before_log
+    );
+
     let self_intro = ContactPatch {
         introduced_by: Some(Some(id)),
         ..ContactPatch::default()

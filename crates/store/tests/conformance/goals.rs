@@ -107,12 +107,45 @@ async fn goals_count_their_conversations_and_keep_what_was_learned(
         logged.id
     );
 
+    // One thing learned with two people is one mention, said by both.
+    let ben = db.store.add_contact(user, &named("Ben Bo")).await.unwrap();
+    let pair = NewConversation {
+        kind: ConversationKind::Informational,
+        learned: vec![Learning::parse("skill: pricing").unwrap()],
+        ..NewConversation::new(Utc::now(), Channel::Coffee, None, "", vec![maria, ben]).unwrap()
+    };
+    db.store
+        .log_conversation_with(
+            user,
+            &pair,
+            &ConversationExtras {
+                goal: Some(goal),
+                ..ConversationExtras::default()
+            },
+        )
+        .await
+        .unwrap();
+    let learned = db.store.goal_learnings(user, goal).await.unwrap();
+    assert_eq!(learned.len(), 3);
+    assert_eq!(
+        learned[2],
+        (
+            LearningKind::Skill,
+            "pricing".into(),
+            "Ben Bo, Maria Lopez".into()
+        )
+    );
+
     // Linking again is harmless; a closed goal leaves the active list.
     db.store
         .link_goal(user, goal, &[maria], &[logged.id])
         .await
         .unwrap();
-    assert_eq!(db.store.goals(user, false).await.unwrap()[0].1, 1);
+    assert_eq!(
+        db.store.goals(user, false).await.unwrap()[0].1,
+        2,
+        "two conversations, each counted once"
+    );
     db.store
         .set_goal_status(user, goal, GoalStatus::Done)
         .await
