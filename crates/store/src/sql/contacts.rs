@@ -293,13 +293,15 @@ pub(crate) async fn contact_parts(conn: &mut Conn, id: i64) -> Result<ContactPar
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
-    let tags = sqlx::query_scalar(
-        "SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id \
-         WHERE ct.contact_id = $1 ORDER BY t.name",
+    // Tags are ordered here, bytewise, the same on both backends (an ORDER BY
+    // would follow PostgreSQL's collation).
+    let mut tags: Vec<String> = sqlx::query_scalar(
+        "SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = $1",
     )
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
+    tags.sort_unstable();
     Ok(ContactParts {
         emails,
         phones,

@@ -51,11 +51,15 @@ pub(crate) async fn tags_for(conn: &mut Conn, ids: &[i64]) -> Result<HashMap<i64
         for id in chunk {
             list.push_bind(*id);
         }
-        qb.push(") ORDER BY t.name");
+        qb.push(")");
         let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
         for (id, tag) in rows {
             tags.entry(id).or_default().push(tag);
         }
+    }
+    // Ordered bytewise here, the same on both backends.
+    for list in tags.values_mut() {
+        list.sort_unstable();
     }
     Ok(tags)
 }
@@ -299,11 +303,13 @@ pub(crate) async fn tags(pool: &Pool, user: UserId) -> Result<Vec<TagSummary>> {
     let rows: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT t.name, count(ct.contact_id), t.cadence_days FROM tags t \
          LEFT JOIN contact_tags ct ON ct.tag_id = t.id \
-         WHERE t.user_id = $1 GROUP BY t.id, t.name, t.cadence_days ORDER BY t.name",
+         WHERE t.user_id = $1 GROUP BY t.id, t.name, t.cadence_days",
     )
     .bind(user.0)
     .fetch_all(pool)
     .await?;
+    let mut rows = rows;
+    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     Ok(rows
         .into_iter()
         .map(|(name, contacts, days)| TagSummary {
