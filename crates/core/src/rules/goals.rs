@@ -177,12 +177,6 @@ fn field(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-/// Equal or one contained in the other, word by word.
-fn overlaps(a: &str, b: &str) -> bool {
-    let (a, b) = (words(a), words(b));
-    contains_words(&a, &b) || contains_words(&b, &a)
-}
-
 /// Why a contact fits the goal, in words ("works in fintech", "in product", "at Acme", "mentions SQL",
 /// "a former colleague"); empty when it does not fit. Matching is case- and accent-insensitive:
 /// industry/function equal or contained, company contained in the organisation, skill found in title,
@@ -192,38 +186,73 @@ fn overlaps(a: &str, b: &str) -> bool {
 /// Each target field that matches adds its reason, so a contact fits when
 /// any of them does.
 pub fn matches(goal: &Goal, c: &Candidate) -> Vec<String> {
-    let mut why = Vec::new();
-    if goal.kind == GoalKind::Reconnect && c.former_colleague {
-        why.push("a former colleague".to_owned());
-    }
-    if let (Some(want), Some(has)) = (field(&goal.industry), field(&c.industry))
-        && overlaps(has, want)
-    {
-        why.push(format!("works in {want}"));
-    }
-    if let (Some(want), Some(has)) = (field(&goal.function), field(&c.function)) {
-        let want = canonical_function(want);
-        if want == canonical_function(has) || overlaps(has, &want) {
-            why.push(format!("in {want}"));
+    Matcher::new(goal).reasons(c)
+}
+
+/// A goal's targets, folded into words once, to test many candidates.
+struct Matcher {
+    reconnect: bool,
+    /// (as the goal says it, its words)
+    industry: Option<(String, Vec<String>)>,
+    /// (taxonomy name, its words)
+    function: Option<(String, Vec<String>)>,
+    company: Option<(String, Vec<String>)>,
+    skill: Option<(String, Vec<String>)>,
+}
+
+impl Matcher {
+    fn new(goal: &Goal) -> Self {
+        let prepared = |v: &Option<String>| field(v).map(|w| (w.to_owned(), words(w)));
+        Self {
+            reconnect: goal.kind == GoalKind::Reconnect,
+            industry: prepared(&goal.industry),
+            function: field(&goal.function).map(|w| {
+                let name = canonical_function(w);
+                let w = words(&name);
+                (name, w)
+            }),
+            company: prepared(&goal.company),
+            skill: prepared(&goal.skill),
         }
     }
-    if let (Some(want), Some(org)) = (field(&goal.company), field(&c.organisation))
-        && contains_words(&words(org), &words(want))
-    {
-        why.push(format!("at {want}"));
-    }
-    if let Some(want) = field(&goal.skill) {
-        let want_words = words(want);
-        let found = [&c.title, &c.notes, &c.function]
-            .into_iter()
-            .flatten()
-            .chain(&c.tags)
-            .any(|text| contains_words(&words(text), &want_words));
-        if found {
-            why.push(format!("mentions {want}"));
+
+    fn reasons(&self, c: &Candidate) -> Vec<String> {
+        let mut why = Vec::new();
+        if self.reconnect && c.former_colleague {
+            why.push("a former colleague".to_owned());
         }
+        if let (Some((want, want_words)), Some(has)) = (&self.industry, field(&c.industry)) {
+            let has = words(has);
+            if contains_words(&has, want_words) || contains_words(want_words, &has) {
+                why.push(format!("works in {want}"));
+            }
+        }
+        if let (Some((want, want_words)), Some(has)) = (&self.function, field(&c.function)) {
+            let has_words = words(has);
+            if *want == canonical_function(has)
+                || contains_words(&has_words, want_words)
+                || contains_words(want_words, &has_words)
+            {
+                why.push(format!("in {want}"));
+            }
+        }
+        if let (Some((want, want_words)), Some(org)) = (&self.company, field(&c.organisation))
+            && contains_words(&words(org), want_words)
+        {
+            why.push(format!("at {want}"));
+        }
+        if let Some((want, want_words)) = &self.skill {
+            let found = [&c.title, &c.notes, &c.function]
+                .into_iter()
+                .flatten()
+                .chain(&c.tags)
+                .any(|text| contains_words(&words(text), want_words));
+            if found {
+                why.push(format!("mentions {want}"));
+            }
+        }
+        why
     }
-    why
 }
 
 /// How strong my tie with someone is, in 0..=1.
@@ -306,11 +335,12 @@ pub fn suggestions(
         }
     }
 
+    let matcher = Matcher::new(goal);
     let mut out: Vec<Suggestion> = candidates
         .iter()
         .filter(|c| !c.archived && !exclude.contains(&c.id))
         .filter_map(|c| {
-            let why = matches(goal, c);
+            let why = matcher.reasons(c);
             if why.is_empty() {
                 return None;
             }
