@@ -43,6 +43,7 @@ pub async fn resolve_goal(ctx: &Ctx, input: &str) -> anyhow::Result<Goal> {
             .store
             .goal(ctx.user.id, GoalId(id))
             .await
+            .map(|(goal, _)| goal)
             .map_err(|e| match e {
                 StoreError::NotFound { .. } => {
                     anyhow!("no goal with id {id} (see kith goal list --all)")
@@ -110,7 +111,7 @@ async fn add(ctx: &mut Ctx, args: &GoalAddArgs) -> anyhow::Result<()> {
         .store
         .add_goal(ctx.user.id, &goal, GoalStatus::Active, ctx.now)
         .await?;
-    let stored = ctx.store.goal(ctx.user.id, id).await?;
+    let (stored, _) = ctx.store.goal(ctx.user.id, id).await?;
     if ctx.ui.json {
         return Ok(ctx
             .ui
@@ -189,14 +190,10 @@ async fn list(ctx: &mut Ctx, all: bool) -> anyhow::Result<()> {
 
 async fn show(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
     let user = ctx.user.id;
-    let goal = resolve_goal(ctx, input).await?;
-    let linked = ctx
+    let (goal, linked) = ctx
         .store
-        .goals(user, true)
-        .await?
-        .into_iter()
-        .find(|(g, _)| g.id == goal.id)
-        .map_or(0, |(_, n)| n);
+        .goal(user, resolve_goal(ctx, input).await?.id)
+        .await?;
     let p = progress(&goal, linked, today(ctx.now, ctx.user.timezone));
     let people = ctx.store.goal_contacts(user, goal.id).await?;
     let conversations = ctx.store.goal_conversations(user, goal.id, 5).await?;

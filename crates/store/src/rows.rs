@@ -213,6 +213,14 @@ impl SummaryRow {
     }
 }
 
+/// The columns a [`ConversationRow`] reads, from `conversations cv`.
+macro_rules! conversation_columns {
+    () => {
+        "cv.id, cv.uid, cv.occurred_at, cv.channel, cv.minutes, cv.summary, cv.kind"
+    };
+}
+pub(crate) use conversation_columns;
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct ConversationRow {
     pub id: i64,

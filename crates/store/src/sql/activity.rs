@@ -1,13 +1,13 @@
 //! The facts the keep-in-touch rules work on, read in a handful of queries per
 //! user (never one per contact), and the snooze.
 
-use chrono::NaiveDate;
 use kith_core::conversation::Channel;
 use kith_core::follow_up::{FollowUpKind, Owner};
 use kith_core::rules::due::{Activity, ContactFacts, OpenLoop};
 use kith_core::values::Cadence;
 
 use super::*;
+use crate::rows::to_date;
 
 /// One contact's row of facts: id, name, created_at, cadence_days,
 /// snoozed_until, archived (0/1), then its activity summary.
@@ -122,7 +122,7 @@ pub(crate) async fn contact_facts(
             owner,
             kind,
             title,
-            due_on: due_on.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+            due_on: to_date(due_on),
         });
     }
 

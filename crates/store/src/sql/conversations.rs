@@ -5,6 +5,7 @@ use kith_core::follow_up::{FollowUpKind, FollowUpStatus, NewFollowUp, Owner};
 use kith_core::rules::loops;
 
 use super::*;
+use crate::rows::conversation_columns;
 use crate::{ConversationExtras, LoggedConversation};
 
 // Conversations
@@ -412,10 +413,11 @@ pub(crate) async fn conversation(
     id: ConversationId,
 ) -> Result<Conversation> {
     let mut conn = pool.acquire().await?;
-    let row: ConversationRow = sqlx::query_as(
-        "SELECT id, uid, occurred_at, channel, minutes, summary, kind FROM conversations \
-         WHERE user_id = $1 AND id = $2",
-    )
+    let row: ConversationRow = sqlx::query_as(concat!(
+        "SELECT ",
+        conversation_columns!(),
+        " FROM conversations cv WHERE cv.user_id = $1 AND cv.id = $2"
+    ))
     .bind(user.0)
     .bind(id.0)
     .fetch_optional(&mut *conn)
@@ -432,12 +434,13 @@ pub(crate) async fn conversations_with(
     limit: u32,
 ) -> Result<Vec<Conversation>> {
     let mut conn = pool.acquire().await?;
-    let rows: Vec<ConversationRow> = sqlx::query_as(
-        "SELECT cv.id, cv.uid, cv.occurred_at, cv.channel, cv.minutes, cv.summary, cv.kind \
-         FROM conversation_participants p JOIN conversations cv ON cv.id = p.conversation_id \
+    let rows: Vec<ConversationRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        conversation_columns!(),
+        " FROM conversation_participants p JOIN conversations cv ON cv.id = p.conversation_id \
          WHERE p.user_id = $1 AND p.contact_id = $2 \
-         ORDER BY p.occurred_at DESC, cv.id DESC LIMIT $3",
-    )
+         ORDER BY p.occurred_at DESC, cv.id DESC LIMIT $3"
+    ))
     .bind(user.0)
     .bind(contact.0)
     .bind(i64::from(limit))
@@ -455,10 +458,12 @@ pub(crate) async fn conversations_by_id(
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let mut qb = QueryBuilder::<Db>::new(
-        "SELECT id, uid, occurred_at, channel, minutes, summary, kind FROM conversations WHERE +user_id = ",
-    );
-    qb.push_bind(user.0).push(" AND id IN (");
+    let mut qb = QueryBuilder::<Db>::new(concat!(
+        "SELECT ",
+        conversation_columns!(),
+        " FROM conversations cv WHERE +cv.user_id = "
+    ));
+    qb.push_bind(user.0).push(" AND cv.id IN (");
     let mut list = qb.separated(", ");
     for id in ids {
         list.push_bind(*id);

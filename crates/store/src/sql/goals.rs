@@ -1,7 +1,6 @@
 //! Goals, what links to them, and the network the goal and coverage rules
 //! look through.
 
-use chrono::NaiveDate;
 use kith_core::conversation::LearningKind;
 use kith_core::goal::{Goal, GoalKind, GoalStatus, NewGoal};
 use kith_core::ids::GoalId;
@@ -9,8 +8,10 @@ use kith_core::rules::due::Activity;
 use kith_core::rules::goals::{Candidate, Connection};
 
 use super::*;
+use crate::rows::{conversation_columns, to_date};
 use crate::{Network, NetworkScope};
 
+/// A goal's columns and how many conversations are linked to it.
 type GoalRow = (
     i64,
     String,
@@ -23,24 +24,30 @@ type GoalRow = (
     Option<String>,
     String,
     i64,
+    i64,
 );
 
-macro_rules! goal_columns {
-    () => {
-        "g.id, g.kind, g.title, g.industry, g.function, g.company, g.skill, g.target_count, \
-         g.due_on, g.status, g.created_at"
-    };
-}
-
-fn goal_of(row: GoalRow) -> Result<Goal> {
-    let (id, kind, title, industry, function, company, skill, target, due_on, status, created) =
-        row;
+fn goal_of(row: GoalRow) -> Result<(Goal, u32)> {
+    let (
+        id,
+        kind,
+        title,
+        industry,
+        function,
+        company,
+        skill,
+        target,
+        due_on,
+        status,
+        created,
+        linked,
+    ) = row;
     let corrupt = |what: &str, value: &str| {
         StoreError::Database(sqlx::Error::Decode(
             format!("unexpected goal {what} '{value}'").into(),
         ))
     };
-    Ok(Goal {
+    let goal = Goal {
         id: GoalId(id),
         kind: GoalKind::parse(&kind).map_err(|_| corrupt("kind", &kind))?,
         title,
@@ -49,10 +56,37 @@ fn goal_of(row: GoalRow) -> Result<Goal> {
         company,
         skill,
         target_count: target.and_then(|t| u32::try_from(t).ok()),
-        due_on: due_on.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        due_on: to_date(due_on),
         status: GoalStatus::parse(&status).map_err(|_| corrupt("status", &status))?,
         created_at: to_time(created),
-    })
+    };
+    Ok((goal, linked.try_into().unwrap_or(0)))
+}
+
+/// The user's goals (all, or only `id`; closed ones only when asked), each
+/// with how many conversations are linked to it.
+async fn select_goals(
+    pool: &Pool,
+    user: UserId,
+    id: Option<GoalId>,
+    include_closed: bool,
+) -> Result<Vec<(Goal, u32)>> {
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT g.id, g.kind, g.title, g.industry, g.function, g.company, g.skill, \
+         g.target_count, g.due_on, g.status, g.created_at, \
+         (SELECT count(*) FROM goal_conversations gc WHERE gc.goal_id = g.id) \
+         FROM goals g WHERE g.user_id = ",
+    );
+    qb.push_bind(user.0);
+    if let Some(id) = id {
+        qb.push(" AND g.id = ").push_bind(id.0);
+    }
+    if !include_closed {
+        qb.push(" AND g.status = 'active'");
+    }
+    qb.push(" ORDER BY g.status = 'active' DESC, g.due_on IS NULL, g.due_on, g.id");
+    let rows: Vec<GoalRow> = qb.build_query_as().fetch_all(pool).await?;
+    rows.into_iter().map(goal_of).collect()
 }
 
 pub(crate) async fn add_goal(
@@ -89,54 +123,15 @@ pub(crate) async fn goals(
     user: UserId,
     include_closed: bool,
 ) -> Result<Vec<(Goal, u32)>> {
-    let mut qb = QueryBuilder::<Db>::new(concat!(
-        "SELECT ",
-        goal_columns!(),
-        ", (SELECT count(*) FROM goal_conversations gc WHERE gc.goal_id = g.id) \
-         FROM goals g WHERE g.user_id = "
-    ));
-    qb.push_bind(user.0);
-    if !include_closed {
-        qb.push(" AND g.status = 'active'");
-    }
-    qb.push(" ORDER BY g.status = 'active' DESC, g.due_on IS NULL, g.due_on, g.id");
-    type Counted = (
-        i64,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<i64>,
-        Option<String>,
-        String,
-        i64,
-        i64,
-    );
-    let rows: Vec<Counted> = qb.build_query_as().fetch_all(pool).await?;
-    rows.into_iter()
-        .map(|(a, b, c, d, e, f, g, h, i, j, k, count)| {
-            Ok((
-                goal_of((a, b, c, d, e, f, g, h, i, j, k))?,
-                count.try_into().unwrap_or(0),
-            ))
-        })
-        .collect()
+    select_goals(pool, user, None, include_closed).await
 }
 
-pub(crate) async fn goal(pool: &Pool, user: UserId, id: GoalId) -> Result<Goal> {
-    let row: GoalRow = sqlx::query_as(concat!(
-        "SELECT ",
-        goal_columns!(),
-        " FROM goals g WHERE g.user_id = $1 AND g.id = $2"
-    ))
-    .bind(user.0)
-    .bind(id.0)
-    .fetch_optional(pool)
-    .await?
-    .ok_or_else(|| StoreError::not_found("goal", id))?;
-    goal_of(row)
+/// One goal (open or closed) with its number of linked conversations.
+pub(crate) async fn goal(pool: &Pool, user: UserId, id: GoalId) -> Result<(Goal, u32)> {
+    select_goals(pool, user, Some(id), true)
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::not_found("goal", id))
 }
 
 pub(crate) async fn set_goal_status(
@@ -268,12 +263,13 @@ pub(crate) async fn goal_conversations(
     limit: u32,
 ) -> Result<Vec<Conversation>> {
     let mut conn = pool.acquire().await?;
-    let rows: Vec<ConversationRow> = sqlx::query_as(
-        "SELECT cv.id, cv.uid, cv.occurred_at, cv.channel, cv.minutes, cv.summary, cv.kind \
-         FROM goal_conversations gc JOIN conversations cv ON cv.id = gc.conversation_id \
+    let rows: Vec<ConversationRow> = sqlx::query_as(concat!(
+        "SELECT ",
+        conversation_columns!(),
+        " FROM goal_conversations gc JOIN conversations cv ON cv.id = gc.conversation_id \
          WHERE gc.user_id = $1 AND gc.goal_id = $2 ORDER BY cv.occurred_at DESC, cv.id DESC \
-         LIMIT $3",
-    )
+         LIMIT $3"
+    ))
     .bind(user.0)
     .bind(goal.0)
     .bind(i64::from(limit))

@@ -1,0 +1,96 @@
+//! The store's account methods: passwords, sessions, tokens, throttling.
+//! Secrets are passed as digests (kith-auth), never in clear.
+
+use chrono::{DateTime, Utc};
+use kith_core::ids::UserId;
+use kith_core::user::{NewUser, User};
+
+use crate::{Credentials, Db, Result, Store, TokenInfo, TokenScope, postgres, sqlite};
+
+impl Store {
+    pub async fn credentials(&self, username: &str) -> Result<Option<Credentials>> {
+        dispatch!(self.credentials(username))
+    }
+
+    /// Creates a user with a password (and admin rights if asked), in one transaction.
+    pub async fn create_account(&self, user: &NewUser, hash: &str, admin: bool) -> Result<User> {
+        dispatch!(self.create_account(user, hash, admin, Utc::now()))
+    }
+
+    /// Sets a user's password hash and ends their sessions, together.
+    pub async fn set_password_hash(&self, user: UserId, hash: &str) -> Result<()> {
+        dispatch!(self.set_password_hash(user, hash))
+    }
+
+    /// Disables (ending every session) or re-enables a user.
+    pub async fn set_disabled(&self, user: UserId, disabled: bool) -> Result<()> {
+        dispatch!(self.set_disabled(user, disabled))
+    }
+
+    pub async fn set_admin(&self, user: UserId, admin: bool) -> Result<()> {
+        dispatch!(self.set_admin(user, admin))
+    }
+
+    pub async fn user(&self, user: UserId) -> Result<Option<User>> {
+        dispatch!(self.user_by_id(user))
+    }
+
+    pub async fn create_session(
+        &self,
+        user: UserId,
+        digest: &str,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()> {
+        dispatch!(self.create_session(user, digest, Utc::now(), expires_at))
+    }
+
+    /// The user of a live session (unexpired, seen within `idle`, user enabled).
+    pub async fn session_user(&self, digest: &str, idle: chrono::Duration) -> Result<Option<User>> {
+        dispatch!(self.session_user(digest, Utc::now(), idle))
+    }
+
+    pub async fn delete_session(&self, digest: &str) -> Result<()> {
+        dispatch!(self.delete_session(digest))
+    }
+
+    /// Ends every session of a user; returns how many there were.
+    pub async fn delete_sessions(&self, user: UserId) -> Result<u64> {
+        dispatch!(self.delete_sessions(user))
+    }
+
+    pub async fn create_token(
+        &self,
+        user: UserId,
+        name: &str,
+        scope: TokenScope,
+        digest: &str,
+    ) -> Result<TokenInfo> {
+        dispatch!(self.create_token(user, name, scope, digest, Utc::now()))
+    }
+
+    pub async fn tokens(&self, user: UserId) -> Result<Vec<TokenInfo>> {
+        dispatch!(self.tokens(user))
+    }
+
+    pub async fn revoke_token(&self, user: UserId, id: i64) -> Result<()> {
+        dispatch!(self.revoke_token(user, id, Utc::now()))
+    }
+
+    /// The user of a live token of this scope; records its use.
+    pub async fn token_user(&self, digest: &str, scope: TokenScope) -> Result<Option<User>> {
+        dispatch!(self.token_user(digest, scope, Utc::now()))
+    }
+
+    pub async fn record_login_failure(&self, key: &str) -> Result<()> {
+        dispatch!(self.record_login_failure(key, Utc::now()))
+    }
+
+    pub async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64> {
+        dispatch!(self.login_failures_since(key, since))
+    }
+
+    /// Forgets a key's failures and every failure older than `before`.
+    pub async fn clear_login_failures(&self, key: &str, before: DateTime<Utc>) -> Result<()> {
+        dispatch!(self.clear_login_failures(key, before))
+    }
+}
