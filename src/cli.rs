@@ -90,6 +90,8 @@ pub enum Command {
     Unarchive(ContactArg),
     /// Fill a database with a realistic demo network and show around it
     Demo(DemoArgs),
+    /// Run the web app and the JSON API: kith serve --demo to try it
+    Serve(ServeArgs),
     /// Print shell completions: kith completions bash > /etc/bash_completion.d/kith
     Completions {
         #[arg(value_enum)]
@@ -113,14 +115,14 @@ pub struct InitArgs {
     pub timezone: Option<String>,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ContactArg {
     /// Id or part of the name
     pub contact: String,
 }
 
 /// Fields that `add` sets and `edit` changes.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Clone, Args, Default)]
 pub struct ContactFields {
     /// An e-mail address (repeat for more)
     #[arg(long = "email", value_name = "ADDRESS")]
@@ -404,6 +406,28 @@ pub struct DemoArgs {
     /// Another seed gives another network; the same seed the same one
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Where to listen [default: 127.0.0.1:7700; port 0 picks a free one]
+    #[arg(long, env = "KITH_BIND", value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// A TOML file of settings; flags and KITH_ variables override it
+    #[arg(long, env = "KITH_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// The address people use, e.g. https://kith.example.com (makes cookies Secure behind https)
+    #[arg(long, env = "KITH_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Trust X-Forwarded-For from a reverse proxy in front (for login throttling)
+    #[arg(long, env = "KITH_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Serve a fresh demo network with a demo user (prints how to sign in)
+    #[arg(long)]
+    pub demo: bool,
+    /// With --demo: how many contacts
+    #[arg(long, default_value_t = 2_000, requires = "demo")]
+    pub demo_contacts: usize,
 }
 
 #[derive(Debug, Subcommand)]

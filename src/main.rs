@@ -7,6 +7,7 @@ mod commands;
 mod json;
 mod resolve;
 mod ui;
+mod web;
 
 use std::process::ExitCode;
 
@@ -14,10 +15,14 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a single-threaded runtime starts");
+    // One thread for a command; every core for the server.
+    let runtime = match cli.command {
+        cli::Command::Serve(_) => tokio::runtime::Builder::new_multi_thread(),
+        _ => tokio::runtime::Builder::new_current_thread(),
+    }
+    .enable_all()
+    .build()
+    .expect("the runtime starts");
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         // `kith list | head` closes the pipe early: that is not an error.

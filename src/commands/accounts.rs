@@ -168,6 +168,7 @@ pub async fn token(ctx: &mut Ctx, command: &TokenCommand) -> anyhow::Result<()> 
             let usage = match scope {
                 TokenScope::Api => "send it as Authorization: Bearer <token>",
                 TokenScope::CardDav => "use it as the password in your CardDAV client",
+                TokenScope::Calendar => "it is the secret in your calendar feed's URL",
             };
             writeln!(
                 out,

@@ -2,13 +2,18 @@
 
 use std::io::Write;
 
-use kith_core::contact::{ArchivedFilter, ContactFilter, ContactSummary};
+use anyhow::Context as _;
+use chrono::{DateTime, NaiveDate, Utc};
+use kith_core::contact::{ArchivedFilter, Contact, ContactFilter, ContactRef, ContactSummary};
 use kith_core::conversation::Conversation;
-use kith_core::follow_up::{FollowUpKind, Owner};
-use kith_core::rules::cadence::effective;
+use kith_core::follow_up::{FollowUp, FollowUpKind, Owner};
+use kith_core::ids::ContactId;
+use kith_core::rules::cadence::{EffectiveCadence, effective};
 use kith_core::rules::due::is_one_off;
-use kith_core::rules::health::health;
+use kith_core::rules::health::{Health, health};
+use kith_core::user::User;
 use kith_core::values::{TagName, TimeZone};
+use kith_store::{ContactStats, Store};
 use serde_json::json;
 
 use crate::app::Ctx;
@@ -22,57 +27,111 @@ const RECENT: u32 = 5;
 /// Rows fetched per page while listing.
 const PAGE: u32 = 1_000;
 
-pub async fn show(ctx: &mut Ctx, who: &str) -> anyhow::Result<()> {
-    let user = ctx.user.id;
-    let target = resolve::contact(&ctx.store, user, who).await?;
-    let c = ctx.store.contact(user, target.id).await?;
-    let stats = ctx.store.contact_stats(user, c.id).await?;
-    let recent_conversations = ctx.store.conversations_with(user, c.id, RECENT).await?;
-    let follow_ups = ctx.store.open_follow_ups_with(user, c.id).await?;
-    let introduced = ctx.store.introduced_by(user, c.id).await?;
-    let facts = ctx.store.contact_facts(user, Some(c.id)).await?;
-    let (rhythm, due_on) = keep::rhythm_of(&ctx.user, &facts[0]);
-    let year_ago = ctx.now - chrono::Duration::days(365);
-    let recent = ctx
-        .store
-        .conversation_channels(user, c.id, year_ago)
-        .await?;
-    let today = keep::today(ctx.now, ctx.user.timezone);
-    let overdue_loops = facts[0]
-        .open_loops
-        .iter()
-        .filter(|l| {
-            l.owner == Owner::Me
-                && (l.kind == FollowUpKind::LoopBack || l.due_on.is_some_and(|d| d < today))
+/// Everything `show` (and the web's contact page) tells about one contact.
+pub struct ContactView {
+    pub contact: Contact,
+    pub stats: ContactStats,
+    pub recent: Vec<Conversation>,
+    pub follow_ups: Vec<FollowUp>,
+    pub introduced: Vec<ContactRef>,
+    pub rhythm: EffectiveCadence,
+    pub due_on: NaiveDate,
+    pub today: NaiveDate,
+    pub health: Health,
+}
+
+impl ContactView {
+    pub async fn load(
+        store: &Store,
+        me: &User,
+        now: DateTime<Utc>,
+        id: ContactId,
+        recent: u32,
+    ) -> anyhow::Result<ContactView> {
+        let user = me.id;
+        let c = store.contact(user, id).await?;
+        let stats = store.contact_stats(user, c.id).await?;
+        let recent_conversations = store.conversations_with(user, c.id, recent).await?;
+        let follow_ups = store.open_follow_ups_with(user, c.id).await?;
+        let introduced = store.introduced_by(user, c.id).await?;
+        let facts = store.contact_facts(user, Some(c.id)).await?;
+        let facts = facts.first().context("the contact's facts are missing")?;
+        let (rhythm, due_on) = keep::rhythm_of(me, facts);
+        let year_ago = now - chrono::Duration::days(365);
+        let channels = store.conversation_channels(user, c.id, year_ago).await?;
+        let today = keep::today(now, me.timezone);
+        let overdue_loops = facts
+            .open_loops
+            .iter()
+            .filter(|l| {
+                l.owner == Owner::Me
+                    && (l.kind == FollowUpKind::LoopBack || l.due_on.is_some_and(|d| d < today))
+            })
+            .count() as u32;
+        let health = health(
+            rhythm.cadence,
+            &channels,
+            facts.activity.last_meaningful_at,
+            overdue_loops,
+            now,
+        );
+        Ok(ContactView {
+            contact: c,
+            stats,
+            recent: recent_conversations,
+            follow_ups,
+            introduced,
+            rhythm,
+            due_on,
+            today,
+            health,
         })
-        .count() as u32;
-    let health = health(
-        rhythm.cadence,
-        &recent,
-        facts[0].activity.last_meaningful_at,
-        overdue_loops,
-        ctx.now,
-    );
-    if ctx.ui.json {
-        let mut value = json::contact(&c);
+    }
+
+    /// "12 days overdue", "due today", "next due 2026-12-01 (in 6 days)".
+    pub fn due_text(&self) -> String {
+        match (self.today - self.due_on).num_days() {
+            d if d > 0 => format!("{d} days overdue"),
+            0 => "due today".into(),
+            d => format!("next due {} (in {} days)", self.due_on, -d),
+        }
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        let (stats, rhythm, health) = (&self.stats, &self.rhythm, &self.health);
+        let mut value = json::contact(&self.contact);
         value["conversation_count"] = json!(stats.conversations);
         value["first_conversation_at"] = json!(stats.first.map(|t| t.to_rfc3339()));
         value["last_conversation_at"] = json!(stats.last.map(|t| t.to_rfc3339()));
-        value["recent_conversations"] = recent_conversations
-            .iter()
-            .map(json::conversation)
-            .collect();
-        value["open_follow_ups"] = follow_ups.iter().map(json::follow_up).collect();
-        value["introduced"] = introduced.iter().map(json::contact_ref).collect();
-        value["rhythm"] =
-            json!({ "days": rhythm.cadence.days(), "source": keep::source(&rhythm.source) });
-        value["due_on"] = json!(due_on.to_string());
+        value["recent_conversations"] = self.recent.iter().map(json::conversation).collect();
+        value["open_follow_ups"] = self.follow_ups.iter().map(json::follow_up).collect();
+        value["introduced"] = self.introduced.iter().map(json::contact_ref).collect();
+        value["rhythm"] = json!({ "days": rhythm.cadence.days(), "source": json::cadence_source(&rhythm.source) });
+        value["due_on"] = json!(self.due_on.to_string());
         value["health"] = json!({
             "score": health.score,
             "parts": health.parts.iter().map(|p| json!({ "name": p.name, "points": p.points, "max": p.max, "why": p.why })).collect::<Vec<_>>(),
         });
-        return Ok(ctx.ui.print_json(&value)?);
+        value
     }
+}
+
+pub async fn show(ctx: &mut Ctx, who: &str) -> anyhow::Result<()> {
+    let target = resolve::contact(&ctx.store, ctx.user.id, who).await?;
+    let view = ContactView::load(&ctx.store, &ctx.user, ctx.now, target.id, RECENT).await?;
+    if ctx.ui.json {
+        return Ok(ctx.ui.print_json(&view.json())?);
+    }
+    let ContactView {
+        contact: c,
+        stats,
+        recent: recent_conversations,
+        follow_ups,
+        introduced,
+        rhythm,
+        health,
+        ..
+    } = &view;
     let (tz, now) = (ctx.user.timezone, ctx.now);
     let out = ctx.ui.out();
     let archived = if c.archived {
@@ -131,11 +190,7 @@ pub async fn show(ctx: &mut Ctx, who: &str) -> anyhow::Result<()> {
             .unwrap_or_default(),
     );
     field("tags", c.tags.join(", "));
-    let due = match (today - due_on).num_days() {
-        d if d > 0 => format!("{d} days overdue"),
-        0 => "due today".into(),
-        d => format!("next due {due_on} (in {} days)", -d),
-    };
+    let due = view.due_text();
     let snoozed = c
         .snoozed_until
         .filter(|t| *t > now)
@@ -324,9 +379,22 @@ fn print_list(ctx: &mut Ctx, contacts: &[ContactSummary]) -> anyhow::Result<()> 
 
 /// One-off ties among the active contacts, in name order, further filtered.
 async fn one_offs(ctx: &mut Ctx, filter: &ContactFilter, limit: u32) -> anyhow::Result<()> {
-    let facts = ctx.store.contact_facts(ctx.user.id, None).await?;
-    let settings = keep::settings(&ctx.user);
-    let today = keep::today(ctx.now, ctx.user.timezone);
+    let contacts = one_off_contacts(&ctx.store, &ctx.user, ctx.now, filter, limit).await?;
+    print_list(ctx, &contacts)
+}
+
+/// One-off ties (one conversation, long ago, no rhythm of their own) that
+/// pass `filter`, in name order.
+pub async fn one_off_contacts(
+    store: &Store,
+    me: &User,
+    now: DateTime<Utc>,
+    filter: &ContactFilter,
+    limit: u32,
+) -> anyhow::Result<Vec<ContactSummary>> {
+    let facts = store.contact_facts(me.id, None).await?;
+    let settings = keep::settings(me);
+    let today = keep::today(now, me.timezone);
     let ids: Vec<_> = facts
         .iter()
         .filter(|f| {
@@ -336,7 +404,7 @@ async fn one_offs(ctx: &mut Ctx, filter: &ContactFilter, limit: u32) -> anyhow::
         })
         .map(|f| f.id)
         .collect();
-    let mut contacts = ctx.store.contact_summaries(ctx.user.id, &ids).await?;
+    let mut contacts = store.contact_summaries(me.id, &ids).await?;
     contacts.retain(|c| {
         filter
             .tag
@@ -355,7 +423,7 @@ async fn one_offs(ctx: &mut Ctx, filter: &ContactFilter, limit: u32) -> anyhow::
     });
     contacts.sort_by_cached_key(|c| (kith_core::values::sort_key(&c.name), c.id));
     contacts.truncate(limit as usize);
-    print_list(ctx, &contacts)
+    Ok(contacts)
 }
 
 pub async fn search(ctx: &mut Ctx, args: &SearchArgs) -> anyhow::Result<()> {

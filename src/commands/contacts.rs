@@ -7,10 +7,11 @@ use anyhow::Context as _;
 
 use kith_core::ValidationError;
 use kith_core::contact::{Contact, ContactDraft, ContactPatch};
+use kith_core::ids::UserId;
 use kith_core::values::{
     Birthday, Cadence, ContactName, Email, Link, Phone, TagName, TimeZone, optional_text,
 };
-use kith_store::StoreError;
+use kith_store::{Store, StoreError};
 
 use crate::app::Ctx;
 use crate::cli::{AddArgs, ContactFields, EditArgs};
@@ -87,18 +88,20 @@ fn scalars(f: &ContactFields) -> Result<Scalars, ValidationError> {
     })
 }
 
-pub async fn add(ctx: &mut Ctx, args: &AddArgs) -> anyhow::Result<()> {
+/// The contact `add` (or the web's new-contact form, posting the same
+/// fields) describes, checked.
+pub async fn draft(store: &Store, user: UserId, args: &AddArgs) -> anyhow::Result<ContactDraft> {
     let name = ContactName::parse(&args.name).map_err(|e| e.in_field("name"))?;
     let f = &args.fields;
     let s = scalars(f)?;
-    let introduced_by = match &f.introduced_by {
+    let introduced_by = match f.introduced_by.as_deref().map(str::trim) {
+        None | Some("") => None,
         Some(who) => Some(
-            resolve::contact(&ctx.store, ctx.user.id, who)
+            resolve::contact(store, user, who)
                 .await
                 .context("--introduced-by")?
                 .id,
         ),
-        None => None,
     };
     let draft = ContactDraft {
         name: Some(name),
@@ -122,12 +125,19 @@ pub async fn add(ctx: &mut Ctx, args: &AddArgs) -> anyhow::Result<()> {
         introduced_by,
         uid: None,
     };
+    Ok(draft)
+}
+
+pub async fn add(ctx: &mut Ctx, args: &AddArgs) -> anyhow::Result<()> {
+    let draft = draft(&ctx.store, ctx.user.id, args).await?;
     let id = ctx.store.add_contact(ctx.user.id, &draft).await?;
     let contact = ctx.store.contact(ctx.user.id, id).await?;
     report(ctx, "Added", &contact)
 }
 
-pub async fn edit(ctx: &mut Ctx, args: &EditArgs) -> anyhow::Result<()> {
+/// The change `edit` (or the web's edit form) describes, checked; empty
+/// when nothing changes.
+pub async fn patch(store: &Store, user: UserId, args: &EditArgs) -> anyhow::Result<ContactPatch> {
     let f = &args.fields;
     let s = scalars(f)?;
     let name = args
@@ -140,7 +150,7 @@ pub async fn edit(ctx: &mut Ctx, args: &EditArgs) -> anyhow::Result<()> {
         None => None,
         Some("") => Some(None),
         Some(who) => Some(Some(
-            resolve::contact(&ctx.store, ctx.user.id, who)
+            resolve::contact(store, user, who)
                 .await
                 .context("--introduced-by")?
                 .id,
@@ -172,6 +182,11 @@ pub async fn edit(ctx: &mut Ctx, args: &EditArgs) -> anyhow::Result<()> {
         introduced_by,
         archived: None,
     };
+    Ok(patch)
+}
+
+pub async fn edit(ctx: &mut Ctx, args: &EditArgs) -> anyhow::Result<()> {
+    let patch = patch(&ctx.store, ctx.user.id, args).await?;
     if patch.is_empty() {
         anyhow::bail!(
             "nothing to change: give at least one field, e.g. --title \"VP Product\" (see kith edit --help)"
@@ -215,7 +230,7 @@ fn report(ctx: &mut Ctx, verb: &str, contact: &Contact) -> anyhow::Result<()> {
 }
 
 /// Names the flag a refused removal came from (`--remove-email`, `--untag`…).
-fn removal_flag(error: StoreError) -> anyhow::Error {
+pub fn removal_flag(error: StoreError) -> anyhow::Error {
     match error {
         StoreError::Invalid(e) => {
             let flag = match e.field.as_str() {

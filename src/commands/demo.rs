@@ -26,30 +26,9 @@ const MAX_CONTACTS: usize = 100_000;
 const BATCH: usize = 5_000;
 
 pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Result<()> {
-    if !(1..=MAX_CONTACTS).contains(&args.contacts) {
-        bail!(
-            "invalid --contacts: {} is not between 1 and {MAX_CONTACTS}",
-            args.contacts
-        );
-    }
     // Demo data never mixes with the user's own: by default it gets a file of
     // its own, made anew on every run.
-    let explicit = global.db.is_some() || global.database_url.is_some();
-    let location = if explicit {
-        app::location(global)?
-    } else {
-        let path = app::default_data_dir()?.join("demo.db");
-        for suffix in ["", "-wal", "-shm"] {
-            let file = format!("{}{suffix}", path.display());
-            match std::fs::remove_file(&file) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(e).with_context(|| format!("cannot replace {file}"));
-                }
-                _ => {}
-            }
-        }
-        Location::SqliteFile(path)
-    };
+    let location = location(global, "demo.db")?;
     let store = app::open(&location).await?;
     let user = app::acting_user(&store, global.user.as_deref()).await?;
     if store.count_contacts(user.id, ArchivedFilter::All).await? > 0 {
@@ -60,15 +39,7 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
     }
 
     let started = Instant::now();
-    let network = generate(&DemoConfig {
-        contacts: args.contacts,
-        seed: args.seed,
-        now: Utc::now(),
-    });
-    let total = network.contacts.len() + network.conversations.len() + network.follow_ups.len();
-    let progress = progress_bar(total as u64, ui.json);
-    seed(&store, user.id, &network, &progress).await?;
-    progress.finish_and_clear();
+    let network = fill(&store, user.id, args.contacts, args.seed, ui.json).await?;
     let elapsed = started.elapsed();
     let now = Utc::now();
     let facts = store.contact_facts(user.id, None).await?;
@@ -91,7 +62,7 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
             "conversations": network.conversations.len(),
             "follow_ups": network.follow_ups.len(),
             "seconds": elapsed.as_secs_f64(),
-            "due": due.iter().take(5).map(keep::entry_json).collect::<Vec<_>>(),
+            "due": due.iter().take(5).map(crate::json::due).collect::<Vec<_>>(),
         });
         return Ok(ui.print_json(&value)?);
     }
@@ -127,6 +98,48 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
         writeln!(out, "  {program} {db_flag}show \"{}\"", first.name)?;
     }
     Ok(())
+}
+
+/// Where demo data goes: the database the flags name, or else a file of its
+/// own under the data directory, emptied first.
+pub fn location(global: &Global, file: &str) -> anyhow::Result<Location> {
+    if global.db.is_some() || global.database_url.is_some() {
+        return app::location(global);
+    }
+    let path = app::default_data_dir()?.join(file);
+    for suffix in ["", "-wal", "-shm"] {
+        let file = format!("{}{suffix}", path.display());
+        match std::fs::remove_file(&file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(e).with_context(|| format!("cannot replace {file}"));
+            }
+            _ => {}
+        }
+    }
+    Ok(Location::SqliteFile(path))
+}
+
+/// Generates and stores a demo network for `user`; returns what it made.
+pub async fn fill(
+    store: &Store,
+    user: UserId,
+    contacts: usize,
+    seed_value: u64,
+    quiet: bool,
+) -> anyhow::Result<DemoNetwork> {
+    if !(1..=MAX_CONTACTS).contains(&contacts) {
+        bail!("invalid --contacts: {contacts} is not between 1 and {MAX_CONTACTS}");
+    }
+    let network = generate(&DemoConfig {
+        contacts,
+        seed: seed_value,
+        now: Utc::now(),
+    });
+    let total = network.contacts.len() + network.conversations.len() + network.follow_ups.len();
+    let progress = progress_bar(total as u64, quiet);
+    seed(store, user, &network, &progress).await?;
+    progress.finish_and_clear();
+    Ok(network)
 }
 
 fn progress_bar(total: u64, quiet: bool) -> ProgressBar {

@@ -3,15 +3,18 @@
 use std::io::Write;
 
 use anyhow::{Context as _, anyhow, bail};
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use kith_core::contact::ContactRef;
+use kith_core::conversation::Conversation;
 use kith_core::goal::{Goal, GoalKind, GoalStatus, NewGoal};
-use kith_core::ids::{ConversationId, GoalId};
-use kith_core::rules::coverage::{Colleague, canonical_function, coverage};
-use kith_core::rules::goals::{Progress, SuggestionKind, progress, suggestions};
-use kith_core::rules::learning::aggregate;
+use kith_core::ids::{ConversationId, GoalId, UserId};
+use kith_core::rules::coverage::{Colleague, FunctionCoverage, canonical_function, coverage};
+use kith_core::rules::goals::{Progress, Suggestion, SuggestionKind, progress, suggestions};
+use kith_core::rules::learning::{Learned as LearnedItem, aggregate};
+use kith_core::user::User;
 use kith_core::values::{optional_text, sort_key};
 use kith_core::when::parse_date;
-use kith_store::{EmploymentRecord, NetworkScope, StoreError};
+use kith_store::{EmploymentRecord, NetworkScope, Store, StoreError};
 use serde_json::{Value, json};
 
 use crate::app::Ctx;
@@ -37,11 +40,15 @@ pub async fn goal(ctx: &mut Ctx, command: &GoalCommand) -> anyhow::Result<()> {
 
 /// A goal named by id (`3`, `#3`) or by an unambiguous part of its title.
 pub async fn resolve_goal(ctx: &Ctx, input: &str) -> anyhow::Result<Goal> {
+    find_goal(&ctx.store, ctx.user.id, input).await
+}
+
+/// [`resolve_goal`] without a command context (the web uses it too).
+pub async fn find_goal(store: &Store, user: UserId, input: &str) -> anyhow::Result<Goal> {
     let input = input.trim();
     if let Ok(id) = input.trim_start_matches('#').parse::<i64>() {
-        return ctx
-            .store
-            .goal(ctx.user.id, GoalId(id))
+        return store
+            .goal(user, GoalId(id))
             .await
             .map(|(goal, _)| goal)
             .map_err(|e| match e {
@@ -52,9 +59,8 @@ pub async fn resolve_goal(ctx: &Ctx, input: &str) -> anyhow::Result<Goal> {
             });
     }
     let key = sort_key(input);
-    let goals: Vec<Goal> = ctx
-        .store
-        .goals(ctx.user.id, true)
+    let goals: Vec<Goal> = store
+        .goals(user, true)
         .await?
         .into_iter()
         .map(|(g, _)| g)
@@ -83,9 +89,9 @@ fn text(flag: &str, value: &Option<String>) -> anyhow::Result<Option<String>> {
     Ok(optional_text(flag, value.as_deref(), 200)?)
 }
 
-async fn add(ctx: &mut Ctx, args: &GoalAddArgs) -> anyhow::Result<()> {
+/// The goal `goal add` (or the web's goal form) describes, checked.
+pub fn new_goal(args: &GoalAddArgs, today: NaiveDate) -> anyhow::Result<NewGoal> {
     let kind = GoalKind::parse(&args.kind).map_err(|e| e.in_field("--kind"))?;
-    let today = today(ctx.now, ctx.user.timezone);
     let due_on = args
         .by
         .as_deref()
@@ -107,6 +113,12 @@ async fn add(ctx: &mut Ctx, args: &GoalAddArgs) -> anyhow::Result<()> {
         target_count: args.target,
         due_on,
     };
+    Ok(goal)
+}
+
+async fn add(ctx: &mut Ctx, args: &GoalAddArgs) -> anyhow::Result<()> {
+    let today = today(ctx.now, ctx.user.timezone);
+    let goal = new_goal(args, today)?;
     let id = ctx
         .store
         .add_goal(ctx.user.id, &goal, GoalStatus::Active, ctx.now)
@@ -125,22 +137,8 @@ async fn add(ctx: &mut Ctx, args: &GoalAddArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn goal_json(g: &Goal, p: &Progress) -> Value {
-    json!({
-        "id": g.id.0,
-        "kind": g.kind.as_str(),
-        "title": g.title,
-        "industry": g.industry,
-        "function": g.function,
-        "company": g.company,
-        "skill": g.skill,
-        "target": g.target_count,
-        "due_on": g.due_on.map(|d| d.to_string()),
-        "status": g.status.as_str(),
-        "created_at": g.created_at.to_rfc3339(),
-        "linked_conversations": p.linked,
-        "progress": p.describe(),
-    })
+pub fn goal_json(g: &Goal, p: &Progress) -> Value {
+    json::goal(g, p)
 }
 
 async fn list(ctx: &mut Ctx, all: bool) -> anyhow::Result<()> {
@@ -188,30 +186,64 @@ async fn list(ctx: &mut Ctx, all: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Everything `goal show` (and the web's goal page) tells about one goal.
+pub struct GoalView {
+    pub goal: Goal,
+    pub progress: Progress,
+    pub people: Vec<ContactRef>,
+    pub conversations: Vec<Conversation>,
+    pub learned: Vec<LearnedItem>,
+    pub next: Vec<Suggestion>,
+}
+
+impl GoalView {
+    pub async fn load(
+        store: &Store,
+        me: &User,
+        now: DateTime<Utc>,
+        id: GoalId,
+    ) -> anyhow::Result<GoalView> {
+        let user = me.id;
+        let (goal, linked) = store.goal(user, id).await?;
+        let progress = progress(&goal, linked, today(now, me.timezone));
+        let people = store.goal_contacts(user, goal.id).await?;
+        let conversations = store.goal_conversations(user, goal.id, 5).await?;
+        let learned = aggregate(&store.goal_learnings(user, goal.id).await?);
+        let scope = NetworkScope {
+            my_organisation_only: false,
+            notes: goal.skill.is_some(),
+        };
+        let network = store.network(user, scope).await?;
+        let exclude: Vec<_> = people.iter().map(|p| p.id).collect();
+        let next = suggestions(
+            &goal,
+            &network.candidates,
+            &network.connections,
+            &exclude,
+            now,
+            SUGGESTIONS,
+        );
+        Ok(GoalView {
+            goal,
+            progress,
+            people,
+            conversations,
+            learned,
+            next,
+        })
+    }
+}
+
 async fn show(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
-    let user = ctx.user.id;
-    let (goal, linked) = ctx
-        .store
-        .goal(user, resolve_goal(ctx, input).await?.id)
-        .await?;
-    let p = progress(&goal, linked, today(ctx.now, ctx.user.timezone));
-    let people = ctx.store.goal_contacts(user, goal.id).await?;
-    let conversations = ctx.store.goal_conversations(user, goal.id, 5).await?;
-    let learned = aggregate(&ctx.store.goal_learnings(user, goal.id).await?);
-    let scope = NetworkScope {
-        my_organisation_only: false,
-        notes: goal.skill.is_some(),
-    };
-    let network = ctx.store.network(user, scope).await?;
-    let exclude: Vec<_> = people.iter().map(|p| p.id).collect();
-    let next = suggestions(
-        &goal,
-        &network.candidates,
-        &network.connections,
-        &exclude,
-        ctx.now,
-        SUGGESTIONS,
-    );
+    let id = resolve_goal(ctx, input).await?.id;
+    let GoalView {
+        goal,
+        progress: p,
+        people,
+        conversations,
+        learned,
+        next,
+    } = GoalView::load(&ctx.store, &ctx.user, ctx.now, id).await?;
     if ctx.ui.json {
         let mut value = goal_json(&goal, &p);
         value["people"] = people.iter().map(json::contact_ref).collect();
@@ -397,32 +429,14 @@ pub async fn org(ctx: &mut Ctx, command: &OrgCommand) -> anyhow::Result<()> {
             }
         }
         OrgCommand::Coverage => {
-            let scope = NetworkScope {
-                my_organisation_only: true,
-                notes: false,
-            };
-            let network = ctx.store.network(ctx.user.id, scope).await?;
-            let Some(mine) = network.my_organisation.clone() else {
+            let Some(Coverage {
+                organisation: mine,
+                colleagues,
+                functions: map,
+            }) = Coverage::load(&ctx.store, ctx.user.id, ctx.now).await?
+            else {
                 bail!("no organisation of yours yet; set it with: kith org mine \"Acme\"");
             };
-            let key = sort_key(&mine);
-            let colleagues: Vec<Colleague> = network
-                .candidates
-                .iter()
-                .filter(|c| {
-                    !c.archived
-                        && c.organisation
-                            .as_deref()
-                            .is_some_and(|o| sort_key(o) == key)
-                })
-                .map(|c| Colleague {
-                    id: c.id,
-                    name: c.name.clone(),
-                    function: c.function.clone(),
-                    activity: c.activity,
-                })
-                .collect();
-            let map = coverage(&colleagues, &network.connections, ctx.now);
             if ctx.ui.json {
                 let value: Vec<Value> = map
                     .iter()
@@ -467,6 +481,54 @@ pub async fn org(ctx: &mut Ctx, command: &OrgCommand) -> anyhow::Result<()> {
         OrgCommand::Worked(args) => worked(ctx, args).await?,
     }
     Ok(())
+}
+
+/// How well I am connected across my own organisation, function by function.
+pub struct Coverage {
+    pub organisation: String,
+    pub colleagues: Vec<Colleague>,
+    pub functions: Vec<FunctionCoverage>,
+}
+
+impl Coverage {
+    /// `None` while the user has not said which organisation is theirs.
+    pub async fn load(
+        store: &Store,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Option<Coverage>> {
+        let scope = NetworkScope {
+            my_organisation_only: true,
+            notes: false,
+        };
+        let network = store.network(user, scope).await?;
+        let Some(mine) = network.my_organisation.clone() else {
+            return Ok(None);
+        };
+        let key = sort_key(&mine);
+        let colleagues: Vec<Colleague> = network
+            .candidates
+            .iter()
+            .filter(|c| {
+                !c.archived
+                    && c.organisation
+                        .as_deref()
+                        .is_some_and(|o| sort_key(o) == key)
+            })
+            .map(|c| Colleague {
+                id: c.id,
+                name: c.name.clone(),
+                function: c.function.clone(),
+                activity: c.activity,
+            })
+            .collect();
+        let functions = coverage(&colleagues, &network.connections, now);
+        Ok(Some(Coverage {
+            organisation: mine,
+            colleagues,
+            functions,
+        }))
+    }
 }
 
 async fn worked(ctx: &mut Ctx, args: &OrgWorkedArgs) -> anyhow::Result<()> {

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Context as _;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use kith_core::follow_up::{FollowUpKind, Owner};
-use kith_core::rules::cadence::{CadenceSource, effective};
+use kith_core::rules::cadence::effective;
 use kith_core::rules::due::{ContactFacts, DueEntry, DueSettings, rank};
 use kith_core::user::User;
 use kith_core::values::{Cadence, TimeZone};
@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 
 use crate::app::Ctx;
 use crate::cli::{DueArgs, SnoozeArgs};
+use crate::json;
 use crate::resolve;
 use crate::ui::{self, BOLD, DIM, Ui, YELLOW, columns};
 
@@ -42,28 +43,6 @@ fn midday(date: NaiveDate, tz: TimeZone) -> DateTime<Utc> {
 
 pub fn today(now: DateTime<Utc>, tz: TimeZone) -> NaiveDate {
     now.with_timezone(&tz.tz()).date_naive()
-}
-
-pub fn source(source: &CadenceSource) -> Value {
-    match source {
-        CadenceSource::Own => json!({ "kind": "own" }),
-        CadenceSource::Tag(tag) => json!({ "kind": "tag", "tag": tag }),
-        CadenceSource::Default => json!({ "kind": "default" }),
-    }
-}
-
-pub fn entry_json(e: &DueEntry) -> Value {
-    json!({
-        "contact": { "id": e.contact.0, "name": e.name },
-        "due_on": e.due_on.to_string(),
-        "overdue_days": e.overdue_days,
-        "cadence_days": e.cadence.cadence.days(),
-        "cadence_source": source(&e.cadence.source),
-        "last_talked_at": e.last_talked.map(|t| t.to_rfc3339()),
-        "one_off": e.one_off,
-        "score": e.score,
-        "reasons": e.reasons,
-    })
 }
 
 /// One row per due contact: id, name, why.
@@ -95,7 +74,7 @@ pub async fn due(ctx: &mut Ctx, args: &DueArgs) -> anyhow::Result<()> {
     let ranked = rank(&facts, &settings(&ctx.user), date, now);
     let shown = &ranked[..ranked.len().min(args.limit)];
     if ctx.ui.json {
-        return Ok(ctx.ui.print_json(&shown.iter().map(entry_json).collect())?);
+        return Ok(ctx.ui.print_json(&shown.iter().map(json::due).collect())?);
     }
     let out = ctx.ui.out();
     if ranked.is_empty() {
@@ -115,19 +94,45 @@ pub async fn due(ctx: &mut Ctx, args: &DueArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What `today` (and the web dashboard) shows.
+pub struct Today {
+    pub date: NaiveDate,
+    /// The most pressing few of `due_total` people due.
+    pub people: Vec<DueEntry>,
+    pub due_total: usize,
+    pub agenda: Agenda,
+}
+
+impl Today {
+    pub async fn load(
+        store: &kith_store::Store,
+        user: &User,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Today> {
+        let date = today(now, user.timezone);
+        let facts = store.contact_facts(user.id, None).await?;
+        let mut people = rank(&facts, &settings(user), date, now);
+        let due_total = people.len();
+        people.truncate(TODAY_PEOPLE);
+        let agenda = Agenda::collect(&facts, date);
+        Ok(Today {
+            date,
+            people,
+            due_total,
+            agenda,
+        })
+    }
+}
+
 /// The agenda: who to reach, my follow-ups due, loop-backs, introductions, nudges.
 pub async fn agenda(ctx: &mut Ctx) -> anyhow::Result<()> {
-    let tz = ctx.user.timezone;
-    let date = today(ctx.now, tz);
-    let facts = ctx.store.contact_facts(ctx.user.id, None).await?;
-    let ranked = rank(&facts, &settings(&ctx.user), date, ctx.now);
-    let people = &ranked[..ranked.len().min(TODAY_PEOPLE)];
-    let sections = Agenda::collect(&facts, date);
+    let t = Today::load(&ctx.store, &ctx.user, ctx.now).await?;
     if ctx.ui.json {
+        let sections = &t.agenda;
         let value = json!({
-            "date": date.to_string(),
-            "due": people.iter().map(entry_json).collect::<Vec<_>>(),
-            "due_total": ranked.len(),
+            "date": t.date.to_string(),
+            "due": t.people.iter().map(json::due).collect::<Vec<_>>(),
+            "due_total": t.due_total,
             "follow_ups_due": sections.follow_ups.iter().map(Item::json).collect::<Vec<_>>(),
             "loop_backs": sections.loop_backs.iter().map(Item::json).collect::<Vec<_>>(),
             "introductions": sections.introductions.iter().map(Item::json).collect::<Vec<_>>(),
@@ -135,7 +140,7 @@ pub async fn agenda(ctx: &mut Ctx) -> anyhow::Result<()> {
         });
         return Ok(ctx.ui.print_json(&value)?);
     }
-    print_agenda(&mut ctx.ui, date, people, ranked.len(), &sections)
+    print_agenda(&mut ctx.ui, t.date, &t.people, t.due_total, &t.agenda)
 }
 
 fn print_agenda(
@@ -197,26 +202,29 @@ fn print_agenda(
 }
 
 /// One open follow-up in the agenda.
-struct Item {
-    id: i64,
-    due_on: Option<NaiveDate>,
-    contact: String,
-    text: String,
-    when: Option<String>,
+pub struct Item {
+    /// The follow-up's id.
+    pub id: i64,
+    pub due_on: Option<NaiveDate>,
+    pub contact_id: i64,
+    pub contact: String,
+    pub text: String,
+    /// "due today", "3 days overdue".
+    pub when: Option<String>,
 }
 
 impl Item {
-    fn json(&self) -> Value {
+    pub fn json(&self) -> Value {
         json!({ "id": self.id, "contact": self.contact, "text": self.text, "when": self.when })
     }
 }
 
 #[derive(Default)]
-struct Agenda {
-    follow_ups: Vec<Item>,
-    loop_backs: Vec<Item>,
-    introductions: Vec<Item>,
-    nudges: Vec<Item>,
+pub struct Agenda {
+    pub follow_ups: Vec<Item>,
+    pub loop_backs: Vec<Item>,
+    pub introductions: Vec<Item>,
+    pub nudges: Vec<Item>,
 }
 
 impl Agenda {
@@ -235,6 +243,7 @@ impl Agenda {
                 let item = |text: String| Item {
                     id: open.id.0,
                     due_on: open.due_on,
+                    contact_id: f.id.0,
                     contact: f.name.clone(),
                     text,
                     when: overdue.clone(),
@@ -268,7 +277,7 @@ impl Agenda {
         a
     }
 
-    fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.follow_ups.is_empty()
             && self.loop_backs.is_empty()
             && self.introductions.is_empty()

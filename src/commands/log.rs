@@ -4,11 +4,14 @@ use std::io::Write;
 
 use anyhow::{Context as _, bail};
 use chrono::Duration;
+use chrono::{DateTime, Utc};
+use kith_core::contact::ContactRef;
 use kith_core::conversation::{Channel, ConversationKind, Learning, Minutes, NewConversation};
 use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
+use kith_core::user::User;
 use kith_core::values::ContactName;
 use kith_core::when::{parse_date, parse_moment};
-use kith_store::ConversationExtras;
+use kith_store::{ConversationExtras, Store};
 use serde_json::json;
 
 use crate::app::Ctx;
@@ -19,14 +22,28 @@ use crate::commands::todo::title;
 use crate::ui::{self, BOLD, DIM};
 use crate::{json, resolve};
 
-pub async fn log(ctx: &mut Ctx, args: &LogArgs) -> anyhow::Result<()> {
-    let tz = ctx.user.timezone;
+/// A conversation checked and ready to store, with its homework.
+pub struct Prepared {
+    pub people: Vec<ContactRef>,
+    pub conversation: NewConversation,
+    pub extras: ConversationExtras,
+}
+
+/// Checks a `log` (from the command line or the web's quick-log form, which
+/// posts the same fields) against the user's contacts and goals.
+pub async fn prepare(
+    store: &Store,
+    me: &User,
+    now: DateTime<Utc>,
+    args: &LogArgs,
+) -> anyhow::Result<Prepared> {
+    let tz = me.timezone;
     let channel = Channel::parse(&args.via).map_err(|e| e.in_field("--via"))?;
     let occurred_at = match &args.on {
-        Some(when) => parse_moment("--on", when, ctx.now, tz)?,
-        None => ctx.now,
+        Some(when) => parse_moment("--on", when, now, tz)?,
+        None => now,
     };
-    if occurred_at > ctx.now + Duration::minutes(5) {
+    if occurred_at > now + Duration::minutes(5) {
         bail!(
             "invalid --on: {} is in the future; log a conversation after it happened",
             ui::date_time(occurred_at, tz)
@@ -41,7 +58,7 @@ pub async fn log(ctx: &mut Ctx, args: &LogArgs) -> anyhow::Result<()> {
     let due_on = args
         .by
         .as_deref()
-        .map(|by| parse_date("--by", by, today(ctx.now, tz)))
+        .map(|by| parse_date("--by", by, today(now, tz)))
         .transpose()?;
     if (args.by.is_some() || args.loop_back) && args.todos.is_empty() && args.their_todos.is_empty()
     {
@@ -71,11 +88,16 @@ pub async fn log(ctx: &mut Ctx, args: &LogArgs) -> anyhow::Result<()> {
         .map(|l| Learning::parse(l).map_err(|e| e.in_field("--learned")))
         .collect::<Result<Vec<_>, _>>()?;
     let goal = match &args.goal {
-        Some(g) => Some(goals::resolve_goal(ctx, g).await.context("--goal")?.id),
+        Some(g) => Some(
+            goals::find_goal(store, me.id, g)
+                .await
+                .context("--goal")?
+                .id,
+        ),
         None => None,
     };
     let summary = args.summary.join(" ");
-    let people = resolve::contacts(&ctx.store, ctx.user.id, &args.with).await?;
+    let people = resolve::contacts(store, me.id, &args.with).await?;
     let conversation = NewConversation {
         kind,
         learned,
@@ -110,6 +132,21 @@ pub async fn log(ctx: &mut Ctx, args: &LogArgs) -> anyhow::Result<()> {
         introductions,
         goal,
     };
+    Ok(Prepared {
+        people,
+        conversation,
+        extras,
+    })
+}
+
+pub async fn log(ctx: &mut Ctx, args: &LogArgs) -> anyhow::Result<()> {
+    let tz = ctx.user.timezone;
+    let Prepared {
+        people,
+        conversation,
+        extras,
+    } = prepare(&ctx.store, &ctx.user, ctx.now, args).await?;
+    let (channel, occurred_at) = (conversation.channel, conversation.occurred_at);
     let logged = ctx
         .store
         .log_conversation_with(ctx.user.id, &conversation, &extras)

@@ -1,16 +1,17 @@
 //! One module per group of commands. Each validates its flags into domain
 //! values first, then talks to the store, then prints text or JSON.
 
-mod accounts;
-mod browse;
-mod contacts;
-mod demo;
-mod goals;
+pub mod accounts;
+pub mod browse;
+pub mod contacts;
+pub mod demo;
+pub mod goals;
 mod init;
-mod keep;
-mod log;
-mod settings;
-mod todo;
+pub mod keep;
+pub mod log;
+mod serve;
+pub mod settings;
+pub mod todo;
 
 use clap::CommandFactory;
 
@@ -28,6 +29,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init(args) => init::init(global, args, &mut ui).await?,
         Command::Demo(args) => demo::demo(global, args, &mut ui).await?,
         Command::User(command) => accounts::user(global, command, &mut ui).await?,
+        Command::Serve(args) => serve::serve(global, args, &mut ui).await?,
         command => {
             let location = app::location(global)?;
             let store = app::open(&location).await?;
@@ -59,6 +61,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Completions { .. }
                 | Command::Init(_)
                 | Command::Demo(_)
+                | Command::Serve(_)
                 | Command::User(_) => {
                     unreachable!("handled above")
                 }

@@ -11,8 +11,9 @@ use crate::cli::{SettingsArgs, TagCommand};
 use crate::json;
 use crate::ui::{BOLD, columns};
 
-pub async fn settings(ctx: &mut Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
-    let patch = SettingsPatch {
+/// The change `settings` (or the web's settings form) describes, checked.
+pub fn patch(args: &SettingsArgs) -> anyhow::Result<SettingsPatch> {
+    Ok(SettingsPatch {
         display_name: args
             .name
             .as_deref()
@@ -39,7 +40,11 @@ pub async fn settings(ctx: &mut Ctx, args: &SettingsArgs) -> anyhow::Result<()> 
             .transpose()
             .map_err(|e| e.in_field("--every"))?,
         light_resets_clock: args.light_resets_clock,
-    };
+    })
+}
+
+pub async fn settings(ctx: &mut Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
+    let patch = patch(args)?;
     if patch != SettingsPatch::default() {
         ctx.user = ctx.store.update_settings(ctx.user.id, &patch).await?;
     }

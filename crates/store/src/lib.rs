@@ -506,6 +506,17 @@ impl Store {
 
     /// Full-text search over contacts (names, organisation, title, e-mails,
     /// tags, notes) and conversation summaries.
+    /// Conversations per calendar day (in a zone `offset` seconds east of
+    /// UTC) since `since`, as (days since 1970-01-01, count), oldest first.
+    pub async fn conversations_per_day(
+        &self,
+        user: UserId,
+        since: DateTime<Utc>,
+        offset: i64,
+    ) -> Result<Vec<(i64, i64)>> {
+        dispatch!(self.conversations_per_day(user, since, offset))
+    }
+
     pub async fn search(&self, user: UserId, query: &str, limit: u32) -> Result<SearchResults> {
         let terms = search::terms(query)?;
         let contacts = dispatch!(self.search_contacts(user, &terms, limit))?;

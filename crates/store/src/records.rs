@@ -83,6 +83,8 @@ pub enum TokenScope {
     Api,
     /// An app password for CardDAV clients.
     CardDav,
+    /// The secret in a calendar feed's URL.
+    Calendar,
 }
 
 impl TokenScope {
@@ -90,12 +92,14 @@ impl TokenScope {
         match self {
             TokenScope::Api => "api",
             TokenScope::CardDav => "carddav",
+            TokenScope::Calendar => "calendar",
         }
     }
 
     pub(crate) fn from_db(value: &str) -> Self {
         match value {
             "carddav" => TokenScope::CardDav,
+            "calendar" => TokenScope::Calendar,
             _ => TokenScope::Api,
         }
     }

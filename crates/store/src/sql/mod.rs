@@ -9,6 +9,7 @@ mod accounts;
 mod activity;
 mod contacts;
 mod conversations;
+mod dashboard;
 mod edit;
 mod follow_ups;
 mod goals;
@@ -19,6 +20,7 @@ pub(crate) use accounts::*;
 pub(crate) use activity::*;
 pub(crate) use contacts::*;
 pub(crate) use conversations::*;
+pub(crate) use dashboard::*;
 pub(crate) use edit::*;
 pub(crate) use follow_ups::*;
 pub(crate) use goals::*;
@@ -133,17 +135,23 @@ async fn tag_id(
 }
 
 /// Fails with `NotFound` unless every id is one of the user's contacts.
-async fn check_contacts(
+/// Collects the ids before anything is awaited, so that the future does not
+/// hold the caller's iterator (whose closures would make it not `Send`).
+fn check_contacts(
     conn: &mut Conn,
     user: UserId,
     ids: impl IntoIterator<Item = ContactId>,
-) -> Result<()> {
+) -> impl Future<Output = Result<()>> + Send + '_ {
     let ids: Vec<i64> = ids
         .into_iter()
         .map(|c| c.0)
         .collect::<HashSet<_>>()
         .into_iter()
         .collect();
+    check_contact_ids(conn, user, ids)
+}
+
+async fn check_contact_ids(conn: &mut Conn, user: UserId, ids: Vec<i64>) -> Result<()> {
     for chunk in ids.chunks(CHUNK * 10) {
         let mut qb = QueryBuilder::<Db>::new("SELECT id FROM contacts WHERE +user_id = ");
         qb.push_bind(user.0).push(" AND id IN (");

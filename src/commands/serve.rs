@@ -1,0 +1,99 @@
+//! `serve`: the web app over the same database the command line uses.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+use kith_auth::{Secret, hash_password};
+use kith_core::user::{Password, Username};
+use kith_store::Location;
+
+use crate::app;
+use crate::cli::{Global, ServeArgs};
+use crate::commands::demo;
+use crate::ui::{BOLD, Ui};
+use crate::web::{self, WebConfig};
+
+pub async fn serve(global: &Global, args: &ServeArgs, ui: &mut Ui) -> anyhow::Result<()> {
+    let config = WebConfig::resolve(args)?;
+    init_tracing();
+    let location = if args.demo {
+        demo::location(global, "demo-web.db")?
+    } else if global.db.is_none()
+        && global.database_url.is_none()
+        && let Some(url) = &config.database_url
+    {
+        Location::parse(url).context("database_url in the settings file")?
+    } else {
+        app::location(global)?
+    };
+    let store = app::open(&location).await?;
+    let demo_login = if args.demo {
+        Some(demo_account(&store, args.demo_contacts).await?)
+    } else {
+        None
+    };
+    let users = store.users().await?.len();
+    let public = config.public_url.clone();
+    let out = ui.out();
+    web::run(store, config, |addr| {
+        let url = public.unwrap_or_else(|| format!("http://{addr}"));
+        let _ = writeln!(out, "Kith is listening on {url}");
+        match &demo_login {
+            Some((user, password)) => {
+                let _ = writeln!(
+                    out,
+                    "Sign in as {BOLD}{user}{BOLD:#} with the password {BOLD}{password}{BOLD:#} (demo data in {location:?})"
+                );
+            }
+            None if users == 0 => {
+                let _ = writeln!(
+                    out,
+                    "No users yet: open {url}/setup to create the first (admin) account"
+                );
+            }
+            None => {}
+        }
+        let _ = writeln!(out, "Stop with Ctrl-C.");
+        let _ = out.flush();
+    })
+    .await
+}
+
+/// A `demo` user with a fresh random password and a demo network.
+async fn demo_account(
+    store: &kith_store::Store,
+    contacts: usize,
+) -> anyhow::Result<(String, String)> {
+    let password = loop {
+        let secret = Secret::generate("")?;
+        // 16 hex digits: 64 bits, readable, and long enough for the policy.
+        if let Ok(p) = Password::parse(&secret.expose()[..16]) {
+            break p;
+        }
+    };
+    let hash = tokio::task::spawn_blocking({
+        let password = Password::parse(password.expose())?;
+        move || hash_password(&password)
+    })
+    .await??;
+    let new = app::local_user(
+        Some("demo"),
+        Some("Demo User"),
+        Some("demo@example.com"),
+        None,
+    )?;
+    debug_assert_eq!(new.username.as_str(), Username::parse("demo")?.as_str());
+    let user = store.create_account(&new, &hash, true).await?;
+    demo::fill(store, user.id, contacts, 1, true).await?;
+    Ok((user.username, password.expose().to_owned()))
+}
+
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("KITH_LOG").unwrap_or_else(|_| EnvFilter::new("kith=info,warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,211 @@
+//! The JSON API under `/api/v1`. Authentication is a bearer token (`kith
+//! token create`) or the browser's session. The shapes are `crate::json`'s,
+//! the same as `--json` on the command line; the OpenAPI document at
+//! `/api/v1/openapi.json` is generated from these handlers and types.
+
+mod handlers;
+
+use axum::Router;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use utoipa::{OpenApi, ToSchema};
+
+use super::AppState;
+use super::error::WebError;
+
+pub fn routes() -> Router<AppState> {
+    use handlers as h;
+    Router::new()
+        .route("/me", get(h::me))
+        .route("/contacts", get(h::list_contacts).post(h::create_contact))
+        .route(
+            "/contacts/{id}",
+            get(h::get_contact).patch(h::update_contact),
+        )
+        .route(
+            "/contacts/{id}/conversations",
+            get(h::contact_conversations),
+        )
+        .route("/conversations", post(h::log_conversation))
+        .route(
+            "/follow-ups",
+            get(h::list_follow_ups).post(h::create_follow_up),
+        )
+        .route("/follow-ups/{id}/done", post(h::complete_follow_up))
+        .route("/follow-ups/{id}/drop", post(h::drop_follow_up))
+        .route("/goals", get(h::list_goals).post(h::create_goal))
+        .route("/goals/{id}", get(h::get_goal))
+        .route("/due", get(h::due))
+        .route("/today", get(h::today))
+        .route("/search", get(h::search))
+        .route("/openapi.json", get(openapi))
+        .fallback(|| async { ApiError(WebError::NotFound("no such API route".into())) })
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Kith API", description = "A personal CRM for people who network on purpose."),
+    paths(
+        handlers::me,
+        handlers::list_contacts,
+        handlers::create_contact,
+        handlers::get_contact,
+        handlers::update_contact,
+        handlers::contact_conversations,
+        handlers::log_conversation,
+        handlers::list_follow_ups,
+        handlers::create_follow_up,
+        handlers::complete_follow_up,
+        handlers::drop_follow_up,
+        handlers::list_goals,
+        handlers::create_goal,
+        handlers::get_goal,
+        handlers::due,
+        handlers::today,
+        handlers::search,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    servers((url = "/api/v1"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+async fn openapi() -> Response {
+    let mut doc = ApiDoc::openapi();
+    doc.openapi = utoipa::openapi::OpenApiVersion::Version31;
+    axum::Json(doc).into_response()
+}
+
+/// Every error: `{"error": {"code", "message", "field"}}`.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// `not_found`, `invalid`, `bad_request`, `unauthorized`, …
+    pub code: String,
+    pub message: String,
+    /// The request field to blame, if one is.
+    pub field: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct ApiError(pub WebError);
+
+impl<E> From<E> for ApiError
+where
+    WebError: From<E>,
+{
+    fn from(e: E) -> Self {
+        ApiError(WebError::from(e))
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        e.log();
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: e.code().to_owned(),
+                message: e.message(),
+                field: e.field().map(str::to_owned),
+            },
+        };
+        let mut r = (e.status(), axum::Json(body)).into_response();
+        if matches!(e, WebError::Unauthorized) {
+            r.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"kith\""),
+            );
+        }
+        r
+    }
+}
+
+/// A JSON body whose problems are reported as API errors naming the field.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(Body(v)),
+            Err(rejection) => Err(ApiError(json_rejection(rejection))),
+        }
+    }
+}
+
+fn json_rejection(r: JsonRejection) -> WebError {
+    match r {
+        JsonRejection::JsonDataError(e) => {
+            // serde's message names the field: "missing field `name`", "name: invalid type".
+            let text = e.body_text();
+            let detail = text.split_once(": ").map_or(text.as_str(), |(_, d)| d);
+            let field = detail
+                .split('`')
+                .nth(1)
+                .map(str::to_owned)
+                .or_else(|| detail.split_once(':').map(|(f, _)| f.trim().to_owned()))
+                .unwrap_or_else(|| "body".into());
+            WebError::Invalid {
+                field,
+                message: detail.to_owned(),
+            }
+        }
+        JsonRejection::MissingJsonContentType(_) => {
+            WebError::BadRequest("send the body as JSON with Content-Type: application/json".into())
+        }
+        other => WebError::BadRequest(other.body_text()),
+    }
+}
+
+/// Query parameters whose problems are API errors.
+pub struct Params<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Params<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(Params(v)),
+            Err(r) => Err(ApiError(query_rejection(r))),
+        }
+    }
+}
+
+fn query_rejection(r: QueryRejection) -> WebError {
+    let text = r.body_text();
+    let detail = text
+        .split_once(": ")
+        .map_or(text.as_str(), |(_, d)| d)
+        .to_owned();
+    let field = detail.split('`').nth(1).unwrap_or("query").to_owned();
+    WebError::Invalid {
+        field,
+        message: detail,
+    }
+}

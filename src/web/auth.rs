@@ -1,0 +1,250 @@
+//! Who is asking: server-side sessions for the browser, bearer tokens for the
+//! API, and sign-in with throttling.
+//!
+//! A session is a random 256-bit secret in an `HttpOnly; SameSite=Lax`
+//! cookie; the database keeps its SHA-256 only. Sign-in always makes a new
+//! session (and ends the one the browser had), so a planted cookie is
+//! useless. Failed sign-ins are counted in the database per account and per
+//! client address, so the limit holds across several servers.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{Duration, Utc};
+use kith_auth::{Secret, digest, verify_password};
+use kith_core::user::User;
+use kith_store::TokenScope;
+
+use super::AppState;
+use super::error::WebError;
+use super::security::client_ip;
+
+pub const SESSION_COOKIE: &str = "kith_session";
+/// How far back failed sign-ins count.
+pub const FAILURE_WINDOW: Duration = Duration::minutes(15);
+/// Failures allowed per account, and per client address, in the window.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 10;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 50;
+
+/// A signed-in browser.
+#[derive(Clone)]
+pub struct Viewer {
+    pub user: User,
+}
+
+pub fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// The session behind the request's cookie, if it is live.
+pub async fn session(state: &AppState, headers: &HeaderMap) -> Result<Option<Viewer>, WebError> {
+    let Some(secret) = cookie_value(headers, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let user = state
+        .store
+        .session_user(&digest(secret), state.config.session_idle)
+        .await?;
+    Ok(user.map(|user| Viewer { user }))
+}
+
+/// Pages: a signed-in user, or a redirect to the sign-in page (or to the
+/// first-run setup while there are no users).
+impl FromRequestParts<AppState> for Viewer {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match session(state, &parts.headers).await {
+            Ok(Some(viewer)) => Ok(viewer),
+            Ok(None) => {
+                let next = parts
+                    .uri
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let to = if next == "/" {
+                    "/login".to_owned()
+                } else {
+                    format!("/login?next={}", urlencode(next))
+                };
+                Err(Redirect::to(&to).into_response())
+            }
+            Err(e) => Err(super::pages::PageError(e).into_response()),
+        }
+    }
+}
+
+/// The API: a bearer token, or the browser's session.
+#[derive(Clone)]
+pub struct ApiUser(pub User);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = super::api::ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .ok_or(WebError::Unauthorized)?;
+            return match state
+                .store
+                .token_user(&digest(token), TokenScope::Api)
+                .await?
+            {
+                Some(user) => Ok(ApiUser(user)),
+                None => Err(WebError::Unauthorized.into()),
+            };
+        }
+        match session(state, &parts.headers).await? {
+            Some(viewer) => Ok(ApiUser(viewer.user)),
+            None => Err(WebError::Unauthorized.into()),
+        }
+    }
+}
+
+/// The client's address as the throttling key.
+pub fn address_key(
+    state: &AppState,
+    parts: &HeaderMap,
+    peer: Option<&ConnectInfo<SocketAddr>>,
+) -> String {
+    match client_ip(parts, peer, state.config.trust_proxy) {
+        Some(ip) => format!("ip:{ip}"),
+        None => "ip:unknown".into(),
+    }
+}
+
+pub enum SignIn {
+    Ok { cookie: HeaderValue },
+    Refused,
+    Throttled { retry_after: u64 },
+}
+
+/// Checks a password with throttling; on success starts a new session and
+/// ends `previous`. The same work is done whether or not the account exists.
+pub async fn sign_in(
+    state: &AppState,
+    username: &str,
+    password: String,
+    address: &str,
+    previous: Option<&str>,
+) -> Result<SignIn, WebError> {
+    let store = &state.store;
+    let now = Utc::now();
+    let since = now - FAILURE_WINDOW;
+    let account = format!("user:{}", username.trim().to_lowercase());
+    if store.login_failures_since(&account, since).await? >= MAX_FAILURES_PER_ACCOUNT
+        || store.login_failures_since(address, since).await? >= MAX_FAILURES_PER_ADDRESS
+    {
+        return Ok(SignIn::Throttled {
+            retry_after: FAILURE_WINDOW.num_seconds() as u64,
+        });
+    }
+    let credentials = store.credentials(username.trim()).await?;
+    let hash = credentials
+        .as_ref()
+        .filter(|c| !c.disabled)
+        .and_then(|c| c.password_hash.clone());
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref()))
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    let user = match (ok, credentials) {
+        (true, Some(c)) => store.user(c.user).await?,
+        _ => None,
+    };
+    let Some(user) = user else {
+        store.record_login_failure(&account).await?;
+        store.record_login_failure(address).await?;
+        return Ok(SignIn::Refused);
+    };
+    store.clear_login_failures(&account, since).await?;
+    if let Some(old) = previous {
+        store.delete_session(&digest(old)).await?;
+    }
+    let cookie = start_session(state, &user).await?;
+    Ok(SignIn::Ok { cookie })
+}
+
+/// A new session for `user`, as the `Set-Cookie` value that carries it.
+pub async fn start_session(state: &AppState, user: &User) -> Result<HeaderValue, WebError> {
+    let secret = Secret::generate("ks_").map_err(|e| WebError::Internal(e.into()))?;
+    let max = state.config.session_max;
+    state
+        .store
+        .create_session(user.id, &secret.digest(), Utc::now() + max)
+        .await?;
+    Ok(session_cookie(state, secret.expose(), max.num_seconds()))
+}
+
+pub fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie values are ASCII")
+}
+
+/// A path to return to after sign-in: only a local one.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+pub fn urlencode(text: &str) -> String {
+    serde_urlencoded::to_string([("", text)])
+        .map(|s| s.trim_start_matches('=').to_owned())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next(Some("/contacts?q=ann")), "/contacts?q=ann");
+        for evil in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(evil)), "/", "{evil}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn cookies_are_read_by_name() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; kith_session=ks_abc; b=2"),
+        );
+        assert_eq!(cookie_value(&h, SESSION_COOKIE), Some("ks_abc"));
+        assert_eq!(cookie_value(&h, "c"), None);
+    }
+}

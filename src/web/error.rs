@@ -1,0 +1,164 @@
+//! Errors as HTTP answers. A user's mistake is a 4xx naming the field; only
+//! a fault of ours is a 500, and its details go to the log, not the client.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use kith_core::ValidationError;
+use kith_store::StoreError;
+
+#[derive(Debug)]
+pub enum WebError {
+    NotFound(String),
+    /// A value that does not pass validation: 422, with the field.
+    Invalid {
+        field: String,
+        message: String,
+    },
+    /// A request that is not even well-formed: 400.
+    BadRequest(String),
+    Unauthorized,
+    Forbidden(String),
+    Conflict(String),
+    Unavailable(String),
+    Internal(anyhow::Error),
+}
+
+impl WebError {
+    pub fn invalid(field: &str, message: impl Into<String>) -> WebError {
+        WebError::Invalid {
+            field: field.to_owned(),
+            message: message.into(),
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound(_) => StatusCode::NOT_FOUND,
+            WebError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebError::Forbidden(_) => StatusCode::FORBIDDEN,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// What the client is told.
+    pub fn message(&self) -> String {
+        match self {
+            WebError::NotFound(what) => what.clone(),
+            WebError::Invalid { field, message } => {
+                format!("invalid {}: {message}", field.trim_start_matches("--"))
+            }
+            WebError::BadRequest(m)
+            | WebError::Forbidden(m)
+            | WebError::Conflict(m)
+            | WebError::Unavailable(m) => m.clone(),
+            WebError::Unauthorized => "sign in first".into(),
+            WebError::Internal(_) => "something went wrong on our side; it has been logged".into(),
+        }
+    }
+
+    /// The failing field, if one is to blame.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            WebError::Invalid { field, .. } => Some(field.trim_start_matches("--")),
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            WebError::NotFound(_) => "not_found",
+            WebError::Invalid { .. } => "invalid",
+            WebError::BadRequest(_) => "bad_request",
+            WebError::Unauthorized => "unauthorized",
+            WebError::Forbidden(_) => "forbidden",
+            WebError::Conflict(_) => "conflict",
+            WebError::Unavailable(_) => "unavailable",
+            WebError::Internal(_) => "internal",
+        }
+    }
+
+    /// Logs a 500's cause once, where it is turned into a response.
+    pub fn log(&self) {
+        if let WebError::Internal(e) = self {
+            tracing::error!(error = format!("{e:#}"), "request failed");
+        }
+    }
+}
+
+impl From<StoreError> for WebError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound { what, key } => WebError::NotFound(format!("no {what} {key}")),
+            StoreError::Conflict(m) => WebError::Conflict(m),
+            StoreError::Invalid(v) => v.into(),
+            StoreError::Busy => WebError::Unavailable(StoreError::Busy.to_string()),
+            other => WebError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<ValidationError> for WebError {
+    fn from(v: ValidationError) -> Self {
+        WebError::Invalid {
+            field: v.field,
+            message: v.message,
+        }
+    }
+}
+
+/// The shared command code reports with `anyhow`: a validation or store error
+/// inside keeps its meaning; a plain message (`bail!`) from that code is a
+/// user error by construction (it names a flag), anything else is ours.
+impl From<anyhow::Error> for WebError {
+    fn from(e: anyhow::Error) -> Self {
+        let e = match e.downcast::<ValidationError>() {
+            Ok(v) => return v.into(),
+            Err(e) => e,
+        };
+        let e = match e.downcast::<StoreError>() {
+            Ok(s) => return s.into(),
+            Err(e) => e,
+        };
+        if let Some(v) = e.chain().find_map(|c| c.downcast_ref::<ValidationError>()) {
+            return v.clone().into();
+        }
+        if let Some(s) = e.chain().find_map(|c| c.downcast_ref::<StoreError>()) {
+            return match s {
+                StoreError::NotFound { what, key } => {
+                    WebError::NotFound(format!("no {what} {key}"))
+                }
+                StoreError::Busy => WebError::Unavailable(s.to_string()),
+                _ => WebError::Internal(e),
+            };
+        }
+        let text = e.to_string();
+        if let Some(rest) = text.strip_prefix("invalid ")
+            && let Some((field, message)) = rest.split_once(": ")
+        {
+            return WebError::invalid(field, message);
+        }
+        if text.starts_with("no ") || text.contains(" matches several ") {
+            return WebError::invalid("contact", text);
+        }
+        WebError::Internal(e)
+    }
+}
+
+/// A 500 for a panicking handler, without its message.
+pub fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    let mut r = (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "something went wrong on our side; it has been logged\n",
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}

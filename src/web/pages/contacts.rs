@@ -1,0 +1,842 @@
+//! The contact book: the list with search as you type and filters, a
+//! contact's page with its quick-log form, and the add and edit forms.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use chrono::{Duration, Utc};
+use kith_core::contact::{ArchivedFilter, Contact, ContactFilter, ContactPatch, ContactSummary};
+use kith_core::conversation::{Channel, Conversation, ConversationKind};
+use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
+use kith_core::goal::Goal;
+use kith_core::ids::ContactId;
+use kith_core::rules::due::{DueEntry, rank};
+use kith_core::values::TagName;
+use kith_core::when::parse_date;
+use serde::Deserialize;
+
+use super::{Chrome, PageError, PageResult, id_from, redirect_with, redirect_with_error, render};
+use crate::cli::{AddArgs, ContactFields, EditArgs, LogArgs};
+use crate::commands::browse::{ContactView, one_off_contacts};
+use crate::commands::{contacts, keep, log, todo};
+use crate::web::AppState;
+use crate::web::auth::Viewer;
+use crate::web::error::WebError;
+
+/// Contacts per page of the list.
+const PAGE: u32 = 50;
+/// Conversations on a contact's page.
+const TIMELINE: u32 = 30;
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    function: String,
+    /// `active` (default), `archived`, `all`, `due`, `one-off`.
+    #[serde(default)]
+    show: String,
+    after: Option<String>,
+    partial: Option<String>,
+    /// `/contacts?due=1` is the dashboard's "all due" link.
+    due: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "contacts.html")]
+struct ListPage {
+    chrome: Chrome,
+    q: ListQuery,
+    tags: Vec<String>,
+    rows: Rows,
+}
+
+/// Just the results, for search as you type.
+#[derive(Template)]
+#[template(path = "contact_rows.html")]
+struct Partial {
+    q: ListQuery,
+    rows: Rows,
+}
+
+struct Rows {
+    contacts: Vec<ContactSummary>,
+    due: Vec<DueEntry>,
+    showing_due: bool,
+    next: Option<String>,
+    total: Option<i64>,
+    empty_hint: &'static str,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Query(mut q): Query<ListQuery>,
+) -> PageResult {
+    if q.due.is_some() {
+        q.show = "due".into();
+    }
+    let rows = rows(&state, &viewer, &q).await?;
+    if q.partial.is_some() {
+        return render(&Partial { q, rows });
+    }
+    let tags = state
+        .store
+        .tags(viewer.user.id)
+        .await?
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    render(&ListPage {
+        chrome: Chrome::new(&viewer, "contacts", &headers),
+        q,
+        tags,
+        rows,
+    })
+}
+
+async fn rows(state: &AppState, viewer: &Viewer, q: &ListQuery) -> Result<Rows, PageError> {
+    let store = &state.store;
+    let me = &viewer.user;
+    let now = Utc::now();
+    let blank = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let filter = ContactFilter {
+        tag: blank(&q.tag)
+            .map(|t| TagName::parse(&t))
+            .transpose()
+            .map_err(|e| e.in_field("tag"))?,
+        organisation: blank(&q.org),
+        function: blank(&q.function).map(|f| f.to_lowercase()),
+        archived: match q.show.as_str() {
+            "archived" => ArchivedFilter::Archived,
+            "all" => ArchivedFilter::All,
+            _ => ArchivedFilter::Active,
+        },
+    };
+    let mut out = Rows {
+        contacts: Vec::new(),
+        due: Vec::new(),
+        showing_due: false,
+        next: None,
+        total: None,
+        empty_hint: "No contacts match.",
+    };
+    if let Some(query) = blank(&q.q) {
+        out.contacts = store.search(me.id, &query, PAGE).await?.contacts;
+        return Ok(out);
+    }
+    match q.show.as_str() {
+        "due" => {
+            let facts = store.contact_facts(me.id, None).await?;
+            let today = keep::today(now, me.timezone);
+            out.due = rank(&facts, &keep::settings(me), today, now);
+            out.showing_due = true;
+            out.empty_hint = "Nobody is due. Quality, not quantity: enjoy the quiet.";
+        }
+        "one-off" => {
+            out.contacts = one_off_contacts(store, me, now, &filter, 500).await?;
+            out.empty_hint = "No one-off ties.";
+        }
+        _ => {
+            let after = match q.after.as_deref().filter(|a| !a.is_empty()) {
+                Some(a) => {
+                    Some(ContactId(a.parse().map_err(|_| {
+                        WebError::invalid("after", "is not a contact id")
+                    })?))
+                }
+                None => None,
+            };
+            let mut page = store.list_contacts(me.id, &filter, after, PAGE + 1).await?;
+            if page.len() > PAGE as usize {
+                page.truncate(PAGE as usize);
+                out.next = page.last().map(|c| c.id.0.to_string());
+            }
+            if after.is_none() && filter == ContactFilter::default() {
+                out.total = Some(store.count_contacts(me.id, ArchivedFilter::Active).await?);
+                out.empty_hint = "No contacts yet: add the first one.";
+            }
+            out.contacts = page;
+        }
+    }
+    Ok(out)
+}
+
+impl ListQuery {
+    /// The query string for the next page.
+    fn next_link(&self, after: &str) -> String {
+        serde_urlencoded::to_string([
+            ("tag", self.tag.as_str()),
+            ("org", self.org.as_str()),
+            ("function", self.function.as_str()),
+            ("show", self.show.as_str()),
+            ("after", after),
+        ])
+        .unwrap_or_default()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "contact.html")]
+struct ContactPage {
+    chrome: Chrome,
+    v: ContactView,
+    timeline: Vec<TimelineItem>,
+    graph: Graph,
+    goals: Vec<Goal>,
+    channels: &'static [Channel],
+    kinds: &'static [ConversationKind],
+    snoozed: Option<String>,
+    error: Option<String>,
+    form: LogForm,
+}
+
+struct TimelineItem {
+    when: String,
+    channel: String,
+    minutes: Option<u32>,
+    others: String,
+    summary: String,
+    informational: bool,
+}
+
+/// Who introduced this contact and whom they introduced, as a small SVG.
+struct Graph {
+    width: u32,
+    height: u32,
+    nodes: Vec<Node>,
+    edges: Vec<(u32, u32, u32, u32)>,
+}
+
+struct Node {
+    x: u32,
+    y: u32,
+    label: String,
+    href: String,
+    me: bool,
+}
+
+fn graph(c: &Contact, introduced: &[kith_core::contact::ContactRef]) -> Graph {
+    const ROW: u32 = 26;
+    let shown = introduced.len().min(8) as u32;
+    let height = (shown.max(1) * ROW + 20).max(60);
+    let mid = height / 2;
+    let mut nodes = vec![Node {
+        x: 230,
+        y: mid,
+        label: c.name.clone(),
+        href: format!("/contacts/{}", c.id),
+        me: true,
+    }];
+    let mut edges = Vec::new();
+    if let Some(by) = &c.introduced_by {
+        nodes.push(Node {
+            x: 60,
+            y: mid,
+            label: by.name.clone(),
+            href: format!("/contacts/{}", by.id),
+            me: false,
+        });
+        edges.push((60, mid, 230, mid));
+    }
+    for (i, person) in introduced.iter().take(8).enumerate() {
+        let y = 20 + i as u32 * ROW + (height - 20 - shown * ROW) / 2;
+        nodes.push(Node {
+            x: 400,
+            y,
+            label: person.name.clone(),
+            href: format!("/contacts/{}", person.id),
+            me: false,
+        });
+        edges.push((230, mid, 400, y));
+    }
+    Graph {
+        width: 520,
+        height,
+        nodes,
+        edges,
+    }
+}
+
+/// The quick-log form as posted: the same fields as `kith log`.
+#[derive(Deserialize, Default, Clone)]
+pub struct LogForm {
+    #[serde(default)]
+    with_others: String,
+    #[serde(default)]
+    via: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    minutes: String,
+    #[serde(default)]
+    summary: String,
+    /// One per line.
+    #[serde(default)]
+    todos: String,
+    #[serde(default)]
+    their_todos: String,
+    #[serde(default)]
+    by: String,
+    loop_back: Option<String>,
+    #[serde(default)]
+    intros: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    learned: String,
+    #[serde(default)]
+    goal: String,
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn some(text: &str) -> Option<String> {
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+impl LogForm {
+    fn args(&self, contact: ContactId) -> LogArgs {
+        let mut with = format!("#{contact}");
+        if let Some(others) = some(&self.with_others) {
+            with.push(',');
+            with.push_str(&others);
+        }
+        LogArgs {
+            with,
+            summary: vec![self.summary.trim().to_owned()],
+            via: some(&self.via).unwrap_or_else(|| "video".into()),
+            on: some(&self.on),
+            minutes: some(&self.minutes),
+            todos: lines(&self.todos),
+            their_todos: lines(&self.their_todos),
+            by: some(&self.by),
+            loop_back: self.loop_back.is_some(),
+            intros: lines(&self.intros),
+            kind: some(&self.kind).unwrap_or_else(|| "regular".into()),
+            learned: lines(&self.learned),
+            goal: some(&self.goal),
+        }
+    }
+}
+
+async fn contact_page(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    id: ContactId,
+    error: Option<String>,
+    form: LogForm,
+) -> PageResult {
+    let now = Utc::now();
+    let me = &viewer.user;
+    let v = ContactView::load(&state.store, me, now, id, TIMELINE).await?;
+    let tz = me.timezone;
+    let timeline = v
+        .recent
+        .iter()
+        .map(|cv: &Conversation| TimelineItem {
+            when: crate::ui::date_time(cv.occurred_at, tz),
+            channel: cv.channel.to_string(),
+            minutes: cv.minutes,
+            others: cv
+                .participants
+                .iter()
+                .filter(|p| p.id != id)
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            summary: cv.summary.clone(),
+            informational: cv.kind == ConversationKind::Informational,
+        })
+        .collect();
+    let goals = state
+        .store
+        .goals(me.id, false)
+        .await?
+        .into_iter()
+        .map(|(g, _)| g)
+        .collect();
+    let snoozed = v
+        .contact
+        .snoozed_until
+        .filter(|t| *t > now)
+        .map(|t| crate::ui::date(t, tz));
+    let graph = graph(&v.contact, &v.introduced);
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    let mut r = render(&ContactPage {
+        chrome: Chrome::new(viewer, "contacts", headers),
+        v,
+        timeline,
+        graph,
+        goals,
+        channels: Channel::ALL,
+        kinds: ConversationKind::ALL,
+        snoozed,
+        error,
+        form,
+    })?;
+    *r.status_mut() = status;
+    Ok(r)
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = ContactId(id_from(&id)?);
+    contact_page(&state, &viewer, &headers, id, None, LogForm::default()).await
+}
+
+/// The quick-log form: a conversation and its homework in one submit.
+pub async fn log(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<LogForm>,
+) -> PageResult {
+    let id = ContactId(id_from(&id)?);
+    // The contact must be the viewer's before anything else is looked at.
+    state.store.contact(viewer.user.id, id).await?;
+    let args = form.args(id);
+    let prepared = match log::prepare(&state.store, &viewer.user, Utc::now(), &args).await {
+        Ok(p) => p,
+        Err(e) => {
+            let e = WebError::from(e);
+            if matches!(e, WebError::Internal(_) | WebError::Unavailable(_)) {
+                return Err(e.into());
+            }
+            return contact_page(&state, &viewer, &headers, id, Some(e.message()), form).await;
+        }
+    };
+    let logged = state
+        .store
+        .log_conversation_with(viewer.user.id, &prepared.conversation, &prepared.extras)
+        .await?;
+    let homework = logged.follow_ups.len();
+    let text = match homework {
+        0 => "Conversation logged.".to_owned(),
+        1 => "Conversation logged with 1 follow-up.".to_owned(),
+        n => format!("Conversation logged with {n} follow-ups."),
+    };
+    Ok(redirect_with(&format!("/contacts/{id}"), &text))
+}
+
+#[derive(Deserialize)]
+pub struct FollowUpForm {
+    title: String,
+    #[serde(default)]
+    owner: String,
+    #[serde(default)]
+    by: String,
+    loop_back: Option<String>,
+}
+
+pub async fn add_follow_up(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<FollowUpForm>,
+) -> PageResult {
+    let id = ContactId(id_from(&id)?);
+    let back = format!("/contacts/{id}");
+    let me = &viewer.user;
+    let title = match todo::title("title", &form.title) {
+        Ok(t) => t,
+        Err(e) => return Ok(redirect_with_error(&back, &WebError::from(e).message())),
+    };
+    let owner = if form.owner == "them" {
+        Owner::Them
+    } else {
+        Owner::Me
+    };
+    let due_on = match some(&form.by) {
+        Some(by) => match parse_date("by", &by, keep::today(Utc::now(), me.timezone)) {
+            Ok(d) => Some(d),
+            Err(e) => return Ok(redirect_with_error(&back, &WebError::from(e).message())),
+        },
+        None => None,
+    };
+    state
+        .store
+        .add_follow_up(
+            me.id,
+            &NewFollowUp {
+                contact: id,
+                conversation: None,
+                owner,
+                kind: FollowUpKind::Task,
+                title,
+                due_on,
+                loop_back: owner == Owner::Me && form.loop_back.is_some(),
+                parent: None,
+                subject: None,
+            },
+        )
+        .await?;
+    Ok(redirect_with(&back, "Follow-up added."))
+}
+
+#[derive(Deserialize)]
+pub struct SnoozeForm {
+    /// Days; 0 wakes the contact.
+    days: u32,
+}
+
+pub async fn snooze(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<SnoozeForm>,
+) -> PageResult {
+    let id = ContactId(id_from(&id)?);
+    if form.days > 3650 {
+        return Err(WebError::invalid("days", "must be at most 3650").into());
+    }
+    let until = (form.days > 0).then(|| Utc::now() + Duration::days(form.days.into()));
+    state.store.set_snooze(viewer.user.id, id, until).await?;
+    let text = match until {
+        Some(_) => format!("Snoozed for {} days.", form.days),
+        None => "Awake again.".to_owned(),
+    };
+    Ok(redirect_with(&format!("/contacts/{id}"), &text))
+}
+
+async fn set_archived(state: &AppState, viewer: &Viewer, id: &str, archived: bool) -> PageResult {
+    let id = ContactId(id_from(id)?);
+    let patch = ContactPatch {
+        archived: Some(archived),
+        ..ContactPatch::default()
+    };
+    let c = state
+        .store
+        .update_contact(viewer.user.id, id, &patch)
+        .await?;
+    let verb = if archived { "Archived" } else { "Restored" };
+    Ok(redirect_with(
+        &format!("/contacts/{id}"),
+        &format!("{verb} {}.", c.name),
+    ))
+}
+
+pub async fn archive(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    set_archived(&state, &viewer, &id, true).await
+}
+
+pub async fn unarchive(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    set_archived(&state, &viewer, &id, false).await
+}
+
+/// The add and edit forms: the fields of `kith add` / `kith edit`.
+#[derive(Deserialize, Default, Clone)]
+pub struct ContactForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    emails: String,
+    #[serde(default)]
+    phones: String,
+    #[serde(default)]
+    links: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    function: String,
+    #[serde(default)]
+    industry: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    timezone: String,
+    #[serde(default)]
+    birthday: String,
+    #[serde(default)]
+    how_met: String,
+    #[serde(default)]
+    introduced_by: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    every: String,
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl ContactForm {
+    /// As flags: an empty field is absent (add) or cleared (edit).
+    fn fields(&self, clear_empty: bool) -> ContactFields {
+        let f = |s: &str| {
+            let s = s.trim();
+            if s.is_empty() && !clear_empty {
+                None
+            } else {
+                Some(s.to_owned())
+            }
+        };
+        ContactFields {
+            emails: split_list(&self.emails),
+            phones: split_list(&self.phones),
+            links: split_list(&self.links),
+            tags: split_list(&self.tags),
+            organisation: f(&self.organisation),
+            title: f(&self.title),
+            function: f(&self.function),
+            industry: f(&self.industry),
+            location: f(&self.location),
+            timezone: f(&self.timezone),
+            birthday: f(&self.birthday),
+            how_met: f(&self.how_met),
+            introduced_by: f(&self.introduced_by),
+            notes: f(&self.notes),
+            every: f(&self.every),
+            given_name: None,
+            family_name: None,
+            nickname: None,
+        }
+    }
+
+    fn from_contact(c: &Contact) -> ContactForm {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        ContactForm {
+            name: c.name.clone(),
+            emails: c.emails.join(", "),
+            phones: c.phones.join(", "),
+            links: c
+                .links
+                .iter()
+                .map(|l| l.url.clone())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            tags: c.tags.join(", "),
+            organisation: c
+                .organisation
+                .as_ref()
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            title: o(&c.title),
+            function: o(&c.function),
+            industry: o(&c.industry),
+            location: o(&c.location),
+            timezone: o(&c.timezone),
+            birthday: o(&c.birthday),
+            how_met: o(&c.how_met),
+            introduced_by: c
+                .introduced_by
+                .as_ref()
+                .map(|i| format!("#{}", i.id))
+                .unwrap_or_default(),
+            notes: o(&c.notes),
+            every: c
+                .cadence
+                .map(|c| format!("{}d", c.days()))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "contact_form.html")]
+struct ContactFormPage {
+    chrome: Chrome,
+    heading: String,
+    action: String,
+    form: ContactForm,
+    error: Option<String>,
+}
+
+pub async fn new_page(viewer: Viewer, headers: HeaderMap) -> PageResult {
+    render(&ContactFormPage {
+        chrome: Chrome::new(&viewer, "contacts", &headers),
+        heading: "Add a contact".into(),
+        action: "/contacts".into(),
+        form: ContactForm::default(),
+        error: None,
+    })
+}
+
+fn form_again(
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    heading: String,
+    action: String,
+    form: ContactForm,
+    e: WebError,
+) -> PageResult {
+    if matches!(e, WebError::Internal(_) | WebError::Unavailable(_)) {
+        return Err(e.into());
+    }
+    let mut r = render(&ContactFormPage {
+        chrome: Chrome::new(viewer, "contacts", headers),
+        heading,
+        action,
+        form,
+        error: Some(e.message()),
+    })?;
+    *r.status_mut() = e.status();
+    Ok(r)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(form): Form<ContactForm>,
+) -> PageResult {
+    let args = AddArgs {
+        name: form.name.clone(),
+        fields: form.fields(false),
+    };
+    let result = async {
+        let draft = contacts::draft(&state.store, viewer.user.id, &args).await?;
+        Ok::<_, anyhow::Error>(state.store.add_contact(viewer.user.id, &draft).await?)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(redirect_with(
+            &format!("/contacts/{id}"),
+            &format!("Added {}.", form.name.trim()),
+        )),
+        Err(e) => form_again(
+            &viewer,
+            &headers,
+            "Add a contact".into(),
+            "/contacts".into(),
+            form,
+            e.into(),
+        ),
+    }
+}
+
+pub async fn edit_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = ContactId(id_from(&id)?);
+    let c = state.store.contact(viewer.user.id, id).await?;
+    render(&ContactFormPage {
+        chrome: Chrome::new(&viewer, "contacts", &headers),
+        heading: format!("Edit {}", c.name),
+        action: format!("/contacts/{id}"),
+        form: ContactForm::from_contact(&c),
+        error: None,
+    })
+}
+
+/// The edit form replaces the lists (e-mails, phones, links, tags) with
+/// what was posted and clears emptied fields.
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<ContactForm>,
+) -> PageResult {
+    let id = ContactId(id_from(&id)?);
+    let me = viewer.user.id;
+    let current = state.store.contact(me, id).await?;
+    let posted = form.fields(true);
+    let gone = |old: &[String], new: &[String]| -> Vec<String> {
+        old.iter()
+            .filter(|o| !new.iter().any(|n| n.eq_ignore_ascii_case(o)))
+            .cloned()
+            .collect()
+    };
+    let old_links: Vec<String> = current.links.iter().map(|l| l.url.clone()).collect();
+    let args = EditArgs {
+        contact: format!("#{id}"),
+        name: Some(form.name.clone()),
+        remove_emails: gone(&current.emails, &posted.emails),
+        remove_phones: gone(&current.phones, &posted.phones),
+        remove_links: gone(&old_links, &posted.links),
+        remove_tags: gone(&current.tags, &posted.tags),
+        fields: ContactFields {
+            emails: posted
+                .emails
+                .iter()
+                .filter(|e| !current.emails.iter().any(|o| o.eq_ignore_ascii_case(e)))
+                .cloned()
+                .collect(),
+            phones: posted
+                .phones
+                .iter()
+                .filter(|p| !current.phones.contains(p))
+                .cloned()
+                .collect(),
+            links: posted
+                .links
+                .iter()
+                .filter(|l| !old_links.contains(l))
+                .cloned()
+                .collect(),
+            tags: posted
+                .tags
+                .iter()
+                .filter(|t| !current.tags.iter().any(|o| o.eq_ignore_ascii_case(t)))
+                .cloned()
+                .collect(),
+            ..posted.clone()
+        },
+    };
+    let result = async {
+        let patch = contacts::patch(&state.store, me, &args).await?;
+        state
+            .store
+            .update_contact(me, id, &patch)
+            .await
+            .map_err(contacts::removal_flag)
+    }
+    .await;
+    match result {
+        Ok(c) => Ok(redirect_with(
+            &format!("/contacts/{id}"),
+            &format!("Saved {}.", c.name),
+        )),
+        Err(e) => form_again(
+            &viewer,
+            &headers,
+            format!("Edit {}", current.name),
+            format!("/contacts/{id}"),
+            form,
+            e.into(),
+        ),
+    }
+}

@@ -1,0 +1,115 @@
+//! The dashboard: today's agenda, the year of conversations, goal progress.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use chrono::{Datelike, Duration, NaiveDate, Offset as _, TimeZone as _, Utc};
+use kith_core::goal::Goal;
+use kith_core::rules::due::DueEntry;
+use kith_core::rules::goals::{Progress, progress};
+
+use super::{Chrome, PageResult, render};
+use crate::commands::keep::{Agenda, Today};
+use crate::web::AppState;
+use crate::web::auth::Viewer;
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    chrome: Chrome,
+    date: String,
+    people: Vec<DueEntry>,
+    due_total: usize,
+    agenda: Agenda,
+    goals: Vec<(Goal, Progress)>,
+    heatmap: Vec<Cell>,
+    year_total: i64,
+}
+
+struct Cell {
+    level: u8,
+    title: String,
+}
+
+pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
+    let now = Utc::now();
+    let me = &viewer.user;
+    let today = Today::load(&state.store, me, now).await?;
+    let goals = state
+        .store
+        .goals(me.id, false)
+        .await?
+        .into_iter()
+        .map(|(g, n)| {
+            let p = progress(&g, n, today.date);
+            (g, p)
+        })
+        .collect();
+    let (heatmap, year_total) = heatmap(&state, viewer.user.id, me.timezone, today.date).await?;
+    render(&DashboardPage {
+        chrome: Chrome::new(&viewer, "today", &headers),
+        date: today.date.format("%A %-d %B %Y").to_string(),
+        people: today.people,
+        due_total: today.due_total,
+        agenda: today.agenda,
+        goals,
+        heatmap,
+        year_total,
+    })
+}
+
+/// 53 weeks of conversations, a column a week starting on Monday.
+async fn heatmap(
+    state: &AppState,
+    user: kith_core::ids::UserId,
+    tz: kith_core::values::TimeZone,
+    today: NaiveDate,
+) -> Result<(Vec<Cell>, i64), super::PageError> {
+    let start = today - Duration::days(52 * 7 + i64::from(today.weekday().num_days_from_monday()));
+    let zone = tz.tz();
+    let offset = zone
+        .offset_from_utc_datetime(&Utc::now().naive_utc())
+        .fix()
+        .local_minus_utc();
+    let since = zone
+        .from_local_datetime(&start.and_hms_opt(0, 0, 0).expect("midnight"))
+        .earliest()
+        .map_or_else(
+            || start.and_hms_opt(0, 0, 0).expect("midnight").and_utc(),
+            |t| t.to_utc(),
+        );
+    let counts = state
+        .store
+        .conversations_per_day(user, since, i64::from(offset))
+        .await?;
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("the epoch");
+    let by_day: std::collections::HashMap<NaiveDate, i64> = counts
+        .into_iter()
+        .map(|(day, n)| (epoch + Duration::days(day), n))
+        .collect();
+    let mut cells = Vec::new();
+    let mut total = 0;
+    let mut day = start;
+    while day <= today {
+        let n = by_day.get(&day).copied().unwrap_or(0);
+        total += n;
+        let level = match n {
+            0 => 0,
+            1 => 1,
+            2..=3 => 2,
+            4..=6 => 3,
+            _ => 4,
+        };
+        let noun = if n == 1 {
+            "conversation"
+        } else {
+            "conversations"
+        };
+        cells.push(Cell {
+            level,
+            title: format!("{n} {noun} on {}", day.format("%a %-d %b %Y")),
+        });
+        day += Duration::days(1);
+    }
+    Ok((cells, total))
+}

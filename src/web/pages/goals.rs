@@ -1,0 +1,238 @@
+//! Goals (progress, who to talk to next, what I learned) and my
+//! organisation's coverage.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use chrono::Utc;
+use kith_core::goal::{Goal, GoalKind, GoalStatus};
+use kith_core::ids::GoalId;
+use kith_core::rules::goals::{Progress, SuggestionKind, progress};
+use serde::Deserialize;
+
+use super::{Chrome, PageResult, id_from, redirect_with, redirect_with_error, render};
+use crate::cli::GoalAddArgs;
+use crate::commands::goals::{Coverage, GoalView, new_goal};
+use crate::commands::keep::today;
+use crate::resolve;
+use crate::web::AppState;
+use crate::web::auth::Viewer;
+use crate::web::error::WebError;
+
+#[derive(Template)]
+#[template(path = "goals.html")]
+struct GoalsPage {
+    chrome: Chrome,
+    goals: Vec<(Goal, Progress)>,
+    kinds: &'static [GoalKind],
+}
+
+pub async fn list(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
+    let date = today(Utc::now(), viewer.user.timezone);
+    let goals = state
+        .store
+        .goals(viewer.user.id, true)
+        .await?
+        .into_iter()
+        .map(|(g, n)| {
+            let p = progress(&g, n, date);
+            (g, p)
+        })
+        .collect();
+    render(&GoalsPage {
+        chrome: Chrome::new(&viewer, "goals", &headers),
+        goals,
+        kinds: GoalKind::ALL,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct GoalForm {
+    title: String,
+    kind: String,
+    #[serde(default)]
+    industry: String,
+    #[serde(default)]
+    function: String,
+    #[serde(default)]
+    company: String,
+    #[serde(default)]
+    skill: String,
+    #[serde(default)]
+    by: String,
+    #[serde(default)]
+    target: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<GoalForm>,
+) -> PageResult {
+    let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let target = match some(&form.target) {
+        Some(t) => match t.parse::<u32>() {
+            Ok(n) => Some(n),
+            Err(_) => {
+                return Ok(redirect_with_error(
+                    "/goals",
+                    &format!("invalid target: '{t}' is not a whole number"),
+                ));
+            }
+        },
+        None => None,
+    };
+    let args = GoalAddArgs {
+        title: form.title.clone(),
+        kind: form.kind.clone(),
+        industry: some(&form.industry),
+        function: some(&form.function),
+        company: some(&form.company),
+        skill: some(&form.skill),
+        by: some(&form.by),
+        target,
+    };
+    let now = Utc::now();
+    let goal = match new_goal(&args, today(now, viewer.user.timezone)) {
+        Ok(g) => g,
+        Err(e) => return Ok(redirect_with_error("/goals", &WebError::from(e).message())),
+    };
+    let id = state
+        .store
+        .add_goal(viewer.user.id, &goal, GoalStatus::Active, now)
+        .await?;
+    Ok(redirect_with(&format!("/goals/{id}"), "Goal added."))
+}
+
+#[derive(Template)]
+#[template(path = "goal.html")]
+struct GoalPage {
+    chrome: Chrome,
+    v: GoalView,
+    tz: kith_core::values::TimeZone,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = GoalId(id_from(&id)?);
+    let v = GoalView::load(&state.store, &viewer.user, Utc::now(), id).await?;
+    render(&GoalPage {
+        chrome: Chrome::new(&viewer, "goals", &headers),
+        v,
+        tz: viewer.user.timezone,
+    })
+}
+
+impl GoalPage {
+    fn via(&self, kind: &SuggestionKind) -> Option<(i64, String)> {
+        match kind {
+            SuggestionKind::Direct => None,
+            SuggestionKind::ViaIntroduction { via, via_name } => Some((via.0, via_name.clone())),
+        }
+    }
+
+    fn when(&self, at: &chrono::DateTime<Utc>) -> String {
+        crate::ui::date(*at, self.tz)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct StatusForm {
+    status: String,
+}
+
+pub async fn set_status(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<StatusForm>,
+) -> PageResult {
+    let id = GoalId(id_from(&id)?);
+    let status = GoalStatus::parse(&form.status)?;
+    state
+        .store
+        .set_goal_status(viewer.user.id, id, status)
+        .await?;
+    Ok(redirect_with(
+        &format!("/goals/{id}"),
+        &format!("Goal marked {status}."),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    contact: String,
+}
+
+pub async fn link(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<LinkForm>,
+) -> PageResult {
+    let id = GoalId(id_from(&id)?);
+    let back = format!("/goals/{id}");
+    let contact = match resolve::contact(&state.store, viewer.user.id, &form.contact).await {
+        Ok(c) => c,
+        Err(e) => return Ok(redirect_with_error(&back, &format!("{e:#}"))),
+    };
+    state
+        .store
+        .link_goal(viewer.user.id, id, &[contact.id], &[])
+        .await?;
+    Ok(redirect_with(&back, &format!("Linked {}.", contact.name)))
+}
+
+#[derive(Template)]
+#[template(path = "organisation.html")]
+struct OrganisationPage {
+    chrome: Chrome,
+    coverage: Option<Coverage>,
+    tz: kith_core::values::TimeZone,
+}
+
+impl OrganisationPage {
+    fn when(&self, at: &Option<chrono::DateTime<Utc>>) -> String {
+        at.map(|t| crate::ui::date(t, self.tz)).unwrap_or_default()
+    }
+}
+
+pub async fn organisation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> PageResult {
+    let coverage = Coverage::load(&state.store, viewer.user.id, Utc::now()).await?;
+    render(&OrganisationPage {
+        chrome: Chrome::new(&viewer, "organisation", &headers),
+        coverage,
+        tz: viewer.user.timezone,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct MineForm {
+    organisation: String,
+}
+
+pub async fn set_mine(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<MineForm>,
+) -> PageResult {
+    let name = kith_core::values::optional_text("organisation", Some(&form.organisation), 200)?
+        .ok_or_else(|| WebError::invalid("organisation", "must not be empty"))?;
+    state
+        .store
+        .set_my_organisation(viewer.user.id, &name)
+        .await?;
+    Ok(redirect_with(
+        "/organisation",
+        &format!("Your organisation is {name}."),
+    ))
+}

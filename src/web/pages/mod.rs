@@ -1,0 +1,224 @@
+//! Server-rendered pages. Every state change is a POST answered with a
+//! redirect (post/redirect/get) carrying a one-time flash message; every
+//! GET is safe to repeat.
+
+mod contacts;
+mod dashboard;
+mod follow_ups;
+mod goals;
+mod session;
+mod settings;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use super::AppState;
+use super::assets::VERSION;
+use super::auth::{Viewer, cookie_value, urlencode};
+use super::error::WebError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::page))
+        .route("/login", get(session::login_page).post(session::login))
+        .route("/logout", post(session::logout))
+        .route("/setup", get(session::setup_page).post(session::setup))
+        .route("/contacts", get(contacts::list).post(contacts::create))
+        .route("/contacts/new", get(contacts::new_page))
+        .route("/contacts/{id}", get(contacts::show).post(contacts::update))
+        .route("/contacts/{id}/edit", get(contacts::edit_page))
+        .route("/contacts/{id}/log", post(contacts::log))
+        .route("/contacts/{id}/follow-ups", post(contacts::add_follow_up))
+        .route("/contacts/{id}/snooze", post(contacts::snooze))
+        .route("/contacts/{id}/archive", post(contacts::archive))
+        .route("/contacts/{id}/unarchive", post(contacts::unarchive))
+        .route("/follow-ups", get(follow_ups::list))
+        .route("/follow-ups/{id}/done", post(follow_ups::done))
+        .route("/follow-ups/{id}/drop", post(follow_ups::drop))
+        .route("/goals", get(goals::list).post(goals::create))
+        .route("/goals/{id}", get(goals::show))
+        .route("/goals/{id}/status", post(goals::set_status))
+        .route("/goals/{id}/link", post(goals::link))
+        .route(
+            "/organisation",
+            get(goals::organisation).post(goals::set_mine),
+        )
+        .route("/settings", get(settings::page).post(settings::update))
+        .route("/settings/password", post(settings::password))
+        .route("/settings/tokens", post(settings::create_token))
+        .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
+        .route("/settings/calendar", post(settings::calendar_feed))
+        .route("/users", get(settings::users).post(settings::add_user))
+        .route("/users/{id}/disabled", post(settings::set_disabled))
+        .layer(axum::middleware::from_fn(clear_flash))
+}
+
+/// What the layout needs: who is signed in, which page, the flash.
+pub struct Chrome {
+    pub user: Option<String>,
+    pub active: &'static str,
+    pub flash: Option<Flash>,
+    pub version: &'static str,
+}
+
+pub struct Flash {
+    pub text: String,
+    pub error: bool,
+}
+
+const NAV: [(&str, &str, &str); 7] = [
+    ("/", "Today", "today"),
+    ("/contacts", "Contacts", "contacts"),
+    ("/follow-ups", "Follow-ups", "follow-ups"),
+    ("/goals", "Goals", "goals"),
+    ("/organisation", "Organisation", "organisation"),
+    ("/calendar", "Calendar", "calendar"),
+    ("/settings", "Settings", "settings"),
+];
+
+impl Chrome {
+    pub fn new(viewer: &Viewer, active: &'static str, headers: &HeaderMap) -> Chrome {
+        Chrome {
+            user: Some(viewer.user.display_name.clone()),
+            active,
+            flash: read_flash(headers),
+            version: VERSION,
+        }
+    }
+
+    /// For pages shown before sign-in.
+    pub fn anonymous(headers: &HeaderMap) -> Chrome {
+        Chrome {
+            user: None,
+            active: "",
+            flash: read_flash(headers),
+            version: VERSION,
+        }
+    }
+
+    pub fn nav(&self) -> &'static [(&'static str, &'static str, &'static str)] {
+        &NAV
+    }
+}
+
+const FLASH_COOKIE: &str = "kith_flash";
+
+fn read_flash(headers: &HeaderMap) -> Option<Flash> {
+    let raw = cookie_value(headers, FLASH_COOKIE)?;
+    let decoded: Vec<(String, String)> = serde_urlencoded::from_str(&format!("m={raw}")).ok()?;
+    let text = decoded.into_iter().next()?.1;
+    match text.strip_prefix('!') {
+        Some(rest) => Some(Flash {
+            text: rest.to_owned(),
+            error: true,
+        }),
+        None => Some(Flash { text, error: false }),
+    }
+}
+
+/// A redirect that shows `text` once on the next page.
+pub fn redirect_with(to: &str, text: &str) -> Response {
+    flash_redirect(to, text, false)
+}
+
+pub fn redirect_with_error(to: &str, text: &str) -> Response {
+    flash_redirect(to, text, true)
+}
+
+fn flash_redirect(to: &str, text: &str, error: bool) -> Response {
+    let value = format!("{}{}", if error { "!" } else { "" }, text);
+    let cookie = format!(
+        "{FLASH_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60",
+        urlencode(&value)
+    );
+    let mut response = Redirect::to(to).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
+}
+
+/// Forgets a flash once a page has shown it.
+async fn clear_flash(request: Request, next: Next) -> Response {
+    let had = cookie_value(request.headers(), FLASH_COOKIE).is_some();
+    let mut response = next.run(request).await;
+    if had && !response.status().is_redirection() {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            HeaderValue::from_static("kith_flash=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+        );
+    }
+    response
+}
+
+/// A template as a response; a rendering failure is ours (500).
+pub fn render(template: &impl Template) -> Result<Response, PageError> {
+    let html = template
+        .render()
+        .map_err(|e| PageError(WebError::Internal(e.into())))?;
+    Ok(Html(html).into_response())
+}
+
+pub type PageResult = Result<Response, PageError>;
+
+/// An error shown as a page.
+#[derive(Debug)]
+pub struct PageError(pub WebError);
+
+impl<E> From<E> for PageError
+where
+    WebError: From<E>,
+{
+    fn from(e: E) -> Self {
+        PageError(WebError::from(e))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    status: u16,
+    title: &'static str,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let e = self.0;
+        e.log();
+        let status = e.status();
+        let page = ErrorPage {
+            chrome: Chrome {
+                user: None,
+                active: "",
+                flash: None,
+                version: VERSION,
+            },
+            status: status.as_u16(),
+            title: status.canonical_reason().unwrap_or("Error"),
+            message: e.message(),
+        };
+        let body = page
+            .render()
+            .unwrap_or_else(|_| "Something went wrong.".to_owned());
+        (status, Html(body)).into_response()
+    }
+}
+
+pub async fn not_found() -> Response {
+    PageError(WebError::NotFound("no such page".into())).into_response()
+}
+
+/// An id from the path that is not a number is a 404, not a 400.
+pub fn id_from(text: &str) -> Result<i64, PageError> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| PageError(WebError::NotFound(format!("no such id '{text}'"))))
+}

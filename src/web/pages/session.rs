@@ -1,0 +1,202 @@
+//! Sign-in, sign-out and the first-run setup page.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect};
+use kith_auth::{digest, hash_password};
+use kith_core::user::Password;
+use serde::Deserialize;
+
+use super::{Chrome, PageResult, redirect_with, render};
+use crate::app::local_user;
+use crate::web::AppState;
+use crate::web::auth::{self, SESSION_COOKIE, SignIn, cookie_value, safe_next};
+use crate::web::error::WebError;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> PageResult {
+    if state.store.users().await?.is_empty() {
+        return Ok(Redirect::to("/setup").into_response());
+    }
+    if auth::session(&state, &headers).await?.is_some() {
+        return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
+    }
+    render(&LoginPage {
+        chrome: Chrome::anonymous(&headers),
+        next: safe_next(q.next.as_deref()),
+        username: String::new(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> PageResult {
+    let address = auth::address_key(&state, &headers, Some(&peer));
+    let previous = cookie_value(&headers, SESSION_COOKIE);
+    let next = safe_next(form.next.as_deref());
+    let refused = |status: StatusCode, message: String| -> PageResult {
+        let mut r = render(&LoginPage {
+            chrome: Chrome::anonymous(&HeaderMap::new()),
+            next: next.clone(),
+            username: form.username.clone(),
+            error: Some(message),
+        })?;
+        *r.status_mut() = status;
+        Ok(r)
+    };
+    match auth::sign_in(
+        &state,
+        &form.username,
+        form.password.clone(),
+        &address,
+        previous,
+    )
+    .await?
+    {
+        SignIn::Ok { cookie, .. } => {
+            let mut r = Redirect::to(&next).into_response();
+            r.headers_mut().append(header::SET_COOKIE, cookie);
+            Ok(r)
+        }
+        SignIn::Refused => refused(
+            StatusCode::UNAUTHORIZED,
+            "Wrong username or password.".into(),
+        ),
+        SignIn::Throttled { retry_after } => {
+            let mut r = refused(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "Too many failed sign-ins. Try again in {} minutes.",
+                    retry_after.div_ceil(60)
+                ),
+            )?;
+            r.headers_mut().insert(
+                header::RETRY_AFTER,
+                retry_after.to_string().parse().expect("digits"),
+            );
+            Ok(r)
+        }
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    if let Some(secret) = cookie_value(&headers, SESSION_COOKIE) {
+        state.store.delete_session(&digest(secret)).await?;
+    }
+    let mut r = redirect_with("/login", "Signed out.");
+    r.headers_mut()
+        .append(header::SET_COOKIE, auth::session_cookie(&state, "", 0));
+    Ok(r)
+}
+
+#[derive(Template)]
+#[template(path = "setup.html")]
+struct SetupPage {
+    chrome: Chrome,
+    username: String,
+    name: String,
+    email: String,
+    timezone: String,
+    error: Option<String>,
+}
+
+/// Exists only while the instance has no user.
+pub async fn setup_page(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    if !state.store.users().await?.is_empty() {
+        return Err(WebError::NotFound("setup is done; sign in instead".into()).into());
+    }
+    render(&SetupPage {
+        chrome: Chrome::anonymous(&headers),
+        username: String::new(),
+        name: String::new(),
+        email: String::new(),
+        timezone: "UTC".into(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SetupForm {
+    username: String,
+    name: String,
+    email: String,
+    timezone: String,
+    password: String,
+    confirm: String,
+}
+
+pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -> PageResult {
+    if !state.store.users().await?.is_empty() {
+        return Err(WebError::NotFound("setup is done; sign in instead".into()).into());
+    }
+    let again = |message: String| -> PageResult {
+        let mut r = render(&SetupPage {
+            chrome: Chrome::anonymous(&HeaderMap::new()),
+            username: form.username.clone(),
+            name: form.name.clone(),
+            email: form.email.clone(),
+            timezone: form.timezone.clone(),
+            error: Some(message),
+        })?;
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        Ok(r)
+    };
+    let blank = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_owned);
+    let new = match local_user(
+        Some(form.username.trim()),
+        blank(&form.name).as_deref(),
+        blank(&form.email).as_deref(),
+        blank(&form.timezone).as_deref(),
+    ) {
+        Ok(new) => new,
+        Err(e) => return again(WebError::from(e).message()),
+    };
+    if form.password != form.confirm {
+        return again("The two passwords differ.".into());
+    }
+    let password = match Password::parse(&form.password) {
+        Ok(p) => p,
+        Err(e) => return again(WebError::from(e).message()),
+    };
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?
+        .map_err(|e| WebError::Internal(e.into()))?;
+    let user = state.store.create_account(&new, &hash, true).await?;
+    let cookie = auth::start_session(&state, &user).await?;
+    let mut r = redirect_with("/", "Welcome to Kith. Add your first contact to begin.");
+    r.headers_mut().append(header::SET_COOKIE, cookie);
+    Ok(r)
+}

@@ -1,0 +1,372 @@
+//! Settings (profile, rhythm, password, API tokens, the calendar feed) and,
+//! for administrators, the users of this server.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use kith_auth::{Secret, hash_password, verify_password};
+use kith_core::ids::UserId;
+use kith_core::user::{Password, User};
+use kith_store::{TokenInfo, TokenScope};
+use serde::Deserialize;
+
+use super::{Chrome, PageResult, id_from, redirect_with, redirect_with_error, render};
+use crate::app::local_user;
+use crate::cli::SettingsArgs;
+use crate::commands::settings::patch;
+use crate::web::AppState;
+use crate::web::auth::Viewer;
+use crate::web::error::WebError;
+
+#[derive(Template)]
+#[template(path = "settings.html")]
+struct SettingsPage {
+    chrome: Chrome,
+    me: User,
+    tokens: Vec<TokenInfo>,
+    /// A secret shown once, right after it was made.
+    new_secret: Option<String>,
+    feed: Option<String>,
+    admin: bool,
+}
+
+impl SettingsPage {
+    fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::ui::date(*at, self.me.timezone)
+    }
+
+    fn when(&self, at: &Option<chrono::DateTime<chrono::Utc>>) -> String {
+        at.map(|t| crate::ui::date(t, self.me.timezone))
+            .unwrap_or_else(|| "never".into())
+    }
+}
+
+async fn is_admin(state: &AppState, user: &User) -> Result<bool, WebError> {
+    Ok(state
+        .store
+        .credentials(&user.username)
+        .await?
+        .is_some_and(|c| c.admin && !c.disabled))
+}
+
+async fn settings_page(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    new_secret: Option<(TokenScope, String)>,
+) -> PageResult {
+    let tokens: Vec<TokenInfo> = state
+        .store
+        .tokens(viewer.user.id)
+        .await?
+        .into_iter()
+        .filter(|t| t.scope != TokenScope::Calendar)
+        .collect();
+    let base = state
+        .config
+        .public_url
+        .clone()
+        .or_else(|| {
+            headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .map(|h| format!("http://{h}"))
+        })
+        .unwrap_or_default();
+    let feed = match &new_secret {
+        Some((TokenScope::Calendar, secret)) => Some(format!("{base}/cal/{secret}.ics")),
+        _ => None,
+    };
+    render(&SettingsPage {
+        chrome: Chrome::new(viewer, "settings", headers),
+        me: viewer.user.clone(),
+        tokens,
+        new_secret: new_secret
+            .filter(|(scope, _)| *scope != TokenScope::Calendar)
+            .map(|(_, s)| s),
+        feed,
+        admin: is_admin(state, &viewer.user).await?,
+    })
+}
+
+pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
+    settings_page(&state, &viewer, &headers, None).await
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    name: String,
+    #[serde(default)]
+    email: String,
+    timezone: String,
+    every: String,
+    light_resets_clock: Option<String>,
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<ProfileForm>,
+) -> PageResult {
+    let args = SettingsArgs {
+        name: Some(form.name),
+        email: Some(form.email),
+        timezone: Some(form.timezone),
+        every: Some(form.every),
+        light_resets_clock: Some(form.light_resets_clock.is_some()),
+    };
+    match patch(&args) {
+        Ok(p) => {
+            state.store.update_settings(viewer.user.id, &p).await?;
+            Ok(redirect_with("/settings", "Settings saved."))
+        }
+        Err(e) => Ok(redirect_with_error(
+            "/settings",
+            &WebError::from(e).message(),
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+/// Changing the password ends every session, this one too: sign in again.
+pub async fn password(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<PasswordForm>,
+) -> PageResult {
+    let credentials = state.store.credentials(&viewer.user.username).await?;
+    let hash = credentials.and_then(|c| c.password_hash);
+    let current = form.current;
+    let ok = tokio::task::spawn_blocking(move || verify_password(&current, hash.as_deref()))
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?;
+    if !ok {
+        return Ok(redirect_with_error(
+            "/settings",
+            "The current password is wrong.",
+        ));
+    }
+    if form.new != form.confirm {
+        return Ok(redirect_with_error(
+            "/settings",
+            "The two new passwords differ.",
+        ));
+    }
+    let password = match Password::parse(&form.new) {
+        Ok(p) => p,
+        Err(e) => {
+            return Ok(redirect_with_error(
+                "/settings",
+                &WebError::from(e).message(),
+            ));
+        }
+    };
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?
+        .map_err(|e| WebError::Internal(e.into()))?;
+    state.store.set_password_hash(viewer.user.id, &hash).await?;
+    Ok(redirect_with(
+        "/login",
+        "Password changed. Sign in with the new one.",
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    name: String,
+    #[serde(default)]
+    scope: String,
+}
+
+pub async fn create_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> PageResult {
+    let name = kith_core::values::optional_text("name", Some(&form.name), 100)?
+        .ok_or_else(|| WebError::invalid("name", "must not be empty"))?;
+    let (scope, prefix) = if form.scope == "carddav" {
+        (TokenScope::CardDav, "kdav_")
+    } else {
+        (TokenScope::Api, "kith_")
+    };
+    let secret = Secret::generate(prefix).map_err(|e| WebError::Internal(e.into()))?;
+    state
+        .store
+        .create_token(viewer.user.id, &name, scope, &secret.digest())
+        .await?;
+    settings_page(
+        &state,
+        &viewer,
+        &headers,
+        Some((scope, secret.expose().to_owned())),
+    )
+    .await
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = id_from(&id)?;
+    state.store.revoke_token(viewer.user.id, id).await?;
+    Ok(redirect_with("/settings", "Token revoked."))
+}
+
+/// A new secret feed URL; the old one stops working at once.
+pub async fn calendar_feed(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> PageResult {
+    for t in state.store.tokens(viewer.user.id).await? {
+        if t.scope == TokenScope::Calendar && t.revoked_at.is_none() {
+            state.store.revoke_token(viewer.user.id, t.id).await?;
+        }
+    }
+    let secret = Secret::generate("kcal_").map_err(|e| WebError::Internal(e.into()))?;
+    state
+        .store
+        .create_token(
+            viewer.user.id,
+            "calendar feed",
+            TokenScope::Calendar,
+            &secret.digest(),
+        )
+        .await?;
+    settings_page(
+        &state,
+        &viewer,
+        &headers,
+        Some((TokenScope::Calendar, secret.expose().to_owned())),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    users: Vec<(User, bool, bool)>,
+    me: UserId,
+}
+
+async fn require_admin(state: &AppState, viewer: &Viewer) -> Result<(), WebError> {
+    if is_admin(state, &viewer.user).await? {
+        Ok(())
+    } else {
+        Err(WebError::Forbidden(
+            "only an administrator manages users".into(),
+        ))
+    }
+}
+
+pub async fn users(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+) -> PageResult {
+    require_admin(&state, &viewer).await?;
+    let mut users = Vec::new();
+    for u in state.store.users().await? {
+        let c = state.store.credentials(&u.username).await?;
+        let (admin, disabled) = c.map_or((false, false), |c| (c.admin, c.disabled));
+        users.push((u, admin, disabled));
+    }
+    render(&UsersPage {
+        chrome: Chrome::new(&viewer, "settings", &headers),
+        users,
+        me: viewer.user.id,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewUserForm {
+    username: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    timezone: String,
+    password: String,
+    admin: Option<String>,
+}
+
+pub async fn add_user(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<NewUserForm>,
+) -> PageResult {
+    require_admin(&state, &viewer).await?;
+    let blank = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let new = match local_user(
+        Some(form.username.trim()),
+        blank(&form.name).as_deref(),
+        blank(&form.email).as_deref(),
+        Some(
+            blank(&form.timezone)
+                .as_deref()
+                .unwrap_or(viewer.user.timezone.name()),
+        ),
+    ) {
+        Ok(n) => n,
+        Err(e) => return Ok(redirect_with_error("/users", &WebError::from(e).message())),
+    };
+    let password = match Password::parse(&form.password) {
+        Ok(p) => p,
+        Err(e) => return Ok(redirect_with_error("/users", &WebError::from(e).message())),
+    };
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| WebError::Internal(e.into()))?
+        .map_err(|e| WebError::Internal(e.into()))?;
+    match state
+        .store
+        .create_account(&new, &hash, form.admin.is_some())
+        .await
+    {
+        Ok(u) => Ok(redirect_with("/users", &format!("Added {}.", u.username))),
+        Err(kith_store::StoreError::Conflict(m)) => Ok(redirect_with_error("/users", &m)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct DisabledForm {
+    disabled: String,
+}
+
+pub async fn set_disabled(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<DisabledForm>,
+) -> PageResult {
+    require_admin(&state, &viewer).await?;
+    let id = UserId(id_from(&id)?);
+    if id == viewer.user.id {
+        return Ok(redirect_with_error(
+            "/users",
+            "You cannot disable yourself.",
+        ));
+    }
+    let disabled = form.disabled == "true";
+    state.store.set_disabled(id, disabled).await?;
+    let text = if disabled {
+        "User disabled; their sessions have ended."
+    } else {
+        "User enabled."
+    };
+    Ok(redirect_with("/users", text))
+}
