@@ -20,6 +20,8 @@ pub enum WebError {
     Forbidden(String),
     Conflict(String),
     Unavailable(String),
+    /// A body over the size limit: 413.
+    TooLarge(String),
     Internal(anyhow::Error),
 }
 
@@ -40,6 +42,7 @@ impl WebError {
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -54,7 +57,8 @@ impl WebError {
             WebError::BadRequest(m)
             | WebError::Forbidden(m)
             | WebError::Conflict(m)
-            | WebError::Unavailable(m) => m.clone(),
+            | WebError::Unavailable(m)
+            | WebError::TooLarge(m) => m.clone(),
             WebError::Unauthorized => "sign in first".into(),
             WebError::Internal(_) => "something went wrong on our side; it has been logged".into(),
         }
@@ -77,6 +81,7 @@ impl WebError {
             WebError::Forbidden(_) => "forbidden",
             WebError::Conflict(_) => "conflict",
             WebError::Unavailable(_) => "unavailable",
+            WebError::TooLarge(_) => "too_large",
             WebError::Internal(_) => "internal",
         }
     }

@@ -179,6 +179,9 @@ fn json_rejection(r: JsonRejection) -> WebError {
         JsonRejection::MissingJsonContentType(_) => {
             WebError::BadRequest("send the body as JSON with Content-Type: application/json".into())
         }
+        other if other.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+            WebError::TooLarge(other.body_text())
+        }
         other => WebError::BadRequest(other.body_text()),
     }
 }
@@ -203,7 +206,12 @@ fn query_rejection(r: QueryRejection) -> WebError {
         .split_once(": ")
         .map_or(text.as_str(), |(_, d)| d)
         .to_owned();
-    let field = detail.split('`').nth(1).unwrap_or("query").to_owned();
+    let field = detail
+        .split('`')
+        .nth(1)
+        .or_else(|| detail.split_once(':').map(|(f, _)| f.trim()))
+        .unwrap_or("query")
+        .to_owned();
     WebError::Invalid {
         field,
         message: detail,

@@ -176,6 +176,7 @@ pub async fn link(
     Form(form): Form<LinkForm>,
 ) -> PageResult {
     let id = GoalId(id_from(&id)?);
+    state.store.goal(viewer.user.id, id).await?;
     let back = format!("/goals/{id}");
     let contact = match resolve::contact(&state.store, viewer.user.id, &form.contact).await {
         Ok(c) => c,

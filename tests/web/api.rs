@@ -1,0 +1,299 @@
+//! The JSON API: errors that name the field, cursor pagination, the quick
+//! log with homework, and an OpenAPI document that matches the routes.
+
+use reqwest::Client;
+use rstest::rstest;
+use serde_json::{Value, json};
+
+use crate::{Backend, Server};
+
+async fn send(r: reqwest::RequestBuilder) -> (u16, Value) {
+    let response = r.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+#[rstest]
+#[tokio::test]
+async fn bad_input_is_a_4xx_naming_the_field(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let token = server.token("alice");
+    let client = Client::new();
+    let post = |body: &str| {
+        client
+            .post(server.at("/api/v1/contacts"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body.to_owned())
+    };
+    for (body, status, field) in [
+        ("{}", 422, "name"),
+        (
+            r#"{"name": "Ann", "emails": ["not-an-address"]}"#,
+            422,
+            "email",
+        ),
+        (r#"{"name": "Ann", "birthday": "31 Feb"}"#, 422, "birthday"),
+        (r#"{"name": "Ann", "emails": "a@b.c"}"#, 422, "emails"),
+        (r#"{"name": "Ann", "colour": "blue"}"#, 422, "colour"),
+        (r#"{"name": "Ann", "cadence": "sometimes"}"#, 422, "every"),
+    ] {
+        let (got, v) = send(post(body)).await;
+        assert_eq!(got, status, "{body}: {v}");
+        assert_eq!(v["error"]["code"], "invalid", "{body}: {v}");
+        let named = v["error"]["field"].as_str().unwrap_or_default();
+        assert!(
+            named.contains(field),
+            "{body}: field {named:?}, wanted {field}: {v}"
+        );
+    }
+    let (got, v) = send(post("{\"name\": ")).await;
+    assert_eq!(got, 400, "{v}");
+    let (got, _) = send(
+        client
+            .post(server.at("/api/v1/contacts"))
+            .bearer_auth(&token)
+            .body("name=Ann"),
+    )
+    .await;
+    assert_eq!(got, 400, "a form body is not JSON");
+    let (got, v) = send(
+        client
+            .get(server.at("/api/v1/contacts?limit=0"))
+            .bearer_auth(&token),
+    )
+    .await;
+    assert_eq!(
+        (got, v["error"]["field"].as_str()),
+        (422, Some("limit")),
+        "{v}"
+    );
+    let (got, v) = send(
+        client
+            .get(server.at("/api/v1/contacts?limit=abc"))
+            .bearer_auth(&token),
+    )
+    .await;
+    assert_eq!(
+        (got, v["error"]["field"].as_str()),
+        (422, Some("limit")),
+        "{v}"
+    );
+    let (got, _) = send(
+        client
+            .get(server.at("/api/v1/contacts/abc"))
+            .bearer_auth(&token),
+    )
+    .await;
+    assert_eq!(got, 404);
+    let (got, v) = send(
+        client
+            .post(server.at("/api/v1/conversations"))
+            .bearer_auth(&token)
+            .json(&json!({ "with": [1], "via": "pigeon" })),
+    )
+    .await;
+    assert_eq!(got, 422, "{v}");
+    assert_eq!(v["error"]["field"], "via", "{v}");
+    // Nothing half-written: no contact was stored by any of the above.
+    let (_, list) = send(
+        client
+            .get(server.at("/api/v1/contacts"))
+            .bearer_auth(&token),
+    )
+    .await;
+    assert_eq!(list["items"], json!([]));
+    server.stop().await;
+}
+
+#[rstest]
+#[tokio::test]
+async fn pages_of_contacts_cover_everyone_once(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let token = server.token("alice");
+    let client = Client::new();
+    let names = [
+        "Émile Zola",
+        "ada Lovelace",
+        "Bob Marley",
+        "Ada Byron",
+        "Chen Wei",
+    ];
+    for name in names {
+        let (status, _) = send(
+            client
+                .post(server.at("/api/v1/contacts"))
+                .bearer_auth(&token)
+                .json(&json!({ "name": name })),
+        )
+        .await;
+        assert_eq!(status, 201);
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => server.at(&format!("/api/v1/contacts?limit=2&cursor={c}")),
+            None => server.at("/api/v1/contacts?limit=2"),
+        };
+        let (status, page) = send(client.get(url).bearer_auth(&token)).await;
+        assert_eq!(status, 200);
+        for item in page["items"].as_array().unwrap() {
+            seen.push(item["name"].as_str().unwrap().to_owned());
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "Ada Byron",
+            "ada Lovelace",
+            "Bob Marley",
+            "Chen Wei",
+            "Émile Zola"
+        ]
+    );
+    server.stop().await;
+}
+
+#[rstest]
+#[tokio::test]
+async fn a_conversation_with_homework_drives_the_loop(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let token = server.token("alice");
+    let client = Client::new();
+    let (_, jane) = send(
+        client
+            .post(server.at("/api/v1/contacts"))
+            .bearer_auth(&token)
+            .json(&json!({ "name": "Jane Doe" })),
+    )
+    .await;
+    let id = jane["id"].as_i64().unwrap();
+    let (status, logged) = send(
+        client
+            .post(server.at("/api/v1/conversations"))
+            .bearer_auth(&token)
+            .json(&json!({
+                "with": [id], "via": "zoom", "minutes": "30", "summary": "career chat",
+                "todos": ["Read Atomic Habits"], "their_todos": ["Intro to her manager"],
+                "loop_back": true, "by": "2030-01-01",
+            })),
+    )
+    .await;
+    assert_eq!(status, 201, "{logged}");
+    assert_eq!(logged["conversation"]["channel"], "zoom");
+    assert_eq!(logged["follow_ups"].as_array().unwrap().len(), 2);
+    let mine = logged["follow_ups"][0].as_i64().unwrap();
+    let (status, done) = send(
+        client
+            .post(server.at(&format!("/api/v1/follow-ups/{mine}/done")))
+            .bearer_auth(&token),
+    )
+    .await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["loop_back"]["kind"], "loop-back");
+    let (_, today) = send(client.get(server.at("/api/v1/today")).bearer_auth(&token)).await;
+    assert_eq!(today["loop_backs"][0]["contact"], id, "{today}");
+    let (status, _) = send(
+        client
+            .post(server.at(&format!("/api/v1/follow-ups/{mine}/done")))
+            .bearer_auth(&token),
+    )
+    .await;
+    assert_eq!(status, 409, "done twice is a conflict");
+    // Talking to Jane again closes the loop.
+    send(
+        client
+            .post(server.at("/api/v1/conversations"))
+            .bearer_auth(&token)
+            .json(&json!({ "with": [id], "via": "email", "summary": "finished the book" })),
+    )
+    .await;
+    let (_, today) = send(client.get(server.at("/api/v1/today")).bearer_auth(&token)).await;
+    assert_eq!(today["loop_backs"], json!([]), "{today}");
+    server.stop().await;
+}
+
+#[rstest]
+#[tokio::test]
+async fn the_openapi_document_describes_every_route(#[values(Backend::Sqlite)] backend: Backend) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let doc: Value = reqwest::get(server.at("/api/v1/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1"),
+        "{}",
+        doc["openapi"]
+    );
+    let mut documented: Vec<String> = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            documented.push(format!("{} {path}", method.to_uppercase()));
+        }
+    }
+    documented.sort();
+    let mut served = vec![
+        "GET /me",
+        "GET /contacts",
+        "POST /contacts",
+        "GET /contacts/{id}",
+        "PATCH /contacts/{id}",
+        "GET /contacts/{id}/conversations",
+        "POST /conversations",
+        "GET /follow-ups",
+        "POST /follow-ups",
+        "POST /follow-ups/{id}/done",
+        "POST /follow-ups/{id}/drop",
+        "GET /goals",
+        "POST /goals",
+        "GET /goals/{id}",
+        "GET /due",
+        "GET /today",
+        "GET /search",
+    ];
+    served.sort();
+    assert_eq!(documented, served);
+    // Each documented route answers (401 without a token, never 404 or 405).
+    let client = Client::new();
+    for route in &served {
+        let (method, path) = route.split_once(' ').unwrap();
+        let path = path.replace("{id}", "1");
+        let r = client
+            .request(
+                method.parse().unwrap(),
+                server.at(&format!("/api/v1{path}")),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "{route}");
+    }
+    assert!(doc["components"]["schemas"]["ContactOut"].is_object());
+    server.stop().await;
+}
