@@ -531,10 +531,16 @@ impl Coverage {
     }
 }
 
-async fn worked(ctx: &mut Ctx, args: &OrgWorkedArgs) -> anyhow::Result<()> {
+/// The stint `org worked` (or the web's form) describes, checked.
+pub async fn employment(
+    store: &Store,
+    me: &User,
+    now: DateTime<Utc>,
+    args: &OrgWorkedArgs,
+) -> anyhow::Result<(EmploymentRecord, Option<ContactRef>)> {
     let organisation = optional_text("organisation", Some(&args.organisation), 200)?
         .ok_or_else(|| anyhow!("invalid organisation: must not be empty"))?;
-    let this_year = today(ctx.now, ctx.user.timezone).year();
+    let this_year = today(now, me.timezone).year();
     let year = |flag: &str, y: Option<i32>| -> anyhow::Result<Option<NaiveDate>> {
         match y {
             Some(y) if !(1950..=this_year).contains(&y) => {
@@ -560,7 +566,7 @@ async fn worked(ctx: &mut Ctx, args: &OrgWorkedArgs) -> anyhow::Result<()> {
     }
     let contact = match &args.contact {
         Some(who) => Some(
-            resolve::contact(&ctx.store, ctx.user.id, who)
+            resolve::contact(store, me.id, who)
                 .await
                 .context("--contact")?,
         ),
@@ -568,11 +574,17 @@ async fn worked(ctx: &mut Ctx, args: &OrgWorkedArgs) -> anyhow::Result<()> {
     };
     let record = EmploymentRecord {
         contact: contact.as_ref().map(|c| c.id),
-        organisation: organisation.clone(),
+        organisation,
         title: text("--title", &args.title)?,
         started_on,
         ended_on,
     };
+    Ok((record, contact))
+}
+
+async fn worked(ctx: &mut Ctx, args: &OrgWorkedArgs) -> anyhow::Result<()> {
+    let (record, contact) = employment(&ctx.store, &ctx.user, ctx.now, args).await?;
+    let organisation = record.organisation.clone();
     ctx.store.add_employments(ctx.user.id, &[record]).await?;
     if ctx.ui.json {
         return Ok(ctx.ui.print_json(&json!({

@@ -84,22 +84,33 @@ pub async fn settings(ctx: &mut Ctx, args: &SettingsArgs) -> anyhow::Result<()> 
     Ok(())
 }
 
+/// Sets (or, with "" or "none", clears) a tag's keep-in-touch interval.
+pub async fn set_tag(
+    store: &kith_store::Store,
+    user: kith_core::ids::UserId,
+    tag: &str,
+    every: &str,
+) -> anyhow::Result<()> {
+    let tag = TagName::parse(tag).map_err(|e| e.in_field("tag"))?;
+    let cadence = match every.trim() {
+        "" | "none" => None,
+        every => Some(Cadence::parse(every).map_err(|e| e.in_field("--every"))?),
+    };
+    store
+        .set_tag_cadence(user, &tag, cadence)
+        .await
+        .map_err(|e| match e {
+            kith_store::StoreError::NotFound { .. } => {
+                anyhow::anyhow!("no tag '{tag}' (tags come from kith add/edit --tag)")
+            }
+            other => other.into(),
+        })?;
+    Ok(())
+}
+
 pub async fn tag(ctx: &mut Ctx, command: &TagCommand) -> anyhow::Result<()> {
     if let TagCommand::Set(args) = command {
-        let tag = TagName::parse(&args.tag).map_err(|e| e.in_field("tag"))?;
-        let cadence = match args.every.trim() {
-            "" | "none" => None,
-            every => Some(Cadence::parse(every).map_err(|e| e.in_field("--every"))?),
-        };
-        ctx.store
-            .set_tag_cadence(ctx.user.id, &tag, cadence)
-            .await
-            .map_err(|e| match e {
-                kith_store::StoreError::NotFound { .. } => {
-                    anyhow::anyhow!("no tag '{tag}' (tags come from kith add/edit --tag)")
-                }
-                other => other.into(),
-            })?;
+        set_tag(&ctx.store, ctx.user.id, &args.tag, &args.every).await?;
     }
     let tags = ctx.store.tags(ctx.user.id).await?;
     if ctx.ui.json {

@@ -12,8 +12,8 @@ use kith_core::rules::goals::{Progress, SuggestionKind, progress};
 use serde::Deserialize;
 
 use super::{Chrome, PageResult, id_from, redirect_with, redirect_with_error, render};
-use crate::cli::GoalAddArgs;
-use crate::commands::goals::{Coverage, GoalView, new_goal};
+use crate::cli::{GoalAddArgs, OrgWorkedArgs};
+use crate::commands::goals::{Coverage, GoalView, employment, new_goal};
 use crate::commands::keep::today;
 use crate::resolve;
 use crate::web::AppState;
@@ -214,6 +214,60 @@ pub async fn organisation(
         coverage,
         tz: viewer.user.timezone,
     })
+}
+
+#[derive(Deserialize)]
+pub struct WorkedForm {
+    organisation: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    title: String,
+}
+
+/// Where I worked before: reconnect goals find former colleagues by it.
+pub async fn worked(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<WorkedForm>,
+) -> PageResult {
+    let year = |field: &str, text: &str| -> Result<Option<i32>, WebError> {
+        match text.trim() {
+            "" => Ok(None),
+            y => y
+                .parse()
+                .map(Some)
+                .map_err(|_| WebError::invalid(field, format!("'{y}' is not a year"))),
+        }
+    };
+    let args = match (year("from", &form.from), year("to", &form.to)) {
+        (Ok(from), Ok(to)) => OrgWorkedArgs {
+            organisation: form.organisation.clone(),
+            from,
+            to,
+            title: Some(form.title.clone()).filter(|t| !t.trim().is_empty()),
+            contact: None,
+        },
+        (Err(e), _) | (_, Err(e)) => return Ok(redirect_with_error("/organisation", &e.message())),
+    };
+    match employment(&state.store, &viewer.user, Utc::now(), &args).await {
+        Ok((record, _)) => {
+            state
+                .store
+                .add_employments(viewer.user.id, &[record])
+                .await?;
+            Ok(redirect_with(
+                "/organisation",
+                &format!("Noted: you worked at {}.", form.organisation.trim()),
+            ))
+        }
+        Err(e) => Ok(redirect_with_error(
+            "/organisation",
+            &WebError::from(e).message(),
+        )),
+    }
 }
 
 #[derive(Deserialize)]

@@ -48,6 +48,8 @@ pub fn routes() -> Router<AppState> {
             "/organisation",
             get(goals::organisation).post(goals::set_mine),
         )
+        .route("/organisation/worked", post(goals::worked))
+        .route("/settings/tags", post(settings::set_tag))
         .route("/settings", get(settings::page).post(settings::update))
         .route("/settings/password", post(settings::password))
         .route("/settings/tokens", post(settings::create_token))

@@ -29,6 +29,7 @@ struct SettingsPage {
     new_secret: Option<String>,
     feed: Option<String>,
     admin: bool,
+    tags: Vec<kith_store::TagSummary>,
 }
 
 impl SettingsPage {
@@ -87,6 +88,7 @@ async fn settings_page(
             .map(|(_, s)| s),
         feed,
         admin: is_admin(state, &viewer.user).await?,
+        tags: state.store.tags(viewer.user.id).await?,
     })
 }
 
@@ -125,6 +127,36 @@ pub async fn update(
             "/settings",
             &WebError::from(e).message(),
         )),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TagForm {
+    tag: String,
+    #[serde(default)]
+    every: String,
+}
+
+/// A tag's keep-in-touch interval ("" clears it).
+pub async fn set_tag(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<TagForm>,
+) -> PageResult {
+    match crate::commands::settings::set_tag(&state.store, viewer.user.id, &form.tag, &form.every)
+        .await
+    {
+        Ok(()) => Ok(redirect_with(
+            "/settings#tags",
+            &format!("Saved the rhythm of {}.", form.tag),
+        )),
+        Err(e) => {
+            let e = WebError::from(e);
+            if matches!(e, WebError::Internal(_)) {
+                return Err(e.into());
+            }
+            Ok(redirect_with_error("/settings#tags", &e.message()))
+        }
     }
 }
 
