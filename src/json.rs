@@ -94,3 +94,32 @@ pub fn user(u: &User) -> Value {
         "timezone": u.timezone.name(),
     })
 }
+
+pub fn meeting(m: &kith_core::meeting::Meeting) -> Value {
+    use kith_core::meeting::MeetingMode;
+    let (place, platform, url, phone) = match &m.mode {
+        MeetingMode::InPerson { place } => (Some(place.as_str()), None, None, None),
+        MeetingMode::Virtual { platform, url } => {
+            (None, Some(platform.as_str()), Some(url.as_str()), None)
+        }
+        MeetingMode::Phone { number } => (None, None, None, Some(number.as_str())),
+    };
+    json!({
+        "id": m.id.0,
+        "uid": m.uid,
+        "title": m.title,
+        "starts_at": m.starts_at.to_rfc3339(),
+        "ends_at": m.ends_at().to_rfc3339(),
+        "minutes": m.minutes,
+        "mode": m.mode.kind(),
+        "place": place,
+        "platform": platform,
+        "url": url,
+        "phone": phone,
+        "status": m.status.as_str(),
+        "sequence": m.sequence,
+        "dtstamp": m.dtstamp.to_rfc3339(),
+        "attendees": m.attendees.iter().map(contact_ref).collect::<Vec<_>>(),
+        "conversation": m.conversation.map(|c| c.0),
+    })
+}

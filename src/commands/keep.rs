@@ -6,6 +6,7 @@ use std::io::Write;
 use anyhow::Context as _;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use kith_core::follow_up::{FollowUpKind, Owner};
+use kith_core::meeting::Meeting;
 use kith_core::rules::cadence::{CadenceSource, effective};
 use kith_core::rules::due::{ContactFacts, DueEntry, DueSettings, rank};
 use kith_core::user::User;
@@ -123,6 +124,7 @@ pub async fn agenda(ctx: &mut Ctx) -> anyhow::Result<()> {
     let ranked = rank(&facts, &settings(&ctx.user), date, ctx.now);
     let people = &ranked[..ranked.len().min(TODAY_PEOPLE)];
     let sections = Agenda::collect(&facts, date);
+    let (meetings_today, to_log) = super::meetings::agenda_meetings(ctx).await?;
     if ctx.ui.json {
         let value = json!({
             "date": date.to_string(),
@@ -132,10 +134,25 @@ pub async fn agenda(ctx: &mut Ctx) -> anyhow::Result<()> {
             "loop_backs": sections.loop_backs.iter().map(Item::json).collect::<Vec<_>>(),
             "introductions": sections.introductions.iter().map(Item::json).collect::<Vec<_>>(),
             "nudges": sections.nudges.iter().map(Item::json).collect::<Vec<_>>(),
+            "meetings_today": meetings_today.iter().map(crate::json::meeting).collect::<Vec<_>>(),
+            "meetings_to_log": to_log.iter().map(|m| {
+                let mut v = crate::json::meeting(m);
+                v["log"] = json!(super::meetings::log_hint(m));
+                v
+            }).collect::<Vec<_>>(),
         });
         return Ok(ctx.ui.print_json(&value)?);
     }
-    print_agenda(&mut ctx.ui, date, people, ranked.len(), &sections)
+    let meetings = (&meetings_today[..], &to_log[..]);
+    print_agenda(
+        &mut ctx.ui,
+        date,
+        people,
+        ranked.len(),
+        &sections,
+        meetings,
+        tz,
+    )
 }
 
 fn print_agenda(
@@ -144,6 +161,8 @@ fn print_agenda(
     people: &[DueEntry],
     due_total: usize,
     a: &Agenda,
+    (meetings_today, to_log): (&[Meeting], &[Meeting]),
+    tz: TimeZone,
 ) -> anyhow::Result<()> {
     let out = ui.out();
     writeln!(out, "{BOLD}Today, {}{BOLD:#}", date.format("%A %-d %B %Y"))?;
@@ -183,7 +202,8 @@ fn print_agenda(
     section(out, "Loop back: tell them you did it", &a.loop_backs)?;
     section(out, "Introductions to reach out to", &a.introductions)?;
     section(out, "Gentle nudges: they promised", &a.nudges)?;
-    if people.is_empty() && a.is_empty() {
+    super::meetings::print_agenda_meetings(out, meetings_today, to_log, tz)?;
+    if people.is_empty() && a.is_empty() && meetings_today.is_empty() && to_log.is_empty() {
         writeln!(
             out,
             "Nothing else either. Log a conversation with: kith log NAME --via zoom \"…\""
