@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod meetings;
+pub use meetings::*;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kith",
@@ -92,6 +95,19 @@ pub enum Command {
     Demo(DemoArgs),
     /// Run the web app and the JSON API: kith serve --demo to try it
     Serve(ServeArgs),
+    /// Schedule a meeting: kith meet jane --at "2026-12-03 10:00" --where "Café Central" (or --zoom URL, --jitsi, …)
+    Meet(MeetArgs),
+    /// Meetings: list, show, convert to virtual, cancel, the invitation (.ics), log one that happened
+    #[command(subcommand)]
+    Meeting(MeetingCommand),
+    /// Recurring outreach blocks in your calendar
+    #[command(subcommand)]
+    Block(BlockCommand),
+    /// Who to reach in each coming outreach block, with a brief for each
+    Plan(PlanArgs),
+    /// Take your data out: iCalendar
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Print shell completions: kith completions bash > /etc/bash_completion.d/kith
     Completions {
         #[arg(value_enum)]
@@ -396,6 +412,9 @@ pub struct SettingsArgs {
     /// Whether an e-mail or message resets the keep-in-touch clock
     #[arg(long, value_name = "BOOL")]
     pub light_resets_clock: Option<bool>,
+    /// The Jitsi server for --jitsi rooms ("" for https://meet.jit.si)
+    #[arg(long, value_name = "URL")]
+    pub jitsi: Option<String>,
 }
 
 #[derive(Debug, Args)]

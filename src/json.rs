@@ -381,3 +381,68 @@ pub fn cadence_source(source: &CadenceSource) -> Value {
 pub fn user(u: &User) -> Value {
     value(UserOut::from(u))
 }
+
+/// A meeting, in person, virtual or by phone.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MeetingOut {
+    pub id: i64,
+    /// The iCalendar UID: the same across updates of the invitation.
+    pub uid: String,
+    pub title: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub minutes: u32,
+    /// `in-person`, `virtual` or `phone`.
+    pub mode: String,
+    pub place: Option<String>,
+    /// `zoom`, `meet`, `teams`, `jitsi` or `other`.
+    pub platform: Option<String>,
+    pub url: Option<String>,
+    pub phone: Option<String>,
+    /// `scheduled` or `cancelled`.
+    pub status: String,
+    /// The iCalendar SEQUENCE: grows with every change.
+    pub sequence: u32,
+    pub dtstamp: String,
+    pub attendees: Vec<ContactRefOut>,
+    /// The conversation it was logged as.
+    pub conversation: Option<i64>,
+}
+
+impl From<&kith_core::meeting::Meeting> for MeetingOut {
+    fn from(m: &kith_core::meeting::Meeting) -> Self {
+        use kith_core::meeting::MeetingMode;
+        let (place, platform, url, phone) = match &m.mode {
+            MeetingMode::InPerson { place } => (Some(place.clone()), None, None, None),
+            MeetingMode::Virtual { platform, url } => (
+                None,
+                Some(platform.as_str().to_owned()),
+                Some(url.clone()),
+                None,
+            ),
+            MeetingMode::Phone { number } => (None, None, None, Some(number.clone())),
+        };
+        Self {
+            id: m.id.0,
+            uid: m.uid.clone(),
+            title: m.title.clone(),
+            starts_at: m.starts_at.to_rfc3339(),
+            ends_at: m.ends_at().to_rfc3339(),
+            minutes: m.minutes,
+            mode: m.mode.kind().to_owned(),
+            place,
+            platform,
+            url,
+            phone,
+            status: m.status.as_str().to_owned(),
+            sequence: m.sequence,
+            dtstamp: m.dtstamp.to_rfc3339(),
+            attendees: m.attendees.iter().map(Into::into).collect(),
+            conversation: m.conversation.map(|c| c.0),
+        }
+    }
+}
+
+pub fn meeting(m: &kith_core::meeting::Meeting) -> Value {
+    value(MeetingOut::from(m))
+}

@@ -2,6 +2,7 @@
 //! error into one line on stderr and exit code 2.
 
 mod app;
+mod calendar;
 mod cli;
 mod commands;
 mod json;

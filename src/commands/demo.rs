@@ -26,6 +26,7 @@ const MAX_CONTACTS: usize = 100_000;
 const BATCH: usize = 5_000;
 
 pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Result<()> {
+    check_size(args.contacts)?;
     // Demo data never mixes with the user's own: by default it gets a file of
     // its own, made anew on every run.
     let location = location(global, "demo.db")?;
@@ -127,9 +128,7 @@ pub async fn fill(
     seed_value: u64,
     quiet: bool,
 ) -> anyhow::Result<DemoNetwork> {
-    if !(1..=MAX_CONTACTS).contains(&contacts) {
-        bail!("invalid --contacts: {contacts} is not between 1 and {MAX_CONTACTS}");
-    }
+    check_size(contacts)?;
     let network = generate(&DemoConfig {
         contacts,
         seed: seed_value,
@@ -140,6 +139,13 @@ pub async fn fill(
     seed(store, user, &network, &progress).await?;
     progress.finish_and_clear();
     Ok(network)
+}
+
+pub fn check_size(contacts: usize) -> anyhow::Result<()> {
+    if !(1..=MAX_CONTACTS).contains(&contacts) {
+        bail!("invalid --contacts: {contacts} is not between 1 and {MAX_CONTACTS}");
+    }
+    Ok(())
 }
 
 fn progress_bar(total: u64, quiet: bool) -> ProgressBar {

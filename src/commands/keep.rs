@@ -6,6 +6,7 @@ use std::io::Write;
 use anyhow::Context as _;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use kith_core::follow_up::{FollowUpKind, Owner};
+use kith_core::meeting::Meeting;
 use kith_core::rules::cadence::effective;
 use kith_core::rules::due::{ContactFacts, DueEntry, DueSettings, rank};
 use kith_core::user::User;
@@ -101,6 +102,9 @@ pub struct Today {
     pub people: Vec<DueEntry>,
     pub due_total: usize,
     pub agenda: Agenda,
+    /// Meetings later today, and past ones not logged yet.
+    pub meetings_today: Vec<Meeting>,
+    pub meetings_to_log: Vec<Meeting>,
 }
 
 impl Today {
@@ -115,11 +119,15 @@ impl Today {
         let due_total = people.len();
         people.truncate(TODAY_PEOPLE);
         let agenda = Agenda::collect(&facts, date);
+        let (meetings_today, meetings_to_log) =
+            super::meetings::agenda_meetings(store, user, now).await?;
         Ok(Today {
             date,
             people,
             due_total,
             agenda,
+            meetings_today,
+            meetings_to_log,
         })
     }
 }
@@ -127,6 +135,7 @@ impl Today {
 /// The agenda: who to reach, my follow-ups due, loop-backs, introductions, nudges.
 pub async fn agenda(ctx: &mut Ctx) -> anyhow::Result<()> {
     let t = Today::load(&ctx.store, &ctx.user, ctx.now).await?;
+    let (meetings_today, to_log) = (&t.meetings_today, &t.meetings_to_log);
     if ctx.ui.json {
         let sections = &t.agenda;
         let value = json!({
@@ -137,10 +146,25 @@ pub async fn agenda(ctx: &mut Ctx) -> anyhow::Result<()> {
             "loop_backs": sections.loop_backs.iter().map(Item::json).collect::<Vec<_>>(),
             "introductions": sections.introductions.iter().map(Item::json).collect::<Vec<_>>(),
             "nudges": sections.nudges.iter().map(Item::json).collect::<Vec<_>>(),
+            "meetings_today": meetings_today.iter().map(crate::json::meeting).collect::<Vec<_>>(),
+            "meetings_to_log": to_log.iter().map(|m| {
+                let mut v = crate::json::meeting(m);
+                v["log"] = json!(super::meetings::log_hint(m));
+                v
+            }).collect::<Vec<_>>(),
         });
         return Ok(ctx.ui.print_json(&value)?);
     }
-    print_agenda(&mut ctx.ui, t.date, &t.people, t.due_total, &t.agenda)
+    let meetings = (&meetings_today[..], &to_log[..]);
+    print_agenda(
+        &mut ctx.ui,
+        t.date,
+        &t.people,
+        t.due_total,
+        &t.agenda,
+        meetings,
+        ctx.user.timezone,
+    )
 }
 
 fn print_agenda(
@@ -149,6 +173,8 @@ fn print_agenda(
     people: &[DueEntry],
     due_total: usize,
     a: &Agenda,
+    (meetings_today, to_log): (&[Meeting], &[Meeting]),
+    tz: TimeZone,
 ) -> anyhow::Result<()> {
     let out = ui.out();
     writeln!(out, "{BOLD}Today, {}{BOLD:#}", date.format("%A %-d %B %Y"))?;
@@ -188,7 +214,8 @@ fn print_agenda(
     section(out, "Loop back: tell them you did it", &a.loop_backs)?;
     section(out, "Introductions to reach out to", &a.introductions)?;
     section(out, "Gentle nudges: they promised", &a.nudges)?;
-    if people.is_empty() && a.is_empty() {
+    super::meetings::print_agenda_meetings(out, meetings_today, to_log, tz)?;
+    if people.is_empty() && a.is_empty() && meetings_today.is_empty() && to_log.is_empty() {
         writeln!(
             out,
             "Nothing else either. Log a conversation with: kith log NAME --via zoom \"…\""

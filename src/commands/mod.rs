@@ -9,6 +9,8 @@ pub mod goals;
 mod init;
 pub mod keep;
 pub mod log;
+pub mod meetings;
+pub mod plan;
 mod serve;
 pub mod settings;
 pub mod todo;
@@ -58,6 +60,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Token(command) => accounts::token(&mut ctx, command).await,
                 Command::Goal(command) => goals::goal(&mut ctx, command).await,
                 Command::Org(command) => goals::org(&mut ctx, command).await,
+                Command::Meet(args) => meetings::meet(&mut ctx, args).await,
+                Command::Meeting(command) => meetings::run(&mut ctx, command).await,
+                Command::Block(command) => plan::block(&mut ctx, command).await,
+                Command::Plan(args) => plan::plan(&mut ctx, args).await,
+                Command::Export(command) => plan::export(&mut ctx, command).await,
                 Command::Completions { .. }
                 | Command::Init(_)
                 | Command::Demo(_)

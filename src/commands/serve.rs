@@ -15,6 +15,11 @@ use crate::web::{self, WebConfig};
 
 pub async fn serve(global: &Global, args: &ServeArgs, ui: &mut Ui) -> anyhow::Result<()> {
     let config = WebConfig::resolve(args)?;
+    if args.demo {
+        demo::check_size(args.demo_contacts).map_err(|e| {
+            anyhow::anyhow!("{}", e.to_string().replace("--contacts", "--demo-contacts"))
+        })?;
+    }
     init_tracing();
     let location = if args.demo {
         demo::location(global, "demo-web.db")?

@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use kith_core::meeting::JitsiBase;
 use kith_core::user::SettingsPatch;
 use kith_core::values::{Cadence, Email, TagName, TimeZone, optional_text};
 use serde_json::json;
@@ -45,14 +46,26 @@ pub fn patch(args: &SettingsArgs) -> anyhow::Result<SettingsPatch> {
 
 pub async fn settings(ctx: &mut Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
     let patch = patch(args)?;
+    let jitsi = match args.jitsi.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(url) => Some(Some(
+            JitsiBase::parse(url).map_err(|e| e.in_field("--jitsi"))?,
+        )),
+    };
     if patch != SettingsPatch::default() {
         ctx.user = ctx.store.update_settings(ctx.user.id, &patch).await?;
     }
+    if let Some(base) = &jitsi {
+        ctx.store.set_jitsi_base(ctx.user.id, base.as_ref()).await?;
+    }
+    let jitsi = ctx.store.jitsi_base(ctx.user.id).await?;
     let u = &ctx.user;
     if ctx.ui.json {
         let mut value = json::user(u);
         value["default_cadence_days"] = json!(u.default_cadence.days());
         value["light_resets_clock"] = json!(u.light_resets_clock);
+        value["jitsi"] = json!(jitsi.as_str());
         return Ok(ctx.ui.print_json(&value)?);
     }
     let rows = vec![
@@ -79,6 +92,7 @@ pub async fn settings(ctx: &mut Ctx, args: &SettingsArgs) -> anyhow::Result<()> 
             }
             .into(),
         ],
+        vec!["jitsi".into(), jitsi.as_str().to_owned()],
     ];
     columns(ctx.ui.out(), &rows)?;
     Ok(())

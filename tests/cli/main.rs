@@ -6,6 +6,7 @@ mod contacts;
 mod goals;
 mod input;
 mod keeping;
+mod meetings;
 mod output;
 mod processes;
 

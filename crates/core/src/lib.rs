@@ -14,6 +14,7 @@ pub mod demo;
 pub mod error;
 pub mod follow_up;
 pub mod goal;
+pub mod ical;
 pub mod ids;
 pub mod meeting;
 pub mod outreach;

@@ -128,6 +128,7 @@ macro_rules! dispatch {
 }
 
 mod accounts;
+mod meetings;
 
 impl Store {
     /// Opens (creating if needed) the database and brings its schema up to date.

@@ -177,3 +177,15 @@ pub struct EmploymentRecord {
     pub started_on: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
 }
+
+/// Which meetings to list, in time order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MeetingFilter {
+    /// Only meetings still going on or to come after this moment.
+    pub ends_after: Option<DateTime<Utc>>,
+    /// Only meetings that start before this moment.
+    pub starts_before: Option<DateTime<Utc>>,
+    pub include_cancelled: bool,
+    /// Only meetings not logged as a conversation yet.
+    pub unlogged_only: bool,
+}

@@ -117,6 +117,7 @@ pub async fn update(
         timezone: Some(form.timezone),
         every: Some(form.every),
         light_resets_clock: Some(form.light_resets_clock.is_some()),
+        jitsi: None,
     };
     match patch(&args) {
         Ok(p) => {

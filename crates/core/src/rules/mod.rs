@@ -12,6 +12,7 @@ pub mod goals;
 pub mod health;
 pub mod learning;
 pub mod loops;
+pub mod plan;
 
 #[cfg(test)]
 mod tests;

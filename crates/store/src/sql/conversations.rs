@@ -104,7 +104,7 @@ pub(crate) async fn log_conversation_with(
 
 /// Inserts conversations, their participants, the activity summary and the
 /// loops they close, inside the caller's transaction.
-async fn insert_conversations(
+pub(crate) async fn insert_conversations(
     tx: &mut Conn,
     user: UserId,
     conversations: &[NewConversation],

@@ -14,6 +14,7 @@ mod edit;
 mod follow_ups;
 mod goals;
 mod lists;
+mod meetings;
 mod users;
 
 pub(crate) use accounts::*;
@@ -25,6 +26,7 @@ pub(crate) use edit::*;
 pub(crate) use follow_ups::*;
 pub(crate) use goals::*;
 pub(crate) use lists::*;
+pub(crate) use meetings::*;
 pub(crate) use users::*;
 
 use super::{Conn, Db, JSON_AGG, JSON_ROW, Pool, begin_write, lock_user, set_search_docs};
@@ -206,7 +208,7 @@ fn numbered<T>(id: i64, values: impl Iterator<Item = T>) -> impl Iterator<Item =
 
 /// Rows that point at another user's rows: must always be empty.
 pub(crate) async fn ownership_problems(pool: &Pool) -> Result<Vec<String>> {
-    let checks: [(&str, &'static str); 12] = [
+    let checks: [(&str, &'static str); 14] = [
         (
             "conversation participants",
             "SELECT count(*) FROM conversation_participants p JOIN contacts c ON c.id = p.contact_id JOIN conversations cv ON cv.id = p.conversation_id WHERE c.user_id <> p.user_id OR cv.user_id <> p.user_id",
@@ -254,6 +256,14 @@ pub(crate) async fn ownership_problems(pool: &Pool) -> Result<Vec<String>> {
         (
             "follow-ups",
             "SELECT count(*) FROM follow_ups f JOIN contacts c ON c.id = f.contact_id WHERE c.user_id <> f.user_id",
+        ),
+        (
+            "meeting attendees",
+            "SELECT count(*) FROM meeting_attendees ma JOIN meetings m ON m.id = ma.meeting_id JOIN contacts c ON c.id = ma.contact_id WHERE m.user_id <> ma.user_id OR c.user_id <> ma.user_id",
+        ),
+        (
+            "outreach block goals",
+            "SELECT count(*) FROM outreach_blocks b JOIN goals g ON g.id = b.goal_id WHERE g.user_id <> b.user_id",
         ),
     ];
     let mut problems = Vec::new();

@@ -7,6 +7,7 @@ mod goals;
 mod harness;
 mod isolation;
 mod keeping;
+mod meetings;
 mod search;
 
 use kith_core::contact::ContactDraft;
