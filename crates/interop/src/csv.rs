@@ -1,0 +1,1 @@
+//! CSV dialects (placeholder; filled in below).
