@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::cli_interop::*;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "kith",
@@ -90,6 +92,14 @@ pub enum Command {
     Unarchive(ContactArg),
     /// Fill a database with a realistic demo network and show around it
     Demo(DemoArgs),
+    /// Bring contacts in: vCard, LinkedIn, Google or Outlook files
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Take contacts out
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Contacts that look like the same person, and why
+    Duplicates,
     /// Print shell completions: kith completions bash > /etc/bash_completion.d/kith
     Completions {
         #[arg(value_enum)]

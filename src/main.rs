@@ -3,7 +3,9 @@
 
 mod app;
 mod cli;
+mod cli_interop;
 mod commands;
+mod imports;
 mod json;
 mod resolve;
 mod ui;

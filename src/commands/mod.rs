@@ -7,6 +7,7 @@ mod contacts;
 mod demo;
 mod goals;
 mod init;
+mod interop;
 mod keep;
 mod log;
 mod settings;
@@ -56,6 +57,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Token(command) => accounts::token(&mut ctx, command).await,
                 Command::Goal(command) => goals::goal(&mut ctx, command).await,
                 Command::Org(command) => goals::org(&mut ctx, command).await,
+                Command::Import(command) => interop::import(&mut ctx, command).await,
+                Command::Export(command) => interop::export(&mut ctx, command).await,
+                Command::Duplicates => interop::duplicates(&mut ctx).await,
                 Command::Completions { .. }
                 | Command::Init(_)
                 | Command::Demo(_)

@@ -128,6 +128,9 @@ macro_rules! dispatch {
 }
 
 mod accounts;
+mod imports;
+
+pub use imports::{ContactEvent, ImportOutcome, ImportRecord};
 
 impl Store {
     /// Opens (creating if needed) the database and brings its schema up to date.

@@ -89,7 +89,9 @@ pub fn name_org_key(name: &str, organisation: Option<&str>) -> Option<String> {
     (!name.is_empty()).then(|| format!("{name} @ {org}"))
 }
 
-fn phone_key(number: &str) -> Option<String> {
+/// A phone number as a match key: digits (and a leading +), `None` when too
+/// short to say who someone is.
+pub fn phone_key(number: &str) -> Option<String> {
     let key = Phone::parse(number).ok()?.normalized();
     // Very short numbers (extensions) say little about who someone is.
     (key.trim_start_matches('+').len() >= 6).then_some(key)
@@ -155,9 +157,17 @@ impl MatchKeys {
 }
 
 /// Contacts by each of their keys; the first contact to claim a key keeps it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct MatchIndex<T> {
     by_key: HashMap<MatchReason, T>,
+}
+
+impl<T> Default for MatchIndex<T> {
+    fn default() -> Self {
+        Self {
+            by_key: HashMap::new(),
+        }
+    }
 }
 
 impl<T: Copy> MatchIndex<T> {

@@ -12,6 +12,7 @@ mod conversations;
 mod edit;
 mod follow_ups;
 mod goals;
+mod imports;
 mod lists;
 mod users;
 
@@ -22,6 +23,7 @@ pub(crate) use conversations::*;
 pub(crate) use edit::*;
 pub(crate) use follow_ups::*;
 pub(crate) use goals::*;
+pub(crate) use imports::*;
 pub(crate) use lists::*;
 pub(crate) use users::*;
 
