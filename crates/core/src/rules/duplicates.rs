@@ -6,8 +6,9 @@
 //! Imports use [`MatchIndex`] to find the contact a record belongs to;
 //! `kith duplicates` uses [`duplicate_pairs`] over the whole contact book.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::hash::Hash;
 
 use crate::contact::{Contact, ContactDraft, ContactPatch};
 use crate::ids::ContactId;
@@ -157,30 +158,43 @@ impl MatchKeys {
 }
 
 /// Contacts by each of their keys; the first contact to claim a key keeps it.
+///
+/// Two people with the same name at the same organisation but different
+/// LinkedIn profiles are two people: a name match needs one side without one.
 #[derive(Debug)]
 pub struct MatchIndex<T> {
     by_key: HashMap<MatchReason, T>,
+    with_linkedin: HashSet<T>,
 }
 
 impl<T> Default for MatchIndex<T> {
     fn default() -> Self {
         Self {
             by_key: HashMap::new(),
+            with_linkedin: HashSet::new(),
         }
     }
 }
 
-impl<T: Copy> MatchIndex<T> {
+impl<T: Copy + Eq + Hash> MatchIndex<T> {
     pub fn insert(&mut self, who: T, keys: &MatchKeys) {
         for reason in keys.reasons() {
             self.by_key.entry(reason).or_insert(who);
+        }
+        if !keys.linkedin.is_empty() {
+            self.with_linkedin.insert(who);
         }
     }
 
     /// The contact these keys belong to, by the strongest key that matches.
     pub fn find(&self, keys: &MatchKeys) -> Option<(T, MatchReason)> {
-        keys.reasons()
-            .find_map(|r| self.by_key.get(&r).map(|who| (*who, r)))
+        keys.reasons().find_map(|r| {
+            let who = *self.by_key.get(&r)?;
+            let profiles_differ = matches!(r, MatchReason::NameAndOrganisation(_))
+                && !keys.linkedin.is_empty()
+                && self.with_linkedin.contains(&who);
+            (!profiles_differ).then_some((who, r))
+        })
     }
 }
 
@@ -190,6 +204,11 @@ pub fn duplicate_pairs(
     contacts: &[(ContactId, MatchKeys)],
 ) -> Vec<(ContactId, ContactId, MatchReason)> {
     let mut first_by_key: HashMap<MatchReason, Vec<ContactId>> = HashMap::new();
+    let with_linkedin: HashSet<ContactId> = contacts
+        .iter()
+        .filter(|(_, k)| !k.linkedin.is_empty())
+        .map(|(id, _)| *id)
+        .collect();
     for (id, keys) in contacts {
         for reason in keys.reasons() {
             let ids = first_by_key.entry(reason).or_default();
@@ -202,6 +221,12 @@ pub fn duplicate_pairs(
     for (reason, ids) in first_by_key {
         for (i, a) in ids.iter().enumerate() {
             for b in &ids[i + 1..] {
+                if matches!(reason, MatchReason::NameAndOrganisation(_))
+                    && with_linkedin.contains(a)
+                    && with_linkedin.contains(b)
+                {
+                    continue;
+                }
                 let pair = if a < b { (*a, *b) } else { (*b, *a) };
                 let slot = best.entry(pair).or_insert_with(|| reason.clone());
                 if (reason.rank(), &reason) < (slot.rank(), &*slot) {

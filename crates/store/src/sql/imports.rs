@@ -19,7 +19,7 @@ use crate::{ContactEvent, ImportOutcome, ImportRecord};
 /// New contacts per transaction.
 const BATCH: usize = 500;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Target {
     Existing(i64),
     /// The n-th contact this import creates.
