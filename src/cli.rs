@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 mod meetings;
+pub use crate::cli_interop::*;
 pub use meetings::*;
 
 #[derive(Debug, Parser)]
@@ -105,9 +106,14 @@ pub enum Command {
     Block(BlockCommand),
     /// Who to reach in each coming outreach block, with a brief for each
     Plan(PlanArgs),
-    /// Take your data out: iCalendar
+    /// Bring contacts in: vCard, LinkedIn, Google or Outlook files
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Take your data out: vCard, iCalendar
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Contacts that look like the same person, and why
+    Duplicates,
     /// Print shell completions: kith completions bash > /etc/bash_completion.d/kith
     Completions {
         #[arg(value_enum)]

@@ -4,7 +4,9 @@
 mod app;
 mod calendar;
 mod cli;
+mod cli_interop;
 mod commands;
+mod imports;
 mod json;
 mod resolve;
 mod ui;

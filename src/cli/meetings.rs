@@ -142,12 +142,6 @@ pub struct PlanArgs {
     pub weeks: u32,
 }
 
-#[derive(Debug, Subcommand)]
-pub enum ExportCommand {
-    /// An iCalendar file: meetings, planned outreach blocks, follow-up due dates
-    Ics(ExportIcsArgs),
-}
-
 #[derive(Debug, Args)]
 pub struct ExportIcsArgs {
     /// How many weeks of outreach blocks to plan

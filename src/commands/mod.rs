@@ -7,6 +7,7 @@ pub mod contacts;
 pub mod demo;
 pub mod goals;
 mod init;
+pub mod interop;
 pub mod keep;
 pub mod log;
 pub mod meetings;
@@ -18,7 +19,7 @@ pub mod todo;
 use clap::CommandFactory;
 
 use crate::app::{self, Ctx};
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, ExportCommand};
 use crate::ui::Ui;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -64,7 +65,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Meeting(command) => meetings::run(&mut ctx, command).await,
                 Command::Block(command) => plan::block(&mut ctx, command).await,
                 Command::Plan(args) => plan::plan(&mut ctx, args).await,
-                Command::Export(command) => plan::export(&mut ctx, command).await,
+                Command::Import(command) => interop::import(&mut ctx, command).await,
+                Command::Export(ExportCommand::Ics(args)) => plan::export(&mut ctx, args).await,
+                Command::Export(ExportCommand::Vcard(args)) => {
+                    interop::export(&mut ctx, args).await
+                }
+                Command::Duplicates => interop::duplicates(&mut ctx).await,
                 Command::Completions { .. }
                 | Command::Init(_)
                 | Command::Demo(_)

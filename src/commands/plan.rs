@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::app::Ctx;
 use crate::calendar::{self, BlockPlan};
-use crate::cli::{BlockCommand, ExportCommand, PlanArgs};
+use crate::cli::{BlockCommand, ExportIcsArgs, PlanArgs};
 use crate::commands::goals;
 use crate::ui::{BOLD, DIM, columns};
 
@@ -192,9 +192,9 @@ fn block_json(b: &BlockPlan, tz: kith_core::values::TimeZone) -> Value {
     })
 }
 
-pub async fn export(ctx: &mut Ctx, command: &ExportCommand) -> anyhow::Result<()> {
-    match command {
-        ExportCommand::Ics(args) => {
+pub async fn export(ctx: &mut Ctx, args: &ExportIcsArgs) -> anyhow::Result<()> {
+    {
+        {
             let text = calendar::ics_feed(&ctx.store, &ctx.user, ctx.now, args.weeks).await?;
             match &args.output {
                 Some(path) => {

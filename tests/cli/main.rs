@@ -4,6 +4,7 @@
 mod accounts;
 mod contacts;
 mod goals;
+mod imports;
 mod input;
 mod keeping;
 mod meetings;

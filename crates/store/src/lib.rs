@@ -128,7 +128,10 @@ macro_rules! dispatch {
 }
 
 mod accounts;
+mod imports;
 mod meetings;
+
+pub use imports::{ContactEvent, ImportOutcome, ImportRecord};
 
 impl Store {
     /// Opens (creating if needed) the database and brings its schema up to date.

@@ -8,6 +8,7 @@
 pub mod cadence;
 pub mod coverage;
 pub mod due;
+pub mod duplicates;
 pub mod goals;
 pub mod health;
 pub mod learning;

@@ -18,10 +18,26 @@ pub(crate) async fn update_contact(
 ) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     lock_user(&mut tx, user).await?;
-    let before = contact_in(&mut tx, user, id).await?;
-    let row = contact_row(&mut tx, user, id).await?;
+    if update_contact_in(&mut tx, user, id, patch, now).await? {
+        tx.commit().await?;
+    }
+    Ok(())
+}
+
+/// Changes a contact inside the caller's transaction (which has locked the
+/// user). Returns whether anything a card shows changed; when nothing did,
+/// the revision is put back, so sync clients have nothing to fetch again.
+pub(crate) async fn update_contact_in(
+    tx: &mut Conn,
+    user: UserId,
+    id: ContactId,
+    patch: &ContactPatch,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let before = contact_in(&mut *tx, user, id).await?;
+    let row = contact_row(&mut *tx, user, id).await?;
     let organisation_id = match &patch.organisation {
-        Some(Some(name)) => Some(organisation_id(&mut tx, user, name, &mut HashMap::new()).await?),
+        Some(Some(name)) => Some(organisation_id(&mut *tx, user, name, &mut HashMap::new()).await?),
         Some(None) => None,
         None => row.organisation_id,
     };
@@ -32,7 +48,7 @@ pub(crate) async fn update_contact(
                 "a contact cannot introduce themselves",
             ));
         }
-        check_contacts(&mut tx, user, [introducer]).await?;
+        check_contacts(&mut *tx, user, [introducer]).await?;
     }
     let name = patch
         .name
@@ -81,7 +97,7 @@ pub(crate) async fn update_contact(
     .execute(&mut *tx)
     .await?;
 
-    let current = contact_parts(&mut tx, id.0).await?;
+    let current = contact_parts(&mut *tx, id.0).await?;
     let emails = edit_list(
         "email",
         current.emails,
@@ -98,7 +114,7 @@ pub(crate) async fn update_contact(
             .execute(&mut *tx)
             .await?;
         insert_emails(
-            &mut tx,
+            &mut *tx,
             user,
             numbered(id.0, emails.iter().map(String::as_str)),
         )
@@ -118,7 +134,7 @@ pub(crate) async fn update_contact(
             .execute(&mut *tx)
             .await?;
         insert_phones(
-            &mut tx,
+            &mut *tx,
             user,
             numbered(id.0, phones.iter().map(|p| (p.as_str(), phone_key(p)))),
         )
@@ -140,7 +156,7 @@ pub(crate) async fn update_contact(
             .execute(&mut *tx)
             .await?;
         insert_links(
-            &mut tx,
+            &mut *tx,
             user,
             numbered(
                 id.0,
@@ -164,32 +180,38 @@ pub(crate) async fn update_contact(
         let mut cache = HashMap::new();
         let mut rows = Vec::with_capacity(tags.len());
         for tag in &tags {
-            rows.push((id.0, tag_id(&mut tx, user, tag, &mut cache).await?));
+            rows.push((id.0, tag_id(&mut *tx, user, tag, &mut cache).await?));
         }
-        insert_contact_tags(&mut tx, user, &rows).await?;
+        insert_contact_tags(&mut *tx, user, &rows).await?;
     }
 
-    let contact = contact_in(&mut tx, user, id).await?;
+    let contact = contact_in(&mut *tx, user, id).await?;
     let unchanged = Contact {
         revision: before.revision,
         updated_at: before.updated_at,
         ..contact.clone()
     } == before;
     if unchanged {
-        // Nothing a card shows changed: roll back the revision bump, so sync
-        // clients have nothing to fetch again.
-        return Ok(());
+        sqlx::query(
+            "UPDATE contacts SET revision = $3, updated_at = $4 WHERE user_id = $1 AND id = $2",
+        )
+        .bind(user.0)
+        .bind(id.0)
+        .bind(before.revision)
+        .bind(from_time(before.updated_at))
+        .execute(&mut *tx)
+        .await?;
+        return Ok(false);
     }
-    set_search_docs(&mut tx, user, &[(id.0, contact_doc(&contact))]).await?;
+    set_search_docs(&mut *tx, user, &[(id.0, contact_doc(&contact))]).await?;
     record_changes(
-        &mut tx,
+        &mut *tx,
         user,
         &[(id.0, &contact.uid, contact.revision)],
         false,
     )
     .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Applies removals and additions (compared by `key`) to one of a contact's

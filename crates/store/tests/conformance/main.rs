@@ -5,6 +5,7 @@ mod contacts;
 mod conversations;
 mod goals;
 mod harness;
+mod imports;
 mod isolation;
 mod keeping;
 mod meetings;

@@ -1,0 +1,481 @@
+//! Who is the same person: the keys two contacts are matched on, strongest
+//! first (UID, e-mail, phone, LinkedIn profile, then name plus organisation),
+//! and how an incoming record folds into an existing contact without losing
+//! anything.
+//!
+//! Imports use [`MatchIndex`] to find the contact a record belongs to;
+//! `kith duplicates` uses [`duplicate_pairs`] over the whole contact book.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::hash::Hash;
+
+use crate::contact::{Contact, ContactDraft, ContactPatch};
+use crate::ids::ContactId;
+use crate::values::{Email, Link, LinkKind, Phone, TagName, sort_key};
+
+/// Why two contacts are taken for the same person.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MatchReason {
+    Uid(String),
+    Email(String),
+    Phone(String),
+    LinkedIn(String),
+    NameAndOrganisation(String),
+}
+
+impl MatchReason {
+    /// Strongest first; a lower rank wins.
+    fn rank(&self) -> u8 {
+        match self {
+            MatchReason::Uid(_) => 0,
+            MatchReason::Email(_) => 1,
+            MatchReason::Phone(_) => 2,
+            MatchReason::LinkedIn(_) => 3,
+            MatchReason::NameAndOrganisation(_) => 4,
+        }
+    }
+}
+
+impl fmt::Display for MatchReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MatchReason::Uid(k) => write!(f, "same UID {k}"),
+            MatchReason::Email(k) => write!(f, "same e-mail {k}"),
+            MatchReason::Phone(k) => write!(f, "same phone {k}"),
+            MatchReason::LinkedIn(k) => write!(f, "same LinkedIn profile {k}"),
+            MatchReason::NameAndOrganisation(k) => write!(f, "same name and organisation ({k})"),
+        }
+    }
+}
+
+/// The normalised keys of one contact (or of a record about to be imported).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MatchKeys {
+    pub uid: Option<String>,
+    pub emails: Vec<String>,
+    pub phones: Vec<String>,
+    pub linkedin: Vec<String>,
+    pub name_org: Option<String>,
+}
+
+/// `www.linkedin.com/in/Jane-Doe/` and `https://linkedin.com/in/jane-doe`
+/// are the same profile.
+pub fn linkedin_key(url: &str) -> String {
+    let lower = url.trim().to_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .unwrap_or(&lower);
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    let rest = rest
+        .strip_prefix("www.")
+        .unwrap_or(rest)
+        .trim_end_matches('/');
+    rest.to_owned()
+}
+
+/// A name plus organisation, both folded; `None` without an organisation
+/// (a name alone is too weak: there are many Jane Smiths).
+pub fn name_org_key(name: &str, organisation: Option<&str>) -> Option<String> {
+    let org = organisation.map(str::trim).filter(|o| !o.is_empty())?;
+    let name = sort_key(name)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let org = sort_key(org)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!name.is_empty()).then(|| format!("{name} @ {org}"))
+}
+
+/// A phone number as a match key: digits (and a leading +), `None` when too
+/// short to say who someone is.
+pub fn phone_key(number: &str) -> Option<String> {
+    let key = Phone::parse(number).ok()?.normalized();
+    // Very short numbers (extensions) say little about who someone is.
+    (key.trim_start_matches('+').len() >= 6).then_some(key)
+}
+
+impl MatchKeys {
+    pub fn of_draft(draft: &ContactDraft) -> Self {
+        Self {
+            uid: draft.uid.clone(),
+            emails: draft
+                .emails
+                .iter()
+                .map(|e| e.as_str().to_lowercase())
+                .collect(),
+            phones: draft
+                .phones
+                .iter()
+                .filter_map(|p| phone_key(p.as_str()))
+                .collect(),
+            linkedin: draft
+                .links
+                .iter()
+                .filter(|l| l.kind() == LinkKind::LinkedIn)
+                .map(|l| linkedin_key(l.url()))
+                .collect(),
+            name_org: draft
+                .name
+                .as_ref()
+                .and_then(|n| name_org_key(n.as_str(), draft.organisation.as_deref())),
+        }
+    }
+
+    pub fn of_contact(contact: &Contact) -> Self {
+        Self {
+            uid: Some(contact.uid.clone()),
+            emails: contact.emails.iter().map(|e| e.to_lowercase()).collect(),
+            phones: contact.phones.iter().filter_map(|p| phone_key(p)).collect(),
+            linkedin: contact
+                .links
+                .iter()
+                .filter(|l| l.kind == LinkKind::LinkedIn.as_str())
+                .map(|l| linkedin_key(&l.url))
+                .collect(),
+            name_org: name_org_key(
+                &contact.name,
+                contact.organisation.as_ref().map(|o| o.name.as_str()),
+            ),
+        }
+    }
+
+    fn reasons(&self) -> impl Iterator<Item = MatchReason> + '_ {
+        let uid = self.uid.iter().cloned().map(MatchReason::Uid);
+        let emails = self.emails.iter().cloned().map(MatchReason::Email);
+        let phones = self.phones.iter().cloned().map(MatchReason::Phone);
+        let linkedin = self.linkedin.iter().cloned().map(MatchReason::LinkedIn);
+        let name = self
+            .name_org
+            .iter()
+            .cloned()
+            .map(MatchReason::NameAndOrganisation);
+        uid.chain(emails).chain(phones).chain(linkedin).chain(name)
+    }
+}
+
+/// Contacts by each of their keys; the first contact to claim a key keeps it.
+///
+/// Two people with the same name at the same organisation but different
+/// LinkedIn profiles are two people: a name match needs one side without one.
+#[derive(Debug)]
+pub struct MatchIndex<T> {
+    by_key: HashMap<MatchReason, T>,
+    with_linkedin: HashSet<T>,
+}
+
+impl<T> Default for MatchIndex<T> {
+    fn default() -> Self {
+        Self {
+            by_key: HashMap::new(),
+            with_linkedin: HashSet::new(),
+        }
+    }
+}
+
+impl<T: Copy + Eq + Hash> MatchIndex<T> {
+    pub fn insert(&mut self, who: T, keys: &MatchKeys) {
+        for reason in keys.reasons() {
+            self.by_key.entry(reason).or_insert(who);
+        }
+        if !keys.linkedin.is_empty() {
+            self.with_linkedin.insert(who);
+        }
+    }
+
+    /// The contact these keys belong to, by the strongest key that matches.
+    pub fn find(&self, keys: &MatchKeys) -> Option<(T, MatchReason)> {
+        keys.reasons().find_map(|r| {
+            let who = *self.by_key.get(&r)?;
+            let profiles_differ = matches!(r, MatchReason::NameAndOrganisation(_))
+                && !keys.linkedin.is_empty()
+                && self.with_linkedin.contains(&who);
+            (!profiles_differ).then_some((who, r))
+        })
+    }
+}
+
+/// Every pair of contacts that look like the same person, each with its
+/// strongest reason, the lower id first, in id order.
+pub fn duplicate_pairs(
+    contacts: &[(ContactId, MatchKeys)],
+) -> Vec<(ContactId, ContactId, MatchReason)> {
+    let mut first_by_key: HashMap<MatchReason, Vec<ContactId>> = HashMap::new();
+    let with_linkedin: HashSet<ContactId> = contacts
+        .iter()
+        .filter(|(_, k)| !k.linkedin.is_empty())
+        .map(|(id, _)| *id)
+        .collect();
+    for (id, keys) in contacts {
+        for reason in keys.reasons() {
+            let ids = first_by_key.entry(reason).or_default();
+            if !ids.contains(id) {
+                ids.push(*id);
+            }
+        }
+    }
+    let mut best: HashMap<(ContactId, ContactId), MatchReason> = HashMap::new();
+    for (reason, ids) in first_by_key {
+        for (i, a) in ids.iter().enumerate() {
+            for b in &ids[i + 1..] {
+                if matches!(reason, MatchReason::NameAndOrganisation(_))
+                    && with_linkedin.contains(a)
+                    && with_linkedin.contains(b)
+                {
+                    continue;
+                }
+                let pair = if a < b { (*a, *b) } else { (*b, *a) };
+                let slot = best.entry(pair).or_insert_with(|| reason.clone());
+                if (reason.rank(), &reason) < (slot.rank(), &*slot) {
+                    *slot = reason.clone();
+                }
+            }
+        }
+    }
+    let mut pairs: Vec<_> = best.into_iter().map(|((a, b), r)| (a, b, r)).collect();
+    pairs.sort();
+    pairs
+}
+
+fn fill<T: Clone + PartialEq>(current: Option<&T>, incoming: Option<&T>) -> Option<Option<T>> {
+    match (current, incoming) {
+        (None, Some(new)) => Some(Some(new.clone())),
+        _ => None,
+    }
+}
+
+/// What an incoming record adds to an existing contact: blank fields are
+/// filled, e-mails, phones, links and tags the contact lacks are added.
+/// Values the contact already has win; nothing is removed. Empty when the
+/// record brings nothing new, so a re-import changes nothing.
+pub fn fill_patch(existing: &Contact, incoming: &ContactDraft) -> ContactPatch {
+    let text = |c: &Option<String>, i: &Option<String>| fill(c.as_ref(), i.as_ref());
+    let email_keys: Vec<String> = existing.emails.iter().map(|e| e.to_lowercase()).collect();
+    let phone_keys: Vec<String> = existing
+        .phones
+        .iter()
+        .map(|p| Phone::parse(p).map_or_else(|_| p.clone(), |p| p.normalized()))
+        .collect();
+    let mut patch = ContactPatch {
+        given_name: text(&existing.given_name, &incoming.given_name),
+        family_name: text(&existing.family_name, &incoming.family_name),
+        nickname: text(&existing.nickname, &incoming.nickname),
+        organisation: fill(
+            existing.organisation.as_ref().map(|o| &o.name),
+            incoming.organisation.as_ref(),
+        ),
+        title: text(&existing.title, &incoming.title),
+        function: text(&existing.function, &incoming.function),
+        industry: text(&existing.industry, &incoming.industry),
+        location: text(&existing.location, &incoming.location),
+        how_met: text(&existing.how_met, &incoming.how_met),
+        notes: text(&existing.notes, &incoming.notes),
+        ..ContactPatch::default()
+    };
+    if existing.timezone.is_none() && incoming.timezone.is_some() {
+        patch.timezone = Some(incoming.timezone);
+    }
+    if existing.birthday.is_none() && incoming.birthday.is_some() {
+        patch.birthday = Some(incoming.birthday);
+    }
+    if existing.cadence.is_none() && incoming.cadence.is_some() {
+        patch.cadence = Some(incoming.cadence);
+    }
+    patch.add_emails = distinct(
+        incoming
+            .emails
+            .iter()
+            .filter(|e| !email_keys.contains(&e.as_str().to_lowercase())),
+        |e: &Email| e.as_str().to_lowercase(),
+    );
+    patch.add_phones = distinct(
+        incoming
+            .phones
+            .iter()
+            .filter(|p| !phone_keys.contains(&p.normalized())),
+        Phone::normalized,
+    );
+    patch.add_links = distinct(
+        incoming
+            .links
+            .iter()
+            .filter(|l| !existing.links.iter().any(|s| s.url == l.url())),
+        |l: &Link| l.url().to_owned(),
+    );
+    patch.add_tags = distinct(
+        incoming
+            .tags
+            .iter()
+            .filter(|t| !existing.tags.iter().any(|s| s == t.as_str())),
+        |t: &TagName| t.as_str().to_owned(),
+    );
+    patch
+}
+
+fn distinct<'a, T: Clone + 'a>(
+    values: impl Iterator<Item = &'a T>,
+    key: impl Fn(&T) -> String,
+) -> Vec<T> {
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for v in values {
+        let k = key(v);
+        if !seen.contains(&k) {
+            seen.push(k);
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
+/// Folds a second record about the same person into a first one that is not
+/// stored yet (two rows of one file): the same rule as [`fill_patch`].
+pub fn absorb(into: &mut ContactDraft, other: &ContactDraft) {
+    fn keep<T: Clone>(slot: &mut Option<T>, other: &Option<T>) {
+        if slot.is_none() {
+            slot.clone_from(other);
+        }
+    }
+    keep(&mut into.given_name, &other.given_name);
+    keep(&mut into.family_name, &other.family_name);
+    keep(&mut into.nickname, &other.nickname);
+    keep(&mut into.organisation, &other.organisation);
+    keep(&mut into.title, &other.title);
+    keep(&mut into.function, &other.function);
+    keep(&mut into.industry, &other.industry);
+    keep(&mut into.location, &other.location);
+    keep(&mut into.timezone, &other.timezone);
+    keep(&mut into.birthday, &other.birthday);
+    keep(&mut into.how_met, &other.how_met);
+    keep(&mut into.notes, &other.notes);
+    keep(&mut into.cadence, &other.cadence);
+    keep(&mut into.uid, &other.uid);
+    for e in &other.emails {
+        let k = e.as_str().to_lowercase();
+        if !into.emails.iter().any(|x| x.as_str().to_lowercase() == k) {
+            into.emails.push(e.clone());
+        }
+    }
+    for p in &other.phones {
+        if !into.phones.iter().any(|x| x.normalized() == p.normalized()) {
+            into.phones.push(p.clone());
+        }
+    }
+    for l in &other.links {
+        if !into.links.contains(l) {
+            into.links.push(l.clone());
+        }
+    }
+    for t in &other.tags {
+        if !into.tags.contains(t) {
+            into.tags.push(t.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::values::ContactName;
+
+    fn draft(name: &str) -> ContactDraft {
+        ContactDraft {
+            name: Some(ContactName::parse(name).unwrap()),
+            ..ContactDraft::default()
+        }
+    }
+
+    #[test]
+    fn linkedin_urls_fold_to_one_key() {
+        for url in [
+            "https://www.linkedin.com/in/Jane-Doe/",
+            "http://linkedin.com/in/jane-doe",
+            "linkedin.com/in/jane-doe?trk=x",
+        ] {
+            assert_eq!(linkedin_key(url), "linkedin.com/in/jane-doe", "{url}");
+        }
+    }
+
+    #[test]
+    fn name_needs_an_organisation() {
+        assert_eq!(name_org_key("Jane Doe", None), None);
+        assert_eq!(
+            name_org_key(" Jáne  DOE", Some("Acme ")).as_deref(),
+            Some("jane doe @ acme")
+        );
+    }
+
+    #[test]
+    fn the_strongest_key_wins() {
+        let mut index = MatchIndex::default();
+        let mut a = draft("Jane Doe");
+        a.organisation = Some("Acme".into());
+        index.insert(1, &MatchKeys::of_draft(&a));
+        let mut b = draft("Bob Roe");
+        b.emails = vec![Email::parse("jane@acme.example").unwrap()];
+        index.insert(2, &MatchKeys::of_draft(&b));
+
+        let mut probe = draft("Jane Doe");
+        probe.organisation = Some("ACME".into());
+        probe.emails = vec![Email::parse("JANE@acme.example").unwrap()];
+        let (who, reason) = index.find(&MatchKeys::of_draft(&probe)).unwrap();
+        assert_eq!(who, 2);
+        assert_eq!(reason, MatchReason::Email("jane@acme.example".into()));
+
+        probe.emails.clear();
+        let (who, reason) = index.find(&MatchKeys::of_draft(&probe)).unwrap();
+        assert_eq!(who, 1);
+        assert!(matches!(reason, MatchReason::NameAndOrganisation(_)));
+
+        assert!(
+            index
+                .find(&MatchKeys::of_draft(&draft("Jane Doe")))
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn pairs_carry_their_strongest_reason() {
+        let mut a = draft("Jane Doe");
+        a.organisation = Some("Acme".into());
+        a.phones = vec![Phone::parse("+1 555 010 2000").unwrap()];
+        let mut b = a.clone();
+        b.phones = vec![Phone::parse("+1 (555) 0102000").unwrap()];
+        let c = draft("Someone Else");
+        let pairs = duplicate_pairs(&[
+            (ContactId(3), MatchKeys::of_draft(&b)),
+            (ContactId(1), MatchKeys::of_draft(&a)),
+            (ContactId(2), MatchKeys::of_draft(&c)),
+        ]);
+        assert_eq!(
+            pairs,
+            vec![(
+                ContactId(1),
+                ContactId(3),
+                MatchReason::Phone("+15550102000".into())
+            )]
+        );
+    }
+
+    #[test]
+    fn absorbing_keeps_both_sides() {
+        let mut a = draft("Jane Doe");
+        a.emails = vec![Email::parse("jane@a.example").unwrap()];
+        a.title = Some("CTO".into());
+        let mut b = draft("Jane D.");
+        b.emails = vec![
+            Email::parse("JANE@a.example").unwrap(),
+            Email::parse("jd@b.example").unwrap(),
+        ];
+        b.title = Some("VP".into());
+        b.location = Some("Berlin".into());
+        absorb(&mut a, &b);
+        assert_eq!(a.emails.len(), 2);
+        assert_eq!(a.title.as_deref(), Some("CTO"));
+        assert_eq!(a.location.as_deref(), Some("Berlin"));
+        assert_eq!(a.name.unwrap().as_str(), "Jane Doe");
+    }
+}

@@ -1,0 +1,615 @@
+//! vCard 2.1, 3.0 and 4.0 in, 3.0 and 4.0 out, through calcard.
+//!
+//! Reading: a file is cut into cards at `BEGIN:VCARD` / `END:VCARD` lines
+//! (so each card keeps its line number and its original text), each card is
+//! parsed by calcard, and the properties Kith models become a
+//! [`ContactDraft`]. Of single-valued properties (FN, N, NICKNAME, ORG,
+//! TITLE, BDAY, NOTE, UID, TZ) the first one is modelled; every other
+//! property, and every value Kith cannot read (an e-mail that is not one),
+//! stays in the original card.
+//!
+//! Writing ([`write_card`]): the stored original card is walked again with
+//! the same rules. A modelled property whose value the contact still has is
+//! written as it came (group, parameters and all: `item1.EMAIL` keeps its
+//! `item1.X-ABLabel`); one the contact no longer has is dropped; everything
+//! unmodelled is written back untouched; values the contact gained are added.
+//! calcard re-serialises, so meaning is kept, not bytes.
+
+use std::collections::HashSet;
+
+use calcard::Entry;
+use calcard::vcard::{
+    VCard, VCardEntry, VCardParameter, VCardParameterName, VCardParameterValue, VCardProperty,
+    VCardValue, VCardVersion,
+};
+use kith_core::contact::{Contact, ContactDraft};
+use kith_core::values::{
+    Birthday, ContactName, Email, Link, Phone, TagName, TimeZone, optional_text,
+};
+
+use crate::{ImportItem, Parsed, Rejected, fingerprint};
+
+/// Which vCard version to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    V3,
+    V4,
+}
+
+impl Version {
+    fn calcard(self) -> VCardVersion {
+        match self {
+            Version::V3 => VCardVersion::V3_0,
+            Version::V4 => VCardVersion::V4_0,
+        }
+    }
+}
+
+/// A card as cut out of a file: where it starts and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawCard {
+    pub line: usize,
+    pub text: String,
+}
+
+/// Cuts a file's text into cards. Text outside any card is reported (unless
+/// blank); a card without its END line is reported and not parsed.
+pub fn split_cards(text: &str) -> Vec<Result<RawCard, Rejected>> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, String, usize)> = None;
+    let mut stray: Option<usize> = None;
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        let number = i + 1;
+        let bare = line.trim().trim_start_matches('\u{feff}');
+        let begins = bare.eq_ignore_ascii_case("BEGIN:VCARD");
+        let ends = bare.eq_ignore_ascii_case("END:VCARD");
+        match &mut current {
+            None if begins => {
+                if let Some(at) = stray.take() {
+                    out.push(Err(Rejected {
+                        line: at,
+                        reason: "text outside a vCard (no BEGIN:VCARD)".into(),
+                    }));
+                }
+                current = Some((number, line.to_owned(), 1));
+            }
+            None => {
+                if !bare.is_empty() && stray.is_none() {
+                    stray = Some(number);
+                }
+            }
+            Some((start, card, depth)) => {
+                card.push_str(line);
+                if begins {
+                    // An embedded card (vCard 2.1 AGENT).
+                    *depth += 1;
+                } else if ends {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        out.push(Ok(RawCard {
+                            line: *start,
+                            text: std::mem::take(card),
+                        }));
+                        current = None;
+                    }
+                }
+            }
+        }
+    }
+    if let Some(at) = stray {
+        out.push(Err(Rejected {
+            line: at,
+            reason: "text outside a vCard (no BEGIN:VCARD)".into(),
+        }));
+    }
+    if let Some((start, _, _)) = current {
+        out.push(Err(Rejected {
+            line: start,
+            reason: "the card has no END:VCARD".into(),
+        }));
+    }
+    out.sort_by_key(|r| match r {
+        Ok(c) => c.line,
+        Err(e) => e.line,
+    });
+    out
+}
+
+/// Parses one card's text with calcard.
+pub fn parse_card(text: &str) -> Result<VCard, String> {
+    match VCard::parse(text) {
+        Ok(card) => Ok(card),
+        Err(Entry::InvalidLine(line)) => Err(format!("invalid line '{}'", line.trim())),
+        Err(Entry::UnterminatedComponent(what)) => Err(format!("unterminated {what}")),
+        Err(Entry::Eof) => Err("empty card".into()),
+        Err(Entry::ICalendar(_)) => Err("an iCalendar object, not a vCard".into()),
+        Err(other) => Err(format!("not a vCard ({other:?})")),
+    }
+}
+
+/// Reads every card of a vCard file.
+pub fn read(bytes: &[u8]) -> Vec<Parsed> {
+    let text = crate::decode(bytes);
+    split_cards(&text)
+        .into_iter()
+        .map(|raw| {
+            let raw = raw?;
+            let card = parse_card(&raw.text).map_err(|reason| Rejected {
+                line: raw.line,
+                reason,
+            })?;
+            let draft = draft_of(&card).map_err(|reason| Rejected {
+                line: raw.line,
+                reason,
+            })?;
+            let fp = fingerprint(&raw.text);
+            Ok(ImportItem {
+                line: raw.line,
+                key: match &draft.uid {
+                    Some(uid) => format!("uid:{uid}"),
+                    None => format!("card:{fp}"),
+                },
+                fingerprint: fp,
+                draft,
+                card: Some(raw.text),
+                connected_on: None,
+            })
+        })
+        .collect()
+}
+
+/// What a property means to Kith.
+#[derive(Debug, Clone, PartialEq)]
+enum Role {
+    Name(ContactName),
+    StructuredName(Option<String>, Option<String>),
+    Nickname(String),
+    Email(Email),
+    Phone(Phone),
+    Link(Link),
+    Organisation(String),
+    Title(String),
+    Birthday(Birthday),
+    Note(String),
+    Tags(Vec<TagName>),
+    Uid(String),
+    TimeZone(TimeZone),
+    /// VERSION: written by the writer itself.
+    Version,
+    Unmodelled,
+}
+
+impl Role {
+    /// Single-valued roles: only the first property of the kind is modelled.
+    fn single(&self) -> Option<u8> {
+        Some(match self {
+            Role::Name(_) => 0,
+            Role::StructuredName(..) => 1,
+            Role::Nickname(_) => 2,
+            Role::Organisation(_) => 3,
+            Role::Title(_) => 4,
+            Role::Birthday(_) => 5,
+            Role::Note(_) => 6,
+            Role::Uid(_) => 7,
+            Role::TimeZone(_) => 8,
+            _ => return None,
+        })
+    }
+}
+
+fn texts(entry: &VCardEntry) -> Vec<String> {
+    entry
+        .values
+        .iter()
+        .filter_map(|v| match v {
+            VCardValue::Component(parts) => Some(parts.join(",")),
+            other => other.as_text().map(str::to_owned),
+        })
+        .collect()
+}
+
+fn text(entry: &VCardEntry, max: usize) -> Option<String> {
+    let joined = texts(entry)
+        .join(",")
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
+    optional_text("vcard", Some(&joined), max).ok().flatten()
+}
+
+fn role(entry: &VCardEntry) -> Role {
+    let first = || texts(entry).into_iter().next().unwrap_or_default();
+    let some = |r: Option<Role>| r.unwrap_or(Role::Unmodelled);
+    match &entry.name {
+        VCardProperty::Version => Role::Version,
+        VCardProperty::Fn => some(
+            ContactName::parse(&texts(entry).join(","))
+                .ok()
+                .map(Role::Name),
+        ),
+        VCardProperty::N => {
+            let parts = texts(entry);
+            let part = |i: usize| {
+                parts
+                    .get(i)
+                    .and_then(|p| optional_text("name", Some(p), 200).ok().flatten())
+            };
+            let (family, given) = (part(0), part(1));
+            if family.is_none() && given.is_none() {
+                Role::Unmodelled
+            } else {
+                Role::StructuredName(given, family)
+            }
+        }
+        VCardProperty::Nickname => some(
+            optional_text("nickname", Some(&first()), 200)
+                .ok()
+                .flatten()
+                .map(Role::Nickname),
+        ),
+        VCardProperty::Email => some(Email::parse(&first()).ok().map(Role::Email)),
+        VCardProperty::Tel => {
+            let number = first();
+            let number = number.strip_prefix("tel:").unwrap_or(&number);
+            some(Phone::parse(number).ok().map(Role::Phone))
+        }
+        VCardProperty::Url => some(Link::parse(&first()).ok().map(Role::Link)),
+        VCardProperty::Org => some(
+            optional_text("organisation", Some(&first()), 200)
+                .ok()
+                .flatten()
+                .map(Role::Organisation),
+        ),
+        VCardProperty::Title => some(text(entry, 200).map(Role::Title)),
+        VCardProperty::Note => some(text(entry, 20_000).map(Role::Note)),
+        VCardProperty::Uid => some(
+            optional_text("uid", Some(&first()), 500)
+                .ok()
+                .flatten()
+                .filter(|u| !u.contains('\n'))
+                .map(Role::Uid),
+        ),
+        VCardProperty::Tz => some(TimeZone::parse(&first()).ok().map(Role::TimeZone)),
+        VCardProperty::Bday => some(
+            entry
+                .values
+                .first()
+                .and_then(|v| v.as_partial_date_time())
+                .and_then(|d| {
+                    let (month, day) = (d.month?, d.day?);
+                    let date = match d.year {
+                        Some(y) => format!("{y:04}-{month:02}-{day:02}"),
+                        None => format!("--{month:02}-{day:02}"),
+                    };
+                    Birthday::parse(&date).ok()
+                })
+                .map(Role::Birthday),
+        ),
+        VCardProperty::Categories => {
+            let tags: Vec<TagName> = texts(entry)
+                .iter()
+                .flat_map(|t| t.split(','))
+                .filter_map(|t| TagName::parse(t).ok())
+                .collect();
+            if tags.is_empty() {
+                Role::Unmodelled
+            } else {
+                Role::Tags(tags)
+            }
+        }
+        _ => Role::Unmodelled,
+    }
+}
+
+/// Each property's role, with repeated single-valued ones marked unmodelled.
+fn roles(card: &VCard) -> Vec<Role> {
+    let mut seen = HashSet::new();
+    card.entries
+        .iter()
+        .map(|entry| {
+            let role = role(entry);
+            match role.single() {
+                Some(kind) if !seen.insert(kind) => Role::Unmodelled,
+                _ => role,
+            }
+        })
+        .collect()
+}
+
+/// The contact a card describes. Fails only when the card names nobody.
+pub fn draft_of(card: &VCard) -> Result<ContactDraft, String> {
+    let mut draft = ContactDraft::default();
+    let mut fallback_name = None;
+    for role in roles(card) {
+        match role {
+            Role::Name(n) => draft.name = Some(n),
+            Role::StructuredName(given, family) => {
+                let joined = [given.as_deref(), family.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                fallback_name = ContactName::parse(&joined).ok();
+                draft.given_name = given;
+                draft.family_name = family;
+            }
+            Role::Nickname(n) => draft.nickname = Some(n),
+            Role::Email(e) => {
+                if !draft.emails.contains(&e) {
+                    draft.emails.push(e);
+                }
+            }
+            Role::Phone(p) => {
+                if !draft.phones.contains(&p) {
+                    draft.phones.push(p);
+                }
+            }
+            Role::Link(l) => {
+                if !draft.links.contains(&l) {
+                    draft.links.push(l);
+                }
+            }
+            Role::Organisation(o) => draft.organisation = Some(o),
+            Role::Title(t) => draft.title = Some(t),
+            Role::Birthday(b) => draft.birthday = Some(b),
+            Role::Note(n) => draft.notes = Some(n),
+            Role::Tags(tags) => {
+                for t in tags {
+                    if !draft.tags.contains(&t) {
+                        draft.tags.push(t);
+                    }
+                }
+            }
+            Role::Uid(u) => draft.uid = Some(u),
+            Role::TimeZone(z) => draft.timezone = Some(z),
+            Role::Version | Role::Unmodelled => {}
+        }
+    }
+    if draft.name.is_none() {
+        let by_org = || {
+            draft
+                .organisation
+                .as_deref()
+                .and_then(|o| ContactName::parse(o).ok())
+        };
+        let by_email = || {
+            draft
+                .emails
+                .first()
+                .and_then(|e| ContactName::parse(e.as_str()).ok())
+        };
+        let by_nickname = || {
+            draft
+                .nickname
+                .as_deref()
+                .and_then(|n| ContactName::parse(n).ok())
+        };
+        draft.name = fallback_name
+            .or_else(by_nickname)
+            .or_else(by_org)
+            .or_else(by_email);
+    }
+    if draft.name.is_none() {
+        return Err("the card names nobody (no FN, N, NICKNAME, ORG or EMAIL)".into());
+    }
+    Ok(draft)
+}
+
+fn entry(name: VCardProperty, values: Vec<VCardValue>) -> VCardEntry {
+    VCardEntry {
+        group: None,
+        name,
+        params: Vec::new(),
+        values,
+    }
+}
+
+fn text_entry(name: VCardProperty, value: &str) -> VCardEntry {
+    entry(name, vec![VCardValue::Text(value.to_owned())])
+}
+
+/// A contact as a vCard: its stored original card (if any) brought up to
+/// date with what the contact holds now, in the version asked for.
+pub fn write_card(contact: &Contact, original: Option<&str>, version: Version) -> String {
+    let original = original.and_then(|text| parse_card(text).ok());
+    let mut entries = Vec::new();
+    let mut name_done = false;
+    let mut n_done = false;
+    let mut nickname_done = false;
+    let mut org_done = false;
+    let mut title_done = false;
+    let mut birthday_done = false;
+    let mut note_done = false;
+    let mut uid_done = false;
+    let mut tz_done = false;
+    let mut emails_done = HashSet::new();
+    let mut phones_done = HashSet::new();
+    let mut links_done = HashSet::new();
+    let mut tags_done = HashSet::new();
+    let org_name = contact.organisation.as_ref().map(|o| o.name.as_str());
+    let email_keys: Vec<String> = contact.emails.iter().map(|e| e.to_lowercase()).collect();
+    let phone_key = |p: &str| Phone::parse(p).map_or_else(|_| p.to_owned(), |p| p.normalized());
+    let phone_keys: Vec<String> = contact.phones.iter().map(|p| phone_key(p)).collect();
+
+    if let Some(card) = &original {
+        for (entry, role) in card.entries.iter().zip(roles(card)) {
+            let keep = match role {
+                Role::Version => false,
+                Role::Unmodelled => true,
+                Role::Name(n) => {
+                    let keep = n.as_str() == contact.name;
+                    name_done |= keep;
+                    keep
+                }
+                Role::StructuredName(given, family) => {
+                    let keep = given == contact.given_name && family == contact.family_name;
+                    n_done |= keep;
+                    keep
+                }
+                Role::Nickname(n) => {
+                    let keep = Some(&n) == contact.nickname.as_ref();
+                    nickname_done |= keep;
+                    keep
+                }
+                Role::Organisation(o) => {
+                    let keep = Some(o.as_str()) == org_name;
+                    org_done |= keep;
+                    keep
+                }
+                Role::Title(t) => {
+                    let keep = Some(&t) == contact.title.as_ref();
+                    title_done |= keep;
+                    keep
+                }
+                Role::Birthday(b) => {
+                    let keep = Some(b.to_string()) == contact.birthday;
+                    birthday_done |= keep;
+                    keep
+                }
+                Role::Note(n) => {
+                    let keep = Some(&n) == contact.notes.as_ref();
+                    note_done |= keep;
+                    keep
+                }
+                Role::Uid(u) => {
+                    let keep = u == contact.uid;
+                    uid_done |= keep;
+                    keep
+                }
+                Role::TimeZone(z) => {
+                    let keep = Some(z.name()) == contact.timezone.as_deref();
+                    tz_done |= keep;
+                    keep
+                }
+                Role::Email(e) => {
+                    let key = e.as_str().to_lowercase();
+                    let has = email_keys.contains(&key);
+                    if has {
+                        emails_done.insert(key);
+                    }
+                    has
+                }
+                Role::Phone(p) => {
+                    let key = p.normalized();
+                    let has = phone_keys.contains(&key);
+                    if has {
+                        phones_done.insert(key);
+                    }
+                    has
+                }
+                Role::Link(l) => {
+                    let url = l.url().to_owned();
+                    let has = contact.links.iter().any(|s| s.url == url);
+                    if has {
+                        links_done.insert(url);
+                    }
+                    has
+                }
+                Role::Tags(tags) => {
+                    let all_kept = tags
+                        .iter()
+                        .all(|t| contact.tags.iter().any(|s| s == t.as_str()));
+                    if all_kept {
+                        tags_done.extend(tags.iter().map(|t| t.as_str().to_owned()));
+                    }
+                    all_kept
+                }
+            };
+            if keep {
+                entries.push(entry.clone());
+            }
+        }
+    }
+
+    let mut added = Vec::new();
+    if !name_done {
+        added.push(text_entry(VCardProperty::Fn, &contact.name));
+    }
+    if !n_done && (contact.given_name.is_some() || contact.family_name.is_some()) {
+        let part = |p: &Option<String>| VCardValue::Text(p.clone().unwrap_or_default());
+        added.push(entry(
+            VCardProperty::N,
+            vec![
+                part(&contact.family_name),
+                part(&contact.given_name),
+                part(&None),
+                part(&None),
+                part(&None),
+            ],
+        ));
+    }
+    if !nickname_done && let Some(n) = &contact.nickname {
+        added.push(text_entry(VCardProperty::Nickname, n));
+    }
+    if !uid_done {
+        added.push(text_entry(VCardProperty::Uid, &contact.uid));
+    }
+    for (address, key) in contact.emails.iter().zip(&email_keys) {
+        if !emails_done.contains(key) {
+            added.push(text_entry(VCardProperty::Email, address));
+        }
+    }
+    for (number, key) in contact.phones.iter().zip(&phone_keys) {
+        if !phones_done.contains(key) {
+            added.push(text_entry(VCardProperty::Tel, number));
+        }
+    }
+    for link in &contact.links {
+        if !links_done.contains(&link.url) {
+            let mut e = text_entry(VCardProperty::Url, &link.url);
+            if link.kind == "linkedin" {
+                e.params.push(VCardParameter {
+                    name: VCardParameterName::Type,
+                    value: VCardParameterValue::Text("linkedin".into()),
+                });
+            }
+            added.push(e);
+        }
+    }
+    if !org_done && let Some(o) = org_name {
+        added.push(text_entry(VCardProperty::Org, o));
+    }
+    if !title_done && let Some(t) = &contact.title {
+        added.push(text_entry(VCardProperty::Title, t));
+    }
+    if !birthday_done
+        && let Some(b) = &contact.birthday
+        && let Ok(b) = Birthday::parse(b)
+    {
+        added.push(entry(
+            VCardProperty::Bday,
+            vec![VCardValue::PartialDateTime(
+                calcard::common::PartialDateTime {
+                    year: b.year.and_then(|y| u16::try_from(y).ok()),
+                    month: u8::try_from(b.month).ok(),
+                    day: u8::try_from(b.day).ok(),
+                    ..Default::default()
+                },
+            )],
+        ));
+    }
+    if !tz_done && let Some(z) = &contact.timezone {
+        added.push(text_entry(VCardProperty::Tz, z));
+    }
+    let new_tags: Vec<VCardValue> = contact
+        .tags
+        .iter()
+        .filter(|t| !tags_done.contains(*t))
+        .map(|t| VCardValue::Text(t.clone()))
+        .collect();
+    if !new_tags.is_empty() {
+        added.push(entry(VCardProperty::Categories, new_tags));
+    }
+    if !note_done && let Some(n) = &contact.notes {
+        added.push(text_entry(VCardProperty::Note, n));
+    }
+    // New properties go after the kept ones, so the original order survives.
+    entries.extend(added);
+    let card = VCard { entries };
+    let mut out = String::new();
+    card.write_to(&mut out, version.calcard())
+        .expect("writing to a String cannot fail");
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,300 @@
+use std::path::PathBuf;
+
+use chrono::{TimeZone as _, Utc};
+use kith_core::contact::{Contact, Organisation, StoredLink};
+use kith_core::ids::{ContactId, OrganisationId};
+
+use super::*;
+
+/// The contact the store would hold for a draft (what `add_contacts` writes).
+pub(crate) fn stored(draft: &ContactDraft) -> Contact {
+    let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
+    Contact {
+        id: ContactId(1),
+        uid: draft.uid.clone().unwrap_or_else(|| "generated-uid".into()),
+        name: draft.name.as_ref().unwrap().as_str().to_owned(),
+        given_name: draft.given_name.clone(),
+        family_name: draft.family_name.clone(),
+        nickname: draft.nickname.clone(),
+        emails: draft.emails.iter().map(|e| e.as_str().to_owned()).collect(),
+        phones: draft.phones.iter().map(|p| p.as_str().to_owned()).collect(),
+        links: draft
+            .links
+            .iter()
+            .map(|l| StoredLink {
+                url: l.url().to_owned(),
+                kind: l.kind().as_str().to_owned(),
+            })
+            .collect(),
+        organisation: draft.organisation.as_ref().map(|o| Organisation {
+            id: OrganisationId(1),
+            name: o.clone(),
+            is_mine: false,
+        }),
+        title: draft.title.clone(),
+        function: draft.function.clone(),
+        industry: draft.industry.clone(),
+        location: draft.location.clone(),
+        timezone: draft.timezone.map(|z| z.name().to_owned()),
+        birthday: draft.birthday.map(|b| b.to_string()),
+        how_met: draft.how_met.clone(),
+        introduced_by: None,
+        tags: {
+            let mut t: Vec<String> = draft.tags.iter().map(|t| t.as_str().to_owned()).collect();
+            t.sort();
+            t.dedup();
+            t
+        },
+        notes: draft.notes.clone(),
+        cadence: draft.cadence,
+        snoozed_until: None,
+        archived: false,
+        created_at: at,
+        updated_at: at,
+        revision: 1,
+    }
+}
+
+/// A card's properties as calcard reads them back after writing it in
+/// `version`: what "the same meaning" is compared on.
+fn canonical(card: &VCard, version: Version) -> Vec<String> {
+    let mut text = String::new();
+    card.write_to(&mut text, version.calcard()).unwrap();
+    let again = parse_card(&text).unwrap();
+    let mut props: Vec<String> = again
+        .entries
+        .iter()
+        .filter(|e| e.name != VCardProperty::Version)
+        .map(|e| format!("{e:?}"))
+        .collect();
+    props.sort();
+    props
+}
+
+/// Imports a card and exports it again; returns (original, exported)
+/// property lists in `version`.
+fn round_trip(text: &str, version: Version) -> (Vec<String>, Vec<String>) {
+    let items = read(text.as_bytes());
+    let item = items[0].as_ref().unwrap();
+    let contact = stored(&item.draft);
+    let exported = write_card(&contact, item.card.as_deref(), version);
+    let original = canonical(&parse_card(text).unwrap(), version);
+    let exported = canonical(&parse_card(&exported).unwrap(), version);
+    (original, exported)
+}
+
+/// Every original property is in the export; the export adds at most the
+/// FN, N and UID that vCard 3.0/4.0 require.
+fn assert_same_meaning(original: &[String], exported: &[String], what: &str) {
+    let mut extra: Vec<String> = exported.to_vec();
+    for prop in original {
+        let Some(at) = extra.iter().position(|p| p == prop) else {
+            panic!("{what}: lost {prop}\nexported: {exported:#?}");
+        };
+        extra.remove(at);
+    }
+    for prop in &extra {
+        let added_ok = ["name: Fn", "name: Uid", "name: N,"]
+            .iter()
+            .any(|n| prop.contains(n));
+        assert!(added_ok, "{what}: added {prop}");
+    }
+}
+
+const APPLE: &str = "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//iPhone OS 17.0//EN\r\n\
+N:Doe;Jane;;;\r\nFN:Jane Doe\r\nORG:Acme;Engineering\r\n\
+item1.EMAIL;type=INTERNET;type=pref:Jane@Acme.Example\r\nitem1.X-ABLabel:_$!<Other>!$_\r\n\
+TEL;type=CELL;type=VOICE:+1 (555) 010-2000\r\n\
+item2.URL;type=pref:https://www.linkedin.com/in/jane-doe\r\nitem2.X-ABLabel:LinkedIn\r\n\
+ADR;type=HOME:;;1 Main St;Springfield;;12345;USA\r\n\
+PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQSkZJRgABAQAAAQABAAD/\r\n\
+X-SOCIALPROFILE;type=twitter:https://twitter.com/jane\r\n\
+BDAY:1990-04-12\r\nNOTE:Met at PyCon\\, 2024\r\nCATEGORIES:Mentor,Product\r\n\
+UID:1234-5678\r\nEND:VCARD\r\n";
+
+#[test]
+fn an_apple_card_maps_to_a_contact() {
+    let items = read(APPLE.as_bytes());
+    assert_eq!(items.len(), 1);
+    let item = items[0].as_ref().unwrap();
+    let d = &item.draft;
+    assert_eq!(item.line, 1);
+    assert_eq!(item.key, "uid:1234-5678");
+    assert_eq!(d.name.as_ref().unwrap().as_str(), "Jane Doe");
+    assert_eq!(d.given_name.as_deref(), Some("Jane"));
+    assert_eq!(d.family_name.as_deref(), Some("Doe"));
+    assert_eq!(d.emails[0].as_str(), "Jane@acme.example");
+    assert_eq!(d.phones[0].as_str(), "+1 (555) 010-2000");
+    assert_eq!(d.links[0].url(), "https://www.linkedin.com/in/jane-doe");
+    assert_eq!(d.organisation.as_deref(), Some("Acme"));
+    assert_eq!(d.birthday.unwrap().to_string(), "1990-04-12");
+    assert_eq!(d.notes.as_deref(), Some("Met at PyCon, 2024"));
+    let tags: Vec<&str> = d.tags.iter().map(|t| t.as_str()).collect();
+    assert_eq!(tags, ["mentor", "product"]);
+}
+
+#[test]
+fn grouped_labels_photos_and_unknown_properties_survive_export() {
+    for version in [Version::V3, Version::V4] {
+        let (original, exported) = round_trip(APPLE, version);
+        assert_same_meaning(&original, &exported, "apple card");
+        assert!(exported.iter().any(|p| p.contains("X-ABLabel")));
+        assert!(exported.iter().any(|p| p.contains("name: Photo")));
+    }
+}
+
+#[test]
+fn export_follows_changes_and_keeps_the_rest() {
+    let items = read(APPLE.as_bytes());
+    let item = items[0].as_ref().unwrap();
+    let mut contact = stored(&item.draft);
+    contact.emails = vec!["jd@new.example".into()];
+    contact.title = Some("CTO".into());
+    contact.tags.retain(|t| t == "mentor");
+    let out = write_card(&contact, item.card.as_deref(), Version::V4);
+    assert!(!out.to_lowercase().contains("jane@acme.example"), "{out}");
+    assert!(out.contains("EMAIL:jd@new.example"), "{out}");
+    assert!(out.contains("TITLE:CTO"), "{out}");
+    assert!(out.contains("CATEGORIES:mentor"), "{out}");
+    assert!(!out.contains("Product"), "{out}");
+    // The label of the removed e-mail stays (it is not Kith's to drop), the
+    // address, photo and social profile too.
+    assert!(out.contains("ADR;TYPE=HOME"), "{out}");
+    assert!(out.contains("X-SOCIALPROFILE"), "{out}");
+    assert!(out.contains("PHOTO"), "{out}");
+}
+
+#[test]
+fn a_contact_without_a_card_is_written_from_its_fields() {
+    let items = read(APPLE.as_bytes());
+    let contact = stored(&items[0].as_ref().unwrap().draft);
+    let out = write_card(&contact, None, Version::V3);
+    let again = read(out.as_bytes());
+    let draft = &again[0].as_ref().unwrap().draft;
+    assert_eq!(stored(draft), contact);
+}
+
+#[test]
+fn vcard_21_quoted_printable_and_charsets() {
+    let card = "BEGIN:VCARD\nVERSION:2.1\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:M=C3=BCller;J=C3=BCrgen\n\
+FN;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:J=FCrgen M=FCller\n\
+NOTE;ENCODING=QUOTED-PRINTABLE:first line=0D=0A=\nsecond line\nTEL;WORK;VOICE:+49 30 1234567\nEND:VCARD\n";
+    let items = read(card.as_bytes());
+    let d = &items[0].as_ref().unwrap().draft;
+    assert_eq!(d.name.as_ref().unwrap().as_str(), "Jürgen Müller");
+    assert_eq!(d.family_name.as_deref(), Some("Müller"));
+    assert_eq!(d.notes.as_deref(), Some("first line\nsecond line"));
+    assert_eq!(d.phones[0].as_str(), "+49 30 1234567");
+    let (original, exported) = round_trip(card, Version::V3);
+    assert_same_meaning(&original, &exported, "2.1 card");
+}
+
+#[test]
+fn many_cards_with_line_numbers_and_bad_ones_reported() {
+    let file = "BEGIN:VCARD\nVERSION:3.0\nFN:One\nEND:VCARD\n\
+garbage here\n\
+BEGIN:VCARD\nVERSION:3.0\nNOTE:nobody\nEND:VCARD\n\
+BEGIN:VCARD\nVERSION:4.0\nFN:Three\nEND:VCARD\n\
+BEGIN:VCARD\nVERSION:4.0\nFN:Four\n";
+    let items = read(file.as_bytes());
+    let summary: Vec<String> = items
+        .iter()
+        .map(|r| match r {
+            Ok(i) => format!("{} ok {}", i.line, i.draft.name.as_ref().unwrap()),
+            Err(e) => format!("{} {}", e.line, e.reason),
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "1 ok One",
+            "5 text outside a vCard (no BEGIN:VCARD)",
+            "6 the card names nobody (no FN, N, NICKNAME, ORG or EMAIL)",
+            "10 ok Three",
+            "14 the card has no END:VCARD",
+        ]
+    );
+}
+
+#[test]
+fn latin1_files_are_read() {
+    let file = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jos\xE9 Garc\xEDa\r\nEND:VCARD\r\n";
+    let items = read(file);
+    assert_eq!(
+        items[0]
+            .as_ref()
+            .unwrap()
+            .draft
+            .name
+            .as_ref()
+            .unwrap()
+            .as_str(),
+        "José García"
+    );
+}
+
+/// The shared interop corpus: every file imports without a panic; invalid
+/// cards are reported; valid ones keep every property's meaning through
+/// import and export in both versions.
+#[test]
+fn the_interop_corpus_round_trips() {
+    let Some(root) = corpus() else {
+        return;
+    };
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("vcard"))
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "vcf"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() > 200,
+        "corpus looks incomplete: {}",
+        files.len()
+    );
+    let (mut cards, mut rejected) = (0, 0);
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        let name = file.file_name().unwrap().to_string_lossy();
+        let items = read(&bytes);
+        assert!(!items.is_empty(), "{name}: nothing read");
+        for item in &items {
+            match item {
+                Ok(item) => {
+                    cards += 1;
+                    let text = item.card.as_deref().unwrap();
+                    for version in [Version::V3, Version::V4] {
+                        let (original, exported) = round_trip(text, version);
+                        assert_same_meaning(&original, &exported, &format!("{name}:{}", item.line));
+                    }
+                }
+                Err(e) => {
+                    rejected += 1;
+                    eprintln!("{name}:{} {}", e.line, e.reason);
+                    assert!(!e.reason.is_empty());
+                }
+            }
+        }
+    }
+    eprintln!(
+        "corpus: {} files, {cards} cards round-tripped, {rejected} rejected",
+        files.len()
+    );
+    assert!(cards > 250, "{cards}");
+}
+
+/// The corpus folder from `KITH_INTEROP_CORPUS`. Outside CI a missing
+/// variable skips the test with a note; in CI it fails.
+fn corpus() -> Option<PathBuf> {
+    match std::env::var_os("KITH_INTEROP_CORPUS") {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None if std::env::var_os("CI").is_some() => {
+            panic!("KITH_INTEROP_CORPUS must name the interop corpus in CI")
+        }
+        None => {
+            eprintln!("KITH_INTEROP_CORPUS is not set: the corpus test did not run");
+            None
+        }
+    }
+}

@@ -1,0 +1,504 @@
+//! Imports: matching records to contacts, writing them, and what lossless
+//! export and duplicate detection read back.
+//!
+//! A record whose source key was imported before with the same fingerprint
+//! is unchanged and costs no write. Others are matched (UID, e-mail, phone,
+//! LinkedIn profile, name plus organisation: `kith_core::rules::duplicates`)
+//! against the contact book and the records before them in the same file.
+//! New contacts are written in batches, one transaction each; if a batch
+//! fails, its records are retried one by one, so a bad record is rejected
+//! alone. A record for an existing contact is one transaction.
+
+use kith_core::rules::duplicates::{
+    MatchIndex, MatchKeys, absorb, fill_patch, linkedin_key, name_org_key, phone_key,
+};
+
+use super::*;
+use crate::{ContactEvent, ImportOutcome, ImportRecord};
+
+/// New contacts per transaction.
+const BATCH: usize = 500;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Target {
+    Existing(i64),
+    /// The n-th contact this import creates.
+    Pending(usize),
+}
+
+struct Create {
+    record: usize,
+    draft: ContactDraft,
+    /// Later records of the same file folded into this one.
+    absorbed: Vec<usize>,
+}
+
+/// Every contact's match keys, in four queries.
+pub(crate) async fn match_keys(conn: &mut Conn, user: UserId) -> Result<Vec<(i64, MatchKeys)>> {
+    let contacts: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT c.id, c.uid, c.full_name, o.name FROM contacts c \
+         LEFT JOIN organisations o ON o.id = c.organisation_id WHERE c.user_id = $1 ORDER BY c.id",
+    )
+    .bind(user.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut keys: HashMap<i64, MatchKeys> = HashMap::with_capacity(contacts.len());
+    let mut order = Vec::with_capacity(contacts.len());
+    for (id, uid, name, org) in contacts {
+        order.push(id);
+        keys.insert(
+            id,
+            MatchKeys {
+                uid: Some(uid),
+                name_org: name_org_key(&name, org.as_deref()),
+                ..MatchKeys::default()
+            },
+        );
+    }
+    let emails: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT contact_id, address_key FROM contact_emails WHERE user_id = $1 ORDER BY contact_id, position",
+    )
+    .bind(user.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, key) in emails {
+        if let Some(k) = keys.get_mut(&id) {
+            k.emails.push(key);
+        }
+    }
+    let phones: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT contact_id, number FROM contact_phones WHERE user_id = $1 ORDER BY contact_id, position",
+    )
+    .bind(user.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, number) in phones {
+        if let (Some(k), Some(key)) = (keys.get_mut(&id), phone_key(&number)) {
+            k.phones.push(key);
+        }
+    }
+    let links: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT contact_id, url FROM contact_links WHERE user_id = $1 AND kind = 'linkedin' \
+         ORDER BY contact_id, position",
+    )
+    .bind(user.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, url) in links {
+        if let Some(k) = keys.get_mut(&id) {
+            k.linkedin.push(linkedin_key(&url));
+        }
+    }
+    Ok(order
+        .into_iter()
+        .map(|id| {
+            let k = keys.remove(&id).unwrap_or_default();
+            (id, k)
+        })
+        .collect())
+}
+
+pub(crate) async fn all_match_keys(pool: &Pool, user: UserId) -> Result<Vec<(i64, MatchKeys)>> {
+    let mut conn = pool.acquire().await?;
+    match_keys(&mut conn, user).await
+}
+
+pub(crate) async fn import_contacts(
+    pool: &Pool,
+    user: UserId,
+    source: &str,
+    records: &[ImportRecord],
+    dry_run: bool,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<Vec<ImportOutcome>> {
+    let mut conn = pool.acquire().await?;
+    let known: HashMap<String, (i64, String)> = sqlx::query_as::<_, (String, i64, String)>(
+        "SELECT source_key, contact_id, fingerprint FROM import_sources \
+         WHERE user_id = $1 AND source = $2",
+    )
+    .bind(user.0)
+    .bind(source)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .map(|(key, id, fp)| (key, (id, fp)))
+    .collect();
+    let mut index = MatchIndex::default();
+    for (id, keys) in match_keys(&mut conn, user).await? {
+        index.insert(Target::Existing(id), &keys);
+    }
+    drop(conn);
+
+    // Plan: what each record is to the contact book.
+    let mut outcomes: Vec<Option<ImportOutcome>> = vec![None; records.len()];
+    let mut creates: Vec<Create> = Vec::new();
+    let mut updates: Vec<(usize, i64, Option<String>)> = Vec::new();
+    for (i, record) in records.iter().enumerate() {
+        if let Some((id, fp)) = known.get(&record.key) {
+            if *fp == record.fingerprint {
+                outcomes[i] = Some(ImportOutcome::Unchanged(ContactId(*id)));
+            } else {
+                updates.push((i, *id, None));
+            }
+            continue;
+        }
+        let keys = MatchKeys::of_draft(&record.draft);
+        match index.find(&keys) {
+            Some((Target::Existing(id), reason)) => updates.push((i, id, Some(reason.to_string()))),
+            Some((Target::Pending(n), reason)) => {
+                absorb(&mut creates[n].draft, &record.draft);
+                creates[n].absorbed.push(i);
+                outcomes[i] = Some(ImportOutcome::Merged {
+                    into: None,
+                    with_record: Some(creates[n].record),
+                    reason: reason.to_string(),
+                });
+            }
+            None => {
+                index.insert(Target::Pending(creates.len()), &keys);
+                creates.push(Create {
+                    record: i,
+                    draft: record.draft.clone(),
+                    absorbed: Vec::new(),
+                });
+            }
+        }
+    }
+
+    let mut done = 0;
+    // New contacts, in batches.
+    for batch in creates.chunks(BATCH) {
+        if dry_run {
+            for c in batch {
+                outcomes[c.record] = Some(ImportOutcome::Created(None));
+            }
+        } else {
+            match create_batch(pool, user, source, records, batch).await {
+                Ok(ids) => {
+                    for (c, id) in batch.iter().zip(ids) {
+                        settle_create(&mut outcomes, c, Ok(id));
+                    }
+                }
+                Err(_) => {
+                    for c in batch {
+                        let one =
+                            create_batch(pool, user, source, records, std::slice::from_ref(c))
+                                .await
+                                .map(|ids| ids[0]);
+                        settle_create(&mut outcomes, c, one.map_err(|e| e.to_string()));
+                    }
+                }
+            }
+        }
+        done += batch.len() + batch.iter().map(|c| c.absorbed.len()).sum::<usize>();
+        progress(done);
+    }
+    // Records about contacts that exist, one transaction each.
+    for (i, id, reason) in updates {
+        let record = &records[i];
+        let outcome = if dry_run {
+            preview_update(pool, user, record, id, reason).await
+        } else {
+            update_one(pool, user, source, record, id, reason).await
+        };
+        outcomes[i] = Some(outcome.unwrap_or_else(|e| ImportOutcome::Failed(e.to_string())));
+        done += 1;
+        if done % 100 == 0 {
+            progress(done);
+        }
+    }
+    progress(records.len());
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or(ImportOutcome::Failed("not imported".into())))
+        .collect())
+}
+
+fn settle_create(
+    outcomes: &mut [Option<ImportOutcome>],
+    create: &Create,
+    result: std::result::Result<ContactId, String>,
+) {
+    match result {
+        Ok(id) => {
+            outcomes[create.record] = Some(ImportOutcome::Created(Some(id)));
+            for &i in &create.absorbed {
+                if let Some(ImportOutcome::Merged { into, .. }) = &mut outcomes[i] {
+                    *into = Some(id);
+                }
+            }
+        }
+        Err(e) => {
+            for &i in std::iter::once(&create.record).chain(&create.absorbed) {
+                outcomes[i] = Some(ImportOutcome::Failed(e.clone()));
+            }
+        }
+    }
+}
+
+async fn create_batch(
+    pool: &Pool,
+    user: UserId,
+    source: &str,
+    records: &[ImportRecord],
+    batch: &[Create],
+) -> Result<Vec<ContactId>> {
+    let now = Utc::now();
+    let contact_records: Vec<ContactRecord> = batch
+        .iter()
+        .map(|c| ContactRecord {
+            draft: c.draft.clone(),
+            created_at: now,
+        })
+        .collect();
+    let mut tx = begin_write(pool).await?;
+    lock_user(&mut tx, user).await?;
+    let ids = insert_contacts(&mut tx, user, &contact_records).await?;
+    let mut cards = Vec::new();
+    let mut sources = Vec::new();
+    let mut events = Vec::new();
+    for (c, id) in batch.iter().zip(&ids) {
+        if let Some(card) = &records[c.record].card {
+            cards.push((id.0, card.as_str()));
+        }
+        for &i in std::iter::once(&c.record).chain(&c.absorbed) {
+            let r = &records[i];
+            sources.push((id.0, r.key.as_str(), r.fingerprint.as_str()));
+            events.extend(r.events.iter().map(|e| (id.0, e)));
+        }
+    }
+    insert_cards(&mut tx, user, &cards).await?;
+    upsert_sources(&mut tx, user, source, &sources).await?;
+    insert_events(&mut tx, user, &events).await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+async fn insert_cards(conn: &mut Conn, user: UserId, cards: &[(i64, &str)]) -> Result<()> {
+    for chunk in cards.chunks(CHUNK) {
+        let mut qb =
+            QueryBuilder::<Db>::new("INSERT INTO contact_cards (contact_id, user_id, card) ");
+        qb.push_values(chunk, |mut row, (id, card)| {
+            row.push_bind(*id).push_bind(user.0).push_bind(*card);
+        });
+        qb.push(" ON CONFLICT (contact_id) DO UPDATE SET card = excluded.card");
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn upsert_sources(
+    conn: &mut Conn,
+    user: UserId,
+    source: &str,
+    rows: &[(i64, &str, &str)],
+) -> Result<()> {
+    let now = from_time(Utc::now());
+    // One row per key: a key repeated in a file keeps its last fingerprint.
+    let mut last: HashMap<&str, usize> = HashMap::new();
+    for (i, (_, key, _)) in rows.iter().enumerate() {
+        last.insert(key, i);
+    }
+    let rows: Vec<_> = rows
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, key, _))| last[key] == *i)
+        .map(|(_, r)| r)
+        .collect();
+    for chunk in rows.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO import_sources (user_id, source, source_key, contact_id, fingerprint, imported_at) ",
+        );
+        qb.push_values(chunk, |mut row, (id, key, fp)| {
+            row.push_bind(user.0)
+                .push_bind(source)
+                .push_bind(*key)
+                .push_bind(*id)
+                .push_bind(*fp)
+                .push_bind(now);
+        });
+        qb.push(
+            " ON CONFLICT (user_id, source, source_key) DO UPDATE SET contact_id = excluded.contact_id, \
+             fingerprint = excluded.fingerprint, imported_at = excluded.imported_at",
+        );
+        qb.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// Adds timeline entries the contacts do not have yet; returns how many.
+async fn insert_events(
+    conn: &mut Conn,
+    user: UserId,
+    events: &[(i64, &ContactEvent)],
+) -> Result<u64> {
+    let mut added = 0;
+    for chunk in events.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO contact_events (user_id, contact_id, occurred_on, kind) ",
+        );
+        qb.push_values(chunk, |mut row, (id, event)| {
+            row.push_bind(user.0)
+                .push_bind(*id)
+                .push_bind(event.on.to_string())
+                .push_bind(event.kind.as_str());
+        });
+        qb.push(" ON CONFLICT (contact_id, kind, occurred_on) DO NOTHING");
+        added += qb.build().execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(added)
+}
+
+fn outcome(id: i64, reason: Option<String>, changed: bool) -> ImportOutcome {
+    match (changed, reason) {
+        (false, _) => ImportOutcome::Unchanged(ContactId(id)),
+        (true, None) => ImportOutcome::Updated(ContactId(id)),
+        (true, Some(reason)) => ImportOutcome::Merged {
+            into: Some(ContactId(id)),
+            with_record: None,
+            reason,
+        },
+    }
+}
+
+async fn new_events(conn: &mut Conn, id: i64, events: &[ContactEvent]) -> Result<usize> {
+    let mut new = 0;
+    for e in events {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM contact_events WHERE contact_id = $1 AND kind = $2 AND occurred_on = $3",
+        )
+        .bind(id)
+        .bind(e.kind.as_str())
+        .bind(e.on.to_string())
+        .fetch_optional(&mut *conn)
+        .await?;
+        new += usize::from(found.is_none());
+    }
+    Ok(new)
+}
+
+async fn preview_update(
+    pool: &Pool,
+    user: UserId,
+    record: &ImportRecord,
+    id: i64,
+    reason: Option<String>,
+) -> Result<ImportOutcome> {
+    let mut conn = pool.acquire().await?;
+    let existing = contact_in(&mut conn, user, ContactId(id)).await?;
+    let patch = fill_patch(&existing, &record.draft);
+    let stored = stored_card(&mut conn, user, id).await?;
+    let card_changes =
+        record.card.is_some() && (stored.is_none() || reason.is_none()) && stored != record.card;
+    let changed =
+        !patch.is_empty() || card_changes || new_events(&mut conn, id, &record.events).await? > 0;
+    Ok(outcome(id, reason, changed))
+}
+
+async fn update_one(
+    pool: &Pool,
+    user: UserId,
+    source: &str,
+    record: &ImportRecord,
+    id: i64,
+    reason: Option<String>,
+) -> Result<ImportOutcome> {
+    let now = Utc::now();
+    let mut tx = begin_write(pool).await?;
+    lock_user(&mut tx, user).await?;
+    let existing = contact_in(&mut tx, user, ContactId(id)).await?;
+    let patch = fill_patch(&existing, &record.draft);
+    let mut changed =
+        !patch.is_empty() && update_contact_in(&mut tx, user, ContactId(id), &patch, now).await?;
+    // The card of the same record replaces the stored one; a card matched
+    // to another contact is kept only if that contact has none.
+    let stored = stored_card(&mut tx, user, id).await?;
+    if let Some(card) = &record.card
+        && (stored.is_none() || reason.is_none())
+        && stored.as_ref() != Some(card)
+    {
+        insert_cards(&mut tx, user, &[(id, card.as_str())]).await?;
+        if !changed {
+            let (uid, revision): (String, i64) = sqlx::query_as(
+                "UPDATE contacts SET revision = revision + 1, updated_at = $3 \
+                 WHERE user_id = $1 AND id = $2 RETURNING uid, revision",
+            )
+            .bind(user.0)
+            .bind(id)
+            .bind(from_time(now))
+            .fetch_one(&mut *tx)
+            .await?;
+            record_changes(&mut tx, user, &[(id, &uid, revision)], false).await?;
+        }
+        changed = true;
+    }
+    let events: Vec<(i64, &ContactEvent)> = record.events.iter().map(|e| (id, e)).collect();
+    changed |= insert_events(&mut tx, user, &events).await? > 0;
+    upsert_sources(
+        &mut tx,
+        user,
+        source,
+        &[(id, record.key.as_str(), record.fingerprint.as_str())],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(outcome(id, reason, changed))
+}
+
+async fn stored_card(conn: &mut Conn, user: UserId, id: i64) -> Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT card FROM contact_cards WHERE user_id = $1 AND contact_id = $2")
+            .bind(user.0)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?,
+    )
+}
+
+/// A contact with its stored vCard, if it came from one.
+pub(crate) async fn contact_with_card(
+    pool: &Pool,
+    user: UserId,
+    id: ContactId,
+) -> Result<(Contact, Option<String>)> {
+    let mut conn = pool.acquire().await?;
+    let contact = contact_in(&mut conn, user, id).await?;
+    let card = stored_card(&mut conn, user, id.0).await?;
+    Ok((contact, card))
+}
+
+/// Every contact id of the user, in name order (archived ones too).
+pub(crate) async fn contact_ids(pool: &Pool, user: UserId) -> Result<Vec<ContactId>> {
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM contacts WHERE user_id = $1 ORDER BY sort_key, id")
+            .bind(user.0)
+            .fetch_all(pool)
+            .await?;
+    Ok(ids.into_iter().map(ContactId).collect())
+}
+
+/// A contact's dated timeline entries, oldest first.
+pub(crate) async fn contact_events(
+    pool: &Pool,
+    user: UserId,
+    id: ContactId,
+) -> Result<Vec<ContactEvent>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT occurred_on, kind FROM contact_events WHERE user_id = $1 AND contact_id = $2 \
+         ORDER BY occurred_on, kind",
+    )
+    .bind(user.0)
+    .bind(id.0)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(on, kind)| {
+            Ok(ContactEvent {
+                on: on
+                    .parse()
+                    .map_err(|_| StoreError::invalid("event date", on.clone()))?,
+                kind,
+            })
+        })
+        .collect()
+}

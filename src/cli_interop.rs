@@ -1,0 +1,53 @@
+//! Arguments of the commands that bring contacts in and take them out:
+//! `import`, `export`, `duplicates`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A vCard file (2.1, 3.0 or 4.0; any number of cards)
+    Vcard(ImportArgs),
+    /// LinkedIn's Connections.csv (Settings > Data privacy > Get a copy of your data)
+    Linkedin(ImportArgs),
+    /// A Google Contacts CSV export
+    Google(ImportArgs),
+    /// An Outlook CSV export
+    Outlook(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import (- for standard input)
+    pub file: PathBuf,
+    /// Show what would be created, updated, merged and rejected; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Every contact as vCard, with the properties Kith does not model written back
+    Vcard(ExportVcardArgs),
+    /// An iCalendar file: meetings, planned outreach blocks, follow-up due dates
+    Ics(crate::cli::ExportIcsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportVcardArgs {
+    /// The vCard version to write
+    #[arg(long, value_enum, default_value = "4")]
+    pub version: VcardVersion,
+    /// Write to this file instead of standard output
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum VcardVersion {
+    #[value(name = "3")]
+    V3,
+    #[value(name = "4")]
+    V4,
+}

@@ -1,0 +1,208 @@
+//! `import`, `export` and `duplicates`: files in, files out, and who looks
+//! like the same person.
+
+use std::io::{IsTerminal, Read, Write};
+
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use kith_core::rules::duplicates::duplicate_pairs;
+use kith_interop::vcard::{Version, write_card};
+use serde_json::json;
+
+use crate::app::Ctx;
+use crate::cli::{ExportVcardArgs, ImportArgs, ImportCommand, VcardVersion};
+use crate::imports::{self, Action, Format, ImportOptions, ImportReport};
+use crate::ui::{BOLD, DIM, YELLOW};
+
+pub async fn import(ctx: &mut Ctx, command: &ImportCommand) -> anyhow::Result<()> {
+    let (format, args): (Format, &ImportArgs) = match command {
+        ImportCommand::Vcard(a) => (Format::Vcard, a),
+        ImportCommand::Linkedin(a) => (Format::LinkedIn, a),
+        ImportCommand::Google(a) => (Format::Google, a),
+        ImportCommand::Outlook(a) => (Format::Outlook, a),
+    };
+    let bytes = if args.file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf)?;
+        buf
+    } else {
+        std::fs::read(&args.file).with_context(|| format!("cannot read {}", args.file.display()))?
+    };
+    // A bar on a terminal only (indicatif draws nothing elsewhere).
+    let bar = if ctx.ui.json || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr())
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} records {elapsed}")
+            .expect("a valid template"),
+    );
+    let options = ImportOptions {
+        dry_run: args.dry_run,
+    };
+    let report = imports::import(
+        &ctx.store,
+        ctx.user.id,
+        format,
+        &bytes,
+        options,
+        &|done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )
+    .await?;
+    bar.finish_and_clear();
+    print_report(ctx, &report, &args.file.display().to_string())
+}
+
+fn print_report(ctx: &mut Ctx, report: &ImportReport, file: &str) -> anyhow::Result<()> {
+    let counts = [
+        Action::Created,
+        Action::Updated,
+        Action::Merged,
+        Action::Unchanged,
+        Action::Rejected,
+    ]
+    .map(|a| (a, report.count(a)));
+    if ctx.ui.json {
+        let rows: Vec<_> = report
+            .rows
+            .iter()
+            .map(|r| {
+                json!({
+                    "line": r.line,
+                    "action": r.action.as_str(),
+                    "name": r.name,
+                    "contact": r.contact.map(|c| c.0),
+                    "reason": r.reason,
+                })
+            })
+            .collect();
+        let mut value = json!({
+            "file": file,
+            "format": report.format.source(),
+            "dry_run": report.dry_run,
+            "records": rows,
+        });
+        for (action, n) in counts {
+            value[action.as_str()] = json!(n);
+        }
+        ctx.ui.print_json(&value)?;
+        return Ok(());
+    }
+    let out = ctx.ui.out();
+    let summary = counts
+        .iter()
+        .map(|(a, n)| format!("{n} {}", a.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if report.dry_run {
+        writeln!(
+            out,
+            "{BOLD}Dry run of {file}{BOLD:#}: nothing was written. It would give: {summary}."
+        )?;
+    } else {
+        writeln!(out, "{BOLD}Imported {file}{BOLD:#}: {summary}.")?;
+    }
+    for row in &report.rows {
+        // A real import lists what needs a look; a dry run lists everything.
+        if !report.dry_run && matches!(row.action, Action::Created | Action::Unchanged) {
+            continue;
+        }
+        let who = match (&row.name, row.contact) {
+            (Some(name), Some(id)) => format!("{name} (#{id})"),
+            (Some(name), None) => name.clone(),
+            (None, Some(id)) => format!("#{id}"),
+            (None, None) => String::new(),
+        };
+        let action = if report.dry_run {
+            match row.action {
+                Action::Created => "would create",
+                Action::Updated => "would update",
+                Action::Merged => "would merge",
+                Action::Unchanged => "unchanged",
+                Action::Rejected => "rejected",
+            }
+        } else {
+            row.action.as_str()
+        };
+        let style = if row.action == Action::Rejected {
+            YELLOW
+        } else {
+            DIM
+        };
+        write!(out, "  line {}: {style}{action}{style:#} {who}", row.line)?;
+        if let Some(reason) = &row.reason {
+            write!(out, "{}{reason}", if who.is_empty() { "" } else { ": " })?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+pub async fn export(ctx: &mut Ctx, args: &ExportVcardArgs) -> anyhow::Result<()> {
+    {
+        {
+            let version = match args.version {
+                VcardVersion::V3 => Version::V3,
+                VcardVersion::V4 => Version::V4,
+            };
+            let user = ctx.user.id;
+            let mut text = String::new();
+            for id in ctx.store.contact_ids(user).await? {
+                let (contact, card) = ctx.store.contact_with_card(user, id).await?;
+                text.push_str(&write_card(&contact, card.as_deref(), version));
+            }
+            match &args.output {
+                Some(path) => std::fs::write(path, text)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+                None => ctx.ui.out().write_all(text.as_bytes())?,
+            }
+        }
+    }
+    Ok(())
+}
+
+pub async fn duplicates(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let user = ctx.user.id;
+    let keys = ctx.store.match_keys(user).await?;
+    let pairs = duplicate_pairs(&keys);
+    let ids: Vec<_> = pairs.iter().flat_map(|(a, b, _)| [*a, *b]).collect();
+    let names: std::collections::HashMap<_, _> = ctx
+        .store
+        .contact_summaries(user, &ids)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let name = |id| names.get(&id).cloned().unwrap_or_default();
+    if ctx.ui.json {
+        let rows: Vec<_> = pairs
+            .iter()
+            .map(|(a, b, reason)| {
+                json!({
+                    "a": { "id": a.0, "name": name(*a) },
+                    "b": { "id": b.0, "name": name(*b) },
+                    "reason": reason.to_string(),
+                })
+            })
+            .collect();
+        ctx.ui.print_json(&json!(rows))?;
+        return Ok(());
+    }
+    let out = ctx.ui.out();
+    if pairs.is_empty() {
+        writeln!(out, "No duplicates found.")?;
+    }
+    for (a, b, reason) in &pairs {
+        writeln!(
+            out,
+            "#{a} {BOLD}{}{BOLD:#} and #{b} {BOLD}{}{BOLD:#}: {DIM}{reason}{DIM:#}",
+            name(*a),
+            name(*b)
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,203 @@
+//! `kith import` and `kith export` on files the tests write themselves.
+
+use serde_json::Value;
+
+use crate::Kith;
+
+fn write(kith: &Kith, name: &str, text: &str) -> String {
+    let path = kith.dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+fn actions(report: &Value) -> Vec<String> {
+    report["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let mut s = format!("{} {}", r["line"], r["action"].as_str().unwrap());
+            if let Some(reason) = r["reason"].as_str() {
+                s.push_str(&format!(": {reason}"));
+            }
+            s
+        })
+        .collect()
+}
+
+const CONNECTIONS: &str = "Notes:\n\
+\"When exporting your connection data, you may notice that some of the email addresses are missing. You will only see email addresses for connections who have allowed their connections to see or download their email address using this setting https://www.linkedin.com/psettings/privacy/email. You can learn more here https://www.linkedin.com/help/linkedin/answer/261\"\n\
+\n\
+First Name,Last Name,URL,Email Address,Company,Position,Connected On\n\
+Jane,Doe,https://www.linkedin.com/in/jane-doe,,Acme,VP Product,05 Oct 2020\n\
+,,,,,,12 Jan 2019\n\
+Bob,Roe,https://www.linkedin.com/in/bobroe,bob@roe.example,\"Globex, Inc.\",\"Engineer, Platform\",01 Feb 2021\n\
+Eve,Bad,https://www.linkedin.com/in/eve,not-an-email,,,03 Mar 2022\n\
+Zoë,Ünal,https://www.linkedin.com/in/zoe,,,,14 Feb 2023\n";
+
+#[test]
+fn linkedin_connections_import_once() {
+    let kith = Kith::new();
+    let file = write(&kith, "Connections.csv", CONNECTIONS);
+
+    let preview = kith.json(&["import", "linkedin", &file, "--dry-run"]);
+    assert_eq!(preview["created"], 3);
+    assert_eq!(preview["rejected"], 2);
+    assert_eq!(
+        actions(&preview),
+        [
+            "5 created",
+            "6 rejected: no name and no profile URL (a deactivated LinkedIn account)",
+            "7 created",
+            "8 rejected: column 'Email Address': 'not-an-email' is not an e-mail address (expected name@example.com)",
+            "9 created",
+        ]
+    );
+    assert_eq!(
+        kith.json(&["list"]),
+        serde_json::json!([]),
+        "a dry run writes nothing"
+    );
+
+    let text = kith.ok(&["import", "linkedin", &file]);
+    assert!(
+        text.contains("3 created, 0 updated, 0 merged, 0 unchanged, 2 rejected"),
+        "{text}"
+    );
+    assert!(
+        text.contains("line 6: rejected no name and no profile URL"),
+        "{text}"
+    );
+    let bob = kith.json(&["show", "bob"]);
+    assert_eq!(bob["organisation"], "Globex, Inc.");
+    assert_eq!(bob["title"], "Engineer, Platform");
+    assert_eq!(bob["emails"][0], "bob@roe.example");
+    assert_eq!(bob["links"][0]["kind"], "linkedin");
+    let revision = bob["revision"].clone();
+
+    let again = kith.json(&["import", "linkedin", &file]);
+    assert_eq!(again["unchanged"], 3);
+    assert_eq!(again["created"], 0);
+    assert_eq!(kith.json(&["list"]).as_array().unwrap().len(), 3);
+    assert_eq!(kith.json(&["show", "bob"])["revision"], revision);
+}
+
+#[test]
+fn google_contacts_with_labels_and_multi_values() {
+    let kith = Kith::new();
+    let file = write(
+        &kith,
+        "contacts.csv",
+        "\u{feff}First Name,Middle Name,Last Name,Nickname,Birthday,Notes,Labels,E-mail 1 - Label,E-mail 1 - Value,Phone 1 - Label,Phone 1 - Value,Organization Name,Organization Title,Website 1 - Label,Website 1 - Value\n\
+Jane,,Doe,JD,1990-04-12,\"Met at PyCon\nin 2024\",* myContacts ::: Mentors,* Work,jane@acme.example ::: jd@home.example,Mobile,+1 555 0100,Acme,VP,Profile,linkedin.com/in/jane-doe\n\
+Bad,,Phone,,,,,,,Mobile,call me maybe,,,,\n",
+    );
+    let report = kith.json(&["import", "google", &file]);
+    assert_eq!(
+        actions(&report),
+        [
+            "2 created",
+            "4 rejected: column 'Phone 1 - Value': 'call me maybe' is not a phone number (digits, spaces, + - ( ) only)",
+        ]
+    );
+    let jane = kith.json(&["show", "jane"]);
+    assert_eq!(
+        jane["emails"],
+        serde_json::json!(["jane@acme.example", "jd@home.example"])
+    );
+    assert_eq!(jane["tags"], serde_json::json!(["mentors"]));
+    assert_eq!(jane["notes"], "Met at PyCon\nin 2024");
+    assert_eq!(jane["birthday"], "1990-04-12");
+
+    // The same person from LinkedIn merges by profile URL instead of duplicating.
+    let linkedin = write(&kith, "Connections.csv", CONNECTIONS);
+    let report = kith.json(&["import", "linkedin", &linkedin]);
+    assert_eq!(report["merged"], 1, "{report}");
+    assert!(
+        actions(&report)
+            .contains(&"5 merged: same LinkedIn profile linkedin.com/in/jane-doe".to_owned())
+    );
+    // Jane from Google, Bob and Zoë from LinkedIn.
+    assert_eq!(kith.json(&["list"]).as_array().unwrap().len(), 3);
+}
+
+#[test]
+fn outlook_contacts() {
+    let kith = Kith::new();
+    let file = write(
+        &kith,
+        "outlook.csv",
+        "First Name,Middle Name,Last Name,Title,Company,Department,Job Title,Business Phone,Mobile Phone,E-mail Address,Web Page,Birthday,Categories,Notes\r\n\
+Jane,,Doe,Dr.,Acme,Engineering,CTO,+1 555 0100,+1 555 0199,jane@acme.example,www.acme.example,4/12/1990,Mentor;Former Colleague,\r\n\
+Eve,,Odd,,,,,,,,,31/31/1990,,\r\n",
+    );
+    let report = kith.json(&["import", "outlook", &file]);
+    assert_eq!(
+        actions(&report),
+        [
+            "2 created",
+            "3 rejected: column 'Birthday': '31/31/1990' is not a date (expected M/D/YYYY)",
+        ]
+    );
+    let jane = kith.json(&["show", "jane"]);
+    assert_eq!(jane["title"], "CTO");
+    assert_eq!(
+        jane["tags"],
+        serde_json::json!(["former-colleague", "mentor"])
+    );
+    assert_eq!(kith.json(&["import", "outlook", &file])["unchanged"], 1);
+}
+
+#[test]
+fn vcards_round_trip_through_the_database() {
+    let kith = Kith::new();
+    let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Doe;Jane;;;\r\nFN:Jane Doe\r\n\
+item1.EMAIL;type=INTERNET:jane@acme.example\r\nitem1.X-ABLabel:_$!<Other>!$_\r\n\
+X-SOCIALPROFILE;type=twitter:https://twitter.com/jane\r\nUID:jane-1\r\nEND:VCARD\r\n\
+BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:nobody\r\nEND:VCARD\r\n";
+    let file = write(&kith, "contacts.vcf", card);
+    let report = kith.json(&["import", "vcard", &file]);
+    assert_eq!(
+        actions(&report),
+        [
+            "1 created",
+            "10 rejected: the card names nobody (no FN, N, NICKNAME, ORG or EMAIL)"
+        ]
+    );
+    kith.ok(&["edit", "jane", "--title", "CTO"]);
+    let out = kith.ok(&["export", "vcard", "--version", "3"]);
+    assert!(
+        out.contains("item1.EMAIL;TYPE=INTERNET:jane@acme.example"),
+        "{out}"
+    );
+    assert!(out.contains("item1.X-ABLabel:_$!<Other>!$_"), "{out}");
+    assert!(
+        out.contains("X-SOCIALPROFILE;TYPE=twitter:https://twitter.com/jane"),
+        "{out}"
+    );
+    assert!(out.contains("TITLE:CTO"), "{out}");
+    assert!(out.starts_with("BEGIN:VCARD\r\nVERSION:3.0\r\n"), "{out}");
+    // Importing the export again finds the same contact by its UID.
+    let exported = write(&kith, "export.vcf", &out);
+    let again = kith.json(&["import", "vcard", &exported]);
+    assert_eq!(again["created"], 0, "{again}");
+    assert_eq!(kith.json(&["list"]).as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn duplicates_are_listed_with_their_reason() {
+    let kith = Kith::new();
+    kith.ok(&["add", "Jane Doe", "--email", "jane@acme.example"]);
+    kith.ok(&["add", "J. Doe", "--email", "JANE@acme.example"]);
+    kith.ok(&["add", "Bob Roe", "--org", "Acme"]);
+    kith.ok(&["add", "bob  roe", "--org", "ACME"]);
+    kith.ok(&["add", "Someone Else"]);
+    let out = kith.ok(&["duplicates"]);
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            "#1 Jane Doe and #2 J. Doe: same e-mail jane@acme.example",
+            "#3 Bob Roe and #4 bob roe: same name and organisation (bob roe @ acme)",
+        ]
+    );
+}

@@ -1,0 +1,237 @@
+//! End-to-end test in a real browser: the built `kith` binary serves a fresh
+//! database, and headless Chromium (driven through chromedriver over the W3C
+//! WebDriver protocol) walks through a day of use as a person would — sign
+//! in, add a contact, log a conversation with homework, finish it, see and
+//! clear the loop-back on the dashboard, search as you type, sign out — with
+//! the page's own script running under the app's Content-Security-Policy.
+//!
+//! Needs chromedriver (`KITH_TEST_CHROMEDRIVER`, default
+//! /usr/bin/chromedriver) and Chromium (`KITH_TEST_CHROMIUM`, default
+//! /usr/bin/chromium); Debian: `apt-get install chromium chromium-driver`.
+//! Without chromedriver the test is skipped, except under CI (`CI` set),
+//! where it fails. Every wait is bounded (10 s) and a failure reports the URL
+//! and the page's text.
+
+mod app;
+mod webdriver;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::Value;
+
+use app::Kith;
+use webdriver::{Driver, Session, path_of};
+
+const CONTACT: &str = "Ada Lovelace";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_day_in_kith_in_a_real_browser() {
+    let Some(chromedriver) = webdriver::chromedriver_path() else {
+        let why = "no chromedriver: set KITH_TEST_CHROMEDRIVER or install chromium-driver";
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{why} (required under CI)"
+        );
+        eprintln!("skipping the browser test: {why}");
+        return;
+    };
+    let started = Instant::now();
+    let kith = Kith::start();
+    let driver = Driver::start(&chromedriver).await;
+    let profile = tempfile::tempdir().expect("create a Chromium profile dir");
+    let browser = Session::new(&driver, &webdriver::chromium_path(), profile.path())
+        .await
+        .unwrap_or_else(|e| panic!("start headless Chromium: {e}"));
+    eprintln!("app and browser up in {:?}", started.elapsed());
+
+    // The scenario runs as its own task so that a failed expectation (a
+    // panic) still closes the browser before the test fails.
+    let browser = Arc::new(browser);
+    let scenario = tokio::spawn({
+        let browser = Arc::clone(&browser);
+        let base = kith.url.clone();
+        async move { walk_through(&browser, &base).await }
+    })
+    .await;
+    let _ = browser.quit().await;
+    match scenario {
+        Ok(outcome) => outcome.expect("walk through Kith"),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("the scenario did not finish: {e}"),
+    }
+    eprintln!("walked through in {:?}", started.elapsed());
+    drop(profile);
+}
+
+/// The scenario. Returns the WebDriver error that stopped it, if any; failed
+/// expectations panic with the page in the message.
+async fn walk_through(b: &Session, base: &str) -> webdriver::Result<()> {
+    let url = |path: &str| format!("{base}{path}");
+    let console = &mut Vec::new();
+
+    // Signed out, the dashboard sends you to the sign-in page.
+    b.goto(&url("/")).await?;
+    b.wait_for_path("/login", |p| p == "/login").await;
+    sign_in(b).await;
+    b.wait_for_text("main h1", "Today").await;
+    collect_console(b, console).await;
+
+    // Add a contact.
+    b.goto(&url("/contacts/new")).await?;
+    b.fill("#name", CONTACT).await;
+    b.fill("#emails", "ada@example.com").await;
+    b.fill("#organisation", "Analytical Engines").await;
+    b.click_on("main form.panel button[type=submit]").await;
+    let contact_url = b
+        .wait_for_path("a contact page", |p| {
+            p.strip_prefix("/contacts/")
+                .is_some_and(|id| !id.is_empty() && id.bytes().all(|c| c.is_ascii_digit()))
+        })
+        .await;
+    let contact_path = path_of(&contact_url).to_owned();
+    b.wait_for_text("main h1", CONTACT).await;
+    b.wait_for_text("section[aria-labelledby=card]", "ada@example.com")
+        .await;
+    collect_console(b, console).await;
+
+    // Quick-log a Zoom call with one promise and a loop-back.
+    b.click_on("#via option[value=zoom]").await;
+    b.fill("#summary", "Talked about the engine's next iteration.")
+        .await;
+    b.fill("#todos", "Send the deck").await;
+    let loop_back = b.wait_for("#log input[name=loop_back]").await;
+    b.click(&loop_back).await?;
+    if !b.is_selected(&loop_back).await? {
+        b.fail("the loop-back checkbox did not tick").await;
+    }
+    b.click_on("#log button[type=submit]").await;
+    b.wait_for_text(".flash", "Conversation logged with 1 follow-up.")
+        .await;
+    b.wait_for_text("section[aria-labelledby=follow-ups]", "Send the deck")
+        .await;
+    b.wait_for_text("section[aria-labelledby=timeline]", "zoom")
+        .await;
+    collect_console(b, console).await;
+
+    // Do it: the "Done" button of that follow-up.
+    let done = b
+        .wait("the follow-up's Done button", || async {
+            for item in b.find_all("li[id^='follow-up-']").await? {
+                if b.text(&item).await?.contains("Send the deck") {
+                    let id = b.attr(&item, "id").await?.unwrap_or_default();
+                    return Ok(Some(format!("#{id} form[action$='/done'] button")));
+                }
+            }
+            Ok(None)
+        })
+        .await;
+    b.click_on(&done).await;
+    b.wait_for_text(".flash", "Done: Send the deck.").await;
+    collect_console(b, console).await;
+
+    // The dashboard now says to loop back to her.
+    b.goto(&url("/")).await?;
+    b.wait_for_text("#loop-backs", CONTACT).await;
+    collect_console(b, console).await;
+
+    // Talking to her again closes the loop.
+    b.goto(&url(&contact_path)).await?;
+    b.wait_for_text("main h1", CONTACT).await;
+    b.fill("#summary", "Told her the deck is on its way.").await;
+    b.click_on("#log button[type=submit]").await;
+    b.wait_for_text(".flash", "Conversation logged").await;
+    b.goto(&url("/")).await?;
+    b.wait_for_text("main h1", "Today").await;
+    if let Some(left) = b.find("#loop-backs").await? {
+        let text = b.text(&left).await?;
+        if text.contains(CONTACT) {
+            b.fail(&format!(
+                "the loop-back is still on the dashboard after another conversation: {text:?}"
+            ))
+            .await;
+        }
+    }
+    collect_console(b, console).await;
+
+    // The contacts list filters as you type, without reloading the page.
+    b.goto(&url("/contacts")).await?;
+    b.wait_for_text("#results", CONTACT).await;
+    b.execute("window.kithE2eMarker = 1; return null").await?;
+    b.fill("[data-search]", "nobody-by-this-name").await;
+    b.wait("the results to drop the contact", || async {
+        let Some(results) = b.find("#results").await? else {
+            return Ok(None);
+        };
+        Ok((!b.text(&results).await?.contains(CONTACT)).then_some(()))
+    })
+    .await;
+    b.fill("[data-search]", "lovel").await;
+    b.wait_for_text("#results", CONTACT).await;
+    let same_page = b.execute("return window.kithE2eMarker === 1").await?;
+    if same_page != Value::Bool(true) {
+        b.fail("searching reloaded the page instead of updating #results")
+            .await;
+    }
+    b.wait_for_path("/contacts", |p| p == "/contacts").await;
+    let now = b.current_url().await?;
+    if !now.contains("q=lovel") {
+        b.fail(&format!("the URL does not keep the search: {now}"))
+            .await;
+    }
+    collect_console(b, console).await;
+
+    // Sign out: back to the sign-in page, and the session is really gone.
+    b.click_on("form[action='/logout'] button[type=submit]")
+        .await;
+    b.wait_for_path("/login", |p| p == "/login").await;
+    b.wait_for_text(".flash", "Signed out.").await;
+    b.goto(&url("/contacts")).await?;
+    b.wait_for_path("/login", |p| p == "/login").await;
+    collect_console(b, console).await;
+
+    check_console(b, console).await;
+    Ok(())
+}
+
+async fn sign_in(b: &Session) {
+    b.fill("#username", app::USERNAME).await;
+    b.fill("#password", app::PASSWORD).await;
+    b.click_on("form[action='/login'] button[type=submit]")
+        .await;
+    b.wait_for_path("the dashboard", |p| p == "/").await;
+}
+
+/// Gathers the browser console so far (chromedriver hands each entry out once).
+async fn collect_console(b: &Session, console: &mut Vec<Value>) {
+    if let Some(entries) = b.console_log().await {
+        console.extend(entries);
+    }
+}
+
+/// No page may have broken its Content-Security-Policy or thrown an error.
+async fn check_console(b: &Session, console: &[Value]) {
+    let errors: Vec<String> = console
+        .iter()
+        .filter(|e| e["level"] == "SEVERE")
+        .filter_map(|e| e["message"].as_str().map(str::to_owned))
+        .collect();
+    eprintln!(
+        "browser console: {} entries, {} errors",
+        console.len(),
+        errors.len()
+    );
+    for e in &errors {
+        eprintln!("browser console error: {e}");
+    }
+    let csp: Vec<&String> = errors
+        .iter()
+        .filter(|m| m.contains("Content Security Policy") || m.contains("Uncaught"))
+        .collect();
+    if !csp.is_empty() {
+        b.fail(&format!(
+            "the browser console has CSP violations or script errors: {csp:#?}"
+        ))
+        .await;
+    }
+}
