@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{ArgGroup, Args, Subcommand};
 
 /// Where a meeting happens: exactly one of these.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 #[command(group(ArgGroup::new("mode").required(true).multiple(false)))]
 pub struct ModeArgs {
     /// In person, at this place

@@ -215,7 +215,7 @@ pub async fn show(ctx: &mut Ctx, who: &str) -> anyhow::Result<()> {
             ui::ago(last, now, tz)
         )?,
     }
-    conversation_rows(out, &recent_conversations, tz, Some(c.id))?;
+    conversation_rows(out, recent_conversations, tz, Some(c.id))?;
     writeln!(out, "\n{BOLD}Health{BOLD:#} {}/100", health.score)?;
     let rows: Vec<Vec<String>> = health
         .parts

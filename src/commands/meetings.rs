@@ -18,14 +18,19 @@ use crate::cli::{MeetArgs, MeetingCommand, ModeArgs};
 use crate::ui::{self, BOLD, DIM, YELLOW, columns};
 use crate::{json, resolve};
 
-pub async fn meet(ctx: &mut Ctx, args: &MeetArgs) -> anyhow::Result<()> {
-    let tz = ctx.user.timezone;
-    let starts_at = parse_moment("--at", &args.at, ctx.now, tz)?;
+/// The meeting `meet` (or the web's form) describes, checked.
+pub async fn new_meeting(
+    store: &Store,
+    user: &User,
+    now: DateTime<Utc>,
+    args: &MeetArgs,
+) -> anyhow::Result<NewMeeting> {
+    let starts_at = parse_moment("--at", &args.at, now, user.timezone)?;
     let minutes = kith_core::conversation::Minutes::parse(&args.minutes)
         .map_err(|e| e.in_field("--minutes"))?
         .get();
-    let mode = mode(ctx, &args.mode).await?;
-    let people = resolve::contacts(&ctx.store, ctx.user.id, &args.with).await?;
+    let mode = mode(store, user, &args.mode).await?;
+    let people = resolve::contacts(store, user.id, &args.with).await?;
     let title = match &args.title {
         Some(t) => t.clone(),
         None => format!(
@@ -52,6 +57,12 @@ pub async fn meet(ctx: &mut Ctx, args: &MeetArgs) -> anyhow::Result<()> {
         };
         e.clone().in_field(flag)
     })?;
+    Ok(meeting)
+}
+
+pub async fn meet(ctx: &mut Ctx, args: &MeetArgs) -> anyhow::Result<()> {
+    let tz = ctx.user.timezone;
+    let meeting = new_meeting(&ctx.store, &ctx.user, ctx.now, args).await?;
     let id = ctx
         .store
         .add_meeting(ctx.user.id, &meeting, ctx.now)
@@ -86,7 +97,7 @@ pub async fn meet(ctx: &mut Ctx, args: &MeetArgs) -> anyhow::Result<()> {
 }
 
 /// The mode the flags name; `--jitsi` makes a new room on the user's server.
-async fn mode(ctx: &Ctx, args: &ModeArgs) -> anyhow::Result<MeetingMode> {
+pub async fn mode(store: &Store, user: &User, args: &ModeArgs) -> anyhow::Result<MeetingMode> {
     let link = |platform: Platform, url: &str, flag: &str| {
         JoinLink::parse(platform, url)
             .map(MeetingMode::virtual_call)
@@ -103,7 +114,7 @@ async fn mode(ctx: &Ctx, args: &ModeArgs) -> anyhow::Result<MeetingMode> {
     } else if let Some(number) = &args.phone {
         MeetingMode::phone(number).map_err(|e| e.in_field("--phone"))?
     } else if args.jitsi {
-        let base = ctx.store.jitsi_base(ctx.user.id).await?;
+        let base = store.jitsi_base(user.id).await?;
         let mut entropy = [0u8; 16];
         getrandom::fill(&mut entropy)
             .map_err(|e| anyhow!("no randomness for a Jitsi room: {e}"))?;
@@ -147,7 +158,7 @@ pub async fn run(ctx: &mut Ctx, command: &MeetingCommand) -> anyhow::Result<()> 
         }
         MeetingCommand::Convert(args) => {
             let id = find(ctx, &args.id).await?.id;
-            let mode = mode(ctx, &args.mode).await?;
+            let mode = mode(&ctx.store, &ctx.user, &args.mode).await?;
             let changed = ctx
                 .store
                 .change_meeting_mode(ctx.user.id, id, &mode, ctx.now)

@@ -15,20 +15,31 @@ use crate::cli::{BlockCommand, ExportIcsArgs, PlanArgs};
 use crate::commands::goals;
 use crate::ui::{BOLD, DIM, columns};
 
+/// The block `block add` (or the web's form) describes, checked.
+pub async fn new_block(
+    store: &kith_store::Store,
+    user: kith_core::ids::UserId,
+    args: &crate::cli::BlockAddArgs,
+) -> anyhow::Result<NewOutreachBlock> {
+    let weekdays = Weekdays::parse(&args.days).map_err(|e| e.in_field("--days"))?;
+    let at = parse_time("--at", &args.at)?;
+    let goal = match &args.goal {
+        Some(g) => Some(goals::find_goal(store, user, g).await.context("--goal")?.id),
+        None => None,
+    };
+    Ok(
+        NewOutreachBlock::new(weekdays, at, args.minutes, args.capacity, goal).map_err(|e| {
+            let flag = format!("--{}", e.field);
+            e.in_field(flag)
+        })?,
+    )
+}
+
 pub async fn block(ctx: &mut Ctx, command: &BlockCommand) -> anyhow::Result<()> {
     match command {
         BlockCommand::Add(args) => {
-            let weekdays = Weekdays::parse(&args.days).map_err(|e| e.in_field("--days"))?;
-            let at = parse_time("--at", &args.at)?;
-            let goal = match &args.goal {
-                Some(g) => Some(goals::resolve_goal(ctx, g).await.context("--goal")?.id),
-                None => None,
-            };
-            let block = NewOutreachBlock::new(weekdays, at, args.minutes, args.capacity, goal)
-                .map_err(|e| {
-                    let flag = format!("--{}", e.field);
-                    e.in_field(flag)
-                })?;
+            let block = new_block(&ctx.store, ctx.user.id, args).await?;
+            let (weekdays, at, goal) = (block.weekdays, block.starts_at, block.goal);
             let id = ctx.store.add_block(ctx.user.id, &block, ctx.now).await?;
             if ctx.ui.json {
                 return Ok(ctx.ui.print_json(&json!({ "id": id.0 }))?);

@@ -13,9 +13,13 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 
+/// (route, method, status).
+type Key = (String, String, u16);
+
+/// Per key: how many requests, and their total seconds.
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), (u64, f64)>>,
+    requests: Mutex<BTreeMap<Key, (u64, f64)>>,
 }
 
 pub async fn measure(State(state): State<AppState>, request: Request, next: Next) -> Response {

@@ -5,6 +5,7 @@
 
 mod api;
 mod auth;
+mod calendar;
 mod matrix;
 
 use std::io::{BufRead, BufReader, Write};

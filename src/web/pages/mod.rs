@@ -2,6 +2,7 @@
 //! redirect (post/redirect/get) carrying a one-time flash message; every
 //! GET is safe to repeat.
 
+mod calendar;
 mod contacts;
 mod dashboard;
 mod follow_ups;
@@ -50,6 +51,15 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/organisation/worked", post(goals::worked))
         .route("/settings/tags", post(settings::set_tag))
+        .route("/calendar", get(calendar::page))
+        .route("/meetings", post(calendar::create_meeting))
+        .route("/meetings/{id}/convert", post(calendar::convert))
+        .route("/meetings/{id}/cancel", post(calendar::cancel))
+        .route("/meetings/{id}/log", post(calendar::log))
+        .route("/meetings/{id}/invite.ics", get(calendar::invitation))
+        .route("/blocks", post(calendar::create_block))
+        .route("/blocks/{id}/remove", post(calendar::remove_block))
+        .route("/cal/{file}", get(calendar::feed))
         .route("/settings", get(settings::page).post(settings::update))
         .route("/settings/password", post(settings::password))
         .route("/settings/tokens", post(settings::create_token))

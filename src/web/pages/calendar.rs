@@ -1,0 +1,356 @@
+//! The calendar: meetings (with convert-to-virtual and the invitation as a
+//! download), outreach blocks, the plan for the coming weeks, and the secret
+//! iCalendar feed.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::IntoResponse;
+use chrono::Utc;
+use kith_core::goal::Goal;
+use kith_core::ids::{MeetingId, OutreachBlockId};
+use kith_core::meeting::Meeting;
+use kith_core::outreach::OutreachBlock;
+use kith_store::{MeetingFilter, TokenScope};
+use serde::Deserialize;
+
+use super::{Chrome, PageResult, id_from, redirect_with, redirect_with_error, render};
+use crate::calendar::{self, BlockPlan};
+use crate::cli::{BlockAddArgs, MeetArgs, ModeArgs};
+use crate::commands::{meetings, plan};
+use crate::web::AppState;
+use crate::web::auth::Viewer;
+use crate::web::error::WebError;
+
+/// Weeks of outreach blocks the page plans.
+const PLAN_WEEKS: u32 = 2;
+
+#[derive(Template)]
+#[template(path = "calendar.html")]
+struct CalendarPage {
+    chrome: Chrome,
+    coming: Vec<Meeting>,
+    to_log: Vec<Meeting>,
+    blocks: Vec<OutreachBlock>,
+    plan: Vec<BlockPlan>,
+    goals: Vec<Goal>,
+    tz: kith_core::values::TimeZone,
+}
+
+impl CalendarPage {
+    fn when(&self, at: &chrono::DateTime<Utc>) -> String {
+        crate::ui::date_time(*at, self.tz)
+    }
+
+    fn goal_title(&self, id: &Option<kith_core::ids::GoalId>) -> String {
+        id.and_then(|id| self.goals.iter().find(|g| g.id == id))
+            .map(|g| g.title.clone())
+            .unwrap_or_default()
+    }
+}
+
+pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
+    let now = Utc::now();
+    let me = &viewer.user;
+    let coming = state
+        .store
+        .meetings(
+            me.id,
+            &MeetingFilter {
+                ends_after: Some(now),
+                ..MeetingFilter::default()
+            },
+        )
+        .await?;
+    let (_, to_log) = meetings::agenda_meetings(&state.store, me, now).await?;
+    let blocks = state.store.blocks(me.id).await?;
+    let plan = calendar::plan(&state.store, me, now, PLAN_WEEKS).await?;
+    let goals = state
+        .store
+        .goals(me.id, false)
+        .await?
+        .into_iter()
+        .map(|(g, _)| g)
+        .collect();
+    render(&CalendarPage {
+        chrome: Chrome::new(&viewer, "calendar", &headers),
+        coming,
+        to_log,
+        blocks,
+        plan,
+        goals,
+        tz: me.timezone,
+    })
+}
+
+/// Where a meeting happens, as the forms post it: a kind and its detail.
+#[derive(Deserialize)]
+pub struct ModeForm {
+    how: String,
+    #[serde(default)]
+    detail: String,
+}
+
+impl ModeForm {
+    fn args(&self) -> Result<ModeArgs, WebError> {
+        let detail = Some(self.detail.trim().to_owned());
+        let mut args = ModeArgs::default();
+        match self.how.as_str() {
+            "where" => args.place = detail,
+            "zoom" => args.zoom = detail,
+            "meet" => args.meet = detail,
+            "teams" => args.teams = detail,
+            "phone" => args.phone = detail,
+            "jitsi" => args.jitsi = true,
+            other => {
+                return Err(WebError::invalid(
+                    "how",
+                    format!("'{other}' is not where, zoom, meet, teams, jitsi or phone"),
+                ));
+            }
+        }
+        Ok(args)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MeetForm {
+    with: String,
+    at: String,
+    #[serde(default)]
+    minutes: String,
+    #[serde(default)]
+    title: String,
+    #[serde(flatten)]
+    mode: ModeForm,
+}
+
+pub async fn create_meeting(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<MeetForm>,
+) -> PageResult {
+    let now = Utc::now();
+    let result = async {
+        let args = MeetArgs {
+            with: form.with.clone(),
+            at: form.at.clone(),
+            minutes: Some(form.minutes.trim().to_owned())
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "30".into()),
+            mode: form.mode.args()?,
+            title: Some(form.title.trim().to_owned()).filter(|t| !t.is_empty()),
+        };
+        let meeting = meetings::new_meeting(&state.store, &viewer.user, now, &args).await?;
+        Ok::<_, WebError>(
+            state
+                .store
+                .add_meeting(viewer.user.id, &meeting, now)
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(redirect_with(
+            &format!("/calendar#meeting-{id}"),
+            "Meeting scheduled. Download its invitation to send it.",
+        )),
+        Err(WebError::Internal(e)) => Err(WebError::Internal(e).into()),
+        Err(e) => Ok(redirect_with_error("/calendar", &e.message())),
+    }
+}
+
+async fn own_meeting(
+    state: &AppState,
+    viewer: &Viewer,
+    id: &str,
+) -> Result<Meeting, super::PageError> {
+    let id = MeetingId(id_from(id)?);
+    Ok(state.store.meeting(viewer.user.id, id).await?)
+}
+
+/// Another place for the same event: same UID, next SEQUENCE.
+pub async fn convert(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<ModeForm>,
+) -> PageResult {
+    let meeting = own_meeting(&state, &viewer, &id).await?;
+    let result = async {
+        let mode = meetings::mode(&state.store, &viewer.user, &form.args()?).await?;
+        Ok::<_, WebError>(
+            state
+                .store
+                .change_meeting_mode(viewer.user.id, meeting.id, &mode, Utc::now())
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(m) => Ok(redirect_with(
+            &format!("/calendar#meeting-{}", m.id),
+            &format!(
+                "Now {}. Download the updated invitation (sequence {}) and send it: calendars update the event.",
+                m.mode.describe(),
+                m.sequence
+            ),
+        )),
+        Err(WebError::Internal(e)) => Err(WebError::Internal(e).into()),
+        Err(e) => Ok(redirect_with_error("/calendar", &e.message())),
+    }
+}
+
+pub async fn cancel(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let meeting = own_meeting(&state, &viewer, &id).await?;
+    state
+        .store
+        .cancel_meeting(viewer.user.id, meeting.id, Utc::now())
+        .await?;
+    Ok(redirect_with(
+        "/calendar",
+        "Meeting cancelled. Download its cancellation to send it.",
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct SummaryForm {
+    #[serde(default)]
+    summary: String,
+}
+
+pub async fn log(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<SummaryForm>,
+) -> PageResult {
+    let meeting = own_meeting(&state, &viewer, &id).await?;
+    match state
+        .store
+        .log_meeting(viewer.user.id, meeting.id, form.summary.trim(), Utc::now())
+        .await
+    {
+        Ok(_) => Ok(redirect_with(
+            "/calendar",
+            "Meeting logged as a conversation.",
+        )),
+        Err(kith_store::StoreError::Invalid(v)) => Ok(redirect_with_error("/calendar", &v.message)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The iTIP invitation (REQUEST, or CANCEL once cancelled) as a download.
+pub async fn invitation(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = id.strip_suffix(".ics").unwrap_or(&id);
+    let meeting = own_meeting(&state, &viewer, id).await?;
+    match calendar::invitation(&state.store, &viewer.user, &meeting).await {
+        Ok((text, _missing)) => Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "text/calendar; charset=utf-8; method=REQUEST".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"meeting-{}.ics\"", meeting.id),
+                ),
+            ],
+            text,
+        )
+            .into_response()),
+        Err(e) => Ok(redirect_with_error("/calendar", &format!("{e:#}"))),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct BlockForm {
+    days: String,
+    at: String,
+    #[serde(default)]
+    minutes: String,
+    #[serde(default)]
+    capacity: String,
+    #[serde(default)]
+    goal: String,
+}
+
+pub async fn create_block(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<BlockForm>,
+) -> PageResult {
+    let number = |field: &str, text: &str, default: u32| -> Result<u32, WebError> {
+        match text.trim() {
+            "" => Ok(default),
+            t => t
+                .parse()
+                .map_err(|_| WebError::invalid(field, format!("'{t}' is not a whole number"))),
+        }
+    };
+    let result = async {
+        let args = BlockAddArgs {
+            days: form.days.clone(),
+            at: form.at.clone(),
+            minutes: number("minutes", &form.minutes, 30)?,
+            capacity: number("capacity", &form.capacity, 3)?,
+            goal: Some(form.goal.trim().to_owned()).filter(|g| !g.is_empty()),
+        };
+        let block = plan::new_block(&state.store, viewer.user.id, &args).await?;
+        Ok::<_, WebError>(
+            state
+                .store
+                .add_block(viewer.user.id, &block, Utc::now())
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(redirect_with(
+            "/calendar",
+            "Outreach block added; see who goes in it below.",
+        )),
+        Err(WebError::Internal(e)) => Err(WebError::Internal(e).into()),
+        Err(e) => Ok(redirect_with_error("/calendar", &e.message())),
+    }
+}
+
+pub async fn remove_block(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = OutreachBlockId(id_from(&id)?);
+    state.store.remove_block(viewer.user.id, id).await?;
+    Ok(redirect_with("/calendar", "Outreach block removed."))
+}
+
+/// The feed at its secret address: no session, the secret is the key.
+pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> PageResult {
+    let secret = file
+        .strip_suffix(".ics")
+        .ok_or_else(|| WebError::NotFound("no such feed".into()))?;
+    let user = state
+        .store
+        .token_user(&kith_auth::digest(secret), TokenScope::Calendar)
+        .await?
+        .ok_or_else(|| WebError::NotFound("no such feed".into()))?;
+    let text = calendar::ics_feed(&state.store, &user, Utc::now(), PLAN_WEEKS).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        text,
+    )
+        .into_response())
+}
