@@ -51,3 +51,26 @@
     });
   }
 })();
+
+// Uploads show their progress; the report replaces the page when done.
+(function () {
+  "use strict";
+  var form = document.querySelector("form[data-upload]");
+  if (!form || !window.XMLHttpRequest) return;
+  form.addEventListener("submit", function (e) {
+    var bar = document.getElementById("upload-progress");
+    if (!bar) return;
+    e.preventDefault();
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action);
+    bar.hidden = false;
+    xhr.upload.onprogress = function (p) { if (p.lengthComputable) bar.value = Math.round(100 * p.loaded / p.total); };
+    xhr.onload = function () {
+      var doc = new DOMParser().parseFromString(xhr.responseText, "text/html");
+      document.title = doc.title;
+      document.body.replaceWith(document.adoptNode(doc.body));
+    };
+    xhr.onerror = function () { form.submit(); };
+    xhr.send(new FormData(form));
+  });
+})();

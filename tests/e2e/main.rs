@@ -181,6 +181,65 @@ async fn walk_through(b: &Session, base: &str) -> webdriver::Result<()> {
     }
     collect_console(b, console).await;
 
+    // Meet her in person, then make it a call: the invitation keeps the
+    // event's UID and raises its SEQUENCE so calendars update it.
+    b.goto(&url("/settings")).await?;
+    b.fill("#email", "alice@example.com").await;
+    b.click_on("form[action='/settings'] button[type=submit]")
+        .await;
+    b.wait_for_text(".flash", "Settings saved.").await;
+    b.goto(&url("/calendar")).await?;
+    b.click_on("section[aria-labelledby=meetings] details summary")
+        .await;
+    b.fill("#m-with", "lovelace").await;
+    b.fill("#m-at", "2099-03-02 10:00").await;
+    b.fill("#m-title", "Coffee with Ada").await;
+    b.click_on("#m-how option[value=where]").await;
+    b.fill("#m-detail", "Café Central").await;
+    b.click_on("form[action='/meetings'] button[type=submit]")
+        .await;
+    b.wait_for_text(".flash", "Meeting scheduled").await;
+    b.wait_for_text("section[aria-labelledby=meetings]", "Café Central")
+        .await;
+    b.click_on("form.convert button[type=submit]").await;
+    b.wait_for_text(".flash", "Download the updated invitation (sequence 1)")
+        .await;
+    let link = b.must_find("a[href$='/invite.ics']").await;
+    let href = b.attr(&link, "href").await?.unwrap_or_default();
+    let invitation = b
+        .execute(&format!(
+            "return fetch({href:?}).then(function (r) {{ return r.text(); }})"
+        ))
+        .await?;
+    let invitation = invitation.as_str().unwrap_or_default();
+    for needle in ["METHOD:REQUEST", "SEQUENCE:1", "CONFERENCE;", "meet.jit.si"] {
+        if !invitation.contains(needle) {
+            b.fail(&format!("the invitation lacks {needle}: {invitation}"))
+                .await;
+        }
+    }
+    collect_console(b, console).await;
+
+    // Upload a vCard file: one card imports, one without a name is rejected
+    // with its line.
+    let upload = tempfile::tempdir().expect("a temp dir for the upload");
+    let file = upload.path().join("contacts.vcf");
+    std::fs::write(
+        &file,
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grace Hopper\r\nEMAIL:grace@example.com\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:nobody\r\nEND:VCARD\r\n",
+    )
+    .expect("write the upload");
+    b.goto(&url("/import")).await?;
+    let input = b.wait_for("#file").await;
+    b.send_keys(&input, &file.display().to_string()).await?;
+    b.click_on("form[data-upload] button[type=submit]").await;
+    b.wait_for_text("#import-report", "1 created").await;
+    b.wait_for_text("#import-report", "1 rejected").await;
+    b.goto(&url("/contacts?q=grace")).await?;
+    b.wait_for_text("#results", "Grace Hopper").await;
+    collect_console(b, console).await;
+
     // Sign out: back to the sign-in page, and the session is really gone.
     b.click_on("form[action='/logout'] button[type=submit]")
         .await;

@@ -6,6 +6,7 @@
 mod api;
 mod auth;
 mod calendar;
+mod import;
 mod matrix;
 
 use std::io::{BufRead, BufReader, Write};

@@ -7,6 +7,7 @@ mod contacts;
 mod dashboard;
 mod follow_ups;
 mod goals;
+mod import;
 mod session;
 mod settings;
 
@@ -51,6 +52,12 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/organisation/worked", post(goals::worked))
         .route("/settings/tags", post(settings::set_tag))
+        .route(
+            "/import",
+            get(import::page)
+                .post(import::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD)),
+        )
         .route("/calendar", get(calendar::page))
         .route("/meetings", post(calendar::create_meeting))
         .route("/meetings/{id}/convert", post(calendar::convert))
@@ -83,13 +90,14 @@ pub struct Flash {
     pub error: bool,
 }
 
-const NAV: [(&str, &str, &str); 7] = [
+const NAV: [(&str, &str, &str); 8] = [
     ("/", "Today", "today"),
     ("/contacts", "Contacts", "contacts"),
     ("/follow-ups", "Follow-ups", "follow-ups"),
     ("/goals", "Goals", "goals"),
     ("/organisation", "Organisation", "organisation"),
     ("/calendar", "Calendar", "calendar"),
+    ("/import", "Import", "import"),
     ("/settings", "Settings", "settings"),
 ];
 

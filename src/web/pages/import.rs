@@ -1,0 +1,146 @@
+//! The import page: upload a vCard, LinkedIn, Google or Outlook file; see
+//! what was created, updated, merged and rejected (with line and reason).
+//! The same code as `kith import`.
+
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::HeaderMap;
+
+use super::{Chrome, PageResult, render};
+use crate::imports::{Action, Format, ImportOptions, ImportReport, import};
+use crate::web::AppState;
+use crate::web::auth::Viewer;
+use crate::web::error::WebError;
+
+/// The largest file accepted (a 30,000-row LinkedIn export is about 3 MiB).
+pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
+/// Rows of the report shown on the page (rejected ones are always shown).
+const SHOWN: usize = 200;
+
+#[derive(Template)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    report: Option<Summary>,
+}
+
+struct Summary {
+    file: String,
+    dry_run: bool,
+    created: usize,
+    updated: usize,
+    merged: usize,
+    unchanged: usize,
+    rejected: Vec<(usize, String, String)>,
+    rows: Vec<(usize, &'static str, String)>,
+    more: usize,
+}
+
+impl Summary {
+    fn new(file: String, report: &ImportReport) -> Summary {
+        let rejected: Vec<_> = report
+            .rows
+            .iter()
+            .filter(|r| r.action == Action::Rejected)
+            .map(|r| {
+                (
+                    r.line,
+                    r.name.clone().unwrap_or_default(),
+                    r.reason.clone().unwrap_or_default(),
+                )
+            })
+            .collect();
+        let others: Vec<_> = report
+            .rows
+            .iter()
+            .filter(|r| r.action != Action::Rejected)
+            .collect();
+        Summary {
+            file,
+            dry_run: report.dry_run,
+            created: report.count(Action::Created),
+            updated: report.count(Action::Updated),
+            merged: report.count(Action::Merged),
+            unchanged: report.count(Action::Unchanged),
+            rejected,
+            rows: others
+                .iter()
+                .take(SHOWN)
+                .map(|r| {
+                    (
+                        r.line,
+                        r.action.as_str(),
+                        r.name.clone().unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            more: others.len().saturating_sub(SHOWN),
+        }
+    }
+}
+
+pub async fn page(viewer: Viewer, headers: HeaderMap) -> PageResult {
+    render(&ImportPage {
+        chrome: Chrome::new(&viewer, "import", &headers),
+        report: None,
+    })
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> PageResult {
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::TooLarge(format!("the file is larger than {} MiB", MAX_UPLOAD >> 20))
+        } else {
+            WebError::BadRequest(e.body_text())
+        }
+    };
+    let (mut format, mut dry_run, mut file) = (None, false, None);
+    while let Some(field) = form.next_field().await.map_err(bad)? {
+        match field.name() {
+            Some("format") => format = Some(field.text().await.map_err(bad)?),
+            Some("dry_run") => dry_run = true,
+            Some("file") => {
+                let name = field.file_name().unwrap_or("upload").to_owned();
+                file = Some((name, field.bytes().await.map_err(bad)?));
+            }
+            _ => {}
+        }
+    }
+    let format = match format.as_deref() {
+        Some("vcard") => Format::Vcard,
+        Some("linkedin") => Format::LinkedIn,
+        Some("google") => Format::Google,
+        Some("outlook") => Format::Outlook,
+        other => {
+            return Err(WebError::invalid(
+                "format",
+                format!(
+                    "'{}' is not vcard, linkedin, google or outlook",
+                    other.unwrap_or("")
+                ),
+            )
+            .into());
+        }
+    };
+    let (name, bytes) = file
+        .filter(|(_, b)| !b.is_empty())
+        .ok_or_else(|| WebError::invalid("file", "choose a file to import"))?;
+    let report = import(
+        &state.store,
+        viewer.user.id,
+        format,
+        &bytes,
+        ImportOptions { dry_run },
+        &|_, _| {},
+    )
+    .await?;
+    render(&ImportPage {
+        chrome: Chrome::new(&viewer, "import", &headers),
+        report: Some(Summary::new(name, &report)),
+    })
+}

@@ -1,0 +1,99 @@
+//! The import page: a LinkedIn export uploaded as a file, rejected rows
+//! reported with their line, and a second upload changing nothing.
+
+use reqwest::multipart::{Form, Part};
+use rstest::rstest;
+
+use crate::{Backend, Server};
+
+const LINKEDIN: &str = "Notes:\n\"When exporting your connection data, you may notice that some of the email addresses are missing.\"\n\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\nJanet,Quill,https://www.linkedin.com/in/janetquill,,Acme,CTO,05 Oct 2020\n,,,,,,12 Jan 2021\nBob,Stone,https://www.linkedin.com/in/bobstone,bob@example.com,Initech,PM,01 Mar 2022\n";
+
+fn upload(dry_run: bool) -> Form {
+    let form = Form::new().text("format", "linkedin").part(
+        "file",
+        Part::bytes(LINKEDIN.as_bytes().to_vec()).file_name("Connections.csv"),
+    );
+    if dry_run {
+        form.text("dry_run", "1")
+    } else {
+        form
+    }
+}
+
+#[rstest]
+#[tokio::test]
+async fn an_uploaded_export_imports_once_and_reports_rejected_lines(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice", "bob"]).await else {
+        return;
+    };
+    let alice = server.signed_in("alice").await;
+    let dry = alice
+        .post(server.at("/import"))
+        .multipart(upload(true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(dry.status(), 200);
+    let dry = dry.text().await.unwrap();
+    assert!(
+        dry.contains("Dry run of") && dry.contains("<strong>2</strong> created"),
+        "{dry}"
+    );
+    let before = server.kith(&["--user", "alice", "list"]);
+    assert!(
+        !before.contains("Janet Quill"),
+        "a dry run writes nothing: {before}"
+    );
+
+    let page = alice
+        .post(server.at("/import"))
+        .multipart(upload(false))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<strong>2</strong> created"), "{page}");
+    assert!(
+        page.contains("<strong>1</strong> rejected") && page.contains("<td>7</td>"),
+        "the nameless row, by line: {page}"
+    );
+    let again = alice
+        .post(server.at("/import"))
+        .multipart(upload(false))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        again.contains("<strong>0</strong> created") && again.contains("2 unchanged"),
+        "{again}"
+    );
+    let list = server.kith(&["--user", "alice", "list"]);
+    assert_eq!(list.matches("Janet Quill").count(), 1, "{list}");
+    assert!(
+        !server
+            .kith(&["--user", "bob", "list"])
+            .contains("Janet Quill"),
+        "imports stay with their user"
+    );
+
+    let wrong = alice
+        .post(server.at("/import"))
+        .multipart(
+            Form::new()
+                .text("format", "excel")
+                .part("file", Part::bytes(b"x".to_vec()).file_name("x.xls")),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), 422);
+    assert!(wrong.text().await.unwrap().contains("invalid format"));
+    server.stop().await;
+}
