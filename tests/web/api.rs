@@ -276,6 +276,16 @@ async fn the_openapi_document_describes_every_route(#[values(Backend::Sqlite)] b
         "GET /due",
         "GET /today",
         "GET /search",
+        "GET /meetings",
+        "POST /meetings",
+        "GET /meetings/{id}",
+        "POST /meetings/{id}/convert",
+        "POST /meetings/{id}/cancel",
+        "GET /meetings/{id}/invitation",
+        "GET /blocks",
+        "POST /blocks",
+        "DELETE /blocks/{id}",
+        "GET /plan",
     ];
     served.sort();
     assert_eq!(documented, served);

@@ -48,6 +48,13 @@ async fn nobody_but_the_owner_reads_or_writes(
         return;
     };
     let client = Client::new();
+    server.kith(&[
+        "--user",
+        "alice",
+        "settings",
+        "--email",
+        "alice@example.com",
+    ]);
     let revoked = server.token("alice");
     let listed: Value =
         serde_json::from_str(&server.kith(&["--user", "alice", "token", "list", "--json"]))
@@ -98,6 +105,26 @@ async fn nobody_but_the_owner_reads_or_writes(
         .await
         .unwrap();
     let g = goal["id"].as_i64().unwrap();
+    let meeting: Value = callers
+        .request(&client, &Who::Owner, Method::POST, api("/meetings"))
+        .json(&json!({ "with": [c], "at": "2099-01-05 10:00", "mode": { "how": "where", "detail": "Café" } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let m = meeting["id"].as_i64().unwrap();
+    let block: Value = callers
+        .request(&client, &Who::Owner, Method::POST, api("/blocks"))
+        .json(&json!({ "days": "tue,thu", "at": "08:30" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let k = block["id"].as_i64().unwrap();
 
     use StatusCode as S;
     let cases: Vec<(Method, String, Option<Value>, [StatusCode; 4])> = vec![
@@ -202,6 +229,70 @@ async fn nobody_but_the_owner_reads_or_writes(
             None,
             [S::OK, S::OK, S::UNAUTHORIZED, S::UNAUTHORIZED],
         ),
+        (
+            Method::GET,
+            format!("/meetings/{m}"),
+            None,
+            [S::OK, S::NOT_FOUND, S::UNAUTHORIZED, S::UNAUTHORIZED],
+        ),
+        (
+            Method::POST,
+            format!("/meetings/{m}/convert"),
+            Some(json!({ "how": "jitsi" })),
+            [S::OK, S::NOT_FOUND, S::UNAUTHORIZED, S::UNAUTHORIZED],
+        ),
+        (
+            Method::GET,
+            format!("/meetings/{m}/invitation"),
+            None,
+            [S::OK, S::NOT_FOUND, S::UNAUTHORIZED, S::UNAUTHORIZED],
+        ),
+        (
+            Method::POST,
+            "/meetings".into(),
+            Some(json!({ "with": [c], "at": "2099-01-06 10:00", "mode": { "how": "jitsi" } })),
+            [
+                S::CREATED,
+                S::UNPROCESSABLE_ENTITY,
+                S::UNAUTHORIZED,
+                S::UNAUTHORIZED,
+            ],
+        ),
+        (
+            Method::GET,
+            "/meetings".into(),
+            None,
+            [S::OK, S::OK, S::UNAUTHORIZED, S::UNAUTHORIZED],
+        ),
+        (
+            Method::GET,
+            "/blocks".into(),
+            None,
+            [S::OK, S::OK, S::UNAUTHORIZED, S::UNAUTHORIZED],
+        ),
+        (
+            Method::GET,
+            "/plan".into(),
+            None,
+            [S::OK, S::OK, S::UNAUTHORIZED, S::UNAUTHORIZED],
+        ),
+        (
+            Method::POST,
+            format!("/meetings/{m}/cancel"),
+            None,
+            [S::OK, S::NOT_FOUND, S::UNAUTHORIZED, S::UNAUTHORIZED],
+        ),
+        (
+            Method::DELETE,
+            format!("/blocks/{k}"),
+            None,
+            [
+                S::NO_CONTENT,
+                S::NOT_FOUND,
+                S::UNAUTHORIZED,
+                S::UNAUTHORIZED,
+            ],
+        ),
     ];
     // Others first, so the owner's own writes (the drop) come last.
     for who in [Who::Other, Who::Anonymous, Who::Revoked, Who::Owner] {
@@ -227,6 +318,7 @@ async fn nobody_but_the_owner_reads_or_writes(
                 // Bob sees only his own world.
                 assert!(
                     !text.contains("Carol Owner")
+                        && !text.contains("Café")
                         && !text.contains("Send the deck")
                         && !text.contains("Meet CTOs"),
                     "{method} {path} leaked to another user: {text}"

@@ -3,6 +3,7 @@
 //! the same as `--json` on the command line; the OpenAPI document at
 //! `/api/v1/openapi.json` is generated from these handlers and types.
 
+mod calendar;
 mod handlers;
 
 use axum::Router;
@@ -44,6 +45,23 @@ pub fn routes() -> Router<AppState> {
         .route("/due", get(h::due))
         .route("/today", get(h::today))
         .route("/search", get(h::search))
+        .route(
+            "/meetings",
+            get(calendar::list_meetings).post(calendar::create_meeting),
+        )
+        .route("/meetings/{id}", get(calendar::get_meeting))
+        .route("/meetings/{id}/convert", post(calendar::convert_meeting))
+        .route("/meetings/{id}/cancel", post(calendar::cancel_meeting))
+        .route("/meetings/{id}/invitation", get(calendar::invitation))
+        .route(
+            "/blocks",
+            get(calendar::list_blocks).post(calendar::create_block),
+        )
+        .route(
+            "/blocks/{id}",
+            axum::routing::delete(calendar::remove_block),
+        )
+        .route("/plan", get(calendar::plan))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError(WebError::NotFound("no such API route".into())) })
 }
@@ -69,6 +87,16 @@ pub fn routes() -> Router<AppState> {
         handlers::due,
         handlers::today,
         handlers::search,
+        calendar::list_meetings,
+        calendar::create_meeting,
+        calendar::get_meeting,
+        calendar::convert_meeting,
+        calendar::cancel_meeting,
+        calendar::invitation,
+        calendar::list_blocks,
+        calendar::create_block,
+        calendar::remove_block,
+        calendar::plan,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth),
