@@ -142,50 +142,80 @@ fn print_report(ctx: &mut Ctx, report: &ImportReport, file: &str) -> anyhow::Res
     Ok(())
 }
 
+/// Every contact of `user` as one vCard file (what `export vcard` writes
+/// and the web's export link serves).
+pub async fn vcards(
+    store: &kith_store::Store,
+    user: kith_core::ids::UserId,
+    version: VcardVersion,
+) -> anyhow::Result<String> {
+    let version = match version {
+        VcardVersion::V3 => Version::V3,
+        VcardVersion::V4 => Version::V4,
+    };
+    let mut text = String::new();
+    for id in store.contact_ids(user).await? {
+        let (contact, card) = store.contact_with_card(user, id).await?;
+        text.push_str(&write_card(&contact, card.as_deref(), version));
+    }
+    Ok(text)
+}
+
 pub async fn export(ctx: &mut Ctx, args: &ExportVcardArgs) -> anyhow::Result<()> {
-    {
-        {
-            let version = match args.version {
-                VcardVersion::V3 => Version::V3,
-                VcardVersion::V4 => Version::V4,
-            };
-            let user = ctx.user.id;
-            let mut text = String::new();
-            for id in ctx.store.contact_ids(user).await? {
-                let (contact, card) = ctx.store.contact_with_card(user, id).await?;
-                text.push_str(&write_card(&contact, card.as_deref(), version));
-            }
-            match &args.output {
-                Some(path) => std::fs::write(path, text)
-                    .with_context(|| format!("cannot write {}", path.display()))?,
-                None => ctx.ui.out().write_all(text.as_bytes())?,
-            }
-        }
+    let text = vcards(&ctx.store, ctx.user.id, args.version).await?;
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => ctx.ui.out().write_all(text.as_bytes())?,
     }
     Ok(())
 }
 
-pub async fn duplicates(ctx: &mut Ctx) -> anyhow::Result<()> {
-    let user = ctx.user.id;
-    let keys = ctx.store.match_keys(user).await?;
+/// A pair of contacts that look like the same person, and why.
+pub struct Duplicate {
+    pub a: kith_core::contact::ContactRef,
+    pub b: kith_core::contact::ContactRef,
+    pub reason: String,
+}
+
+/// Candidate duplicates among `user`'s contacts, strongest reason first.
+pub async fn find_duplicates(
+    store: &kith_store::Store,
+    user: kith_core::ids::UserId,
+) -> anyhow::Result<Vec<Duplicate>> {
+    let keys = store.match_keys(user).await?;
     let pairs = duplicate_pairs(&keys);
     let ids: Vec<_> = pairs.iter().flat_map(|(a, b, _)| [*a, *b]).collect();
-    let names: std::collections::HashMap<_, _> = ctx
-        .store
+    let names: std::collections::HashMap<_, _> = store
         .contact_summaries(user, &ids)
         .await?
         .into_iter()
         .map(|s| (s.id, s.name))
         .collect();
-    let name = |id| names.get(&id).cloned().unwrap_or_default();
+    let named = |id| kith_core::contact::ContactRef {
+        id,
+        name: names.get(&id).cloned().unwrap_or_default(),
+    };
+    Ok(pairs
+        .iter()
+        .map(|(a, b, reason)| Duplicate {
+            a: named(*a),
+            b: named(*b),
+            reason: reason.to_string(),
+        })
+        .collect())
+}
+
+pub async fn duplicates(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let found = find_duplicates(&ctx.store, ctx.user.id).await?;
     if ctx.ui.json {
-        let rows: Vec<_> = pairs
+        let rows: Vec<_> = found
             .iter()
-            .map(|(a, b, reason)| {
+            .map(|d| {
                 json!({
-                    "a": { "id": a.0, "name": name(*a) },
-                    "b": { "id": b.0, "name": name(*b) },
-                    "reason": reason.to_string(),
+                    "a": { "id": d.a.id.0, "name": d.a.name },
+                    "b": { "id": d.b.id.0, "name": d.b.name },
+                    "reason": d.reason,
                 })
             })
             .collect();
@@ -193,15 +223,14 @@ pub async fn duplicates(ctx: &mut Ctx) -> anyhow::Result<()> {
         return Ok(());
     }
     let out = ctx.ui.out();
-    if pairs.is_empty() {
+    if found.is_empty() {
         writeln!(out, "No duplicates found.")?;
     }
-    for (a, b, reason) in &pairs {
+    for d in &found {
         writeln!(
             out,
-            "#{a} {BOLD}{}{BOLD:#} and #{b} {BOLD}{}{BOLD:#}: {DIM}{reason}{DIM:#}",
-            name(*a),
-            name(*b)
+            "#{} {BOLD}{}{BOLD:#} and #{} {BOLD}{}{BOLD:#}: {DIM}{}{DIM:#}",
+            d.a.id, d.a.name, d.b.id, d.b.name, d.reason
         )?;
     }
     Ok(())

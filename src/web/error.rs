@@ -146,8 +146,21 @@ impl From<anyhow::Error> for WebError {
         {
             return WebError::invalid(field, message);
         }
-        if text.starts_with("no ") || text.contains(" matches several ") {
-            return WebError::invalid("contact", text);
+        // The resolvers' "no contact matches 'x'", "'x' matches several goals".
+        if let Some(what) = text
+            .strip_prefix("no ")
+            .and_then(|rest| rest.split_whitespace().next())
+            .filter(|w| matches!(*w, "contact" | "goal" | "meeting" | "user"))
+        {
+            return WebError::invalid(what, text.clone());
+        }
+        if text.contains(" matches several ") {
+            let what = if text.contains("goals") {
+                "goal"
+            } else {
+                "contact"
+            };
+            return WebError::invalid(what, text);
         }
         WebError::Internal(e)
     }

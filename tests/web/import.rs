@@ -83,6 +83,52 @@ async fn an_uploaded_export_imports_once_and_reports_rejected_lines(
         "imports stay with their user"
     );
 
+    let vcf = alice
+        .get(server.at("/export/contacts.vcf?version=3"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(vcf.status(), 200);
+    assert!(
+        vcf.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let vcf = vcf.text().await.unwrap();
+    assert!(
+        vcf.contains("VERSION:3.0") && vcf.contains("Janet Quill"),
+        "{vcf}"
+    );
+    let bob = server.signed_in("bob").await;
+    let theirs = bob
+        .get(server.at("/export/contacts.vcf"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !theirs.contains("Janet Quill"),
+        "an export holds only its user's contacts"
+    );
+    let ics = alice
+        .get(server.at("/export/calendar.ics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+    let bad = alice
+        .get(server.at("/export/contacts.vcf?version=5"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 422);
+
     let wrong = alice
         .post(server.at("/import"))
         .multipart(

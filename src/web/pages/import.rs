@@ -7,6 +7,8 @@ use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
 
 use super::{Chrome, PageResult, render};
+use crate::cli::VcardVersion;
+use crate::commands::interop::{Duplicate, find_duplicates, vcards};
 use crate::imports::{Action, Format, ImportOptions, ImportReport, import};
 use crate::web::AppState;
 use crate::web::auth::Viewer;
@@ -22,6 +24,7 @@ const SHOWN: usize = 200;
 struct ImportPage {
     chrome: Chrome,
     report: Option<Summary>,
+    duplicates: Vec<Duplicate>,
 }
 
 struct Summary {
@@ -79,11 +82,64 @@ impl Summary {
     }
 }
 
-pub async fn page(viewer: Viewer, headers: HeaderMap) -> PageResult {
+pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
     render(&ImportPage {
         chrome: Chrome::new(&viewer, "import", &headers),
         report: None,
+        duplicates: find_duplicates(&state.store, viewer.user.id).await?,
     })
+}
+
+#[derive(serde::Deserialize)]
+pub struct ExportQuery {
+    /// `3` or `4` (default).
+    version: Option<String>,
+}
+
+/// Every contact as a vCard file (what `kith export vcard` writes).
+pub async fn export_vcard(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    axum::extract::Query(q): axum::extract::Query<ExportQuery>,
+) -> PageResult {
+    let version = match q.version.as_deref() {
+        None | Some("4") => VcardVersion::V4,
+        Some("3") => VcardVersion::V3,
+        Some(other) => {
+            return Err(WebError::invalid("version", format!("'{other}' is not 3 or 4")).into());
+        }
+    };
+    let text = vcards(&state.store, viewer.user.id, version).await?;
+    Ok(download(
+        "text/vcard; charset=utf-8",
+        "kith-contacts.vcf",
+        text,
+    ))
+}
+
+/// The calendar as a file (what `kith export ics` writes).
+pub async fn export_ics(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let text = crate::calendar::ics_feed(&state.store, &viewer.user, chrono::Utc::now(), 2).await?;
+    Ok(download(
+        "text/calendar; charset=utf-8",
+        "kith-calendar.ics",
+        text,
+    ))
+}
+
+fn download(kind: &'static str, name: &str, text: String) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, kind.to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        text,
+    )
+        .into_response()
 }
 
 pub async fn upload(
@@ -142,5 +198,6 @@ pub async fn upload(
     render(&ImportPage {
         chrome: Chrome::new(&viewer, "import", &headers),
         report: Some(Summary::new(name, &report)),
+        duplicates: find_duplicates(&state.store, viewer.user.id).await?,
     })
 }

@@ -58,6 +58,8 @@ pub fn routes() -> Router<AppState> {
                 .post(import::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD)),
         )
+        .route("/export/contacts.vcf", get(import::export_vcard))
+        .route("/export/calendar.ics", get(import::export_ics))
         .route("/calendar", get(calendar::page))
         .route("/meetings", post(calendar::create_meeting))
         .route("/meetings/{id}/convert", post(calendar::convert))
