@@ -18,6 +18,11 @@ impl Store {
     }
 
     /// Sets a user's password hash and ends their sessions, together.
+    /// The first-run setup: an admin, only while there are no users at all.
+    pub async fn create_first_account(&self, user: &NewUser, hash: &str) -> Result<User> {
+        dispatch!(self.create_first_account(user, hash, Utc::now()))
+    }
+
     pub async fn set_password_hash(&self, user: UserId, hash: &str) -> Result<()> {
         dispatch!(self.set_password_hash(user, hash))
     }

@@ -45,6 +45,15 @@ async fn begin_write(pool: &Pool) -> Result<Tx> {
     Ok(pool.begin().await?)
 }
 
+/// Keeps other transactions from adding users until this one ends (reads
+/// still go on), so "is this the first user?" stays true until commit.
+async fn lock_users(tx: &mut Tx) -> Result<()> {
+    sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 async fn lock_user(tx: &mut Tx, user: UserId) -> Result<()> {
     sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")
         .bind(user.0)

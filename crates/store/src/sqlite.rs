@@ -84,6 +84,11 @@ async fn lock_user(_tx: &mut Tx, _user: UserId) -> Result<()> {
     Ok(())
 }
 
+/// Writers are already serialised by `BEGIN IMMEDIATE`.
+async fn lock_users(_tx: &mut Tx) -> Result<()> {
+    Ok(())
+}
+
 async fn set_search_docs(conn: &mut Conn, _user: UserId, docs: &[(i64, String)]) -> Result<()> {
     for chunk in docs.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new("DELETE FROM contact_search WHERE rowid IN (");

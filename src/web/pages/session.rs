@@ -194,7 +194,13 @@ pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -
         .await
         .map_err(|e| WebError::Internal(e.into()))?
         .map_err(|e| WebError::Internal(e.into()))?;
-    let user = state.store.create_account(&new, &hash, true).await?;
+    let user = match state.store.create_first_account(&new, &hash).await {
+        Ok(user) => user,
+        Err(kith_store::StoreError::Conflict(_)) => {
+            return Err(WebError::NotFound("setup is done; sign in instead".into()).into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let cookie = auth::start_session(&state, &user).await?;
     let mut r = redirect_with("/", "Welcome to Kith. Add your first contact to begin.");
     r.headers_mut().append(header::SET_COOKIE, cookie);

@@ -60,6 +60,34 @@ pub(crate) async fn create_account(
     Ok(user)
 }
 
+/// Creates the first user of an instance, an admin; refuses (a conflict)
+/// once any user exists, even when two first-run setups race.
+pub(crate) async fn create_first_account(
+    pool: &Pool,
+    new: &NewUser,
+    hash: &str,
+    now: DateTime<Utc>,
+) -> Result<User> {
+    let mut tx = begin_write(pool).await?;
+    lock_users(&mut tx).await?;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut *tx)
+        .await?;
+    if users > 0 {
+        return Err(StoreError::Conflict(
+            "this instance already has users; setup is closed".into(),
+        ));
+    }
+    let user = insert_user(&mut tx, new, now).await?;
+    sqlx::query("UPDATE users SET password_hash = $2, is_admin = TRUE WHERE id = $1")
+        .bind(user.id.0)
+        .bind(hash)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(user)
+}
+
 /// Disables or enables a user; disabling ends every session at once.
 pub(crate) async fn set_disabled(pool: &Pool, user: UserId, disabled: bool) -> Result<()> {
     let mut tx = begin_write(pool).await?;

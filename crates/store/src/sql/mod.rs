@@ -31,7 +31,9 @@ pub(crate) use lists::*;
 pub(crate) use meetings::*;
 pub(crate) use users::*;
 
-use super::{Conn, Db, JSON_AGG, JSON_ROW, Pool, begin_write, lock_user, set_search_docs};
+use super::{
+    Conn, Db, JSON_AGG, JSON_ROW, Pool, begin_write, lock_user, lock_users, set_search_docs,
+};
 
 use std::collections::{HashMap, HashSet};
 

@@ -260,3 +260,47 @@ async fn failed_sign_ins_are_counted_per_key(
     );
     db.finish().await;
 }
+
+#[rstest]
+#[tokio::test]
+async fn only_one_first_account_even_when_setups_race(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    use kith_core::user::{NewUser, Username};
+    use kith_core::values::TimeZone;
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let new = |name: &str| NewUser {
+        username: Username::parse(name).unwrap(),
+        display_name: name.to_owned(),
+        email: None,
+        timezone: TimeZone::UTC,
+    };
+    let (ann, bob) = (new("ann"), new("bob"));
+    let (a, b) = tokio::join!(
+        db.store.create_first_account(&ann, "$argon2id$a"),
+        db.store.create_first_account(&bob, "$argon2id$b"),
+    );
+    let won = [a.is_ok(), b.is_ok()];
+    assert_eq!(won.iter().filter(|w| **w).count(), 1, "{a:?} {b:?}");
+    for result in [a, b] {
+        if let Err(e) = result {
+            assert!(matches!(e, StoreError::Conflict(_)), "{e:?}");
+        }
+    }
+    let users = db.store.users().await.unwrap();
+    assert_eq!(users.len(), 1);
+    let first = db
+        .store
+        .credentials(&users[0].username)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(first.admin, "the first account administers the instance");
+    let late = db
+        .store
+        .create_first_account(&new("carol"), "$argon2id$c")
+        .await;
+    assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
+}
