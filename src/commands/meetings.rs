@@ -96,6 +96,28 @@ pub async fn meet(ctx: &mut Ctx, args: &MeetArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The mode flags as the web form and the API name them: a kind (`where`,
+/// `zoom`, `meet`, `teams`, `jitsi`, `phone`) and its place, link or number.
+pub fn mode_args(how: &str, detail: &str) -> Result<ModeArgs, kith_core::ValidationError> {
+    let detail = Some(detail.trim().to_owned());
+    let mut args = ModeArgs::default();
+    match how {
+        "where" => args.place = detail,
+        "zoom" => args.zoom = detail,
+        "meet" => args.meet = detail,
+        "teams" => args.teams = detail,
+        "phone" => args.phone = detail,
+        "jitsi" => args.jitsi = true,
+        other => {
+            return Err(kith_core::ValidationError::new(
+                "how",
+                format!("'{other}' is not where, zoom, meet, teams, jitsi or phone"),
+            ));
+        }
+    }
+    Ok(args)
+}
+
 /// The mode the flags name; `--jitsi` makes a new room on the user's server.
 pub async fn mode(store: &Store, user: &User, args: &ModeArgs) -> anyhow::Result<MeetingMode> {
     let link = |platform: Platform, url: &str, flag: &str| {

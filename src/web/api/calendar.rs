@@ -44,24 +44,7 @@ pub struct ModeInput {
 
 impl ModeInput {
     fn args(&self) -> ApiResult<ModeArgs> {
-        let detail = Some(self.detail.trim().to_owned());
-        let mut args = ModeArgs::default();
-        match self.how.as_str() {
-            "where" => args.place = detail,
-            "zoom" => args.zoom = detail,
-            "meet" => args.meet = detail,
-            "teams" => args.teams = detail,
-            "phone" => args.phone = detail,
-            "jitsi" => args.jitsi = true,
-            other => {
-                return Err(WebError::invalid(
-                    "how",
-                    format!("'{other}' is not where, zoom, meet, teams, jitsi or phone"),
-                )
-                .into());
-            }
-        }
-        Ok(args)
+        Ok(meetings::mode_args(&self.how, &self.detail).map_err(WebError::from)?)
     }
 }
 

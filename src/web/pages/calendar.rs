@@ -94,23 +94,7 @@ pub struct ModeForm {
 
 impl ModeForm {
     fn args(&self) -> Result<ModeArgs, WebError> {
-        let detail = Some(self.detail.trim().to_owned());
-        let mut args = ModeArgs::default();
-        match self.how.as_str() {
-            "where" => args.place = detail,
-            "zoom" => args.zoom = detail,
-            "meet" => args.meet = detail,
-            "teams" => args.teams = detail,
-            "phone" => args.phone = detail,
-            "jitsi" => args.jitsi = true,
-            other => {
-                return Err(WebError::invalid(
-                    "how",
-                    format!("'{other}' is not where, zoom, meet, teams, jitsi or phone"),
-                ));
-            }
-        }
-        Ok(args)
+        Ok(meetings::mode_args(&self.how, &self.detail)?)
     }
 }
 
