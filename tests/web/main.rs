@@ -8,6 +8,7 @@ mod auth;
 mod calendar;
 mod import;
 mod matrix;
+mod pages;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Stdio};

@@ -13,12 +13,17 @@ use super::{Chrome, PageResult, id_from, redirect_with, render};
 use crate::web::AppState;
 use crate::web::auth::{Viewer, safe_next};
 
+/// Follow-ups shown per side; the most pressing (earliest due) first.
+const SHOWN: usize = 100;
+
 #[derive(Template)]
 #[template(path = "follow_ups.html")]
 struct FollowUpsPage {
     chrome: Chrome,
     mine: Vec<FollowUp>,
     theirs: Vec<FollowUp>,
+    mine_total: usize,
+    theirs_total: usize,
     today: chrono::NaiveDate,
 }
 
@@ -34,11 +39,20 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, headers: Header
             },
         )
         .await?;
-    let (mine, theirs) = open.into_iter().partition(|f| f.owner == Owner::Me);
+    let (mut mine, mut theirs): (Vec<_>, Vec<_>) =
+        open.into_iter().partition(|f| f.owner == Owner::Me);
+    let (mine_total, theirs_total) = (mine.len(), theirs.len());
+    for side in [&mut mine, &mut theirs] {
+        // Dated ones first, earliest first; then the undated, oldest first.
+        side.sort_by_key(|f| (f.due_on.is_none(), f.due_on, f.created_at, f.id.0));
+        side.truncate(SHOWN);
+    }
     render(&FollowUpsPage {
         chrome: Chrome::new(&viewer, "follow-ups", &headers),
         mine,
         theirs,
+        mine_total,
+        theirs_total,
         today: crate::commands::keep::today(chrono::Utc::now(), viewer.user.timezone),
     })
 }
