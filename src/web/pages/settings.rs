@@ -30,6 +30,7 @@ struct SettingsPage {
     feed: Option<String>,
     admin: bool,
     tags: Vec<kith_store::TagSummary>,
+    jitsi: String,
 }
 
 impl SettingsPage {
@@ -89,6 +90,12 @@ async fn settings_page(
         feed,
         admin: is_admin(state, &viewer.user).await?,
         tags: state.store.tags(viewer.user.id).await?,
+        jitsi: state
+            .store
+            .jitsi_base(viewer.user.id)
+            .await?
+            .as_str()
+            .to_owned(),
     })
 }
 
@@ -104,6 +111,9 @@ pub struct ProfileForm {
     timezone: String,
     every: String,
     light_resets_clock: Option<String>,
+    /// The Jitsi server new rooms are made on ("" for the public one).
+    #[serde(default)]
+    jitsi: String,
 }
 
 pub async fn update(
@@ -119,12 +129,24 @@ pub async fn update(
         light_resets_clock: Some(form.light_resets_clock.is_some()),
         jitsi: None,
     };
-    match patch(&args) {
-        Ok(p) => {
+    let jitsi = match form.jitsi.trim() {
+        "" => Ok(None),
+        url => kith_core::meeting::JitsiBase::parse(url).map(Some),
+    };
+    match (patch(&args), jitsi) {
+        (Ok(p), Ok(jitsi)) => {
             state.store.update_settings(viewer.user.id, &p).await?;
+            state
+                .store
+                .set_jitsi_base(viewer.user.id, jitsi.as_ref())
+                .await?;
             Ok(redirect_with("/settings", "Settings saved."))
         }
-        Err(e) => Ok(redirect_with_error(
+        (Err(e), _) => Ok(redirect_with_error(
+            "/settings",
+            &WebError::from(e).message(),
+        )),
+        (_, Err(e)) => Ok(redirect_with_error(
             "/settings",
             &WebError::from(e).message(),
         )),
