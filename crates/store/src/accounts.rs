@@ -81,7 +81,7 @@ impl Store {
         dispatch!(self.revoke_token(user, id, Utc::now()))
     }
 
-    /// The user of a live token of this scope; records its use.
+    /// The user of a live token of this scope; records its use (at most once a minute).
     pub async fn token_user(&self, digest: &str, scope: TokenScope) -> Result<Option<User>> {
         dispatch!(self.token_user(digest, scope, Utc::now()))
     }

@@ -3,6 +3,7 @@
 //! GET is safe to repeat.
 
 mod calendar;
+mod contact_form;
 mod contacts;
 mod dashboard;
 mod follow_ups;
@@ -30,10 +31,13 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(session::login_page).post(session::login))
         .route("/logout", post(session::logout))
         .route("/setup", get(session::setup_page).post(session::setup))
-        .route("/contacts", get(contacts::list).post(contacts::create))
-        .route("/contacts/new", get(contacts::new_page))
-        .route("/contacts/{id}", get(contacts::show).post(contacts::update))
-        .route("/contacts/{id}/edit", get(contacts::edit_page))
+        .route("/contacts", get(contacts::list).post(contact_form::create))
+        .route("/contacts/new", get(contact_form::new_page))
+        .route(
+            "/contacts/{id}",
+            get(contacts::show).post(contact_form::update),
+        )
+        .route("/contacts/{id}/edit", get(contact_form::edit_page))
         .route("/contacts/{id}/log", post(contacts::log))
         .route("/contacts/{id}/follow-ups", post(contacts::add_follow_up))
         .route("/contacts/{id}/snooze", post(contacts::snooze))

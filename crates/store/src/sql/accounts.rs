@@ -281,22 +281,27 @@ pub(crate) async fn token_user(
     scope: TokenScope,
     now: DateTime<Utc>,
 ) -> Result<Option<User>> {
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT t.id, t.user_id FROM api_tokens t JOIN users u ON u.id = t.user_id \
+    let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.digest = $1 AND t.scope = $2 AND t.revoked_at IS NULL AND NOT u.disabled",
     )
     .bind(digest)
     .bind(scope.as_str())
     .fetch_optional(pool)
     .await?;
-    let Some((token, user)) = row else {
+    let Some((token, user, last_used)) = row else {
         return Ok(None);
     };
-    sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
-        .bind(token)
-        .bind(from_time(now))
-        .execute(pool)
-        .await?;
+    // Like a session's last sight: written at most once a minute, so that
+    // API reads stay reads.
+    let now_s = from_time(now);
+    if last_used.is_none_or(|at| now_s - at >= 60) {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
+            .bind(token)
+            .bind(now_s)
+            .execute(pool)
+            .await?;
+    }
     user_by_id(pool, UserId(user)).await
 }
 

@@ -1,0 +1,304 @@
+//! Adding and editing a contact: the fields of `kith add` and `kith edit`,
+//! checked by the same code.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use kith_core::contact::Contact;
+use kith_core::ids::ContactId;
+use serde::Deserialize;
+
+use super::{Chrome, PageResult, id_from, redirect_with, render};
+use crate::cli::{AddArgs, ContactFields, EditArgs};
+use crate::commands::contacts;
+use crate::web::AppState;
+use crate::web::auth::Viewer;
+use crate::web::error::WebError;
+
+/// The add and edit forms: the fields of `kith add` / `kith edit`.
+#[derive(Deserialize, Default, Clone)]
+pub struct ContactForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    emails: String,
+    #[serde(default)]
+    phones: String,
+    #[serde(default)]
+    links: String,
+    #[serde(default)]
+    tags: String,
+    #[serde(default)]
+    organisation: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    function: String,
+    #[serde(default)]
+    industry: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    timezone: String,
+    #[serde(default)]
+    birthday: String,
+    #[serde(default)]
+    how_met: String,
+    #[serde(default)]
+    introduced_by: String,
+    #[serde(default)]
+    notes: String,
+    #[serde(default)]
+    every: String,
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+impl ContactForm {
+    /// As flags: an empty field is absent (add) or cleared (edit).
+    fn fields(&self, clear_empty: bool) -> ContactFields {
+        let f = |s: &str| {
+            let s = s.trim();
+            if s.is_empty() && !clear_empty {
+                None
+            } else {
+                Some(s.to_owned())
+            }
+        };
+        ContactFields {
+            emails: split_list(&self.emails),
+            phones: split_list(&self.phones),
+            links: split_list(&self.links),
+            tags: split_list(&self.tags),
+            organisation: f(&self.organisation),
+            title: f(&self.title),
+            function: f(&self.function),
+            industry: f(&self.industry),
+            location: f(&self.location),
+            timezone: f(&self.timezone),
+            birthday: f(&self.birthday),
+            how_met: f(&self.how_met),
+            introduced_by: f(&self.introduced_by),
+            notes: f(&self.notes),
+            every: f(&self.every),
+            given_name: None,
+            family_name: None,
+            nickname: None,
+        }
+    }
+
+    fn from_contact(c: &Contact) -> ContactForm {
+        let o = |v: &Option<String>| v.clone().unwrap_or_default();
+        ContactForm {
+            name: c.name.clone(),
+            emails: c.emails.join(", "),
+            phones: c.phones.join(", "),
+            links: c
+                .links
+                .iter()
+                .map(|l| l.url.clone())
+                .collect::<Vec<_>>()
+                .join("\n"),
+            tags: c.tags.join(", "),
+            organisation: c
+                .organisation
+                .as_ref()
+                .map(|o| o.name.clone())
+                .unwrap_or_default(),
+            title: o(&c.title),
+            function: o(&c.function),
+            industry: o(&c.industry),
+            location: o(&c.location),
+            timezone: o(&c.timezone),
+            birthday: o(&c.birthday),
+            how_met: o(&c.how_met),
+            introduced_by: c
+                .introduced_by
+                .as_ref()
+                .map(|i| format!("#{}", i.id))
+                .unwrap_or_default(),
+            notes: o(&c.notes),
+            every: c
+                .cadence
+                .map(|c| format!("{}d", c.days()))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "contact_form.html")]
+struct ContactFormPage {
+    chrome: Chrome,
+    heading: String,
+    action: String,
+    form: ContactForm,
+    error: Option<String>,
+}
+
+pub async fn new_page(viewer: Viewer, headers: HeaderMap) -> PageResult {
+    render(&ContactFormPage {
+        chrome: Chrome::new(&viewer, "contacts", &headers),
+        heading: "Add a contact".into(),
+        action: "/contacts".into(),
+        form: ContactForm::default(),
+        error: None,
+    })
+}
+
+fn form_again(
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    heading: String,
+    action: String,
+    form: ContactForm,
+    e: WebError,
+) -> PageResult {
+    if matches!(e, WebError::Internal(_) | WebError::Unavailable(_)) {
+        return Err(e.into());
+    }
+    let mut r = render(&ContactFormPage {
+        chrome: Chrome::new(viewer, "contacts", headers),
+        heading,
+        action,
+        form,
+        error: Some(e.message()),
+    })?;
+    *r.status_mut() = e.status();
+    Ok(r)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Form(form): Form<ContactForm>,
+) -> PageResult {
+    let args = AddArgs {
+        name: form.name.clone(),
+        fields: form.fields(false),
+    };
+    let result = async {
+        let draft = contacts::draft(&state.store, viewer.user.id, &args).await?;
+        Ok::<_, anyhow::Error>(state.store.add_contact(viewer.user.id, &draft).await?)
+    }
+    .await;
+    match result {
+        Ok(id) => Ok(redirect_with(
+            &format!("/contacts/{id}"),
+            &format!("Added {}.", form.name.trim()),
+        )),
+        Err(e) => form_again(
+            &viewer,
+            &headers,
+            "Add a contact".into(),
+            "/contacts".into(),
+            form,
+            e.into(),
+        ),
+    }
+}
+
+pub async fn edit_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = ContactId(id_from(&id)?);
+    let c = state.store.contact(viewer.user.id, id).await?;
+    render(&ContactFormPage {
+        chrome: Chrome::new(&viewer, "contacts", &headers),
+        heading: format!("Edit {}", c.name),
+        action: format!("/contacts/{id}"),
+        form: ContactForm::from_contact(&c),
+        error: None,
+    })
+}
+
+/// The edit form replaces the lists (e-mails, phones, links, tags) with
+/// what was posted and clears emptied fields.
+pub async fn update(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<ContactForm>,
+) -> PageResult {
+    let id = ContactId(id_from(&id)?);
+    let me = viewer.user.id;
+    let current = state.store.contact(me, id).await?;
+    let posted = form.fields(true);
+    let gone = |old: &[String], new: &[String]| -> Vec<String> {
+        old.iter()
+            .filter(|o| !new.iter().any(|n| n.eq_ignore_ascii_case(o)))
+            .cloned()
+            .collect()
+    };
+    let old_links: Vec<String> = current.links.iter().map(|l| l.url.clone()).collect();
+    let args = EditArgs {
+        contact: format!("#{id}"),
+        name: Some(form.name.clone()),
+        remove_emails: gone(&current.emails, &posted.emails),
+        remove_phones: gone(&current.phones, &posted.phones),
+        remove_links: gone(&old_links, &posted.links),
+        remove_tags: gone(&current.tags, &posted.tags),
+        fields: ContactFields {
+            emails: posted
+                .emails
+                .iter()
+                .filter(|e| !current.emails.iter().any(|o| o.eq_ignore_ascii_case(e)))
+                .cloned()
+                .collect(),
+            phones: posted
+                .phones
+                .iter()
+                .filter(|p| !current.phones.contains(p))
+                .cloned()
+                .collect(),
+            links: posted
+                .links
+                .iter()
+                .filter(|l| !old_links.contains(l))
+                .cloned()
+                .collect(),
+            tags: posted
+                .tags
+                .iter()
+                .filter(|t| !current.tags.iter().any(|o| o.eq_ignore_ascii_case(t)))
+                .cloned()
+                .collect(),
+            ..posted.clone()
+        },
+    };
+    let result = async {
+        let patch = contacts::patch(&state.store, me, &args).await?;
+        state
+            .store
+            .update_contact(me, id, &patch)
+            .await
+            .map_err(contacts::removal_flag)
+    }
+    .await;
+    match result {
+        Ok(c) => Ok(redirect_with(
+            &format!("/contacts/{id}"),
+            &format!("Saved {}.", c.name),
+        )),
+        Err(e) => form_again(
+            &viewer,
+            &headers,
+            format!("Edit {}", current.name),
+            format!("/contacts/{id}"),
+            form,
+            e.into(),
+        ),
+    }
+}
