@@ -18,6 +18,7 @@ Nothing here is asserted by a test; the figures go into bench/RESULTS.md.
 
 import argparse
 import http.client
+import json
 import os
 import re
 import shutil
@@ -52,6 +53,29 @@ def median_ms(host, port, path, headers, runs):
             sys.exit(f"GET {path}: {response.status} {body[:200]!r}")
         if i >= 3:  # warm-up
             samples.append(elapsed)
+    conn.close()
+    return statistics.median(samples)
+
+
+def median_after_write_ms(host, port, path, headers, write, runs):
+    """The median of `path` right after a write that changes the data it is
+    derived from, so that nothing derived can come from a cache."""
+    conn = http.client.HTTPConnection(host, port)
+    samples = []
+    for i in range(runs):
+        method, write_path, body, write_headers = write(i)
+        conn.request(method, write_path, body, write_headers)
+        response = conn.getresponse()
+        response.read()
+        if response.status >= 300:
+            sys.exit(f"{method} {write_path}: {response.status}")
+        start = time.perf_counter()
+        conn.request("GET", path, headers=headers)
+        response = conn.getresponse()
+        body = response.read()
+        samples.append((time.perf_counter() - start) * 1000)
+        if response.status != 200:
+            sys.exit(f"GET {path}: {response.status} {body[:200]!r}")
     conn.close()
     return statistics.median(samples)
 
@@ -114,6 +138,16 @@ def main():
                 ms = median_ms(host, port, path, browser, args.runs)
                 rows.append((name, path, ms))
             bearer = {"Authorization": f"Bearer {token}"}
+
+            def note_write(i):
+                body = json.dumps({"notes": f"bench note {i}"})
+                return ("PATCH", f"/api/v1/contacts/{contact_id}", body,
+                        dict(bearer, **{"Content-Type": "application/json"}))
+
+            cold = []
+            for name, path in [("dashboard", "/"), ("API due (50)", "/api/v1/due")]:
+                ms = median_after_write_ms(host, port, path, browser, note_write, args.runs)
+                cold.append((name, path, ms))
             due_rps, due_p50 = wrk(f"{url}/api/v1/due", bearer, args.seconds)
             trivial_rps, trivial_p50 = wrk(f"{url}{TRIVIAL}", {}, args.seconds)
         finally:
@@ -127,6 +161,12 @@ def main():
     print(f"| trivial route | {TRIVIAL} | {trivial:.2f} | 1.0 |")
     for name, path, ms in rows:
         print(f"| {name} | {path} | {ms:.2f} | {ms / trivial:.1f} |")
+    print("\nRight after a write (a contact's notes changed through the API), when "
+          "the per-user views are computed afresh:\n")
+    print("| page | path | median ms |")
+    print("|---|---|---:|")
+    for name, path, ms in cold:
+        print(f"| {name} | {path} | {ms:.2f} |")
     print(f"\n`wrk -t 2 -c 64 -d {args.seconds}s`:\n")
     print("| route | requests/s | p50 latency |")
     print("|---|---:|---:|")

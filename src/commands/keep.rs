@@ -2,6 +2,7 @@
 //! `kith_core::rules`; this module gathers the facts and prints the result.
 
 use std::io::Write;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone as _, Utc};
@@ -95,13 +96,58 @@ pub async fn due(ctx: &mut Ctx, args: &DueArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Everything derived from the whole network's facts for one day: who is
+/// due (most pressing first) and the agenda's homework sections. The web
+/// server keeps one per user while the data and the day stay the same.
+pub struct Ranking {
+    pub date: NaiveDate,
+    pub due: Vec<DueEntry>,
+    pub agenda: Agenda,
+    /// When the same facts start to rank differently: the next midnight in
+    /// the user's zone, or sooner when a snooze ends or a scheduled meeting
+    /// starts.
+    pub valid_until: DateTime<Utc>,
+}
+
+impl Ranking {
+    pub async fn load(
+        store: &kith_store::Store,
+        user: &User,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Ranking> {
+        let facts = store.contact_facts(user.id, None).await?;
+        Ok(Ranking::of(&facts, user, now))
+    }
+
+    pub fn of(facts: &[ContactFacts], user: &User, now: DateTime<Utc>) -> Ranking {
+        let date = today(now, user.timezone);
+        let midnight = date
+            .succ_opt()
+            .and_then(|d| {
+                user.timezone
+                    .tz()
+                    .from_local_datetime(&d.and_time(NaiveTime::MIN))
+                    .earliest()
+            })
+            .map_or(now + chrono::Duration::hours(1), |t| t.to_utc());
+        let valid_until = facts
+            .iter()
+            .flat_map(|f| [f.snoozed_until, f.next_meeting])
+            .flatten()
+            .filter(|at| *at > now)
+            .fold(midnight, DateTime::min);
+        Ranking {
+            date,
+            due: rank(facts, &settings(user), date, now),
+            agenda: Agenda::collect(facts, date),
+            valid_until,
+        }
+    }
+}
+
 /// What `today` (and the web dashboard) shows.
 pub struct Today {
-    pub date: NaiveDate,
-    /// The most pressing few of `due_total` people due.
-    pub people: Vec<DueEntry>,
-    pub due_total: usize,
-    pub agenda: Agenda,
+    pub ranking: Arc<Ranking>,
     /// Meetings later today, and past ones not logged yet.
     pub meetings_today: Vec<Meeting>,
     pub meetings_to_log: Vec<Meeting>,
@@ -113,22 +159,41 @@ impl Today {
         user: &User,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Today> {
-        let date = today(now, user.timezone);
-        let facts = store.contact_facts(user.id, None).await?;
-        let mut people = rank(&facts, &settings(user), date, now);
-        let due_total = people.len();
-        people.truncate(TODAY_PEOPLE);
-        let agenda = Agenda::collect(&facts, date);
+        let ranking = Arc::new(Ranking::load(store, user, now).await?);
+        Today::with(store, user, now, ranking).await
+    }
+
+    /// Today from a ranking already at hand.
+    pub async fn with(
+        store: &kith_store::Store,
+        user: &User,
+        now: DateTime<Utc>,
+        ranking: Arc<Ranking>,
+    ) -> anyhow::Result<Today> {
         let (meetings_today, meetings_to_log) =
             super::meetings::agenda_meetings(store, user, now).await?;
         Ok(Today {
-            date,
-            people,
-            due_total,
-            agenda,
+            ranking,
             meetings_today,
             meetings_to_log,
         })
+    }
+
+    pub fn date(&self) -> NaiveDate {
+        self.ranking.date
+    }
+
+    /// The most pressing few of everyone due.
+    pub fn people(&self) -> &[DueEntry] {
+        &self.ranking.due[..self.ranking.due.len().min(TODAY_PEOPLE)]
+    }
+
+    pub fn due_total(&self) -> usize {
+        self.ranking.due.len()
+    }
+
+    pub fn agenda(&self) -> &Agenda {
+        &self.ranking.agenda
     }
 }
 
@@ -137,11 +202,11 @@ pub async fn agenda(ctx: &mut Ctx) -> anyhow::Result<()> {
     let t = Today::load(&ctx.store, &ctx.user, ctx.now).await?;
     let (meetings_today, to_log) = (&t.meetings_today, &t.meetings_to_log);
     if ctx.ui.json {
-        let sections = &t.agenda;
+        let sections = t.agenda();
         let value = json!({
-            "date": t.date.to_string(),
-            "due": t.people.iter().map(json::due).collect::<Vec<_>>(),
-            "due_total": t.due_total,
+            "date": t.date().to_string(),
+            "due": t.people().iter().map(json::due).collect::<Vec<_>>(),
+            "due_total": t.due_total(),
             "follow_ups_due": sections.follow_ups.iter().map(Item::json).collect::<Vec<_>>(),
             "loop_backs": sections.loop_backs.iter().map(Item::json).collect::<Vec<_>>(),
             "introductions": sections.introductions.iter().map(Item::json).collect::<Vec<_>>(),
@@ -158,10 +223,10 @@ pub async fn agenda(ctx: &mut Ctx) -> anyhow::Result<()> {
     let meetings = (&meetings_today[..], &to_log[..]);
     print_agenda(
         &mut ctx.ui,
-        t.date,
-        &t.people,
-        t.due_total,
-        &t.agenda,
+        t.date(),
+        t.people(),
+        t.due_total(),
+        t.agenda(),
         meetings,
         ctx.user.timezone,
     )
@@ -365,4 +430,73 @@ pub fn rhythm_of(
     let cadence = effective(facts.own_cadence, &facts.tag_cadences, s.default_cadence);
     let due_on = kith_core::rules::due::due_on(facts, cadence.cadence, &s);
     (cadence, due_on)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+    use kith_core::ids::{ContactId, UserId};
+    use kith_core::rules::due::Activity;
+
+    use super::*;
+
+    fn user() -> User {
+        User {
+            id: UserId(1),
+            username: "ann".into(),
+            display_name: "Ann".into(),
+            email: None,
+            timezone: TimeZone::parse("Europe/Paris").unwrap(),
+            default_cadence: Cadence::from_days(30).unwrap(),
+            light_resets_clock: false,
+            created_at: Utc::now(),
+            data_version: 0,
+        }
+    }
+
+    fn contact(id: i64) -> ContactFacts {
+        ContactFacts {
+            id: ContactId(id),
+            name: format!("Person {id}"),
+            created_at: "2020-01-01T00:00:00Z".parse().unwrap(),
+            own_cadence: None,
+            tag_cadences: Vec::new(),
+            snoozed_until: None,
+            archived: false,
+            activity: Activity::default(),
+            open_loops: Vec::new(),
+            active_goals: 0,
+            next_meeting: None,
+        }
+    }
+
+    #[test]
+    fn a_ranking_holds_until_midnight_in_the_users_zone() {
+        let now: DateTime<Utc> = "2026-11-26T10:00:00Z".parse().unwrap();
+        let r = Ranking::of(&[contact(1)], &user(), now);
+        assert_eq!(r.date, NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+        // Midnight in Paris (UTC+1 in November).
+        assert_eq!(
+            r.valid_until,
+            "2026-11-26T23:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+        assert_eq!(r.due.len(), 1);
+    }
+
+    #[test]
+    fn a_ranking_ends_when_a_snooze_ends_or_a_meeting_starts() {
+        let now: DateTime<Utc> = "2026-11-26T10:00:00Z".parse().unwrap();
+        let mut snoozed = contact(1);
+        snoozed.snoozed_until = Some(now + Duration::hours(3));
+        let mut meeting = contact(2);
+        meeting.next_meeting = Some(now + Duration::hours(2));
+        let mut woke = contact(3);
+        woke.snoozed_until = Some(now - Duration::hours(1));
+        let r = Ranking::of(&[snoozed.clone(), meeting, woke], &user(), now);
+        assert_eq!(r.valid_until, now + Duration::hours(2));
+        let due: Vec<i64> = r.due.iter().map(|e| e.contact.0).collect();
+        assert_eq!(due, [2, 3], "the snoozed contact is not due");
+        let r = Ranking::of(&[snoozed], &user(), now);
+        assert_eq!(r.valid_until, now + Duration::hours(3));
+    }
 }

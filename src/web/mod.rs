@@ -9,6 +9,7 @@ mod assets;
 mod auth;
 pub mod config;
 mod error;
+mod memo;
 mod metrics;
 mod pages;
 mod security;
@@ -36,6 +37,8 @@ pub struct Inner {
     pub store: Store,
     pub config: WebConfig,
     pub metrics: Metrics,
+    /// Views derived from each user's whole network, between requests.
+    pub memo: memo::Memo,
     pub started: Instant,
 }
 
@@ -52,6 +55,7 @@ impl AppState {
             store,
             config,
             metrics: Metrics::default(),
+            memo: memo::Memo::default(),
             started: Instant::now(),
         }))
     }

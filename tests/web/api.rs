@@ -307,3 +307,74 @@ async fn the_openapi_document_describes_every_route(#[values(Backend::Sqlite)] b
     assert!(doc["components"]["schemas"]["ContactOut"].is_object());
     server.stop().await;
 }
+
+/// Who is due is kept between requests; a write through the API and a write
+/// by the command line on the same database each show in the very next
+/// answer.
+#[rstest]
+#[tokio::test]
+async fn who_is_due_is_never_stale(#[values(Backend::Sqlite, Backend::Postgres)] backend: Backend) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let token = server.token("alice");
+    let client = Client::new();
+    let due = async || -> Vec<String> {
+        let (status, due) = send(client.get(server.at("/api/v1/due")).bearer_auth(&token)).await;
+        assert_eq!(status, 200, "{due}");
+        due.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["contact"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    for name in ["Jane Doe", "Bob Roe"] {
+        server.kith(&["--user", "alice", "add", name]);
+        server.kith(&[
+            "--user",
+            "alice",
+            "log",
+            name,
+            "--via",
+            "phone",
+            "--on",
+            "2020-01-01",
+            "catch-up",
+        ]);
+    }
+    assert_eq!(due().await, ["Jane Doe", "Bob Roe"]);
+    assert_eq!(due().await, ["Jane Doe", "Bob Roe"], "asked again");
+
+    // Through the API.
+    let (_, found) = send(
+        client
+            .get(server.at("/api/v1/contacts?q=Jane"))
+            .bearer_auth(&token),
+    )
+    .await;
+    let jane = found["items"][0]["id"].as_i64().unwrap();
+    let (status, body) = send(
+        client
+            .post(server.at("/api/v1/conversations"))
+            .bearer_auth(&token)
+            .json(&json!({ "with": [jane], "via": "zoom", "summary": "caught up" })),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(
+        due().await,
+        ["Bob Roe"],
+        "after a call logged through the API"
+    );
+
+    // By another process on the same database.
+    server.kith(&["--user", "alice", "snooze", "Bob Roe", "--for", "2w"]);
+    assert_eq!(
+        due().await,
+        Vec::<String>::new(),
+        "after a snooze from the CLI"
+    );
+    server.kith(&["--user", "alice", "snooze", "Bob Roe", "--off"]);
+    assert_eq!(due().await, ["Bob Roe"], "after waking Bob from the CLI");
+    server.stop().await;
+}

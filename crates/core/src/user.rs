@@ -18,6 +18,11 @@ pub struct User {
     /// default only calls and meetings do).
     pub light_resets_clock: bool,
     pub created_at: DateTime<Utc>,
+    /// Changes (never back to an earlier value) whenever the user's contacts,
+    /// conversations, follow-ups, tags, goals or meetings do, whoever writes:
+    /// the store's triggers keep it. Views derived from those tables may be
+    /// cached for as long as it holds.
+    pub data_version: i64,
 }
 
 /// A change to a user's settings; `None` leaves a setting alone.

@@ -47,13 +47,28 @@ pub(crate) struct UserRow {
     pub default_cadence_days: i64,
     pub light_resets_clock: bool,
     pub created_at: i64,
+    pub data_version: i64,
 }
 
 /// The columns a [`UserRow`] reads.
 macro_rules! user_columns {
     () => {
-        "id, username, display_name, email, timezone, default_cadence_days, light_resets_clock, created_at"
+        "id, username, display_name, email, timezone, default_cadence_days, light_resets_clock, created_at, data_version"
     };
+    (u) => {
+        "u.id, u.username, u.display_name, u.email, u.timezone, u.default_cadence_days, \
+         u.light_resets_clock, u.created_at, u.data_version"
+    };
+}
+
+/// A user found through one of their credentials (a session or a token):
+/// the credential's row id and last use, and the user.
+#[derive(sqlx::FromRow)]
+pub(crate) struct CredentialUserRow {
+    pub credential: i64,
+    pub last_used: Option<i64>,
+    #[sqlx(flatten)]
+    pub user: UserRow,
 }
 pub(crate) use user_columns;
 
@@ -71,6 +86,7 @@ impl UserRow {
                 .unwrap_or(DEFAULT_CADENCE),
             light_resets_clock: self.light_resets_clock,
             created_at: to_time(self.created_at),
+            data_version: self.data_version,
         }
     }
 }

@@ -4,14 +4,13 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use kith_core::contact::{ArchivedFilter, ContactFilter, ContactPatch};
 use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
 use kith_core::goal::GoalStatus;
 use kith_core::ids::{ContactId, FollowUpId, GoalId};
-use kith_core::rules::due::rank;
 use kith_core::rules::goals::progress;
 use kith_core::values::TagName;
 use kith_core::when::parse_date;
@@ -625,17 +624,10 @@ pub async fn due(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Params(q): Params<LimitQuery>,
-) -> ApiResult<Json<Vec<DueOut>>> {
-    let now = Utc::now();
-    let facts = state.store.contact_facts(user.id, None).await?;
-    let ranked = rank(
-        &facts,
-        &keep::settings(&user),
-        keep::today(now, user.timezone),
-        now,
-    );
+) -> ApiResult<Response> {
     let n = limit(q.limit, 50)? as usize;
-    Ok(Json(ranked.iter().take(n).map(Into::into).collect()))
+    let view = state.memo.due(&state.store, &user, Utc::now()).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], view.json(n)).into_response())
 }
 
 /// One open follow-up on the agenda.
@@ -668,7 +660,9 @@ pub async fn today(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> ApiResult<Json<TodayOut>> {
-    let t = Today::load(&state.store, &user, Utc::now()).await?;
+    let now = Utc::now();
+    let ranking = state.memo.ranking(&state.store, &user, now).await?;
+    let t = Today::with(&state.store, &user, now, ranking).await?;
     let items = |list: &[keep::Item]| -> Vec<AgendaItem> {
         list.iter()
             .map(|i| AgendaItem {
@@ -681,13 +675,13 @@ pub async fn today(
             .collect()
     };
     Ok(Json(TodayOut {
-        date: t.date.to_string(),
-        due: t.people.iter().map(Into::into).collect(),
-        due_total: t.due_total,
-        follow_ups_due: items(&t.agenda.follow_ups),
-        loop_backs: items(&t.agenda.loop_backs),
-        introductions: items(&t.agenda.introductions),
-        nudges: items(&t.agenda.nudges),
+        date: t.date().to_string(),
+        due: t.people().iter().map(Into::into).collect(),
+        due_total: t.due_total(),
+        follow_ups_due: items(&t.agenda().follow_ups),
+        loop_backs: items(&t.agenda().loop_backs),
+        introductions: items(&t.agenda().introductions),
+        nudges: items(&t.agenda().nudges),
     }))
 }
 

@@ -11,7 +11,7 @@ use kith_core::conversation::{Channel, Conversation, ConversationKind};
 use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
 use kith_core::goal::Goal;
 use kith_core::ids::ContactId;
-use kith_core::rules::due::{DueEntry, rank};
+use kith_core::rules::due::DueEntry;
 use kith_core::values::TagName;
 use kith_core::when::parse_date;
 use serde::Deserialize;
@@ -67,7 +67,9 @@ struct Partial {
 
 struct Rows {
     contacts: Vec<ContactSummary>,
+    /// One page of everyone due, and how many are.
     due: Vec<DueEntry>,
+    due_total: usize,
     showing_due: bool,
     next: Option<String>,
     total: Option<i64>,
@@ -123,6 +125,7 @@ async fn rows(state: &AppState, viewer: &Viewer, q: &ListQuery) -> Result<Rows, 
     let mut out = Rows {
         contacts: Vec::new(),
         due: Vec::new(),
+        due_total: 0,
         showing_due: false,
         next: None,
         total: None,
@@ -134,9 +137,20 @@ async fn rows(state: &AppState, viewer: &Viewer, q: &ListQuery) -> Result<Rows, 
     }
     match q.show.as_str() {
         "due" => {
-            let facts = store.contact_facts(me.id, None).await?;
-            let today = keep::today(now, me.timezone);
-            out.due = rank(&facts, &keep::settings(me), today, now);
+            let ranking = state.memo.ranking(store, me, now).await?;
+            let from = match q.after.as_deref().filter(|a| !a.is_empty()) {
+                Some(a) => a
+                    .parse::<usize>()
+                    .map_err(|_| WebError::invalid("after", "is not a position in the list"))?,
+                None => 0,
+            }
+            .min(ranking.due.len());
+            let to = (from + PAGE as usize).min(ranking.due.len());
+            out.due = ranking.due[from..to].to_vec();
+            if to < ranking.due.len() {
+                out.next = Some(to.to_string());
+            }
+            out.due_total = ranking.due.len();
             out.showing_due = true;
             out.empty_hint = "Nobody is due. Quality, not quantity: enjoy the quiet.";
         }

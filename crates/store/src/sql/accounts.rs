@@ -2,7 +2,7 @@
 //! Secrets arrive here already digested (kith-auth); nothing stored opens anything.
 
 use super::*;
-use crate::rows::user_columns;
+use crate::rows::{CredentialUserRow, user_columns};
 use crate::{Credentials, TokenInfo, TokenScope};
 
 /// The user with this login name, with what signing in needs.
@@ -150,26 +150,28 @@ pub(crate) async fn session_user(
     idle: chrono::Duration,
 ) -> Result<Option<User>> {
     let now_s = from_time(now);
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT s.user_id, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.id_digest = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT u.disabled",
-    )
+    let row: Option<CredentialUserRow> = sqlx::query_as(concat!(
+        "SELECT CAST(0 AS BIGINT) AS credential, s.last_seen_at AS last_used, ",
+        user_columns!(u),
+        " FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.id_digest = $1 AND s.expires_at > $2 AND s.last_seen_at > $3 AND NOT u.disabled"
+    ))
     .bind(digest)
     .bind(now_s)
     .bind(now_s - idle.num_seconds())
     .fetch_optional(pool)
     .await?;
-    let Some((user, last_seen)) = row else {
+    let Some(row) = row else {
         return Ok(None);
     };
-    if now_s - last_seen >= 60 {
+    if row.last_used.is_none_or(|at| now_s - at >= 60) {
         sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_digest = $1")
             .bind(digest)
             .bind(now_s)
             .execute(pool)
             .await?;
     }
-    user_by_id(pool, UserId(user)).await
+    Ok(Some(row.user.into_user()))
 }
 
 pub(crate) async fn user_by_id(pool: &Pool, user: UserId) -> Result<Option<User>> {
@@ -281,15 +283,22 @@ pub(crate) async fn token_user(
     scope: TokenScope,
     now: DateTime<Utc>,
 ) -> Result<Option<User>> {
-    let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT t.id, t.user_id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id \
-         WHERE t.digest = $1 AND t.scope = $2 AND t.revoked_at IS NULL AND NOT u.disabled",
-    )
+    let row: Option<CredentialUserRow> = sqlx::query_as(concat!(
+        "SELECT t.id AS credential, t.last_used_at AS last_used, ",
+        user_columns!(u),
+        " FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.digest = $1 AND t.scope = $2 AND t.revoked_at IS NULL AND NOT u.disabled"
+    ))
     .bind(digest)
     .bind(scope.as_str())
     .fetch_optional(pool)
     .await?;
-    let Some((token, user, last_used)) = row else {
+    let Some(CredentialUserRow {
+        credential: token,
+        last_used,
+        user,
+    }) = row
+    else {
         return Ok(None);
     };
     // Like a session's last sight: written at most once a minute, so that
@@ -302,7 +311,7 @@ pub(crate) async fn token_user(
             .execute(pool)
             .await?;
     }
-    user_by_id(pool, UserId(user)).await
+    Ok(Some(user.into_user()))
 }
 
 pub(crate) async fn record_login_failure(pool: &Pool, key: &str, now: DateTime<Utc>) -> Result<()> {

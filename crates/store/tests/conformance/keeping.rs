@@ -453,3 +453,90 @@ async fn follow_ups_and_snoozes_stay_with_their_owner(
     );
     db.finish().await;
 }
+
+/// The version the web server's derived views are cached under changes with
+/// every write to what they read, to a value never seen before, and only
+/// for the user whose data changed; reads leave it alone.
+#[rstest]
+#[tokio::test]
+async fn data_version_changes_with_every_write_the_views_read(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let user = db.user("ann").await;
+    let other = db.user("bob").await;
+    let version = |u: UserId| {
+        let store = db.store.clone();
+        async move { store.user(u).await.unwrap().unwrap().data_version }
+    };
+    let mut seen = vec![version(user).await];
+    let others = version(other).await;
+    let mut changed = async |what: &str| {
+        let now = version(user).await;
+        assert!(
+            !seen.contains(&now),
+            "{what} left the version at {now} (seen {seen:?})"
+        );
+        seen.push(now);
+    };
+
+    let jane = db
+        .store
+        .add_contact(user, &named("Jane Doe"))
+        .await
+        .unwrap();
+    changed("adding a contact").await;
+    let more = db.store.add_contact(user, &named("Bob Roe")).await.unwrap();
+    changed("adding another contact").await;
+    db.store
+        .log_conversation(
+            user,
+            &NewConversation::new(Utc::now(), Channel::Phone, None, "", vec![jane, more]).unwrap(),
+        )
+        .await
+        .unwrap();
+    changed("logging a conversation").await;
+    let todo = db
+        .store
+        .add_follow_up(user, &task(jane, "send the deck", true))
+        .await
+        .unwrap();
+    changed("adding a follow-up").await;
+    db.store.complete_follow_up(user, todo).await.unwrap();
+    changed("completing a follow-up").await;
+    db.store
+        .set_snooze(user, jane, Some(Utc::now() + Duration::days(3)))
+        .await
+        .unwrap();
+    changed("snoozing").await;
+    db.store
+        .update_contact(
+            user,
+            jane,
+            &ContactPatch {
+                add_tags: vec![tag("mentor")],
+                ..ContactPatch::default()
+            },
+        )
+        .await
+        .unwrap();
+    changed("tagging").await;
+    db.store
+        .set_tag_cadence(user, &tag("mentor"), Cadence::from_days(14))
+        .await
+        .unwrap();
+    changed("a tag's rhythm").await;
+
+    let before = version(user).await;
+    db.store.contact_facts(user, None).await.unwrap();
+    db.store.search(user, "jane", 10).await.unwrap();
+    assert_eq!(version(user).await, before, "reads changed the version");
+    assert_eq!(
+        version(other).await,
+        others,
+        "ann's writes changed bob's version"
+    );
+    db.finish().await;
+}

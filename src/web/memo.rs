@@ -1,0 +1,225 @@
+//! Views derived from a user's whole network (who is due, the agenda, the
+//! year of conversations), kept in memory between requests.
+//!
+//! Each is computed from every contact's facts, tens of milliseconds at
+//! 10,000 contacts, and most requests ask again with nothing changed. An entry
+//! holds while the user's `data_version` (which the store's triggers change
+//! on any write to the tables these views read, from any process), the
+//! settings the view depends on and the day stay the same, and until the
+//! moment the view itself says it expires (a snooze ending, a meeting
+//! starting). The version comes with the user that authentication loads, so a
+//! hit costs no query at all.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kith_core::ids::UserId;
+use kith_core::rules::due::DueSettings;
+use kith_core::user::User;
+use kith_store::Store;
+use serde_json::value::RawValue;
+
+use crate::commands::keep::{self, Ranking};
+use crate::json::DueOut;
+
+/// How many users' views are kept; the least recently used go first.
+const USERS: usize = 256;
+
+/// What a cached view was computed from.
+#[derive(Clone, Copy, PartialEq)]
+struct Key {
+    version: i64,
+    date: NaiveDate,
+    settings: DueSettings,
+    /// The zone's offset at the time, for views bucketed by local day.
+    offset: i32,
+}
+
+impl Key {
+    fn of(user: &User, now: DateTime<Utc>) -> Key {
+        use chrono::{Offset as _, TimeZone as _};
+        Key {
+            version: user.data_version,
+            date: keep::today(now, user.timezone),
+            settings: keep::settings(user),
+            offset: user
+                .timezone
+                .tz()
+                .offset_from_utc_datetime(&now.naive_utc())
+                .fix()
+                .local_minus_utc(),
+        }
+    }
+}
+
+struct Entry<T> {
+    key: Key,
+    value: Arc<T>,
+    valid_until: DateTime<Utc>,
+    used: Instant,
+}
+
+/// One kind of view for up to [`USERS`] users.
+struct Views<T> {
+    entries: Mutex<HashMap<UserId, Entry<T>>>,
+}
+
+impl<T> Default for Views<T> {
+    fn default() -> Self {
+        Views {
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl<T> Views<T> {
+    fn get(&self, user: UserId, key: &Key, now: DateTime<Utc>) -> Option<Arc<T>> {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = entries.get_mut(&user)?;
+        if entry.key != *key || now >= entry.valid_until {
+            return None;
+        }
+        entry.used = Instant::now();
+        Some(entry.value.clone())
+    }
+
+    fn put(&self, user: UserId, key: Key, value: Arc<T>, valid_until: DateTime<Utc>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.len() >= USERS && !entries.contains_key(&user) {
+            let oldest = entries.iter().min_by_key(|(_, e)| e.used).map(|(u, _)| *u);
+            if let Some(oldest) = oldest {
+                entries.remove(&oldest);
+            }
+        }
+        entries.insert(
+            user,
+            Entry {
+                key,
+                value,
+                valid_until,
+                used: Instant::now(),
+            },
+        );
+    }
+
+    /// The cached view, or `compute`'s (cached when it succeeds). Two
+    /// requests that miss at once both compute; the later result wins, and
+    /// both are correct for the version they read.
+    async fn get_or<F, Fut>(
+        &self,
+        user: &User,
+        now: DateTime<Utc>,
+        compute: F,
+    ) -> anyhow::Result<Arc<T>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = anyhow::Result<(T, DateTime<Utc>)>>,
+    {
+        let key = Key::of(user, now);
+        if let Some(hit) = self.get(user.id, &key, now) {
+            return Ok(hit);
+        }
+        let (value, valid_until) = compute().await?;
+        let value = Arc::new(value);
+        self.put(user.id, key, value.clone(), valid_until);
+        Ok(value)
+    }
+}
+
+/// Conversations per local day.
+pub type DayCounts = HashMap<NaiveDate, i64>;
+
+/// Who is due and the agenda, and the API's JSON of the due entries, made
+/// once per ranking on first use (most API reads are the same first page).
+pub struct DueView {
+    pub ranking: Arc<Ranking>,
+    json: OnceLock<Vec<Box<RawValue>>>,
+}
+
+/// The most due entries the API returns at once.
+pub const API_MAX: usize = 500;
+
+impl DueView {
+    /// The JSON array of the first `n` (at most [`API_MAX`]) due entries.
+    pub fn json(&self, n: usize) -> String {
+        let entries = self.json.get_or_init(|| {
+            self.ranking
+                .due
+                .iter()
+                .take(API_MAX)
+                .filter_map(|e| serde_json::value::to_raw_value(&DueOut::from(e)).ok())
+                .collect()
+        });
+        let shown = &entries[..n.min(entries.len())];
+        let mut out =
+            String::with_capacity(2 + shown.iter().map(|e| e.get().len() + 1).sum::<usize>());
+        out.push('[');
+        for (i, e) in shown.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(e.get());
+        }
+        out.push(']');
+        out
+    }
+}
+
+#[derive(Default)]
+pub struct Memo {
+    rankings: Views<DueView>,
+    day_counts: Views<DayCounts>,
+}
+
+impl Memo {
+    /// Who is due and the agenda, as [`Ranking::load`] computes them.
+    pub async fn ranking(
+        &self,
+        store: &Store,
+        user: &User,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Arc<Ranking>> {
+        Ok(self.due(store, user, now).await?.ranking.clone())
+    }
+
+    /// The ranking with its API form.
+    pub async fn due(
+        &self,
+        store: &Store,
+        user: &User,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Arc<DueView>> {
+        self.rankings
+            .get_or(user, now, || async {
+                let ranking = Ranking::load(store, user, now).await?;
+                let valid_until = ranking.valid_until;
+                let view = DueView {
+                    ranking: Arc::new(ranking),
+                    json: OnceLock::new(),
+                };
+                Ok((view, valid_until))
+            })
+            .await
+    }
+
+    /// Conversations per local day over the heatmap's year, as `load`
+    /// reads them (which depends only on the day and the zone's offset).
+    pub async fn day_counts<F, Fut>(
+        &self,
+        user: &User,
+        now: DateTime<Utc>,
+        load: F,
+    ) -> anyhow::Result<Arc<DayCounts>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = anyhow::Result<DayCounts>>,
+    {
+        self.day_counts
+            .get_or(user, now, || async {
+                Ok((load().await?, DateTime::<Utc>::MAX_UTC))
+            })
+            .await
+    }
+}
