@@ -26,6 +26,14 @@ FIRST = ["Jane", "Bob", "Maria", "Wei", "Aisha", "Lars", "Zoë", "Émile", "Priy
 LAST = ["Doe", "Roe", "García", "Chen", "Okafor", "Nielsen", "Ünal", "Dubois", "Patel", "Smith", "Ivanova", "Sato"]
 COMPANIES = ["Acme", "Globex, Inc.", "Initech", "Umbrella", "Hooli", "Stark Industries", "Wayne Enterprises"]
 TITLES = ["VP Product", "Engineer, Platform", "Recruiter", "CFO", "Data Scientist", "Designer"]
+# Surname endings, so that every card names a different person (name plus
+# organisation is a duplicate match, and a real address book is mostly
+# different people).
+ENDINGS = ["", "son", "sen", "ez", "ini", "ova", "berg", "ström", "ley", "ton", "er", "ić", "escu", "ides",
+           "oglu", "awa", "ama", "ski", "wicz", "man", "stein", "ford", "wood", "ridge", "more", "dale", "well",
+           "field", "by", "thorpe", "ham", "worth", "croft", "ington", "ello", "etti", "ardo", "ino", "ani", "opoulos",
+           "enko", "uk", "ov", "in", "es", "is", "as", "os", "us", "ek", "ak", "ik", "on", "an", "ou", "eau", "et",
+           "ot", "ard", "aud", "ier", "ière", "ès", "ão", "inho", "eira", "ada", "ado", "aga", "ola", "ula"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -54,7 +62,8 @@ def linkedin(rows, rng):
 def vcards(cards, rng):
     out = []
     for i in range(cards):
-        first, last = rng.choice(FIRST), rng.choice(LAST)
+        first = FIRST[i % len(FIRST)]
+        last = LAST[(i // len(FIRST)) % len(LAST)] + ENDINGS[i // (len(FIRST) * len(LAST)) % len(ENDINGS)]
         version = ["3.0", "4.0"][i % 2]
         out.append(
             "BEGIN:VCARD\r\n"
