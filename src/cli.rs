@@ -114,6 +114,9 @@ pub enum Command {
     Export(ExportCommand),
     /// Contacts that look like the same person, and why
     Duplicates,
+    /// Merge two contacts who are the same person: B's card, conversations,
+    /// follow-ups, goals, meetings and introductions move to A, then B is deleted
+    Merge(crate::cli_interop::MergeArgs),
     /// Print shell completions: kith completions bash > /etc/bash_completion.d/kith
     Completions {
         #[arg(value_enum)]

@@ -51,3 +51,14 @@ pub enum VcardVersion {
     #[value(name = "4")]
     V4,
 }
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The contact to keep (name, #id or e-mail)
+    pub keep: String,
+    /// The contact merged into it and then deleted
+    pub other: String,
+    /// Show what would move; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}

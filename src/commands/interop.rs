@@ -235,3 +235,67 @@ pub async fn duplicates(ctx: &mut Ctx) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+/// What a merge moves, in words: "3 conversations, 1 follow-up".
+pub fn merge_summary(r: &kith_store::MergeReport) -> String {
+    let counted = |n: u64, one: &str, many: &str| match n {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
+    };
+    let parts: Vec<String> = [
+        counted(r.conversations, "conversation", "conversations"),
+        counted(r.follow_ups, "follow-up", "follow-ups"),
+        counted(r.goals, "goal link", "goal links"),
+        counted(r.meetings, "meeting", "meetings"),
+        counted(r.introductions, "introduction", "introductions"),
+        r.card.then(|| "details for the card".to_owned()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if parts.is_empty() {
+        "nothing beyond the contact itself".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+pub async fn merge(ctx: &mut Ctx, args: &crate::cli_interop::MergeArgs) -> anyhow::Result<()> {
+    let keep = crate::resolve::contact(&ctx.store, ctx.user.id, &args.keep).await?;
+    let other = crate::resolve::contact(&ctx.store, ctx.user.id, &args.other).await?;
+    let report = ctx
+        .store
+        .merge_contacts(ctx.user.id, keep.id, other.id, !args.dry_run)
+        .await?;
+    if ctx.ui.json {
+        let value = json!({
+            "kept": { "id": keep.id.0, "name": report.kept },
+            "merged": { "id": other.id.0, "name": report.gone },
+            "dry_run": args.dry_run,
+            "card_changed": report.card,
+            "conversations": report.conversations,
+            "follow_ups": report.follow_ups,
+            "goals": report.goals,
+            "meetings": report.meetings,
+            "introductions": report.introductions,
+        });
+        return Ok(ctx.ui.print_json(&value)?);
+    }
+    let what = merge_summary(&report);
+    let out = ctx.ui.out();
+    if args.dry_run {
+        writeln!(
+            out,
+            "Would merge #{} {BOLD}{}{BOLD:#} into #{} {BOLD}{}{BOLD:#}, moving {what}; #{} would be deleted.\n{DIM}Nothing changed (--dry-run).{DIM:#}",
+            other.id, report.gone, keep.id, report.kept, other.id
+        )?;
+    } else {
+        writeln!(
+            out,
+            "Merged #{} {BOLD}{}{BOLD:#} into #{} {BOLD}{}{BOLD:#}: moved {what}.",
+            other.id, report.gone, keep.id, report.kept
+        )?;
+    }
+    Ok(())
+}

@@ -71,6 +71,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                     interop::export(&mut ctx, args).await
                 }
                 Command::Duplicates => interop::duplicates(&mut ctx).await,
+                Command::Merge(args) => interop::merge(&mut ctx, args).await,
                 Command::Completions { .. }
                 | Command::Init(_)
                 | Command::Demo(_)

@@ -200,4 +200,41 @@ fn duplicates_are_listed_with_their_reason() {
             "#3 Bob Roe and #4 bob roe: same name and organisation (bob roe @ acme)",
         ]
     );
+
+    // Previewed, then merged: the pair is gone from the list.
+    kith.ok(&[
+        "log",
+        "#2",
+        "--via",
+        "zoom",
+        "catch-up",
+        "--todo",
+        "Send the deck",
+    ]);
+    let preview = kith.ok(&["merge", "#1", "#2", "--dry-run"]);
+    assert!(
+        preview
+            .contains("Would merge #2 J. Doe into #1 Jane Doe, moving 1 conversation, 1 follow-up"),
+        "{preview}"
+    );
+    assert!(
+        kith.ok(&["show", "#2"]).contains("J. Doe"),
+        "a dry run changes nothing"
+    );
+    let merged = kith.json(&["merge", "#1", "#2"]);
+    assert_eq!(merged["conversations"], 1, "{merged}");
+    assert_eq!(merged["follow_ups"], 1, "{merged}");
+    let shown = kith.ok(&["show", "#1"]);
+    assert!(
+        shown.contains("catch-up") && shown.contains("Send the deck"),
+        "{shown}"
+    );
+    assert_eq!(
+        kith.ok(&["duplicates"]).lines().collect::<Vec<_>>(),
+        ["#3 Bob Roe and #4 bob roe: same name and organisation (bob roe @ acme)"]
+    );
+    let err = kith.fails(&["merge", "#3", "#3"]);
+    assert!(err.contains("cannot merge a contact with itself"), "{err}");
+    let err = kith.fails(&["merge", "#3", "#99"]);
+    assert!(err.contains("99"), "{err}");
 }

@@ -85,6 +85,16 @@ async fn nobody_but_the_owner_reads_or_writes(
         .await
         .unwrap();
     let c = contact["id"].as_i64().unwrap();
+    let second: Value = callers
+        .request(&client, &Who::Owner, Method::POST, api("/contacts"))
+        .json(&json!({ "name": "Dan Owner" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let c2 = second["id"].as_i64().unwrap();
     let logged: Value = callers
         .request(&client, &Who::Owner, Method::POST, api("/conversations"))
         .json(&json!({ "with": [c], "via": "zoom", "summary": "kick-off", "todos": ["Send the deck"] }))
@@ -366,8 +376,13 @@ async fn nobody_but_the_owner_reads_or_writes(
         (Method::GET, format!("/goals/{g}")),
         (Method::POST, format!("/goals/{g}/status")),
         (Method::POST, format!("/goals/{g}/link")),
+        (Method::GET, format!("/merge?keep={c}&other={c2}")),
+        (Method::POST, "/merge".to_owned()),
     ] {
+        let (keep, other) = (c.to_string(), c2.to_string());
         let form = [
+            ("keep", keep.as_str()),
+            ("other", other.as_str()),
             ("name", "X"),
             ("via", "zoom"),
             ("title", "X"),
@@ -399,5 +414,10 @@ async fn nobody_but_the_owner_reads_or_writes(
     let carol: Value = serde_json::from_str(&carol).unwrap();
     assert_eq!(carol["archived"], false);
     assert_eq!(carol["name"], "Carol Owner");
+    let dan = server.kith(&["--user", "alice", "show", &c2.to_string()]);
+    assert!(
+        dan.contains("Dan Owner"),
+        "bob's merge attempts changed nothing"
+    );
     server.stop().await;
 }

@@ -67,3 +67,138 @@ async fn the_follow_ups_page_shows_the_most_pressing_hundred(
     assert!(first < second, "earliest due first");
     server.stop().await;
 }
+
+/// Every page a signed-in user can open renders, with a plain-text title
+/// (markup that lands in `<title>` shows as text in the tab and is missing
+/// from the page).
+#[rstest]
+#[tokio::test]
+async fn every_page_renders_with_a_plain_title(#[values(Backend::Sqlite)] backend: Backend) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    server.kith(&["--user", "alice", "add", "Jane Doe"]);
+    server.kith(&[
+        "--user",
+        "alice",
+        "goal",
+        "add",
+        "--kind",
+        "new-role",
+        "Head of product",
+    ]);
+    let browser = server.signed_in("alice").await;
+    for path in [
+        "/",
+        "/contacts",
+        "/contacts?show=due",
+        "/contacts/1",
+        "/contacts/1/edit",
+        "/contacts/new",
+        "/follow-ups",
+        "/goals",
+        "/goals/1",
+        "/organisation",
+        "/calendar",
+        "/import",
+        "/settings",
+    ] {
+        let r = browser.get(server.at(path)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let html = r.text().await.unwrap();
+        let title = html
+            .split_once("<title>")
+            .and_then(|(_, rest)| rest.split_once("</title>"))
+            .map(|(t, _)| t)
+            .unwrap_or_else(|| panic!("{path} has no title"));
+        assert!(!title.contains('<'), "{path}: markup in the title: {title}");
+        assert!(html.contains("<h1"), "{path} has no heading");
+    }
+    server.stop().await;
+}
+
+/// Two copies of one person, merged from the duplicates list: a preview
+/// that changes nothing, then the merge.
+#[rstest]
+#[tokio::test]
+async fn duplicates_merge_from_the_browser(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    server.kith(&[
+        "--user",
+        "alice",
+        "add",
+        "Jane Doe",
+        "--email",
+        "jane@example.com",
+    ]);
+    server.kith(&[
+        "--user",
+        "alice",
+        "add",
+        "Jane Doe",
+        "--email",
+        "jane@example.com",
+        "--title",
+        "CTO",
+    ]);
+    server.kith(&[
+        "--user",
+        "alice",
+        "log",
+        "#2",
+        "--via",
+        "phone",
+        "long call",
+    ]);
+    let browser = server.signed_in("alice").await;
+    let import = browser
+        .get(server.at("/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(import.contains("/merge?keep=1&amp;other=2"), "{import}");
+    let preview = browser
+        .get(server.at("/merge?keep=1&other=2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preview.status(), 200);
+    let preview = preview.text().await.unwrap();
+    assert!(preview.contains("1 conversation"), "{preview}");
+    assert!(
+        server
+            .kith(&["--user", "alice", "show", "#2"])
+            .contains("CTO"),
+        "a preview changes nothing"
+    );
+
+    let r = browser
+        .post(server.at("/merge"))
+        .form(&[("keep", "1"), ("other", "2")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/contacts/1");
+    let shown = server.kith(&["--user", "alice", "show", "#1"]);
+    assert!(
+        shown.contains("CTO") && shown.contains("long call"),
+        "{shown}"
+    );
+    let list = server.kith(&["--user", "alice", "list"]);
+    assert_eq!(list.matches("Jane Doe").count(), 1, "{list}");
+    let r = browser
+        .get(server.at("/merge?keep=1&other=2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "the merged contact is gone");
+    server.stop().await;
+}

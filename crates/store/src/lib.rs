@@ -256,6 +256,21 @@ impl Store {
         dispatch!(self.contact_stats(user, id))
     }
 
+    /// Merges `gone` into `keep` (one transaction): the kept card takes the
+    /// fields it lacks and the other's e-mails, phones, links and tags; every
+    /// conversation, follow-up, goal link, meeting, introduction, employment
+    /// and import record of `gone` moves to `keep`; then `gone` is deleted.
+    /// With `apply` false nothing changes and the report says what would.
+    pub async fn merge_contacts(
+        &self,
+        user: UserId,
+        keep: ContactId,
+        gone: ContactId,
+        apply: bool,
+    ) -> Result<MergeReport> {
+        dispatch!(self.merge_contacts(user, keep, gone, apply, Utc::now()))
+    }
+
     /// Sets who introduced whom, as (contact, introducer) pairs.
     pub async fn set_introducers(
         &self,

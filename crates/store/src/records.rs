@@ -189,3 +189,20 @@ pub struct MeetingFilter {
     /// Only meetings not logged as a conversation yet.
     pub unlogged_only: bool,
 }
+
+/// What merging one contact into another moved (or, previewed, would move).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MergeReport {
+    pub kept: String,
+    pub gone: String,
+    /// Whether the kept card took fields, e-mails, phones, links or tags.
+    pub card: bool,
+    /// Conversations, follow-ups, goal links and meetings that changed hands
+    /// (ones both were in stay once).
+    pub conversations: u64,
+    pub follow_ups: u64,
+    pub goals: u64,
+    pub meetings: u64,
+    /// Contacts the merged one had introduced.
+    pub introductions: u64,
+}

@@ -9,6 +9,7 @@ mod dashboard;
 mod follow_ups;
 mod goals;
 mod import;
+mod merge;
 mod session;
 mod settings;
 
@@ -62,6 +63,7 @@ pub fn routes() -> Router<AppState> {
                 .post(import::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(import::MAX_UPLOAD)),
         )
+        .route("/merge", get(merge::preview).post(merge::merge))
         .route("/export/contacts.vcf", get(import::export_vcard))
         .route("/export/calendar.ics", get(import::export_ics))
         .route("/calendar", get(calendar::page))

@@ -13,6 +13,7 @@ pub mod goals;
 pub mod health;
 pub mod learning;
 pub mod loops;
+pub mod merge;
 pub mod plan;
 
 #[cfg(test)]

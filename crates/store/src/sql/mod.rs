@@ -16,6 +16,7 @@ mod goals;
 mod imports;
 mod lists;
 mod meetings;
+mod merge;
 mod users;
 
 pub(crate) use accounts::*;
@@ -29,6 +30,7 @@ pub(crate) use goals::*;
 pub(crate) use imports::*;
 pub(crate) use lists::*;
 pub(crate) use meetings::*;
+pub(crate) use merge::*;
 pub(crate) use users::*;
 
 use super::{

@@ -9,6 +9,7 @@ mod imports;
 mod isolation;
 mod keeping;
 mod meetings;
+mod merge;
 mod search;
 
 use kith_core::contact::ContactDraft;
