@@ -214,7 +214,7 @@ fn numbered<T>(id: i64, values: impl Iterator<Item = T>) -> impl Iterator<Item =
 
 /// Rows that point at another user's rows: must always be empty.
 pub(crate) async fn ownership_problems(pool: &Pool) -> Result<Vec<String>> {
-    let checks: [(&str, &'static str); 14] = [
+    let checks: [(&str, &'static str); 17] = [
         (
             "conversation participants",
             "SELECT count(*) FROM conversation_participants p JOIN contacts c ON c.id = p.contact_id JOIN conversations cv ON cv.id = p.conversation_id WHERE c.user_id <> p.user_id OR cv.user_id <> p.user_id",
@@ -270,6 +270,18 @@ pub(crate) async fn ownership_problems(pool: &Pool) -> Result<Vec<String>> {
         (
             "outreach block goals",
             "SELECT count(*) FROM outreach_blocks b JOIN goals g ON g.id = b.goal_id WHERE g.user_id <> b.user_id",
+        ),
+        (
+            "stored vCards",
+            "SELECT count(*) FROM contact_cards k JOIN contacts c ON c.id = k.contact_id WHERE c.user_id <> k.user_id",
+        ),
+        (
+            "import sources",
+            "SELECT count(*) FROM import_sources s JOIN contacts c ON c.id = s.contact_id WHERE c.user_id <> s.user_id",
+        ),
+        (
+            "timeline events",
+            "SELECT count(*) FROM contact_events e JOIN contacts c ON c.id = e.contact_id WHERE c.user_id <> e.user_id",
         ),
     ];
     let mut problems = Vec::new();
