@@ -8,6 +8,7 @@ mod api;
 mod assets;
 mod auth;
 pub mod config;
+mod dav;
 mod error;
 mod memo;
 mod metrics;
@@ -70,6 +71,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
+        .merge(dav::routes())
         .merge(assets::routes())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::render))

@@ -6,6 +6,7 @@
 mod api;
 mod auth;
 mod calendar;
+mod dav;
 mod import;
 mod matrix;
 mod pages;

@@ -128,9 +128,11 @@ macro_rules! dispatch {
 }
 
 mod accounts;
+mod dav;
 mod imports;
 mod meetings;
 
+pub use dav::{DavCard, DavChange, DavPut, DavRefusal, Precondition, default_name, uid_of_name};
 pub use imports::{ContactEvent, ImportOutcome, ImportRecord};
 
 impl Store {

@@ -1,7 +1,7 @@
 //! Merging two contacts that are the same person: what the kept card takes
 //! from the other one.
 
-use crate::contact::{Contact, ContactPatch};
+use crate::contact::{Contact, ContactDraft, ContactPatch};
 use crate::values::{Birthday, Email, Link, Phone, TagName, TimeZone};
 
 /// The change to `keep` that merging `gone` into it makes to the card: every
@@ -85,6 +85,103 @@ pub fn merged_card(keep: &Contact, gone: &Contact) -> ContactPatch {
         .iter()
         .filter(|t| !keep.tags.contains(t))
         .filter_map(|t| TagName::parse(t).ok())
+        .collect();
+    patch
+}
+
+/// The change a client's new version of a card (as a draft) makes to the
+/// contact: every field a card carries takes the card's value, cleared when
+/// the card lacks it, and the lists become the card's. What cards do not
+/// carry (rhythm, snooze, archive, who introduced whom, how we met) stays.
+pub fn card_replacement(current: &Contact, card: &ContactDraft) -> ContactPatch {
+    fn set<T: Clone + PartialEq>(now: Option<T>, new: &Option<T>) -> Option<Option<T>> {
+        (now.as_ref() != new.as_ref()).then(|| new.clone())
+    }
+    let mut patch = ContactPatch {
+        name: card.name.clone().filter(|n| n.as_str() != current.name),
+        given_name: set(current.given_name.clone(), &card.given_name),
+        family_name: set(current.family_name.clone(), &card.family_name),
+        nickname: set(current.nickname.clone(), &card.nickname),
+        organisation: set(
+            current.organisation.as_ref().map(|o| o.name.clone()),
+            &card.organisation,
+        ),
+        title: set(current.title.clone(), &card.title),
+        location: set(current.location.clone(), &card.location),
+        notes: set(current.notes.clone(), &card.notes),
+        ..ContactPatch::default()
+    };
+    let timezone = current
+        .timezone
+        .as_deref()
+        .and_then(|t| TimeZone::parse(t).ok());
+    patch.timezone = set(timezone, &card.timezone);
+    let birthday = current
+        .birthday
+        .as_deref()
+        .and_then(|b| Birthday::parse(b).ok());
+    patch.birthday = set(birthday, &card.birthday);
+
+    let emails: Vec<String> = card
+        .emails
+        .iter()
+        .map(|e| e.as_str().to_lowercase())
+        .collect();
+    patch.remove_emails = current
+        .emails
+        .iter()
+        .filter(|e| !emails.contains(&e.to_lowercase()))
+        .filter_map(|e| Email::parse(e).ok())
+        .collect();
+    let have: Vec<String> = current.emails.iter().map(|e| e.to_lowercase()).collect();
+    patch.add_emails = card
+        .emails
+        .iter()
+        .filter(|e| !have.contains(&e.as_str().to_lowercase()))
+        .cloned()
+        .collect();
+    let digits = |p: &str| p.chars().filter(char::is_ascii_digit).collect::<String>();
+    let phones: Vec<String> = card.phones.iter().map(|p| digits(p.as_str())).collect();
+    patch.remove_phones = current
+        .phones
+        .iter()
+        .filter(|p| !phones.contains(&digits(p)))
+        .filter_map(|p| Phone::parse(p).ok())
+        .collect();
+    let have: Vec<String> = current.phones.iter().map(|p| digits(p)).collect();
+    patch.add_phones = card
+        .phones
+        .iter()
+        .filter(|p| !have.contains(&digits(p.as_str())))
+        .cloned()
+        .collect();
+    let url = |u: &str| u.trim_end_matches('/').to_lowercase();
+    let links: Vec<String> = card.links.iter().map(|l| url(l.url())).collect();
+    patch.remove_links = current
+        .links
+        .iter()
+        .filter(|l| !links.contains(&url(&l.url)))
+        .filter_map(|l| Link::parse(&l.url).ok())
+        .collect();
+    let have: Vec<String> = current.links.iter().map(|l| url(&l.url)).collect();
+    patch.add_links = card
+        .links
+        .iter()
+        .filter(|l| !have.contains(&url(l.url())))
+        .cloned()
+        .collect();
+    let tags: Vec<&str> = card.tags.iter().map(TagName::as_str).collect();
+    patch.remove_tags = current
+        .tags
+        .iter()
+        .filter(|t| !tags.contains(&t.as_str()))
+        .filter_map(|t| TagName::parse(t).ok())
+        .collect();
+    patch.add_tags = card
+        .tags
+        .iter()
+        .filter(|t| !current.tags.iter().any(|c| c == t.as_str()))
+        .cloned()
         .collect();
     patch
 }
@@ -179,5 +276,34 @@ mod tests {
         let mut gone = keep.clone();
         gone.id = ContactId(2);
         assert!(merged_card(&keep, &gone).is_empty());
+    }
+
+    #[test]
+    fn a_new_card_replaces_what_cards_carry_and_nothing_else() {
+        let mut current = contact(1, "Jane Doe");
+        current.title = Some("CTO".into());
+        current.emails = vec!["jane@old.test".into(), "Jane@Keep.test".into()];
+        current.how_met = Some("RustConf".into());
+        current.cadence = crate::values::Cadence::from_days(30);
+        let card = ContactDraft {
+            name: Some(crate::values::ContactName::parse("Jane Doe").unwrap()),
+            emails: vec![
+                Email::parse("jane@keep.test").unwrap(),
+                Email::parse("jd@new.test").unwrap(),
+            ],
+            location: Some("Lyon".into()),
+            ..ContactDraft::default()
+        };
+        let patch = card_replacement(&current, &card);
+        assert_eq!(patch.name, None, "the same name is no change");
+        assert_eq!(patch.title, Some(None), "the card has no title any more");
+        assert_eq!(patch.location, Some(Some("Lyon".into())));
+        assert_eq!(
+            patch.remove_emails,
+            [Email::parse("jane@old.test").unwrap()]
+        );
+        assert_eq!(patch.add_emails, [Email::parse("jd@new.test").unwrap()]);
+        assert_eq!(patch.how_met, None, "cards do not carry how we met");
+        assert_eq!(patch.cadence, None, "nor the rhythm");
     }
 }

@@ -145,12 +145,7 @@ pub(crate) async fn merge_contacts(
 
     // The merged contact goes first, so the kept one can take its e-mails
     // and links without the two ever matching each other.
-    record_changes(&mut tx, user, &[(g, &other.uid, other.revision + 1)], true).await?;
-    sqlx::query("DELETE FROM contacts WHERE user_id = $1 AND id = $2")
-        .bind(user.0)
-        .bind(g)
-        .execute(&mut *tx)
-        .await?;
+    delete_contact_in(&mut tx, user, g).await?;
     update_contact_in(&mut tx, user, keep, &patch, now).await?;
     refresh_activity(&mut tx, user, k).await?;
 

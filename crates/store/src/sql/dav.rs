@@ -1,0 +1,292 @@
+//! CardDAV's view of the contacts: resource names, entity tags, writes with
+//! preconditions checked in the same transaction, and the change log read
+//! as a sync.
+
+use kith_core::contact::ContactDraft;
+use kith_core::rules::merge::card_replacement;
+
+use super::*;
+use crate::dav::{DavCard, DavChange, DavPut, DavRefusal, Precondition, default_name, uid_of_name};
+
+fn etag(id: i64, revision: i64) -> String {
+    format!("\"{id}-{revision}\"")
+}
+
+fn name_of(uid: &str, dav_name: Option<String>) -> String {
+    dav_name.unwrap_or_else(|| default_name(uid))
+}
+
+/// Every card's name and entity tag (archived contacts too: they are still
+/// in the address book).
+pub(crate) async fn dav_index(pool: &Pool, user: UserId) -> Result<Vec<DavCard>> {
+    let rows: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT id, uid, dav_name, revision FROM contacts WHERE user_id = $1 ORDER BY id",
+    )
+    .bind(user.0)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, uid, dav_name, revision)| DavCard {
+            contact: ContactId(id),
+            name: name_of(&uid, dav_name),
+            etag: etag(id, revision),
+        })
+        .collect())
+}
+
+async fn find_in(conn: &mut Conn, user: UserId, name: &str) -> Result<Option<(i64, i64)>> {
+    let uid = uid_of_name(name);
+    Ok(sqlx::query_as(
+        "SELECT id, revision FROM contacts WHERE user_id = $1 \
+         AND (dav_name = $2 OR (dav_name IS NULL AND uid = $3))",
+    )
+    .bind(user.0)
+    .bind(name)
+    .bind(uid.unwrap_or_default())
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// The card with this resource name, and its entity tag.
+pub(crate) async fn dav_find(
+    pool: &Pool,
+    user: UserId,
+    name: &str,
+) -> Result<Option<(ContactId, String)>> {
+    let mut conn = pool.acquire().await?;
+    Ok(find_in(&mut conn, user, name)
+        .await?
+        .map(|(id, revision)| (ContactId(id), etag(id, revision))))
+}
+
+fn check(found: Option<(i64, i64)>, pre: &Precondition) -> std::result::Result<(), DavRefusal> {
+    let current = found.map(|(id, revision)| etag(id, revision));
+    match pre {
+        Precondition::None => Ok(()),
+        Precondition::IfMatch(tags) => match &current {
+            Some(tag) if tags.iter().any(|t| t == "*" || t == tag) => Ok(()),
+            _ => Err(DavRefusal::PreconditionFailed),
+        },
+        Precondition::IfNoneMatch => match current {
+            None => Ok(()),
+            Some(_) => Err(DavRefusal::PreconditionFailed),
+        },
+    }
+}
+
+/// Creates or replaces the card at `name` with `draft` (and keeps `card`,
+/// the text the client sent, for what Kith does not model).
+pub(crate) async fn dav_put(
+    pool: &Pool,
+    user: UserId,
+    name: &str,
+    draft: &ContactDraft,
+    card: &str,
+    pre: &Precondition,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<DavPut, DavRefusal>> {
+    let mut tx = begin_write(pool).await?;
+    lock_user(&mut tx, user).await?;
+    let found = find_in(&mut tx, user, name).await?;
+    if let Err(refusal) = check(found, pre) {
+        return Ok(Err(refusal));
+    }
+    let uid = draft.uid.clone().unwrap_or_default();
+    let (id, created) = match found {
+        Some((id, _)) => {
+            let current = contact_in(&mut tx, user, ContactId(id)).await?;
+            if !uid.is_empty() && uid != current.uid {
+                return Ok(Err(DavRefusal::UidChanged));
+            }
+            let patch = card_replacement(&current, draft);
+            let changed = update_contact_in(&mut tx, user, ContactId(id), &patch, now).await?;
+            let stored: Option<String> =
+                sqlx::query_scalar("SELECT card FROM contact_cards WHERE contact_id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if !changed && stored.as_deref() != Some(card) {
+                // Only properties Kith keeps as text changed: still a new version.
+                let (uid, revision): (String, i64) = sqlx::query_as(
+                    "UPDATE contacts SET revision = revision + 1, updated_at = $3 \
+                     WHERE user_id = $1 AND id = $2 RETURNING uid, revision",
+                )
+                .bind(user.0)
+                .bind(id)
+                .bind(from_time(now))
+                .fetch_one(&mut *tx)
+                .await?;
+                record_changes(&mut tx, user, &[(id, &uid, revision)], false).await?;
+            }
+            (id, false)
+        }
+        None => {
+            if !uid.is_empty() {
+                let taken: Option<i64> =
+                    sqlx::query_scalar("SELECT id FROM contacts WHERE user_id = $1 AND uid = $2")
+                        .bind(user.0)
+                        .bind(&uid)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if taken.is_some() {
+                    return Ok(Err(DavRefusal::UidConflict));
+                }
+            }
+            let record = ContactRecord {
+                draft: draft.clone(),
+                created_at: now,
+            };
+            let id = insert_contacts(&mut tx, user, std::slice::from_ref(&record)).await?[0].0;
+            (id, true)
+        }
+    };
+    let (uid, revision): (String, i64) = sqlx::query_as(
+        "UPDATE contacts SET dav_name = $3 WHERE user_id = $1 AND id = $2 RETURNING uid, revision",
+    )
+    .bind(user.0)
+    .bind(id)
+    .bind(None::<String>)
+    .fetch_one(&mut *tx)
+    .await?;
+    if default_name(&uid) != name {
+        sqlx::query("UPDATE contacts SET dav_name = $3 WHERE user_id = $1 AND id = $2")
+            .bind(user.0)
+            .bind(id)
+            .bind(name)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM contact_cards WHERE contact_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("INSERT INTO contact_cards (contact_id, user_id, card) VALUES ($1, $2, $3)")
+        .bind(id)
+        .bind(user.0)
+        .bind(card)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Ok(DavPut {
+        contact: ContactId(id),
+        etag: etag(id, revision),
+        created,
+    }))
+}
+
+/// Deletes the card at `name`, recording its name for the next sync.
+pub(crate) async fn dav_delete(
+    pool: &Pool,
+    user: UserId,
+    name: &str,
+    pre: &Precondition,
+) -> Result<std::result::Result<(), DavRefusal>> {
+    let mut tx = begin_write(pool).await?;
+    lock_user(&mut tx, user).await?;
+    let found = find_in(&mut tx, user, name).await?;
+    let Some((id, _)) = found else {
+        return Ok(Err(DavRefusal::NotFound));
+    };
+    if let Err(refusal) = check(found, pre) {
+        return Ok(Err(refusal));
+    }
+    delete_contact_in(&mut tx, user, id).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+/// Deletes a contact inside the caller's transaction, with a `delete` in the
+/// change log that remembers its resource name.
+pub(crate) async fn delete_contact_in(tx: &mut Conn, user: UserId, id: i64) -> Result<()> {
+    let (uid, revision, dav_name): (String, i64, Option<String>) = sqlx::query_as(
+        "DELETE FROM contacts WHERE user_id = $1 AND id = $2 RETURNING uid, revision, dav_name",
+    )
+    .bind(user.0)
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or_else(|| StoreError::not_found("contact", id))?;
+    sqlx::query(
+        "INSERT INTO contact_changes (user_id, contact_id, uid, op, revision, at, dav_name) \
+         VALUES ($1, $2, $3, 'delete', $4, $5, $6)",
+    )
+    .bind(user.0)
+    .bind(id)
+    .bind(&uid)
+    .bind(revision + 1)
+    .bind(from_time(Utc::now()))
+    .bind(dav_name)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// A change and the contact now: id, the name it had (uid, dav_name), and
+/// its uid, dav_name and revision today (`NULL` when it is gone).
+type ChangeRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+/// The log's latest position for the user (0 before any change).
+pub(crate) async fn dav_position(pool: &Pool, user: UserId) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT COALESCE(max(seq), 0) FROM contact_changes WHERE user_id = $1")
+            .bind(user.0)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
+/// What changed after position `since`: each contact once, as it is now (or
+/// gone), and the new position. `None` when `since` is not a position the
+/// log has reached.
+pub(crate) async fn dav_changes(
+    pool: &Pool,
+    user: UserId,
+    since: i64,
+) -> Result<Option<(Vec<DavChange>, i64)>> {
+    let mut conn = pool.acquire().await?;
+    let latest: i64 =
+        sqlx::query_scalar("SELECT COALESCE(max(seq), 0) FROM contact_changes WHERE user_id = $1")
+            .bind(user.0)
+            .fetch_one(&mut *conn)
+            .await?;
+    if since < 0 || since > latest {
+        return Ok(None);
+    }
+    // The last entry per contact after `since`, and the contact as it is now.
+    let rows: Vec<ChangeRow> =
+        sqlx::query_as(
+            "SELECT ch.contact_id, ch.uid, ch.dav_name, c.uid, c.dav_name, c.revision \
+             FROM contact_changes ch LEFT JOIN contacts c ON c.id = ch.contact_id \
+             WHERE ch.user_id = $1 AND ch.seq > $2 AND ch.seq = (SELECT max(l.seq) FROM contact_changes l \
+                 WHERE l.user_id = $1 AND l.contact_id = ch.contact_id AND l.seq > $2) \
+             ORDER BY ch.seq",
+        )
+        .bind(user.0)
+        .bind(since)
+        .fetch_all(&mut *conn)
+        .await?;
+    let changes = rows
+        .into_iter()
+        .map(
+            |(id, old_uid, old_name, uid, dav_name, revision)| match (uid, revision) {
+                (Some(uid), Some(revision)) => DavChange {
+                    name: name_of(&uid, dav_name),
+                    etag: Some(etag(id, revision)),
+                },
+                _ => DavChange {
+                    name: name_of(&old_uid, old_name),
+                    etag: None,
+                },
+            },
+        )
+        .collect();
+    Ok(Some((changes, latest)))
+}
