@@ -92,6 +92,9 @@ pub enum Command {
     Archive(ContactArg),
     /// Bring an archived contact back
     Unarchive(ContactArg),
+    /// Delete a contact for good, with its follow-ups and the conversations
+    /// only they were in (archive keeps the history instead)
+    Delete(DeleteArgs),
     /// Fill a database with a realistic demo network and show around it
     Demo(DemoArgs),
     /// Run the web app and the JSON API: kith serve --demo to try it
@@ -122,6 +125,15 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Name, #id or e-mail
+    pub contact: String,
+    /// Do not ask first (needed when there is no terminal to ask on)
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

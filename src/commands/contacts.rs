@@ -215,6 +215,41 @@ pub async fn set_archived(ctx: &mut Ctx, who: &str, archived: bool) -> anyhow::R
     report(ctx, verb, &contact)
 }
 
+pub async fn delete(ctx: &mut Ctx, args: &crate::cli::DeleteArgs) -> anyhow::Result<()> {
+    use std::io::IsTerminal as _;
+    let target = resolve::contact(&ctx.store, ctx.user.id, &args.contact).await?;
+    if !args.yes {
+        if !std::io::stdin().is_terminal() {
+            anyhow::bail!(
+                "kith delete changes nothing without --yes when it cannot ask (archive keeps the history)"
+            );
+        }
+        eprint!(
+            "Delete {} (#{}) for good, with their follow-ups and the conversations only they were in? [y/N] ",
+            target.name, target.id
+        );
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            writeln!(ctx.ui.out(), "Nothing deleted.")?;
+            return Ok(());
+        }
+    }
+    ctx.store.delete_contact(ctx.user.id, target.id).await?;
+    if ctx.ui.json {
+        return Ok(ctx.ui.print_json(
+            &serde_json::json!({ "deleted": { "id": target.id.0, "name": target.name } }),
+        )?);
+    }
+    writeln!(
+        ctx.ui.out(),
+        "Deleted {BOLD}{}{BOLD:#} {DIM}#{}{DIM:#}",
+        target.name,
+        target.id
+    )?;
+    Ok(())
+}
+
 /// The changed contact as JSON, or one line saying what happened to it.
 fn report(ctx: &mut Ctx, verb: &str, contact: &Contact) -> anyhow::Result<()> {
     if ctx.ui.json {

@@ -47,6 +47,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Add(args) => contacts::add(&mut ctx, args).await,
                 Command::Edit(args) => contacts::edit(&mut ctx, args).await,
                 Command::Archive(c) => contacts::set_archived(&mut ctx, &c.contact, true).await,
+                Command::Delete(args) => contacts::delete(&mut ctx, args).await,
                 Command::Unarchive(c) => contacts::set_archived(&mut ctx, &c.contact, false).await,
                 Command::Show(c) => browse::show(&mut ctx, &c.contact).await,
                 Command::List(args) => browse::list(&mut ctx, args).await,

@@ -228,3 +228,35 @@ fn several_users_need_a_choice() {
             .contains("no user 'nobody'")
     );
 }
+
+#[test]
+fn delete_asks_first_and_takes_only_what_was_theirs() {
+    let kith = Kith::new();
+    kith.ok(&["add", "Jane Doe"]);
+    kith.ok(&["add", "Bob Roe"]);
+    kith.ok(&["log", "Jane Doe", "--via", "coffee", "just us"]);
+    kith.ok(&[
+        "log",
+        "Jane Doe, Bob Roe",
+        "--via",
+        "zoom",
+        "the three of us",
+    ]);
+    let err = kith.fails(&["delete", "Jane Doe"]);
+    assert!(err.contains("--yes"), "{err}");
+    assert!(
+        kith.ok(&["list"]).contains("Jane Doe"),
+        "nothing deleted without --yes"
+    );
+    assert!(
+        kith.ok(&["delete", "Jane Doe", "--yes"])
+            .contains("Deleted Jane Doe")
+    );
+    assert!(!kith.ok(&["list"]).contains("Jane Doe"));
+    let bob = kith.ok(&["show", "Bob Roe"]);
+    assert!(bob.contains("the three of us"), "{bob}");
+    assert!(
+        kith.fails(&["delete", "Jane Doe", "--yes"])
+            .contains("Jane Doe")
+    );
+}

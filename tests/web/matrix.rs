@@ -377,6 +377,7 @@ async fn nobody_but_the_owner_reads_or_writes(
         (Method::POST, format!("/goals/{g}/status")),
         (Method::POST, format!("/goals/{g}/link")),
         (Method::GET, format!("/merge?keep={c}&other={c2}")),
+        (Method::POST, format!("/contacts/{c2}/delete")),
         (Method::POST, "/merge".to_owned()),
     ] {
         let (keep, other) = (c.to_string(), c2.to_string());

@@ -273,6 +273,12 @@ impl Store {
         dispatch!(self.merge_contacts(user, keep, gone, apply, Utc::now()))
     }
 
+    /// Deletes a contact for good (a `delete` in the change log, so synced
+    /// devices drop the card); conversations nobody else was in go too.
+    pub async fn delete_contact(&self, user: UserId, id: ContactId) -> Result<()> {
+        dispatch!(self.delete_contact(user, id))
+    }
+
     /// Sets who introduced whom, as (contact, introducer) pairs.
     pub async fn set_introducers(
         &self,

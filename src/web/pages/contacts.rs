@@ -552,6 +552,20 @@ async fn set_archived(state: &AppState, viewer: &Viewer, id: &str, archived: boo
     ))
 }
 
+pub async fn delete(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = ContactId(id_from(&id)?);
+    let contact = state.store.contact(viewer.user.id, id).await?;
+    state.store.delete_contact(viewer.user.id, id).await?;
+    Ok(redirect_with(
+        "/contacts",
+        &format!("Deleted {}.", contact.name),
+    ))
+}
+
 pub async fn archive(
     State(state): State<AppState>,
     viewer: Viewer,

@@ -43,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/contacts/{id}/follow-ups", post(contacts::add_follow_up))
         .route("/contacts/{id}/snooze", post(contacts::snooze))
         .route("/contacts/{id}/archive", post(contacts::archive))
+        .route("/contacts/{id}/delete", post(contacts::delete))
         .route("/contacts/{id}/unarchive", post(contacts::unarchive))
         .route("/follow-ups", get(follow_ups::list))
         .route("/follow-ups/{id}/done", post(follow_ups::done))

@@ -233,6 +233,36 @@ type ChangeRow = (
     Option<i64>,
 );
 
+/// Deletes a contact for good: its card, lists, follow-ups and goal links
+/// go with it, and so do conversations nobody else was in.
+pub(crate) async fn delete_contact(pool: &Pool, user: UserId, id: ContactId) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    lock_user(&mut tx, user).await?;
+    let talks: Vec<i64> = sqlx::query_scalar(
+        "SELECT conversation_id FROM conversation_participants WHERE user_id = $1 AND contact_id = $2",
+    )
+    .bind(user.0)
+    .bind(id.0)
+    .fetch_all(&mut *tx)
+    .await?;
+    delete_contact_in(&mut tx, user, id.0).await?;
+    for chunk in talks.chunks(CHUNK * 10) {
+        let mut qb = QueryBuilder::<Db>::new("DELETE FROM conversations WHERE user_id = ");
+        qb.push_bind(user.0).push(" AND id IN (");
+        let mut list = qb.separated(", ");
+        for talk in chunk {
+            list.push_bind(*talk);
+        }
+        qb.push(
+            ") AND NOT EXISTS (SELECT 1 FROM conversation_participants p \
+             WHERE p.conversation_id = conversations.id)",
+        );
+        qb.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The log's latest position for the user (0 before any change).
 pub(crate) async fn dav_position(pool: &Pool, user: UserId) -> Result<i64> {
     Ok(

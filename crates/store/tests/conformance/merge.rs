@@ -184,3 +184,48 @@ async fn another_users_contact_cannot_be_merged(
     );
     db.finish().await;
 }
+
+#[rstest]
+#[tokio::test]
+async fn a_deleted_contact_takes_what_was_only_theirs(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let user = db.user("ann").await;
+    let s = &db.store;
+    let jane = s.add_contact(user, &named("Jane Doe")).await.unwrap();
+    let bob = s.add_contact(user, &named("Bob Roe")).await.unwrap();
+    let now = Utc::now();
+    let ids = s
+        .log_conversations(
+            user,
+            &[
+                NewConversation::new(now, Channel::Coffee, None, "just jane", vec![jane]).unwrap(),
+                NewConversation::new(now, Channel::Phone, None, "both", vec![jane, bob]).unwrap(),
+            ],
+        )
+        .await
+        .unwrap();
+    let position = s.dav_position(user).await.unwrap();
+    s.delete_contact(user, jane).await.unwrap();
+    assert!(matches!(
+        s.contact(user, jane).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(matches!(
+        s.conversation(user, ids[0]).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    let shared = s.conversation(user, ids[1]).await.unwrap();
+    assert_eq!(shared.participants.len(), 1);
+    let (changes, _) = s.dav_changes(user, position).await.unwrap().unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].etag, None, "synced devices hear of the deletion");
+    assert!(matches!(
+        s.delete_contact(user, jane).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    db.finish().await;
+}
