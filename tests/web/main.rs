@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod calendar;
 mod dav;
+mod dav_client;
 mod import;
 mod matrix;
 mod pages;

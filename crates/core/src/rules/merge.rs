@@ -92,7 +92,8 @@ pub fn merged_card(keep: &Contact, gone: &Contact) -> ContactPatch {
 /// The change a client's new version of a card (as a draft) makes to the
 /// contact: every field a card carries takes the card's value, cleared when
 /// the card lacks it, and the lists become the card's. What cards do not
-/// carry (rhythm, snooze, archive, who introduced whom, how we met) stays.
+/// carry (location, function, industry, rhythm, snooze, archive, who
+/// introduced whom, how we met) stays.
 pub fn card_replacement(current: &Contact, card: &ContactDraft) -> ContactPatch {
     fn set<T: Clone + PartialEq>(now: Option<T>, new: &Option<T>) -> Option<Option<T>> {
         (now.as_ref() != new.as_ref()).then(|| new.clone())
@@ -107,7 +108,6 @@ pub fn card_replacement(current: &Contact, card: &ContactDraft) -> ContactPatch 
             &card.organisation,
         ),
         title: set(current.title.clone(), &card.title),
-        location: set(current.location.clone(), &card.location),
         notes: set(current.notes.clone(), &card.notes),
         ..ContactPatch::default()
     };
@@ -284,6 +284,7 @@ mod tests {
         current.title = Some("CTO".into());
         current.emails = vec!["jane@old.test".into(), "Jane@Keep.test".into()];
         current.how_met = Some("RustConf".into());
+        current.location = Some("Paris".into());
         current.cadence = crate::values::Cadence::from_days(30);
         let card = ContactDraft {
             name: Some(crate::values::ContactName::parse("Jane Doe").unwrap()),
@@ -291,13 +292,13 @@ mod tests {
                 Email::parse("jane@keep.test").unwrap(),
                 Email::parse("jd@new.test").unwrap(),
             ],
-            location: Some("Lyon".into()),
+            title: None,
             ..ContactDraft::default()
         };
         let patch = card_replacement(&current, &card);
         assert_eq!(patch.name, None, "the same name is no change");
         assert_eq!(patch.title, Some(None), "the card has no title any more");
-        assert_eq!(patch.location, Some(Some("Lyon".into())));
+        assert_eq!(patch.location, None, "cards do not carry a location");
         assert_eq!(
             patch.remove_emails,
             [Email::parse("jane@old.test").unwrap()]
