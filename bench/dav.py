@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""Benchmark of CardDAV, against Radicale on the same data.
+
+Builds the release binary, seeds `kith demo --contacts 10000` into a fresh
+SQLite file, gives its user a CardDAV app password, starts `kith serve`, and
+times (median of --runs, whole request over loopback):
+
+* a sync-collection REPORT with nothing changed since the last token;
+* the initial sync-collection (every card's tag) and a full
+  addressbook-multiget of every card's text;
+* a single PUT of a new card.
+
+Then, on a 5,000-contact book (`kith demo --contacts 5000`, exported as
+vCard 3.0 and copied card by card into a Radicale collection), the time of a
+first `vdirsyncer sync` into an empty folder against Kith and against
+Radicale (PyPI `radicale`, filesystem storage, no auth), and the ratio.
+
+Needs vdirsyncer and radicale in a venv: `--venv target/bench-venv`
+(created with pip if missing). Nothing here is asserted by a test.
+
+    python3 bench/dav.py [--contacts 10000] [--sync-contacts 5000] [--runs 11]
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+KITH = os.path.join(ROOT, "target", "release", "kith")
+
+
+def run(argv, env=None, stdin=None):
+    return subprocess.run(argv, check=True, input=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, env=env).stdout
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(port):
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit(f"nothing listens on {port}")
+
+
+class Dav:
+    def __init__(self, host, port, user, password):
+        self.conn = http.client.HTTPConnection(host, port)
+        import base64
+        token = base64.b64encode(f"{user}:{password}".encode()).decode()
+        self.auth = {"Authorization": f"Basic {token}"}
+
+    def request(self, method, path, body="", headers=None):
+        h = dict(self.auth, **(headers or {}))
+        start = time.perf_counter()
+        self.conn.request(method, path, body.encode(), h)
+        r = self.conn.getresponse()
+        data = r.read().decode()
+        ms = (time.perf_counter() - start) * 1000
+        if r.status >= 400:
+            sys.exit(f"{method} {path}: {r.status} {data[:300]}")
+        return ms, data, r
+
+
+def median(f, runs):
+    return statistics.median(f() for _ in range(runs))
+
+
+SYNC = """<?xml version="1.0"?><d:sync-collection xmlns:d="DAV:"><d:sync-token>{}</d:sync-token>
+<d:sync-level>1</d:sync-level><d:prop><d:getetag/></d:prop></d:sync-collection>"""
+
+
+def bench_kith(args, tmp, env):
+    db = os.path.join(tmp, "kith.db")
+    kith = [KITH, "--db", db]
+    print(f"generating {args.contacts} contacts…", file=sys.stderr)
+    run(kith + ["demo", "--contacts", str(args.contacts)], env=env)
+    password = json.loads(run(kith + ["token", "create", "--carddav", "--name", "bench", "--json"], env=env))["token"]
+    port = free_port()
+    server = subprocess.Popen(kith + ["serve", "--bind", f"127.0.0.1:{port}"], env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_for(port)
+        dav = Dav("127.0.0.1", port, "bench", password)
+        book = "/dav/addressbooks/bench/contacts/"
+        initial, body, _ = dav.request("REPORT", book, SYNC.format(""))
+        token = re.search(r"<d:sync-token>([^<]+)</d:sync-token>", body).group(1)
+        cards = len(re.findall(r"<d:response>", body))
+        no_change = median(lambda: dav.request("REPORT", book, SYNC.format(token))[0], args.runs)
+        initial = median(lambda: dav.request("REPORT", book, SYNC.format(""))[0], 3)
+        hrefs = re.findall(r"<d:href>([^<]+\.vcf)</d:href>", body)
+        multiget_body = ('<c:addressbook-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav">'
+                         "<d:prop><d:getetag/><c:address-data/></d:prop>"
+                         + "".join(f"<d:href>{h}</d:href>" for h in hrefs) + "</c:addressbook-multiget>")
+        multiget = median(lambda: dav.request("REPORT", book, multiget_body)[0], 3)
+
+        def put():
+            uid = str(uuid.uuid4())
+            card = f"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:Bench Person {uid[:8]}\r\nEMAIL:{uid[:8]}@bench.test\r\nEND:VCARD\r\n"
+            return dav.request("PUT", f"{book}{uid}.vcf", card, {"If-None-Match": "*", "Content-Type": "text/vcard"})[0]
+
+        single_put = median(put, args.runs)
+        return cards, no_change, initial, multiget, single_put
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def vdirsyncer_sync(vdirsyncer, tmp, name, url, user, password):
+    base = os.path.join(tmp, f"vd-{name}")
+    os.makedirs(base)
+    config = os.path.join(base, "config")
+    with open(config, "w") as f:
+        f.write(f"""[general]
+status_path = "{base}/status/"
+[pair p]
+a = "local"
+b = "remote"
+collections = null
+[storage local]
+type = "filesystem"
+path = "{base}/cards/"
+fileext = ".vcf"
+[storage remote]
+type = "carddav"
+url = "{url}"
+username = "{user}"
+password = "{password}"
+""")
+    os.makedirs(f"{base}/cards")
+    env = dict(os.environ, HOME=base)
+    run([vdirsyncer, "-c", config, "discover", "p"], env=env, stdin="y\n")
+    start = time.perf_counter()
+    run([vdirsyncer, "-c", config, "sync"], env=env)
+    seconds = time.perf_counter() - start
+    count = len(os.listdir(f"{base}/cards"))
+    return seconds, count
+
+
+def bench_vs_radicale(args, tmp, env, venv):
+    db = os.path.join(tmp, "sync.db")
+    kith = [KITH, "--db", db]
+    print(f"generating {args.sync_contacts} contacts for the sync…", file=sys.stderr)
+    run(kith + ["demo", "--contacts", str(args.sync_contacts)], env=env)
+    password = json.loads(run(kith + ["token", "create", "--carddav", "--name", "bench", "--json"], env=env))["token"]
+    cards = run(kith + ["export", "vcard", "--version", "3"], env=env)
+    collection = os.path.join(tmp, "radicale", "collection-root", "bench", "contacts")
+    os.makedirs(collection)
+    with open(os.path.join(collection, ".Radicale.props"), "w") as f:
+        json.dump({"tag": "VADDRESSBOOK", "D:displayname": "contacts"}, f)
+    count = 0
+    for text in re.findall(r"BEGIN:VCARD.*?END:VCARD\r?\n", cards, re.S):
+        count += 1
+        with open(os.path.join(collection, f"card-{count}.vcf"), "w") as f:
+            f.write(text)
+    vdirsyncer = os.path.join(venv, "bin", "vdirsyncer")
+
+    kith_port = free_port()
+    server = subprocess.Popen(kith + ["serve", "--bind", f"127.0.0.1:{kith_port}"], env=env, stdout=subprocess.DEVNULL)
+    try:
+        wait_for(kith_port)
+        kith_s, kith_n = vdirsyncer_sync(vdirsyncer, tmp, "kith", f"http://127.0.0.1:{kith_port}/dav/addressbooks/bench/contacts/", "bench", password)
+    finally:
+        server.terminate()
+        server.wait()
+
+    radicale_port = free_port()
+    radicale = subprocess.Popen([os.path.join(venv, "bin", "python"), "-m", "radicale",
+                                 "--server-hosts", f"127.0.0.1:{radicale_port}",
+                                 "--storage-filesystem-folder", os.path.join(tmp, "radicale"),
+                                 "--auth-type", "none", "--logging-level", "error"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(radicale_port)
+        rad_s, rad_n = vdirsyncer_sync(vdirsyncer, tmp, "radicale", f"http://127.0.0.1:{radicale_port}/bench/contacts/", "bench", "x")
+    finally:
+        radicale.terminate()
+        radicale.wait()
+    return count, kith_s, kith_n, rad_s, rad_n
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--contacts", type=int, default=10_000)
+    parser.add_argument("--sync-contacts", type=int, default=5_000)
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--venv", default=os.path.join(ROOT, "target", "bench-venv"))
+    args = parser.parse_args()
+    if not os.path.exists(os.path.join(args.venv, "bin", "vdirsyncer")) or \
+            not os.path.exists(os.path.join(args.venv, "bin", "radicale")):
+        print("creating the venv with vdirsyncer and radicale…", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", args.venv], check=True)
+        subprocess.run([os.path.join(args.venv, "bin", "pip"), "install", "--quiet", "vdirsyncer", "radicale"], check=True)
+    print("building the release binary…", file=sys.stderr)
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "kith"], cwd=ROOT, check=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = dict(os.environ, HOME=tmp, USER="bench", TZ="UTC", KITH_LOG="error")
+        cards, no_change, initial, multiget, single_put = bench_kith(args, tmp, env)
+        count, kith_s, kith_n, rad_s, rad_n = bench_vs_radicale(args, tmp, env, args.venv)
+
+    print(f"\nCardDAV at {cards} cards (SQLite), {os.cpu_count()} cores; whole request over loopback:\n")
+    print("| request | median ms |")
+    print("|---|---:|")
+    print(f"| sync-collection, nothing changed (target < 50 ms) | {no_change:.1f} |")
+    print(f"| sync-collection, initial (every card's tag) | {initial:.1f} |")
+    print(f"| addressbook-multiget of all {cards} cards | {multiget:.1f} |")
+    print(f"| PUT of one new card | {single_put:.1f} |")
+    print(f"\nFirst `vdirsyncer sync` of {count} cards into an empty folder:\n")
+    print("| server | seconds | cards synced |")
+    print("|---|---:|---:|")
+    print(f"| Kith | {kith_s:.2f} | {kith_n} |")
+    print(f"| Radicale | {rad_s:.2f} | {rad_n} |")
+    print(f"\nRadicale / Kith: {rad_s / kith_s:.1f}x (target ≥ 5x)")
+
+
+if __name__ == "__main__":
+    main()
