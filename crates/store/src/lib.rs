@@ -35,6 +35,7 @@ use kith_core::user::{NewUser, SettingsPatch, User};
 use kith_core::values::{Cadence, TagName};
 
 pub use error::{Result, StoreError};
+pub use export::*;
 pub use records::*;
 
 /// Which database a [`Store`] talks to.
@@ -128,6 +129,7 @@ macro_rules! dispatch {
 }
 
 mod accounts;
+mod export;
 mod imports;
 mod meetings;
 

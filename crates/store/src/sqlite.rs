@@ -83,6 +83,24 @@ async fn begin_write(pool: &Pool) -> Result<Tx> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 
+/// A read-only transaction: one snapshot of the file for all its reads (WAL).
+async fn begin_read(pool: &Pool) -> Result<Tx> {
+    Ok(pool.begin().await?)
+}
+
+/// Writes a consistent copy of the whole database to `path` (which must not
+/// exist), while other connections may be writing.
+pub(crate) async fn snapshot_into(pool: &Pool, path: &Path) -> Result<()> {
+    let path = path
+        .to_str()
+        .ok_or_else(|| crate::StoreError::invalid("backup file", "the path is not valid UTF-8"))?;
+    sqlx::query("VACUUM INTO $1")
+        .bind(path)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
 /// Writers are already serialised by `BEGIN IMMEDIATE`.
 async fn lock_user(_tx: &mut Tx, _user: UserId) -> Result<()> {
     Ok(())
