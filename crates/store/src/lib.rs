@@ -15,6 +15,7 @@ mod postgres;
 mod records;
 mod rows;
 mod search;
+mod snapshot;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -37,6 +38,7 @@ use kith_core::values::{Cadence, TagName};
 pub use error::{Result, StoreError};
 pub use export::*;
 pub use records::*;
+pub use snapshot::*;
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

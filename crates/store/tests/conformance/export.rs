@@ -529,3 +529,77 @@ async fn a_malformed_document_is_refused_by_path_and_writes_nothing(
     );
     db.finish().await;
 }
+
+#[rstest]
+#[tokio::test]
+async fn an_instance_is_backed_up_and_restored(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let (Some(db), Some(fresh)) = (TestDb::new(backend).await, TestDb::new(backend).await) else {
+        return;
+    };
+    let ann = db.user("ann").await;
+    full_account(&db.store, ann).await;
+    db.store
+        .set_password_hash(ann, "$argon2id$fake")
+        .await
+        .unwrap();
+    db.store.set_admin(ann, true).await.unwrap();
+    let bob = db.user("bob").await;
+    db.store
+        .add_contact(bob, &named("Only Contact"))
+        .await
+        .unwrap();
+    db.store.set_disabled(bob, true).await.unwrap();
+    let backup = db.store.backup_instance().await.unwrap();
+    assert_eq!(backup.users.len(), 2);
+    let text = serde_json::to_vec(&backup).unwrap();
+    let read = kith_store::InstanceBackup::from_json(&text).unwrap();
+
+    let comparable_backup = |b: &kith_store::InstanceBackup| -> Vec<serde_json::Value> {
+        b.users
+            .iter()
+            .map(|u| {
+                serde_json::json!([
+                    u.username,
+                    u.password_hash,
+                    u.is_admin,
+                    u.disabled,
+                    u.created_at,
+                    comparable(&u.account)
+                ])
+            })
+            .collect()
+    };
+    // Sessions of the database that is replaced go with it.
+    let someone = fresh.user("someone").await;
+    fresh
+        .store
+        .create_session(someone, "digest", Utc::now() + Duration::days(1))
+        .await
+        .unwrap();
+    let err = fresh
+        .store
+        .restore_instance(&read, false)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the database already has 1 user(s); restore only fills an empty database \
+         (--force deletes every user and all their data first)"
+    );
+    assert_eq!(fresh.store.users().await.unwrap().len(), 1);
+    assert_eq!(fresh.store.restore_instance(&read, true).await.unwrap(), 1);
+    let restored = fresh.store.backup_instance().await.unwrap();
+    assert_eq!(comparable_backup(&restored), comparable_backup(&backup));
+    assert!(
+        fresh
+            .store
+            .session_user("digest", Duration::days(1))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    db.finish().await;
+    fresh.finish().await;
+}

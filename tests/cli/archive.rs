@@ -1,0 +1,277 @@
+//! `kith export json` / `kith import json`, and `kith backup` / `kith restore`
+//! on SQLite files.
+
+use kith_store::AccountExport;
+use serde_json::Value;
+
+use crate::{Kith, exists, refuses_all, snapshot};
+
+/// An account that touches most of what an export carries.
+fn busy_account() -> Kith {
+    let kith = Kith::new();
+    kith.ok(&[
+        "init",
+        "--name",
+        "Ann Example",
+        "--email",
+        "ann@example.org",
+        "--timezone",
+        "Europe/Berlin",
+    ]);
+    kith.ok(&[
+        "add",
+        "Jane Doe",
+        "--email",
+        "jane@acme.example",
+        "--org",
+        "Acme",
+        "--title",
+        "VP Product",
+        "--function",
+        "product",
+        "--link",
+        "linkedin.com/in/jane-doe",
+        "--tag",
+        "mentor",
+        "--every",
+        "6w",
+    ]);
+    kith.ok(&[
+        "add",
+        "Bob Roe",
+        "--introduced-by",
+        "jane",
+        "--phone",
+        "+49 30 1234",
+    ]);
+    kith.ok(&["tag", "set", "mentor", "--every", "30d"]);
+    kith.ok(&[
+        "settings",
+        "--every",
+        "60d",
+        "--jitsi",
+        "https://jitsi.example.org",
+    ]);
+    kith.ok(&["org", "mine", "Initech"]);
+    kith.ok(&["org", "worked", "Globex", "--from", "2015", "--to", "2019"]);
+    kith.ok(&[
+        "org",
+        "worked",
+        "Globex",
+        "--from",
+        "2017",
+        "--contact",
+        "bob",
+    ]);
+    kith.ok(&[
+        "goal",
+        "add",
+        "--kind",
+        "industry-change",
+        "Move into product",
+        "--function",
+        "product",
+        "--target",
+        "3",
+    ]);
+    let logged = kith.json(&[
+        "log",
+        "jane,bob",
+        "--via",
+        "zoom",
+        "--on",
+        "yesterday",
+        "--kind",
+        "informational",
+        "--goal",
+        "product",
+        "--learned",
+        "skill: SQL",
+        "How she moved into product",
+        "--todo",
+        "Read Atomic Habits",
+        "--loop-back",
+        "--their-todo",
+        "Intro to her manager",
+        "--intro",
+        "Carl New",
+    ]);
+    let todo = logged["follow_ups"][0].to_string();
+    kith.ok(&["todo", "done", &todo]);
+    kith.ok(&["snooze", "bob", "--for", "2w"]);
+    kith.ok(&[
+        "meet",
+        "jane",
+        "--at",
+        "2030-01-10 10:00",
+        "--minutes",
+        "45",
+        "--where",
+        "Café Central",
+    ]);
+    kith.ok(&[
+        "block",
+        "add",
+        "--days",
+        "tue,thu",
+        "--at",
+        "08:30",
+        "--capacity",
+        "3",
+    ]);
+    kith.ok(&["archive", "carl"]);
+    kith
+}
+
+fn path(kith: &Kith, name: &str) -> String {
+    kith.dir.path().join(name).to_str().unwrap().to_owned()
+}
+
+fn read_export(file: &str) -> AccountExport {
+    AccountExport::from_json(&std::fs::read(file).unwrap()).unwrap()
+}
+
+#[test]
+fn an_account_moves_to_another_database_through_json() {
+    let source = busy_account();
+    let file = path(&source, "account.json");
+    source.ok(&["export", "json", "--output", &file]);
+    let first = read_export(&file);
+    assert_eq!(first.kith_export, 1);
+    assert_eq!(first.contacts.len(), 3);
+    assert_eq!(first.user.display_name, "Ann Example");
+    // Standard output gives the same document.
+    let printed: Value = serde_json::from_str(&source.ok(&["export", "json"])).unwrap();
+    assert_eq!(
+        printed["contacts"],
+        serde_json::to_value(&first.contacts).unwrap()
+    );
+
+    let target = Kith::new();
+    let report = target.json(&["import", "json", &file]);
+    assert_eq!(report["contacts"], 3);
+    assert_eq!(
+        report["follow_ups"], 4,
+        "task, loop-back, their to-do, intro"
+    );
+    let again = path(&target, "again.json");
+    target.ok(&["export", "json", "-o", &again]);
+    assert_eq!(read_export(&again).comparable(), first.comparable());
+
+    // What is derived from the data came along too.
+    for args in [
+        &["show", "jane"][..],
+        &["due"],
+        &["todo", "list", "--all"],
+        &["goal", "show", "product"],
+        &["search", "product"],
+        &["settings"],
+    ] {
+        assert_eq!(target.json(args), source.json(args), "kith {args:?}");
+    }
+}
+
+#[test]
+fn import_json_fills_only_an_empty_account_and_reads_files_strictly() {
+    let source = busy_account();
+    let file = path(&source, "account.json");
+    source.ok(&["export", "json", "-o", &file]);
+    let broken = path(&source, "broken.json");
+    let mut doc: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    doc["follow_ups"][1]["contact_id"] = 4242.into();
+    std::fs::write(&broken, serde_json::to_vec(&doc).unwrap()).unwrap();
+    let future = path(&source, "future.json");
+    std::fs::write(&future, r#"{"kith_export": 2, "contacts": []}"#).unwrap();
+
+    refuses_all(
+        &source,
+        &[
+            (
+                &["import", "json", &file],
+                &format!(
+                    "kith: cannot import {file}: this account is not empty (3 contacts, \
+                     1 conversations, 4 follow-ups, 1 goals, 1 meetings, 1 outreach blocks"
+                ),
+            ),
+            (
+                &["import", "json", &broken],
+                &format!(
+                    "kith: cannot import {broken}: invalid follow_ups[1].contact_id: \
+                     no contact with id 4242 in the file"
+                ),
+            ),
+        ],
+    );
+
+    let empty = Kith::new();
+    empty.ok(&["init", "--name", "Empty"]);
+    let before = empty.ok(&["export", "json"]);
+    let err = empty.fails(&["import", "json", &future]);
+    assert_eq!(
+        err,
+        format!(
+            "kith: cannot import {future}: invalid kith_export: unsupported version 2 \
+             (this Kith reads version 1)"
+        )
+    );
+    let err = empty.fails(&["import", "json", &broken]);
+    assert!(err.contains("follow_ups[1].contact_id"), "{err}");
+    let mut after: Value = serde_json::from_str(&empty.ok(&["export", "json"])).unwrap();
+    let mut before: Value = serde_json::from_str(&before).unwrap();
+    after["exported_at"] = Value::Null;
+    before["exported_at"] = Value::Null;
+    assert_eq!(after, before, "a refused import writes nothing");
+}
+
+#[test]
+fn backup_and_restore_an_sqlite_database() {
+    let source = busy_account();
+    let backup = path(&source, "backup.db");
+    let text = source.ok(&["backup", &backup]);
+    assert!(text.contains("an SQLite snapshot, 1 user"), "{text}");
+    assert!(exists(std::path::Path::new(&backup)));
+    let err = source.fails(&["backup", &backup]);
+    assert_eq!(
+        err,
+        format!("kith: {backup} already exists; pass --force to replace it")
+    );
+    source.ok(&["add", "Dora Later"]);
+    source.ok(&["backup", &backup, "--force"]);
+
+    // Into a database that does not exist yet.
+    let target = Kith::new();
+    let text = target.ok(&["restore", &backup]);
+    assert!(text.contains(": 1 user."), "{text}");
+    assert_eq!(snapshot(&target), snapshot(&source));
+    assert_eq!(target.json(&["due"]), source.json(&["due"]));
+
+    // A database with users is replaced only with --force.
+    let other = Kith::new();
+    other.ok(&["add", "Someone Else"]);
+    let err = other.fails(&["restore", &backup]);
+    assert_eq!(
+        err,
+        format!(
+            "kith: {} already has 1 user; pass --force to replace the whole database with \
+             the backup (everything in it now is lost)",
+            other.db().display()
+        )
+    );
+    assert_eq!(other.json(&["list"])[0]["name"], "Someone Else");
+    let text = other.ok(&["restore", &backup, "--force"]);
+    assert!(text.contains("were replaced"), "{text}");
+    assert_eq!(snapshot(&other), snapshot(&source));
+
+    // Only a Kith database is restored.
+    let junk = path(&source, "junk.db");
+    std::fs::write(&junk, b"SQLite format 3\0 but not really").unwrap();
+    let err = Kith::new().fails(&["restore", &junk]);
+    assert!(
+        err.starts_with(&format!(
+            "kith: invalid snapshot: {junk} is not a Kith database"
+        )),
+        "{err}"
+    );
+    let err = Kith::new().fails(&["restore", &path(&source, "account.json")]);
+    assert!(err.starts_with("kith: cannot read"), "{err}");
+}
