@@ -2,6 +2,7 @@
 //! on SQLite files.
 
 use kith_store::AccountExport;
+use kith_store::testing::{TestDatabase, postgres_admin_url};
 use serde_json::Value;
 
 use crate::{Kith, exists, refuses_all, snapshot};
@@ -9,7 +10,15 @@ use crate::{Kith, exists, refuses_all, snapshot};
 /// An account that touches most of what an export carries.
 fn busy_account() -> Kith {
     let kith = Kith::new();
-    kith.ok(&[
+    fill(&kith, &[]);
+    kith
+}
+
+/// Fills the account that the `global` flags name.
+fn fill(kith: &Kith, global: &[&str]) {
+    let ok = |args: &[&str]| kith.ok(&[global, args].concat());
+    let json = |args: &[&str]| kith.json(&[global, args].concat());
+    ok(&[
         "init",
         "--name",
         "Ann Example",
@@ -18,7 +27,7 @@ fn busy_account() -> Kith {
         "--timezone",
         "Europe/Berlin",
     ]);
-    kith.ok(&[
+    ok(&[
         "add",
         "Jane Doe",
         "--email",
@@ -36,7 +45,7 @@ fn busy_account() -> Kith {
         "--every",
         "6w",
     ]);
-    kith.ok(&[
+    ok(&[
         "add",
         "Bob Roe",
         "--introduced-by",
@@ -44,17 +53,17 @@ fn busy_account() -> Kith {
         "--phone",
         "+49 30 1234",
     ]);
-    kith.ok(&["tag", "set", "mentor", "--every", "30d"]);
-    kith.ok(&[
+    ok(&["tag", "set", "mentor", "--every", "30d"]);
+    ok(&[
         "settings",
         "--every",
         "60d",
         "--jitsi",
         "https://jitsi.example.org",
     ]);
-    kith.ok(&["org", "mine", "Initech"]);
-    kith.ok(&["org", "worked", "Globex", "--from", "2015", "--to", "2019"]);
-    kith.ok(&[
+    ok(&["org", "mine", "Initech"]);
+    ok(&["org", "worked", "Globex", "--from", "2015", "--to", "2019"]);
+    ok(&[
         "org",
         "worked",
         "Globex",
@@ -63,7 +72,7 @@ fn busy_account() -> Kith {
         "--contact",
         "bob",
     ]);
-    kith.ok(&[
+    ok(&[
         "goal",
         "add",
         "--kind",
@@ -74,7 +83,7 @@ fn busy_account() -> Kith {
         "--target",
         "3",
     ]);
-    let logged = kith.json(&[
+    let logged = json(&[
         "log",
         "jane,bob",
         "--via",
@@ -97,9 +106,9 @@ fn busy_account() -> Kith {
         "Carl New",
     ]);
     let todo = logged["follow_ups"][0].to_string();
-    kith.ok(&["todo", "done", &todo]);
-    kith.ok(&["snooze", "bob", "--for", "2w"]);
-    kith.ok(&[
+    ok(&["todo", "done", &todo]);
+    ok(&["snooze", "bob", "--for", "2w"]);
+    ok(&[
         "meet",
         "jane",
         "--at",
@@ -109,7 +118,7 @@ fn busy_account() -> Kith {
         "--where",
         "Café Central",
     ]);
-    kith.ok(&[
+    ok(&[
         "block",
         "add",
         "--days",
@@ -119,8 +128,7 @@ fn busy_account() -> Kith {
         "--capacity",
         "3",
     ]);
-    kith.ok(&["archive", "carl"]);
-    kith
+    ok(&["archive", "carl"]);
 }
 
 fn path(kith: &Kith, name: &str) -> String {
@@ -274,4 +282,66 @@ fn backup_and_restore_an_sqlite_database() {
     );
     let err = Kith::new().fails(&["restore", &path(&source, "account.json")]);
     assert!(err.starts_with("kith: cannot read"), "{err}");
+}
+
+#[test]
+fn backup_and_restore_a_postgresql_database_as_json() {
+    let Some(admin) = postgres_admin_url() else {
+        return;
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let source_db = runtime.block_on(TestDatabase::create(&admin));
+    let target_db = runtime.block_on(TestDatabase::create(&admin));
+    let kith = Kith::new();
+    let source = ["--database-url", source_db.url.as_str()];
+    let target = ["--database-url", target_db.url.as_str()];
+    fill(&kith, &source);
+    let on = |db: &[&str], args: &[&str]| kith.ok(&[db, args].concat());
+
+    let backup = path(&kith, "backup.json");
+    let text = on(&source, &["backup", &backup]);
+    assert!(text.contains("(JSON, 1 user)"), "{text}");
+    let err = kith.fails(&[&source[..], &["backup", &backup]].concat());
+    assert_eq!(
+        err,
+        format!("kith: {backup} already exists; pass --force to replace it")
+    );
+    let doc: Value = serde_json::from_slice(&std::fs::read(&backup).unwrap()).unwrap();
+    assert_eq!(doc["kith_backup"], 1);
+    assert_eq!(doc["users"][0]["username"], "tester");
+    assert!(doc["users"][0].get("sessions").is_none());
+
+    on(&target, &["add", "Someone Else"]);
+    let err = kith.fails(&[&target[..], &["restore", &backup]].concat());
+    assert_eq!(
+        err,
+        format!(
+            "kith: cannot restore {backup}: the database already has 1 user(s); restore only \
+             fills an empty database (--force deletes every user and all their data first)"
+        )
+    );
+    let text = on(&target, &["restore", &backup, "--force"]);
+    assert!(text.contains("were replaced"), "{text}");
+    let export = |db: &[&str]| {
+        let text = on(db, &["export", "json"]);
+        AccountExport::from_json(text.as_bytes())
+            .unwrap()
+            .comparable()
+    };
+    assert_eq!(export(&target), export(&source));
+    assert_eq!(
+        on(&target, &["due", "--json"]),
+        on(&source, &["due", "--json"])
+    );
+
+    // The same file fills an SQLite database too.
+    kith.ok(&["restore", &backup]);
+    let sqlite = AccountExport::from_json(kith.ok(&["export", "json"]).as_bytes()).unwrap();
+    assert_eq!(sqlite.comparable(), export(&source));
+
+    runtime.block_on(source_db.drop());
+    runtime.block_on(target_db.drop());
 }

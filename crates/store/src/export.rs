@@ -866,26 +866,10 @@ impl Store {
         dispatch!(self.import_account(user, doc))
     }
 
-    /// Every user's account with their sign-in row (not sessions or tokens).
+    /// Every user's account with their sign-in row (not sessions or tokens),
+    /// all read in one consistent snapshot.
     pub async fn backup_instance(&self) -> Result<InstanceBackup> {
-        let users = dispatch!(self.account_rows())?;
-        let mut backed_up = Vec::with_capacity(users.len());
-        for row in users {
-            let account = self.export_account(UserId(row.id)).await?;
-            backed_up.push(BackedUpUser {
-                username: row.username,
-                password_hash: row.password_hash,
-                is_admin: row.is_admin,
-                disabled: row.disabled,
-                created_at: row.created_at,
-                account,
-            });
-        }
-        Ok(InstanceBackup {
-            kith_backup: BACKUP_VERSION,
-            backed_up_at: now_rfc3339(),
-            users: backed_up,
-        })
+        dispatch!(self.backup_instance(now_rfc3339()))
     }
 
     /// Creates every user of a backup with their account, in one

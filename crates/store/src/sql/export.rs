@@ -807,14 +807,33 @@ async fn write_account(conn: &mut Conn, user: UserId, doc: &AccountExport) -> Re
     Ok(())
 }
 
-/// Every user's sign-in row, in id order.
-pub(crate) async fn account_rows(pool: &Pool) -> Result<Vec<AccountRow>> {
-    Ok(sqlx::query_as(
+/// Every user with their account, in id order, from one read snapshot.
+pub(crate) async fn backup_instance(pool: &Pool, at: String) -> Result<InstanceBackup> {
+    let mut tx = begin_read(pool).await?;
+    let rows: Vec<AccountRow> = sqlx::query_as(
         "SELECT id, username, password_hash, is_admin, disabled, created_at FROM users \
          ORDER BY id",
     )
-    .fetch_all(pool)
-    .await?)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut users = Vec::with_capacity(rows.len());
+    for row in rows {
+        let account = read_account(&mut tx, UserId(row.id), at.clone()).await?;
+        users.push(BackedUpUser {
+            username: row.username,
+            password_hash: row.password_hash,
+            is_admin: row.is_admin,
+            disabled: row.disabled,
+            created_at: row.created_at,
+            account,
+        });
+    }
+    tx.commit().await?;
+    Ok(InstanceBackup {
+        kith_backup: crate::export::BACKUP_VERSION,
+        backed_up_at: at,
+        users,
+    })
 }
 
 pub(crate) async fn restore_instance(
