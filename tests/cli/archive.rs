@@ -345,3 +345,46 @@ fn backup_and_restore_a_postgresql_database_as_json() {
     runtime.block_on(source_db.drop());
     runtime.block_on(target_db.drop());
 }
+
+#[test]
+fn a_backup_taken_while_another_kith_writes_is_consistent() {
+    let kith = Kith::new();
+    kith.ok(&["add", "First Person"]);
+    let writer = {
+        let db = kith.db();
+        let dir = kith.dir.path().to_owned();
+        std::thread::spawn(move || {
+            for i in 0..15 {
+                let out = std::process::Command::new(env!("CARGO_BIN_EXE_kith"))
+                    .args(["add", &format!("Person {i}"), "--tag", "busy"])
+                    .current_dir(&dir)
+                    .env_clear()
+                    .env("HOME", &dir)
+                    .env("USER", "tester")
+                    .env("TZ", "UTC")
+                    .env("KITH_DB", &db)
+                    .output()
+                    .unwrap();
+                assert!(out.status.success(), "{out:?}");
+            }
+        })
+    };
+    let mut counts = Vec::new();
+    for i in 0..4 {
+        let file = path(&kith, &format!("during-{i}.db"));
+        kith.ok(&["backup", &file]);
+        let copy = Kith::new();
+        copy.ok(&["restore", &file]);
+        let all = copy.json(&["list", "--all"]).as_array().unwrap().len();
+        let tagged = copy
+            .json(&["list", "--tag", "busy"])
+            .as_array()
+            .unwrap()
+            .len();
+        // Each contact came with its tag in the same transaction.
+        assert_eq!(all, tagged + 1, "snapshot {i}");
+        counts.push(all);
+    }
+    writer.join().unwrap();
+    assert!(counts.windows(2).all(|w| w[0] <= w[1]), "{counts:?}");
+}

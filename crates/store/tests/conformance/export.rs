@@ -603,3 +603,32 @@ async fn an_instance_is_backed_up_and_restored(
     db.finish().await;
     fresh.finish().await;
 }
+
+/// PostgreSQL refuses a NUL character in text that SQLite keeps: a document
+/// that passes every check can still fail half-way through on it, and then
+/// nothing of it, not even the settings written first, is left.
+#[rstest]
+#[tokio::test]
+async fn a_failure_half_way_leaves_the_account_as_it_was(
+    #[values(Backend::Postgres)] backend: Backend,
+) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let ann = db.user("ann").await;
+    full_account(&db.store, ann).await;
+    let mut doc = db.store.export_account(ann).await.unwrap();
+    doc.meetings.last_mut().unwrap().title.push('\0');
+    doc.validate().unwrap();
+    let empty = db.user("empty").await;
+    let before = comparable(&db.store.export_account(empty).await.unwrap());
+    let err = db.store.import_account(empty, &doc).await.unwrap_err();
+    assert!(matches!(err, StoreError::Database(_)), "{err:?}");
+    assert_eq!(
+        comparable(&db.store.export_account(empty).await.unwrap()),
+        before
+    );
+    let (changes, _) = db.store.contact_changes(empty, 0).await.unwrap();
+    assert!(changes.is_empty());
+    db.finish().await;
+}
