@@ -563,25 +563,32 @@ async fn write_account(conn: &mut Conn, user: UserId, doc: &AccountExport) -> Re
         .await?;
     }
 
+    // Conversations are the bulk of an account: written many to a statement
+    // and matched back by their UIDs (unique in the file). Both engines
+    // number the rows of one INSERT in the order of its VALUES.
     let mut conversations = HashMap::new();
-    for c in &doc.conversations {
-        let id: i64 = sqlx::query_scalar(
+    for chunk in doc.conversations.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO conversations (user_id, uid, occurred_at, channel, minutes, summary, \
-             kind, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-             RETURNING id",
-        )
-        .bind(u)
-        .bind(&c.uid)
-        .bind(c.occurred_at)
-        .bind(&c.channel)
-        .bind(c.minutes)
-        .bind(&c.summary)
-        .bind(&c.kind)
-        .bind(c.created_at)
-        .bind(c.updated_at)
-        .fetch_one(&mut *conn)
-        .await?;
-        conversations.insert(c.id, id);
+             kind, created_at, updated_at) ",
+        );
+        qb.push_values(chunk, |mut row, c| {
+            row.push_bind(u)
+                .push_bind(c.uid.as_str())
+                .push_bind(c.occurred_at)
+                .push_bind(c.channel.as_str())
+                .push_bind(c.minutes)
+                .push_bind(c.summary.as_str())
+                .push_bind(c.kind.as_str())
+                .push_bind(c.created_at)
+                .push_bind(c.updated_at);
+        });
+        qb.push(" RETURNING id, uid");
+        let rows: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+        let by_uid: HashMap<String, i64> = rows.into_iter().map(|(id, uid)| (uid, id)).collect();
+        for c in chunk {
+            conversations.insert(c.id, by_uid[&c.uid]);
+        }
     }
     let participants: Vec<(i64, i64, &ExportedConversation)> = doc
         .conversations
@@ -608,19 +615,25 @@ async fn write_account(conn: &mut Conn, user: UserId, doc: &AccountExport) -> Re
         });
         qb.build().execute(&mut *conn).await?;
     }
-    for c in &doc.conversations {
-        for l in &c.learnings {
-            sqlx::query(
-                "INSERT INTO conversation_learnings (user_id, conversation_id, kind, text) \
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(u)
-            .bind(conversations[&c.id])
-            .bind(&l.kind)
-            .bind(&l.text)
-            .execute(&mut *conn)
-            .await?;
-        }
+    let learned: Vec<(i64, &ExportedLearning)> = doc
+        .conversations
+        .iter()
+        .flat_map(|c| {
+            let id = conversations[&c.id];
+            c.learnings.iter().map(move |l| (id, l))
+        })
+        .collect();
+    for chunk in learned.chunks(CHUNK) {
+        let mut qb = QueryBuilder::<Db>::new(
+            "INSERT INTO conversation_learnings (user_id, conversation_id, kind, text) ",
+        );
+        qb.push_values(chunk, |mut row, (id, l)| {
+            row.push_bind(u)
+                .push_bind(*id)
+                .push_bind(l.kind.as_str())
+                .push_bind(l.text.as_str());
+        });
+        qb.build().execute(&mut *conn).await?;
     }
     // The activity summary and the ties, folded in by the code that logging
     // a conversation uses (it reads the time, channel and participants).
