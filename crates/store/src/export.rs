@@ -10,6 +10,25 @@
 //! ordinary write paths use. Sessions, tokens and sign-in failures are
 //! server state, not account data, and are never exported.
 //!
+//! Table by table (migrations 0001-0006):
+//! - exported: `users` (profile and settings: display name, e-mail, zone,
+//!   default rhythm, light-resets-clock, Jitsi server), `organisations`,
+//!   `tags`, `contacts`, `contact_emails`/`_phones`/`_links` (in position
+//!   order), `contact_tags` (by name), `employments` (the user's own at the
+//!   top, the contacts' in each contact), `contact_cards`, `contact_events`,
+//!   `import_sources`, `conversations`, `conversation_participants` (contact
+//!   ids), `conversation_learnings`, `follow_ups`, `goals`,
+//!   `goal_contacts`/`goal_conversations`, `meetings`, `meeting_attendees`,
+//!   `outreach_blocks`;
+//! - derived, rebuilt on import: `contact_activity`, `contact_ties`,
+//!   `contact_search`/`conversation_search`, the participants' copies of
+//!   `occurred_at`/`channel`, `contacts.sort_key`, the e-mail and phone
+//!   keys, `organisations.name_key`, `users.data_version` (triggers), and
+//!   `contact_changes` (one "put" per imported contact);
+//! - server state, never exported: `sessions`, `api_tokens`,
+//!   `login_failures`, `_sqlx_migrations`; the sign-in columns of `users`
+//!   (username, password hash, admin, disabled) only in an [`InstanceBackup`].
+//!
 //! Times are whole seconds since the Unix epoch (UTC), as stored, so the
 //! round trip is exact; calendar dates are `YYYY-MM-DD`.
 //!

@@ -64,6 +64,17 @@ pub async fn check_sqlite_snapshot(path: &Path) -> Result<SnapshotInfo> {
     let Some(migration) = migration else {
         return Err(not_kith(path, "it has no Kith migrations"));
     };
+    let known = crate::sqlite::latest_migration();
+    if migration > known {
+        return Err(StoreError::invalid(
+            "snapshot",
+            format!(
+                "{} was written by a newer Kith (migration {migration}; this one knows up to \
+                 {known})",
+                path.display()
+            ),
+        ));
+    }
     let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
         .fetch_one(&mut conn)
         .await
@@ -105,6 +116,9 @@ pub async fn replace_sqlite_file(snapshot: &Path, target: &Path) -> Result<()> {
             format!("cannot replace {}: {e}", target.display()),
         )
     };
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(io)?;
+    }
     let copy = with_suffix(target, ".restoring");
     std::fs::copy(snapshot, &copy).map_err(io)?;
     std::fs::File::open(&copy)

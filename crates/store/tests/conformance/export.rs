@@ -632,3 +632,80 @@ async fn a_failure_half_way_leaves_the_account_as_it_was(
     assert!(changes.is_empty());
     db.finish().await;
 }
+
+/// SQLite only: `VACUUM INTO` snapshots and the checks made before one is
+/// put in place of a database.
+#[tokio::test]
+async fn an_sqlite_snapshot_is_checked_before_it_is_restored() {
+    use kith_store::{Location, check_sqlite_snapshot, replace_sqlite_file, sqlite_user_count};
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live.db");
+    let store = Store::open(&Location::SqliteFile(live.clone()))
+        .await
+        .unwrap();
+    let ann = store
+        .create_user(&kith_core::user::NewUser {
+            username: kith_core::user::Username::parse("ann").unwrap(),
+            display_name: "Ann".into(),
+            email: None,
+            timezone: TimeZone::UTC,
+        })
+        .await
+        .unwrap();
+    full_account(&store, ann.id).await;
+    let snap = dir.path().join("snap.db");
+    store.snapshot_into(&snap).await.unwrap();
+    let err = store.snapshot_into(&snap).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Database(_)),
+        "an existing file stays"
+    );
+    let info = check_sqlite_snapshot(&snap).await.unwrap();
+    assert_eq!(info.users, 1);
+
+    // A newer Kith's snapshot, and an SQLite file that is not Kith's.
+    let newer = dir.path().join("newer.db");
+    std::fs::copy(&snap, &newer).unwrap();
+    let url = format!("sqlite:{}", newer.display());
+    let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    sqlx::query("UPDATE _sqlx_migrations SET version = 999 WHERE version = 6")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let other = dir.path().join("other.db");
+    let mut plain =
+        sqlx::SqliteConnection::connect(&format!("sqlite:{}?mode=rwc", other.display()))
+            .await
+            .unwrap();
+    sqlx::query("CREATE TABLE users (id INTEGER)")
+        .execute(&mut plain)
+        .await
+        .unwrap();
+    plain.close().await.unwrap();
+    conn.close().await.unwrap();
+    let err = check_sqlite_snapshot(&newer).await.unwrap_err().to_string();
+    assert!(
+        err.contains("was written by a newer Kith (migration 999"),
+        "{err}"
+    );
+    let err = check_sqlite_snapshot(&other).await.unwrap_err().to_string();
+    assert!(
+        err.ends_with("is not a Kith database: it has no Kith migrations"),
+        "{err}"
+    );
+
+    // Swapped in for another database file, the snapshot is the data.
+    let target = dir.path().join("sub/target.db");
+    assert_eq!(sqlite_user_count(&target).await.unwrap(), 0);
+    replace_sqlite_file(&snap, &target).await.unwrap();
+    let restored = Store::open(&Location::SqliteFile(target)).await.unwrap();
+    assert!(restored.integrity_check().await.unwrap().is_empty());
+    let users = restored.users().await.unwrap();
+    assert_eq!(
+        comparable(&restored.export_account(users[0].id).await.unwrap()),
+        comparable(&store.export_account(ann.id).await.unwrap())
+    );
+    restored.close().await;
+    store.close().await;
+}
