@@ -109,10 +109,10 @@ pub enum Command {
     Block(BlockCommand),
     /// Who to reach in each coming outreach block, with a brief for each
     Plan(PlanArgs),
-    /// Bring contacts in: vCard, LinkedIn, Google or Outlook files
+    /// Bring contacts in: vCard, LinkedIn, Google or Outlook files, or a JSON export
     #[command(subcommand)]
     Import(ImportCommand),
-    /// Take your data out: vCard, iCalendar
+    /// Take your data out: vCard, iCalendar, JSON
     #[command(subcommand)]
     Export(ExportCommand),
     /// Contacts that look like the same person, and why
@@ -120,6 +120,10 @@ pub enum Command {
     /// Merge two contacts who are the same person: B's card, conversations,
     /// follow-ups, goals, meetings and introductions move to A, then B is deleted
     Merge(crate::cli_interop::MergeArgs),
+    /// A consistent copy of the whole database, while kith serve may be running
+    Backup(BackupArgs),
+    /// Put a backup in place of the database (stop kith serve first)
+    Restore(RestoreArgs),
     /// Print shell completions: kith completions bash > /etc/bash_completion.d/kith
     Completions {
         #[arg(value_enum)]

@@ -15,6 +15,14 @@ pub enum ImportCommand {
     Google(ImportArgs),
     /// An Outlook CSV export
     Outlook(ImportArgs),
+    /// A whole account written by `kith export json`, into an empty account
+    Json(ImportJsonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportJsonArgs {
+    /// The file `kith export json` wrote (- for standard input)
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -32,6 +40,33 @@ pub enum ExportCommand {
     Vcard(ExportVcardArgs),
     /// An iCalendar file: meetings, planned outreach blocks, follow-up due dates
     Ics(crate::cli::ExportIcsArgs),
+    /// Your whole account as one JSON document (kith import json reads it back)
+    Json(ExportJsonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportJsonArgs {
+    /// Write to this file instead of standard output
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the backup (SQLite: a database file; PostgreSQL: JSON)
+    pub file: PathBuf,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup written by kith backup
+    pub file: PathBuf,
+    /// Replace a database that has users (everything in it is lost)
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -20,6 +20,7 @@ pub async fn import(ctx: &mut Ctx, command: &ImportCommand) -> anyhow::Result<()
         ImportCommand::Linkedin(a) => (Format::LinkedIn, a),
         ImportCommand::Google(a) => (Format::Google, a),
         ImportCommand::Outlook(a) => (Format::Outlook, a),
+        ImportCommand::Json(_) => unreachable!("kith import json is commands::archive"),
     };
     let bytes = if args.file.as_os_str() == "-" {
         let mut buf = Vec::new();

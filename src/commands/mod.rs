@@ -2,6 +2,7 @@
 //! values first, then talks to the store, then prints text or JSON.
 
 pub mod accounts;
+pub mod archive;
 pub mod browse;
 pub mod contacts;
 pub mod demo;
@@ -19,7 +20,7 @@ pub mod todo;
 use clap::CommandFactory;
 
 use crate::app::{self, Ctx};
-use crate::cli::{Cli, Command, ExportCommand};
+use crate::cli::{Cli, Command, ExportCommand, ImportCommand};
 use crate::ui::Ui;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -33,6 +34,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo(args) => demo::demo(global, args, &mut ui).await?,
         Command::User(command) => accounts::user(global, command, &mut ui).await?,
         Command::Serve(args) => serve::serve(global, args, &mut ui).await?,
+        Command::Backup(args) => archive::backup(global, args, &mut ui).await?,
+        Command::Restore(args) => archive::restore(global, args, &mut ui).await?,
         command => {
             let location = app::location(global)?;
             let store = app::open(&location).await?;
@@ -66,8 +69,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Meeting(command) => meetings::run(&mut ctx, command).await,
                 Command::Block(command) => plan::block(&mut ctx, command).await,
                 Command::Plan(args) => plan::plan(&mut ctx, args).await,
+                Command::Import(ImportCommand::Json(args)) => {
+                    archive::import_json(&mut ctx, args).await
+                }
                 Command::Import(command) => interop::import(&mut ctx, command).await,
                 Command::Export(ExportCommand::Ics(args)) => plan::export(&mut ctx, args).await,
+                Command::Export(ExportCommand::Json(args)) => {
+                    archive::export_json(&mut ctx, args).await
+                }
                 Command::Export(ExportCommand::Vcard(args)) => {
                     interop::export(&mut ctx, args).await
                 }
@@ -77,6 +86,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 | Command::Init(_)
                 | Command::Demo(_)
                 | Command::Serve(_)
+                | Command::Backup(_)
+                | Command::Restore(_)
                 | Command::User(_) => {
                     unreachable!("handled above")
                 }

@@ -2,6 +2,7 @@
 //! fresh temporary directory, as a user would.
 
 mod accounts;
+mod archive;
 mod contacts;
 mod goals;
 mod imports;

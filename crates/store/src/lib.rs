@@ -15,6 +15,7 @@ mod postgres;
 mod records;
 mod rows;
 mod search;
+mod snapshot;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -35,7 +36,9 @@ use kith_core::user::{NewUser, SettingsPatch, User};
 use kith_core::values::{Cadence, TagName};
 
 pub use error::{Result, StoreError};
+pub use export::*;
 pub use records::*;
+pub use snapshot::*;
 
 /// Which database a [`Store`] talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +132,7 @@ macro_rules! dispatch {
 
 mod accounts;
 mod dav;
+mod export;
 mod imports;
 mod meetings;
 

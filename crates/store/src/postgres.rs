@@ -45,6 +45,15 @@ async fn begin_write(pool: &Pool) -> Result<Tx> {
     Ok(pool.begin().await?)
 }
 
+/// A read-only transaction that sees one snapshot for all its reads.
+async fn begin_read(pool: &Pool) -> Result<Tx> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
 /// Keeps other transactions from adding users until this one ends (reads
 /// still go on), so "is this the first user?" stays true until commit.
 async fn lock_users(tx: &mut Tx) -> Result<()> {

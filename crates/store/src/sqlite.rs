@@ -34,6 +34,11 @@ use crate::error::Result;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
+/// The newest migration this build knows.
+pub(crate) fn latest_migration() -> i64 {
+    MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0)
+}
+
 /// How long a writer waits for another process's write lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -81,6 +86,24 @@ pub(crate) async fn open(path: Option<&Path>) -> Result<Pool> {
 
 async fn begin_write(pool: &Pool) -> Result<Tx> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
+}
+
+/// A read-only transaction: one snapshot of the file for all its reads (WAL).
+async fn begin_read(pool: &Pool) -> Result<Tx> {
+    Ok(pool.begin().await?)
+}
+
+/// Writes a consistent copy of the whole database to `path` (which must not
+/// exist), while other connections may be writing.
+pub(crate) async fn snapshot_into(pool: &Pool, path: &Path) -> Result<()> {
+    let path = path
+        .to_str()
+        .ok_or_else(|| crate::StoreError::invalid("backup file", "the path is not valid UTF-8"))?;
+    sqlx::query("VACUUM INTO $1")
+        .bind(path)
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 /// Writers are already serialised by `BEGIN IMMEDIATE`.

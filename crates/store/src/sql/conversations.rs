@@ -198,7 +198,7 @@ struct ActivityDelta {
 }
 
 /// Folds new conversations into `contact_activity`, one upsert row per contact.
-async fn add_activity(
+pub(crate) async fn add_activity(
     conn: &mut Conn,
     user: UserId,
     conversations: &[NewConversation],
@@ -254,7 +254,11 @@ async fn add_activity(
 }
 
 /// Counts every pair of people who were in a conversation together.
-async fn add_ties(conn: &mut Conn, user: UserId, conversations: &[NewConversation]) -> Result<()> {
+pub(crate) async fn add_ties(
+    conn: &mut Conn,
+    user: UserId,
+    conversations: &[NewConversation],
+) -> Result<()> {
     let mut ties: HashMap<(i64, i64), (i64, i64)> = HashMap::new();
     for c in conversations.iter().filter(|c| c.participants.len() > 1) {
         let at = from_time(c.occurred_at);

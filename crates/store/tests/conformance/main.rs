@@ -3,6 +3,8 @@
 mod accounts;
 mod contacts;
 mod conversations;
+mod export;
+mod export_props;
 mod goals;
 mod harness;
 mod imports;
