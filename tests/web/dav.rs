@@ -191,6 +191,27 @@ async fn a_client_discovers_the_address_book(
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
+    // Failures are counted: after ten for one name, even the right password
+    // waits (429) until the window passes.
+    for _ in 0..10 {
+        let r = dav
+            .client
+            .request(method("PROPFIND"), server.at("/dav/"))
+            .basic_auth("bob", Some("kdav_guess"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    let r = dav
+        .client
+        .request(method("PROPFIND"), server.at("/dav/"))
+        .basic_auth("bob", Some("kdav_guess"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429);
+    assert!(r.headers().contains_key("retry-after"));
     // Bob's name with alice's password is refused too.
     let r = dav
         .client
@@ -199,7 +220,9 @@ async fn a_client_discovers_the_address_book(
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 401);
+    assert_eq!(r.status(), 429, "bob's name is still throttled");
+    let (status, _, _) = dav.send("PROPFIND", "/dav/", &[("Depth", "0")], "").await;
+    assert_eq!(status, 207, "alice is not");
     server.stop().await;
 }
 

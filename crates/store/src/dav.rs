@@ -22,6 +22,7 @@ pub struct DavCard {
 /// since a sync position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DavChange {
+    pub contact: ContactId,
     pub name: String,
     pub etag: Option<String>,
 }
@@ -135,6 +136,16 @@ impl Store {
     /// The change log's latest position: the address book's sync token.
     pub async fn dav_position(&self, user: UserId) -> Result<i64> {
         dispatch!(self.dav_position(user))
+    }
+
+    /// Many contacts with their stored vCards, in the order asked (unknown
+    /// ids left out).
+    pub async fn contacts_with_cards(
+        &self,
+        user: UserId,
+        ids: &[ContactId],
+    ) -> Result<Vec<(kith_core::contact::Contact, Option<String>)>> {
+        dispatch!(self.contacts_with_cards(user, ids))
     }
 
     /// What changed after a sync position (`None`: not a position we gave).

@@ -19,6 +19,8 @@
 
 mod xml;
 
+use std::collections::HashMap;
+
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
@@ -29,6 +31,7 @@ use base64::Engine as _;
 use chrono::Utc;
 use kith_auth::digest;
 use kith_core::contact::Contact;
+use kith_core::ids::ContactId;
 use kith_core::user::User;
 use kith_interop::vcard::{Version, draft_of, parse_card, write_card};
 use kith_store::{DavRefusal, Precondition, TokenScope};
@@ -503,6 +506,61 @@ impl Dav<'_> {
         Ok((c, text))
     }
 
+    /// The text of each of these cards in `version`, loaded together.
+    async fn texts(
+        &self,
+        ids: &[ContactId],
+        version: Version,
+    ) -> anyhow::Result<HashMap<ContactId, (Contact, String)>> {
+        let loaded = self
+            .state
+            .store
+            .contacts_with_cards(self.user.id, ids)
+            .await?;
+        Ok(loaded
+            .into_iter()
+            .map(|(c, stored)| {
+                let text = write_card(&c, stored.as_deref(), version);
+                (c.id, (c, text))
+            })
+            .collect())
+    }
+
+    /// Writes these cards (href, contact, tag) with the properties asked
+    /// for, loading their text, together, only when it is asked for.
+    async fn write_cards(
+        &self,
+        out: &mut Multistatus,
+        cards: Vec<(String, ContactId, String)>,
+        props: &Option<Vec<Prop>>,
+        version: Version,
+    ) -> anyhow::Result<()> {
+        let mut texts = if Self::wants_data(props) {
+            let ids: Vec<_> = cards.iter().map(|(_, id, _)| *id).collect();
+            self.texts(&ids, version).await?
+        } else {
+            HashMap::new()
+        };
+        for (href, id, etag) in cards {
+            let text = texts.remove(&id).map(|(_, t)| t);
+            Self::write_card(out, &href, props, &CardProps { etag, text });
+        }
+        Ok(())
+    }
+
+    /// Every card of the book as (href, contact, tag).
+    async fn all_cards(&self) -> anyhow::Result<Vec<(String, ContactId, String)>> {
+        let user = self.user;
+        Ok(self
+            .state
+            .store
+            .dav_index(user.id)
+            .await?
+            .into_iter()
+            .map(|c| (format!("{}{}", book(user), c.name), c.contact, c.etag))
+            .collect())
+    }
+
     async fn propfind(
         &self,
         r: &Resource,
@@ -559,37 +617,17 @@ impl Dav<'_> {
                 self.write_collection(&mut out, &book(user), r, &props)
                     .await?;
                 if depth(headers) == 1 {
-                    let data = Self::wants_data(&props);
-                    for card in self.state.store.dav_index(user.id).await? {
-                        let text = if data {
-                            Some(self.card_text(card.contact, version).await?.1)
-                        } else {
-                            None
-                        };
-                        let href = format!("{}{}", book(user), card.name);
-                        Self::write_card(
-                            &mut out,
-                            &href,
-                            &props,
-                            &CardProps {
-                                etag: card.etag,
-                                text,
-                            },
-                        );
-                    }
+                    let cards = self.all_cards().await?;
+                    self.write_cards(&mut out, cards, &props, version).await?;
                 }
             }
             Resource::Card(_, name) => {
                 let Some((contact, etag)) = self.state.store.dav_find(user.id, name).await? else {
                     return Ok(status(StatusCode::NOT_FOUND, "no such card"));
                 };
-                let text = if Self::wants_data(&props) {
-                    Some(self.card_text(contact, version).await?.1)
-                } else {
-                    None
-                };
                 let href = format!("{}{name}", book(user));
-                Self::write_card(&mut out, &href, &props, &CardProps { etag, text });
+                self.write_cards(&mut out, vec![(href, contact, etag)], &props, version)
+                    .await?;
             }
         }
         Ok(multistatus(out.finish(None)))
@@ -630,7 +668,7 @@ impl Dav<'_> {
     async fn multiget(&self, root: &Element) -> anyhow::Result<Response> {
         let props = wanted(Some(root));
         let version = version_asked(Some(root));
-        let index: std::collections::HashMap<String, kith_store::DavCard> = self
+        let index: HashMap<String, kith_store::DavCard> = self
             .state
             .store
             .dav_index(self.user.id)
@@ -638,29 +676,16 @@ impl Dav<'_> {
             .into_iter()
             .map(|c| (c.name.clone(), c))
             .collect();
-        let data = Self::wants_data(&props);
         let mut out = Multistatus::new();
+        let mut found = Vec::new();
         for href in root.children_named(DAV, "href") {
             let href = href.text.trim();
-            let Some(card) = self.name_of_href(href).and_then(|n| index.get(n)) else {
-                out.status(href, "404 Not Found");
-                continue;
-            };
-            let text = if data {
-                Some(self.card_text(card.contact, version).await?.1)
-            } else {
-                None
-            };
-            Self::write_card(
-                &mut out,
-                href,
-                &props,
-                &CardProps {
-                    etag: card.etag.clone(),
-                    text,
-                },
-            );
+            match self.name_of_href(href).and_then(|n| index.get(n)) {
+                Some(card) => found.push((href.to_owned(), card.contact, card.etag.clone())),
+                None => out.status(href, "404 Not Found"),
+            }
         }
+        self.write_cards(&mut out, found, &props, version).await?;
         Ok(multistatus(out.finish(None)))
     }
 
@@ -673,30 +698,25 @@ impl Dav<'_> {
             .and_then(|l| l.child(CARD, "nresults"))
             .and_then(|n| n.text.trim().parse::<usize>().ok())
             .unwrap_or(usize::MAX);
+        let cards = self.all_cards().await?;
+        let ids: Vec<_> = cards.iter().map(|(_, id, _)| *id).collect();
+        let mut texts = self.texts(&ids, version).await?;
+        let data = Self::wants_data(&props);
         let mut out = Multistatus::new();
         let mut shown = 0;
-        for card in self.state.store.dav_index(self.user.id).await? {
+        for (href, id, etag) in cards {
             if shown >= limit {
                 break;
             }
-            let (contact, text) = self.card_text(card.contact, version).await?;
-            if let Some(f) = filter
-                && !matches_filter(f, &contact)
-            {
+            let Some((contact, text)) = texts.remove(&id) else {
+                continue;
+            };
+            if filter.is_some_and(|f| !matches_filter(f, &contact)) {
                 continue;
             }
             shown += 1;
-            let href = format!("{}{}", book(self.user), card.name);
-            let text = Self::wants_data(&props).then_some(text);
-            Self::write_card(
-                &mut out,
-                &href,
-                &props,
-                &CardProps {
-                    etag: card.etag,
-                    text,
-                },
-            );
+            let text = data.then_some(text);
+            Self::write_card(&mut out, &href, &props, &CardProps { etag, text });
         }
         Ok(multistatus(out.finish(None)))
     }
@@ -704,7 +724,6 @@ impl Dav<'_> {
     async fn sync(&self, root: &Element) -> anyhow::Result<Response> {
         let props = wanted(Some(root));
         let version = version_asked(Some(root));
-        let data = Self::wants_data(&props);
         let token = root
             .child(DAV, "sync-token")
             .map(|t| t.text.trim())
@@ -714,23 +733,8 @@ impl Dav<'_> {
         let mut out = Multistatus::new();
         let position = if token.is_empty() {
             let position = store.dav_position(user.id).await?;
-            for card in store.dav_index(user.id).await? {
-                let text = if data {
-                    Some(self.card_text(card.contact, version).await?.1)
-                } else {
-                    None
-                };
-                let href = format!("{}{}", book(user), card.name);
-                Self::write_card(
-                    &mut out,
-                    &href,
-                    &props,
-                    &CardProps {
-                        etag: card.etag,
-                        text,
-                    },
-                );
-            }
+            let cards = self.all_cards().await?;
+            self.write_cards(&mut out, cards, &props, version).await?;
             position
         } else {
             let since = token
@@ -743,25 +747,15 @@ impl Dav<'_> {
             let Some((changes, position)) = found else {
                 return Ok(precondition(StatusCode::FORBIDDEN, DAV, "valid-sync-token"));
             };
+            let mut changed = Vec::new();
             for change in changes {
                 let href = format!("{}{}", book(user), change.name);
                 match change.etag {
                     None => out.status(&href, "404 Not Found"),
-                    Some(etag) => {
-                        let text = if data {
-                            match store.dav_find(user.id, &change.name).await? {
-                                Some((contact, _)) => {
-                                    Some(self.card_text(contact, version).await?.1)
-                                }
-                                None => None,
-                            }
-                        } else {
-                            None
-                        };
-                        Self::write_card(&mut out, &href, &props, &CardProps { etag, text });
-                    }
+                    Some(etag) => changed.push((href, change.contact, etag)),
                 }
             }
+            self.write_cards(&mut out, changed, &props, version).await?;
             position
         };
         Ok(multistatus(out.finish(Some(&self.sync_token(position)))))

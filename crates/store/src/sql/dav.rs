@@ -308,10 +308,12 @@ pub(crate) async fn dav_changes(
         .map(
             |(id, old_uid, old_name, uid, dav_name, revision)| match (uid, revision) {
                 (Some(uid), Some(revision)) => DavChange {
+                    contact: ContactId(id),
                     name: name_of(&uid, dav_name),
                     etag: Some(etag(id, revision)),
                 },
                 _ => DavChange {
+                    contact: ContactId(id),
                     name: name_of(&old_uid, old_name),
                     etag: None,
                 },
@@ -319,4 +321,97 @@ pub(crate) async fn dav_changes(
         )
         .collect();
     Ok(Some((changes, latest)))
+}
+
+/// Many contacts with their stored vCards at once, a handful of queries per
+/// 500 (a sync or multiget of a whole book would otherwise cost several
+/// queries per card). Unknown ids are left out.
+pub(crate) async fn contacts_with_cards(
+    pool: &Pool,
+    user: UserId,
+    ids: &[ContactId],
+) -> Result<Vec<(Contact, Option<String>)>> {
+    let mut conn = pool.acquire().await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK * 5) {
+        let list = |qb: &mut QueryBuilder<Db>, column: &str| {
+            qb.push(format_args!(" AND {column} IN ("));
+            let mut sep = qb.separated(", ");
+            for id in chunk {
+                sep.push_bind(id.0);
+            }
+            qb.push(")");
+        };
+        let mut qb = QueryBuilder::<Db>::new(concat!(contact_select!(), "WHERE +c.user_id = "));
+        qb.push_bind(user.0);
+        list(&mut qb, "c.id");
+        let rows: Vec<ContactRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
+
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT contact_id, address FROM contact_emails WHERE +user_id = ",
+        );
+        qb.push_bind(user.0);
+        list(&mut qb, "contact_id");
+        qb.push(" ORDER BY contact_id, position");
+        let emails: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT contact_id, number FROM contact_phones WHERE +user_id = ",
+        );
+        qb.push_bind(user.0);
+        list(&mut qb, "contact_id");
+        qb.push(" ORDER BY contact_id, position");
+        let phones: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT contact_id, url, kind FROM contact_links WHERE +user_id = ",
+        );
+        qb.push_bind(user.0);
+        list(&mut qb, "contact_id");
+        qb.push(" ORDER BY contact_id, position");
+        let links: Vec<(i64, String, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+
+        let mut qb = QueryBuilder::<Db>::new(
+            "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id \
+             WHERE +ct.user_id = ",
+        );
+        qb.push_bind(user.0);
+        list(&mut qb, "ct.contact_id");
+        let tags: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+
+        let mut qb =
+            QueryBuilder::<Db>::new("SELECT contact_id, card FROM contact_cards WHERE +user_id = ");
+        qb.push_bind(user.0);
+        list(&mut qb, "contact_id");
+        let cards: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+
+        let mut parts: HashMap<i64, ContactParts> = HashMap::new();
+        for (id, email) in emails {
+            parts.entry(id).or_default().emails.push(email);
+        }
+        for (id, phone) in phones {
+            parts.entry(id).or_default().phones.push(phone);
+        }
+        for (id, url, kind) in links {
+            parts
+                .entry(id)
+                .or_default()
+                .links
+                .push(kith_core::contact::StoredLink { url, kind });
+        }
+        for (id, tag) in tags {
+            parts.entry(id).or_default().tags.push(tag);
+        }
+        let mut cards: HashMap<i64, String> = cards.into_iter().collect();
+        let mut rows: HashMap<i64, ContactRow> = rows.into_iter().map(|r| (r.id, r)).collect();
+        for id in chunk {
+            let Some(row) = rows.remove(&id.0) else {
+                continue;
+            };
+            let mut p = parts.remove(&id.0).unwrap_or_default();
+            p.tags.sort_unstable();
+            out.push((row.into_contact(p), cards.remove(&id.0)));
+        }
+    }
+    Ok(out)
 }
