@@ -80,51 +80,31 @@ pub(crate) async fn merge_contacts(
     .await?;
     report.goals = move_rows(&mut tx, user, "goal_contacts", "goal_id", k, g).await?;
     report.meetings = move_rows(&mut tx, user, "meeting_attendees", "meeting_id", k, g).await?;
-    report.follow_ups =
-        sqlx::query("UPDATE follow_ups SET contact_id = $2 WHERE user_id = $1 AND contact_id = $3")
+    // Each statement moves `gone`'s rows to `keep` ($1 user, $2 keep, $3 gone).
+    let moves: [&'static str; 6] = [
+        "UPDATE follow_ups SET contact_id = $2 WHERE user_id = $1 AND contact_id = $3",
+        "UPDATE follow_ups SET subject_id = $2 WHERE user_id = $1 AND subject_id = $3",
+        "UPDATE employments SET contact_id = $2 WHERE user_id = $1 AND contact_id = $3",
+        // So a re-import of the merged contact's source lands on the kept one.
+        "UPDATE import_sources SET contact_id = $2 WHERE user_id = $1 AND contact_id = $3",
+        "UPDATE contact_cards SET contact_id = $2 WHERE user_id = $1 AND contact_id = $3 \
+         AND NOT EXISTS (SELECT 1 FROM contact_cards WHERE contact_id = $2)",
+        "UPDATE contact_events SET contact_id = $2 WHERE user_id = $1 AND contact_id = $3 \
+         AND NOT EXISTS (SELECT 1 FROM contact_events e WHERE e.contact_id = $2 \
+         AND e.kind = contact_events.kind AND e.occurred_on = contact_events.occurred_on)",
+    ];
+    for (i, sql) in moves.into_iter().enumerate() {
+        let moved = sqlx::query(sql)
             .bind(user.0)
             .bind(k)
             .bind(g)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-    sqlx::query("UPDATE follow_ups SET subject_id = $2 WHERE user_id = $1 AND subject_id = $3")
-        .bind(user.0)
-        .bind(k)
-        .bind(g)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE employments SET contact_id = $2 WHERE user_id = $1 AND contact_id = $3")
-        .bind(user.0)
-        .bind(k)
-        .bind(g)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE import_sources SET contact_id = $2 WHERE user_id = $1 AND contact_id = $3")
-        .bind(user.0)
-        .bind(k)
-        .bind(g)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "UPDATE contact_cards SET contact_id = $2 WHERE user_id = $1 AND contact_id = $3 \
-         AND NOT EXISTS (SELECT 1 FROM contact_cards WHERE contact_id = $2)",
-    )
-    .bind(user.0)
-    .bind(k)
-    .bind(g)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE contact_events SET contact_id = $2 WHERE user_id = $1 AND contact_id = $3 \
-         AND NOT EXISTS (SELECT 1 FROM contact_events e WHERE e.contact_id = $2 \
-         AND e.kind = contact_events.kind AND e.occurred_on = contact_events.occurred_on)",
-    )
-    .bind(user.0)
-    .bind(k)
-    .bind(g)
-    .execute(&mut *tx)
-    .await?;
+        if i == 0 {
+            report.follow_ups = moved;
+        }
+    }
     // People the merged contact introduced were introduced by the kept one.
     let introduced: Vec<(i64, String, i64)> = sqlx::query_as(
         "UPDATE contacts SET introduced_by = $2, revision = revision + 1, updated_at = $4 \
