@@ -197,8 +197,16 @@ pub(crate) async fn dav_delete(
 }
 
 /// Deletes a contact inside the caller's transaction, with a `delete` in the
-/// change log that remembers its resource name.
+/// change log that remembers its resource name. Its card, lists, follow-ups
+/// and goal links go with it, and so do conversations nobody else was in.
 pub(crate) async fn delete_contact_in(tx: &mut Conn, user: UserId, id: i64) -> Result<()> {
+    let talks: Vec<i64> = sqlx::query_scalar(
+        "SELECT conversation_id FROM conversation_participants WHERE user_id = $1 AND contact_id = $2",
+    )
+    .bind(user.0)
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
     let (uid, revision, dav_name): (String, i64, Option<String>) = sqlx::query_as(
         "DELETE FROM contacts WHERE user_id = $1 AND id = $2 RETURNING uid, revision, dav_name",
     )
@@ -219,6 +227,19 @@ pub(crate) async fn delete_contact_in(tx: &mut Conn, user: UserId, id: i64) -> R
     .bind(dav_name)
     .execute(&mut *tx)
     .await?;
+    for chunk in talks.chunks(CHUNK * 10) {
+        let mut qb = QueryBuilder::<Db>::new("DELETE FROM conversations WHERE user_id = ");
+        qb.push_bind(user.0).push(" AND id IN (");
+        let mut list = qb.separated(", ");
+        for talk in chunk {
+            list.push_bind(*talk);
+        }
+        qb.push(
+            ") AND NOT EXISTS (SELECT 1 FROM conversation_participants p \
+             WHERE p.conversation_id = conversations.id)",
+        );
+        qb.build().execute(&mut *tx).await?;
+    }
     Ok(())
 }
 
@@ -233,32 +254,11 @@ type ChangeRow = (
     Option<i64>,
 );
 
-/// Deletes a contact for good: its card, lists, follow-ups and goal links
-/// go with it, and so do conversations nobody else was in.
+/// Deletes a contact for good (see [`delete_contact_in`]).
 pub(crate) async fn delete_contact(pool: &Pool, user: UserId, id: ContactId) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     lock_user(&mut tx, user).await?;
-    let talks: Vec<i64> = sqlx::query_scalar(
-        "SELECT conversation_id FROM conversation_participants WHERE user_id = $1 AND contact_id = $2",
-    )
-    .bind(user.0)
-    .bind(id.0)
-    .fetch_all(&mut *tx)
-    .await?;
     delete_contact_in(&mut tx, user, id.0).await?;
-    for chunk in talks.chunks(CHUNK * 10) {
-        let mut qb = QueryBuilder::<Db>::new("DELETE FROM conversations WHERE user_id = ");
-        qb.push_bind(user.0).push(" AND id IN (");
-        let mut list = qb.separated(", ");
-        for talk in chunk {
-            list.push_bind(*talk);
-        }
-        qb.push(
-            ") AND NOT EXISTS (SELECT 1 FROM conversation_participants p \
-             WHERE p.conversation_id = conversations.id)",
-        );
-        qb.build().execute(&mut *tx).await?;
-    }
     tx.commit().await?;
     Ok(())
 }
