@@ -262,12 +262,34 @@ pub fn merge_summary(r: &kith_store::MergeReport) -> String {
     }
 }
 
+/// The stored vCard two contacts end with when merged, if both have one.
+pub async fn merged_card(
+    store: &kith_store::Store,
+    user: kith_core::ids::UserId,
+    keep: kith_core::ids::ContactId,
+    other: kith_core::ids::ContactId,
+) -> anyhow::Result<Option<String>> {
+    let (_, kept) = store.contact_with_card(user, keep).await?;
+    let (_, theirs) = store.contact_with_card(user, other).await?;
+    Ok(match (kept, theirs) {
+        (Some(kept), Some(theirs)) => kith_interop::vcard::merge_cards(&kept, &theirs),
+        _ => None,
+    })
+}
+
 pub async fn merge(ctx: &mut Ctx, args: &crate::cli_interop::MergeArgs) -> anyhow::Result<()> {
     let keep = crate::resolve::contact(&ctx.store, ctx.user.id, &args.keep).await?;
     let other = crate::resolve::contact(&ctx.store, ctx.user.id, &args.other).await?;
+    let card = merged_card(&ctx.store, ctx.user.id, keep.id, other.id).await?;
     let report = ctx
         .store
-        .merge_contacts(ctx.user.id, keep.id, other.id, !args.dry_run)
+        .merge_contacts(
+            ctx.user.id,
+            keep.id,
+            other.id,
+            !args.dry_run,
+            card.as_deref(),
+        )
         .await?;
     if ctx.ui.json {
         let value = json!({

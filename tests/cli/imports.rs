@@ -238,3 +238,29 @@ fn duplicates_are_listed_with_their_reason() {
     let err = kith.fails(&["merge", "#3", "#99"]);
     assert!(err.contains("99"), "{err}");
 }
+
+#[test]
+fn a_merge_keeps_both_cards_unmodelled_properties() {
+    let kith = Kith::new();
+    let file = write(
+        &kith,
+        "two.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:a\r\nFN:Jane Doe\r\nEMAIL:jane@a.test\r\nX-FROM-PHONE:1\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nUID:b\r\nFN:J. Doe\r\nEMAIL:jd@b.test\r\nX-FROM-LAPTOP:2\r\n\
+         ADR;TYPE=WORK:;;2 Rue Neuve;Lyon;;69002;France\r\nEND:VCARD\r\n",
+    );
+    kith.ok(&["import", "vcard", &file]);
+    kith.ok(&["merge", "Jane Doe", "J. Doe"]);
+    let out = kith.ok(&["export", "vcard", "--version", "3"]);
+    assert_eq!(out.matches("BEGIN:VCARD").count(), 1, "{out}");
+    for line in [
+        "X-FROM-PHONE:1",
+        "X-FROM-LAPTOP:2",
+        "2 Rue Neuve",
+        "jane@a.test",
+        "jd@b.test",
+        "UID:a",
+    ] {
+        assert!(out.contains(line), "{line} missing from {out}");
+    }
+}

@@ -611,5 +611,31 @@ pub fn write_card(contact: &Contact, original: Option<&str>, version: Version) -
     out
 }
 
+/// The stored card of two merged contacts: the kept one's, with the other
+/// card's properties Kith does not model (photos, addresses, `X-`
+/// properties) added where the kept card lacks them. What Kith models moves
+/// through the contact itself; grouped properties of the other card
+/// (`item2.X-ABLabel`) are left out, since the properties they label are
+/// written afresh. `None` when either card cannot be read.
+pub fn merge_cards(kept: &str, other: &str) -> Option<String> {
+    let mut card = parse_card(kept).ok()?;
+    let theirs = parse_card(other).ok()?;
+    let version = card.version().unwrap_or(VCardVersion::V3_0);
+    let added: Vec<VCardEntry> = theirs
+        .entries
+        .iter()
+        .zip(roles(&theirs))
+        .filter(|(e, role)| {
+            *role == Role::Unmodelled && e.group.is_none() && !card.entries.contains(e)
+        })
+        .map(|(e, _)| e.clone())
+        .collect();
+    card.entries.extend(added);
+    let mut out = String::new();
+    card.write_to(&mut out, version)
+        .expect("writing to a String cannot fail");
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests;

@@ -267,14 +267,18 @@ impl Store {
     /// conversation, follow-up, goal link, meeting, introduction, employment
     /// and import record of `gone` moves to `keep`; then `gone` is deleted.
     /// With `apply` false nothing changes and the report says what would.
+    /// `card` is the stored vCard the kept contact ends with when both had
+    /// one (`kith_interop::vcard::merge_cards`); otherwise the kept
+    /// contact's card, or the other's if it had none, stays.
     pub async fn merge_contacts(
         &self,
         user: UserId,
         keep: ContactId,
         gone: ContactId,
         apply: bool,
+        card: Option<&str>,
     ) -> Result<MergeReport> {
-        dispatch!(self.merge_contacts(user, keep, gone, apply, Utc::now()))
+        dispatch!(self.merge_contacts(user, keep, gone, apply, card, Utc::now()))
     }
 
     /// Deletes a contact for good (a `delete` in the change log, so synced

@@ -11,7 +11,7 @@ use kith_store::MergeReport;
 use serde::Deserialize;
 
 use super::{Chrome, PageResult, id_from, redirect_with, render};
-use crate::commands::interop::merge_summary;
+use crate::commands::interop::{merge_summary, merged_card};
 use crate::web::AppState;
 use crate::web::auth::Viewer;
 
@@ -49,7 +49,7 @@ pub async fn preview(
     let (keep, other) = pair.ids()?;
     let report = state
         .store
-        .merge_contacts(viewer.user.id, keep, other, false)
+        .merge_contacts(viewer.user.id, keep, other, false, None)
         .await?;
     render(&MergePage {
         chrome: Chrome::new(&viewer, "import", &headers),
@@ -66,9 +66,10 @@ pub async fn merge(
     Form(pair): Form<Pair>,
 ) -> PageResult {
     let (keep, other) = pair.ids()?;
+    let card = merged_card(&state.store, viewer.user.id, keep, other).await?;
     let report = state
         .store
-        .merge_contacts(viewer.user.id, keep, other, true)
+        .merge_contacts(viewer.user.id, keep, other, true, card.as_deref())
         .await?;
     let text = format!(
         "Merged {} into {}: moved {}.",

@@ -298,3 +298,36 @@ fn corpus() -> Option<PathBuf> {
         }
     }
 }
+
+#[test]
+fn merged_cards_keep_what_either_had_that_kith_does_not_model() {
+    let kept = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:a\r\nFN:Jane Doe\r\n\
+                ADR;TYPE=HOME:;;1 Main St;Lyon;;69001;France\r\nX-COLOR:teal\r\n\
+                item1.EMAIL:jane@a.test\r\nitem1.X-ABLabel:Home\r\nEND:VCARD\r\n";
+    let other = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:b\r\nFN:Jane D.\r\nX-COLOR:teal\r\n\
+                 X-PHONE-RING:bells\r\nNOTE:met at a conference\r\n\
+                 item1.EMAIL:jd@b.test\r\nitem1.X-ABLabel:Work\r\nEND:VCARD\r\n";
+    let merged = merge_cards(kept, other).unwrap();
+    let card = parse_card(&merged).unwrap();
+    assert_eq!(
+        card.version(),
+        Some(VCardVersion::V3_0),
+        "the kept card's version"
+    );
+    assert!(merged.contains("X-PHONE-RING:bells"), "{merged}");
+    assert_eq!(merged.matches("X-COLOR:teal").count(), 1, "{merged}");
+    assert!(merged.contains("1 Main St"), "{merged}");
+    assert!(
+        merged.contains("UID:a") && !merged.contains("UID:b"),
+        "{merged}"
+    );
+    assert!(
+        !merged.contains("Work"),
+        "the other card's labels are not carried: {merged}"
+    );
+    assert!(
+        !merged.contains("met at a conference"),
+        "notes move through the contact"
+    );
+    assert_eq!(merge_cards("garbage", other), None);
+}

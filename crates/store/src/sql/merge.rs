@@ -39,6 +39,7 @@ pub(crate) async fn merge_contacts(
     keep: ContactId,
     gone: ContactId,
     apply: bool,
+    card: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<MergeReport> {
     if keep == gone {
@@ -104,6 +105,14 @@ pub(crate) async fn merge_contacts(
         if i == 0 {
             report.follow_ups = moved;
         }
+    }
+    if let Some(card) = card {
+        sqlx::query("UPDATE contact_cards SET card = $3 WHERE user_id = $1 AND contact_id = $2")
+            .bind(user.0)
+            .bind(k)
+            .bind(card)
+            .execute(&mut *tx)
+            .await?;
     }
     // People the merged contact introduced were introduced by the kept one.
     let introduced: Vec<(i64, String, i64)> = sqlx::query_as(

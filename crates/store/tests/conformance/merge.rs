@@ -99,7 +99,10 @@ async fn a_merge_keeps_everything_of_both_and_a_preview_changes_nothing(
         meetings: 0,
         introductions: 1,
     };
-    let preview = s.merge_contacts(user, jane, dup, false).await.unwrap();
+    let preview = s
+        .merge_contacts(user, jane, dup, false, None)
+        .await
+        .unwrap();
     assert_eq!(preview, expected);
     assert_eq!(
         s.contact(user, dup).await.unwrap().name,
@@ -108,7 +111,7 @@ async fn a_merge_keeps_everything_of_both_and_a_preview_changes_nothing(
     );
     assert!(s.contact(user, jane).await.unwrap().emails.is_empty());
 
-    let report = s.merge_contacts(user, jane, dup, true).await.unwrap();
+    let report = s.merge_contacts(user, jane, dup, true, None).await.unwrap();
     assert_eq!(report, expected);
     assert!(matches!(
         s.contact(user, dup).await,
@@ -154,7 +157,7 @@ async fn a_merge_keeps_everything_of_both_and_a_preview_changes_nothing(
         network.connections
     );
     assert!(matches!(
-        s.merge_contacts(user, jane, jane, true).await,
+        s.merge_contacts(user, jane, jane, true, None).await,
         Err(StoreError::Invalid(_))
     ));
     db.finish().await;
@@ -174,7 +177,7 @@ async fn another_users_contact_cannot_be_merged(
     let theirs = db.store.add_contact(bob, &named("Jane Doe")).await.unwrap();
     for (keep, gone) in [(mine, theirs), (theirs, mine)] {
         assert!(matches!(
-            db.store.merge_contacts(ann, keep, gone, true).await,
+            db.store.merge_contacts(ann, keep, gone, true, None).await,
             Err(StoreError::NotFound { .. })
         ));
     }
