@@ -150,9 +150,14 @@ pub async fn import(
         .collect();
     let total = records.len();
     let outcomes = store
-        .import_contacts(user, format.source(), &records, options.dry_run, &|done| {
-            progress(done, total)
-        })
+        .import_contacts(
+            user,
+            format.source(),
+            &records,
+            options.dry_run,
+            &|done| progress(done, total),
+            &kith_interop::vcard::merge_cards,
+        )
         .await?;
     for (i, outcome) in outcomes.into_iter().enumerate() {
         let row = &mut rows[item_rows[i]];

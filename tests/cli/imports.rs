@@ -264,3 +264,38 @@ fn a_merge_keeps_both_cards_unmodelled_properties() {
         assert!(out.contains(line), "{line} missing from {out}");
     }
 }
+
+#[test]
+fn a_card_merged_on_import_adds_what_only_it_has() {
+    let kith = Kith::new();
+    let phone = write(
+        &kith,
+        "phone.vcf",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:phone-1\r\nFN:Jane Doe\r\nEMAIL:jane@a.test\r\nX-RINGTONE:bells\r\nEND:VCARD\r\n",
+    );
+    let laptop = write(
+        &kith,
+        "laptop.vcf",
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:laptop-9\r\nFN:Jane Doe\r\nEMAIL:jane@a.test\r\n\
+         ADR;TYPE=home:;;3 Quai Sud;Lyon;;69003;France\r\nX-RINGTONE:bells\r\nEND:VCARD\r\n",
+    );
+    kith.ok(&["import", "vcard", &phone]);
+    let report = kith.json(&["import", "vcard", &laptop]);
+    assert_eq!(
+        actions(&report),
+        ["1 merged: same e-mail jane@a.test"],
+        "{report}"
+    );
+    let out = kith.ok(&["export", "vcard", "--version", "3"]);
+    assert_eq!(out.matches("BEGIN:VCARD").count(), 1, "{out}");
+    assert!(
+        out.contains("3 Quai Sud"),
+        "the second card's address is kept: {out}"
+    );
+    assert_eq!(out.matches("X-RINGTONE:bells").count(), 1, "{out}");
+    assert!(out.contains("UID:phone-1"), "{out}");
+    // Importing the second file again changes nothing.
+    let again = kith.json(&["import", "vcard", &laptop]);
+    assert_eq!(again["created"], 0, "{again}");
+    assert_eq!(again["updated"], 0, "{again}");
+}

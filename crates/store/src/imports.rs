@@ -54,6 +54,8 @@ impl Store {
     /// Imports records from `source` (`vcard`, `linkedin`, …), in order;
     /// one outcome per record. `progress` is called with the number of
     /// records handled so far. With `dry_run` nothing is written.
+    /// `merge_card(stored, incoming)` combines the vCard a contact has with
+    /// the one of a record merged into it (`None`: keep the stored one).
     pub async fn import_contacts(
         &self,
         user: UserId,
@@ -61,8 +63,9 @@ impl Store {
         records: &[ImportRecord],
         dry_run: bool,
         progress: &(dyn Fn(usize) + Sync),
+        merge_card: &(dyn Fn(&str, &str) -> Option<String> + Sync),
     ) -> Result<Vec<ImportOutcome>> {
-        dispatch!(self.import_contacts(user, source, records, dry_run, progress))
+        dispatch!(self.import_contacts(user, source, records, dry_run, progress, merge_card))
     }
 
     /// A contact and the vCard it was imported from, if any.

@@ -110,6 +110,7 @@ pub(crate) async fn import_contacts(
     records: &[ImportRecord],
     dry_run: bool,
     progress: &(dyn Fn(usize) + Sync),
+    merge_card: &(dyn Fn(&str, &str) -> Option<String> + Sync),
 ) -> Result<Vec<ImportOutcome>> {
     let mut conn = pool.acquire().await?;
     let known: HashMap<String, (i64, String)> = sqlx::query_as::<_, (String, i64, String)>(
@@ -199,7 +200,7 @@ pub(crate) async fn import_contacts(
         let outcome = if dry_run {
             preview_update(pool, user, record, id, reason).await
         } else {
-            update_one(pool, user, source, record, id, reason).await
+            update_one(pool, user, source, record, id, reason, merge_card).await
         };
         outcomes[i] = Some(outcome.unwrap_or_else(|e| ImportOutcome::Failed(e.to_string())));
         done += 1;
@@ -402,6 +403,7 @@ async fn update_one(
     record: &ImportRecord,
     id: i64,
     reason: Option<String>,
+    merge_card: &(dyn Fn(&str, &str) -> Option<String> + Sync),
 ) -> Result<ImportOutcome> {
     let now = Utc::now();
     let mut tx = begin_write(pool).await?;
@@ -411,12 +413,21 @@ async fn update_one(
     let mut changed =
         !patch.is_empty() && update_contact_in(&mut tx, user, ContactId(id), &patch, now).await?;
     // The card of the same record replaces the stored one; a card matched
-    // to another contact is kept only if that contact has none.
+    // to another contact is kept if that contact has none, or else gives
+    // the stored card what only it has (`merge_card`).
     let stored = stored_card(&mut tx, user, id).await?;
-    if let Some(card) = &record.card
-        && (stored.is_none() || reason.is_none())
+    let card = match (&record.card, &stored) {
+        (Some(card), Some(stored)) if reason.is_some() => merge_card(stored, card),
+        (card, _) => card.clone(),
+    };
+    if let Some(card) = &card
         && stored.as_ref() != Some(card)
     {
+        sqlx::query("DELETE FROM contact_cards WHERE user_id = $1 AND contact_id = $2")
+            .bind(user.0)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         insert_cards(&mut tx, user, &[(id, card.as_str())]).await?;
         if !changed {
             let (uid, revision): (String, i64) = sqlx::query_as(

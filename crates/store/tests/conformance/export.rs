@@ -164,6 +164,7 @@ async fn full_account(store: &Store, user: UserId) {
             }],
             false,
             &|_| {},
+            &|_, _| None,
         )
         .await
         .unwrap();

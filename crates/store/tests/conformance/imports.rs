@@ -56,7 +56,7 @@ async fn a_reimport_changes_nothing(
     ];
     let first = db
         .store
-        .import_contacts(user, "test", &records, false, &|_| {})
+        .import_contacts(user, "test", &records, false, &|_| {}, &|_, _| None)
         .await
         .unwrap();
     let ids: Vec<_> = first
@@ -76,7 +76,7 @@ async fn a_reimport_changes_nothing(
 
     let again = db
         .store
-        .import_contacts(user, "test", &records, false, &|_| {})
+        .import_contacts(user, "test", &records, false, &|_| {}, &|_, _| None)
         .await
         .unwrap();
     assert_eq!(
@@ -91,7 +91,7 @@ async fn a_reimport_changes_nothing(
     changed[0].fingerprint = "2".into();
     let third = db
         .store
-        .import_contacts(user, "test", &changed, false, &|_| {})
+        .import_contacts(user, "test", &changed, false, &|_| {}, &|_, _| None)
         .await
         .unwrap();
     assert_eq!(third[0], ImportOutcome::Unchanged(ids[0]));
@@ -136,7 +136,7 @@ async fn records_merge_into_the_contact_they_match(
     ];
     let preview = db
         .store
-        .import_contacts(user, "test", &records, true, &|_| {})
+        .import_contacts(user, "test", &records, true, &|_| {}, &|_, _| None)
         .await
         .unwrap();
     assert!(matches!(preview[0], ImportOutcome::Merged { into: Some(id), .. } if id == existing));
@@ -159,7 +159,7 @@ async fn records_merge_into_the_contact_they_match(
 
     let done = db
         .store
-        .import_contacts(user, "test", &records, false, &|_| {})
+        .import_contacts(user, "test", &records, false, &|_| {}, &|_, _| None)
         .await
         .unwrap();
     let ImportOutcome::Merged { reason, .. } = &done[0] else {
@@ -201,7 +201,14 @@ async fn imports_never_touch_another_users_contacts(
     db.store.add_contact(ann, &jane()).await.unwrap();
     let out = db
         .store
-        .import_contacts(bob, "test", &[record("a", "1", jane())], false, &|_| {})
+        .import_contacts(
+            bob,
+            "test",
+            &[record("a", "1", jane())],
+            false,
+            &|_| {},
+            &|_, _| None,
+        )
         .await
         .unwrap();
     assert!(matches!(out[0], ImportOutcome::Created(Some(_))), "{out:?}");
