@@ -49,11 +49,29 @@ pub async fn contact(store: &Store, user: UserId, input: &str) -> anyhow::Result
     }
 }
 
+/// A contact named in a field of a form, a body or a flag: not finding it
+/// (or finding several) is a validation error of that field, a failure of
+/// the store stays one.
+pub async fn contact_in_field(
+    store: &Store,
+    user: UserId,
+    input: &str,
+    field: &str,
+) -> anyhow::Result<ContactRef> {
+    contact(store, user, input).await.map_err(|e| {
+        if e.downcast_ref::<StoreError>().is_some() {
+            e
+        } else {
+            kith_core::ValidationError::new(field, e.to_string()).into()
+        }
+    })
+}
+
 /// Several contacts, separated by commas; each must resolve.
 pub async fn contacts(store: &Store, user: UserId, input: &str) -> anyhow::Result<Vec<ContactRef>> {
     let mut found: Vec<ContactRef> = Vec::new();
     for part in input.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let c = contact(store, user, part).await?;
+        let c = contact_in_field(store, user, part, "with").await?;
         if !found.iter().any(|f| f.id == c.id) {
             found.push(c);
         }

@@ -3,8 +3,6 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-
 use kith_core::ValidationError;
 use kith_core::contact::{Contact, ContactDraft, ContactPatch};
 use kith_core::ids::UserId;
@@ -97,9 +95,8 @@ pub async fn draft(store: &Store, user: UserId, args: &AddArgs) -> anyhow::Resul
     let introduced_by = match f.introduced_by.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(who) => Some(
-            resolve::contact(store, user, who)
-                .await
-                .context("--introduced-by")?
+            resolve::contact_in_field(store, user, who, "--introduced-by")
+                .await?
                 .id,
         ),
     };
@@ -150,9 +147,8 @@ pub async fn patch(store: &Store, user: UserId, args: &EditArgs) -> anyhow::Resu
         None => None,
         Some("") => Some(None),
         Some(who) => Some(Some(
-            resolve::contact(store, user, who)
-                .await
-                .context("--introduced-by")?
+            resolve::contact_in_field(store, user, who, "--introduced-by")
+                .await?
                 .id,
         )),
     };

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use anyhow::{Context as _, anyhow, bail};
+use anyhow::{anyhow, bail};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use kith_core::contact::ContactRef;
 use kith_core::conversation::Conversation;
@@ -565,11 +565,7 @@ pub async fn employment(
         );
     }
     let contact = match &args.contact {
-        Some(who) => Some(
-            resolve::contact(store, me.id, who)
-                .await
-                .context("--contact")?,
-        ),
+        Some(who) => Some(resolve::contact_in_field(store, me.id, who, "--contact").await?),
         None => None,
     };
     let record = EmploymentRecord {

@@ -4,6 +4,7 @@
 //! to it as a browser or an API client would.
 
 mod api;
+mod attack;
 mod auth;
 mod calendar;
 mod dav;

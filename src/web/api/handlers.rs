@@ -51,15 +51,20 @@ pub async fn me(ApiUser(user): ApiUser) -> Json<UserOut> {
 pub struct ContactQuery {
     /// Full-text search (names, organisations, e-mails, tags, notes, conversations).
     q: Option<String>,
+    /// A tag: up to 64 characters, no commas or line breaks.
+    #[param(pattern = r"^[^,\n\r]*\S[^,\n\r]*$", max_length = 64)]
     tag: Option<String>,
     /// Organisation name contains this.
     org: Option<String>,
     function: Option<String>,
     /// `active` (default), `archived` or `all`.
+    #[param(pattern = "^(active|archived|all)$")]
     archived: Option<String>,
     /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{1,18}$")]
     cursor: Option<String>,
     /// 1 to 500, default 100.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 
@@ -87,13 +92,6 @@ pub async fn list_contacts(
     Params(q): Params<ContactQuery>,
 ) -> ApiResult<Json<ContactPage>> {
     let limit = limit(q.limit, 100)?;
-    if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-        let found = state.store.search(user.id, text, limit).await?;
-        return Ok(Json(ContactPage {
-            items: found.contacts.iter().map(Into::into).collect(),
-            next_cursor: None,
-        }));
-    }
     let filter = ContactFilter {
         tag: q
             .tag
@@ -122,6 +120,14 @@ pub async fn list_contacts(
         })?)),
         None => None,
     };
+    // Every parameter is checked first, also the ones a search leaves aside.
+    if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
+        let found = state.store.search(user.id, text, limit).await?;
+        return Ok(Json(ContactPage {
+            items: found.contacts.iter().map(Into::into).collect(),
+            next_cursor: None,
+        }));
+    }
     let mut page = state
         .store
         .list_contacts(user.id, &filter, after, limit + 1)
@@ -286,6 +292,7 @@ pub async fn update_contact(
 #[into_params(parameter_in = Query)]
 pub struct LimitQuery {
     /// 1 to 500.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 
@@ -401,6 +408,7 @@ pub struct FollowUpQuery {
     /// Only this contact's.
     contact: Option<i64>,
     /// `me` or `them`.
+    #[param(pattern = "^(me|mine|them|theirs)$")]
     owner: Option<String>,
     /// Include done and dropped ones (default false).
     all: Option<bool>,
@@ -688,7 +696,11 @@ pub async fn today(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchQuery {
+    /// Words to look for.
+    #[param(min_length = 1)]
     q: String,
+    /// 1 to 500, default 20.
+    #[param(minimum = 1, maximum = 500)]
     limit: Option<u32>,
 }
 

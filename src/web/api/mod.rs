@@ -99,7 +99,7 @@ pub fn routes() -> Router<AppState> {
         calendar::plan,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonResponses),
     security(("bearer" = [])),
     servers((url = "/api/v1"))
 )]
@@ -115,6 +115,58 @@ impl utoipa::Modify for BearerAuth {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
+    }
+}
+
+/// The answers every operation can give besides its own: 401 without valid
+/// credentials, 422 for a parameter or body that does not validate, and for
+/// operations that take a body, 400 (not JSON, or not this JSON) and 413
+/// (too large).
+struct CommonResponses;
+
+impl utoipa::Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+        let error = |text: &str| {
+            ResponseBuilder::new()
+                .description(text)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                let mut add = |code: &str, text: &str| {
+                    responses
+                        .entry(code.to_owned())
+                        .or_insert_with(|| error(text).into());
+                };
+                add("401", "No valid credentials (a bearer token or a session)");
+                add(
+                    "422",
+                    "A parameter or field does not validate; `field` names it",
+                );
+                if operation.request_body.is_some() {
+                    add(
+                        "400",
+                        "The body is not JSON, or not the JSON this operation takes",
+                    );
+                    add("413", "The body is too large");
+                }
+            }
+        }
     }
 }
 
