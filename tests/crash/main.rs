@@ -139,7 +139,7 @@ async fn load(
         };
         acks.fetch_add(1, Ordering::SeqCst);
         acked.contacts.insert(id, name);
-        if rng.next() % 2 == 0 {
+        if rng.next().is_multiple_of(2) {
             continue;
         }
         let summary = format!("crash {tag} talk {i}");
