@@ -13,138 +13,44 @@ mod import;
 mod matrix;
 mod pages;
 
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Stdio};
+#[path = "../support/mod.rs"]
+mod support;
 
-use kith_store::testing::{TestDatabase, postgres_admin_url};
 use reqwest::redirect::Policy;
-use serde_json::Value;
 
-pub const PASSWORD: &str = "quiet otter sings at dawn";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
+pub use support::{Backend, PASSWORD};
+use support::{Database, Running};
 
 /// A running server and the database behind it.
 pub struct Server {
     pub url: String,
-    dir: tempfile::TempDir,
-    database: Vec<String>,
-    child: Child,
-    pg: Option<TestDatabase>,
+    // Fields drop in order: the process is killed before its database goes.
+    process: Running,
+    db: Database,
 }
 
 impl Server {
     /// A server with the given users (the first an admin), or `None` when
     /// PostgreSQL is wanted but not configured outside CI.
     pub async fn start(backend: Backend, users: &[&str]) -> Option<Server> {
-        let dir = tempfile::tempdir().unwrap();
-        let (database, pg) = match backend {
-            Backend::Sqlite => (
-                vec![
-                    "--db".to_owned(),
-                    dir.path().join("kith.db").display().to_string(),
-                ],
-                None,
-            ),
-            Backend::Postgres => {
-                let admin = postgres_admin_url()?;
-                let db = TestDatabase::create(&admin).await;
-                (vec!["--database-url".to_owned(), db.url.clone()], Some(db))
-            }
-        };
-        let cli = |args: &[&str], stdin: Option<&str>| {
-            let mut cmd = Command::new(env!("CARGO_BIN_EXE_kith"));
-            cmd.args(&database)
-                .args(args)
-                .env_clear()
-                .env("HOME", dir.path())
-                .env("TZ", "UTC")
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped());
-            let mut child = cmd.spawn().unwrap();
-            if let Some(text) = stdin {
-                child
-                    .stdin
-                    .take()
-                    .unwrap()
-                    .write_all(text.as_bytes())
-                    .unwrap();
-            }
-            let out = child.wait_with_output().unwrap();
-            assert!(
-                out.status.success(),
-                "kith {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
-        for (i, user) in users.iter().enumerate() {
-            let mut args = vec!["user", "add", user, "--password-stdin", "--timezone", "UTC"];
-            if i == 0 {
-                args.push("--admin");
-            }
-            cli(&args, Some(&format!("{PASSWORD}\n")));
-        }
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
-            .args(&database)
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .env_clear()
-            .env("HOME", dir.path())
-            .env("TZ", "UTC")
-            .env("KITH_LOG", "error")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap();
-        let mut first = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        let url = first
-            .trim()
-            .strip_prefix("Kith is listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
-            .to_owned();
+        let db = Database::create(backend).await?;
+        db.add_users(users);
+        let process = db.serve();
         Some(Server {
-            url,
-            dir,
-            database,
-            child,
-            pg,
+            url: process.url.clone(),
+            process,
+            db,
         })
     }
 
     /// Runs a command against the server's database and returns its stdout.
     pub fn kith(&self, args: &[&str]) -> String {
-        let out = Command::new(env!("CARGO_BIN_EXE_kith"))
-            .args(&self.database)
-            .args(args)
-            .env_clear()
-            .env("HOME", self.dir.path())
-            .env("TZ", "UTC")
-            .stdin(Stdio::null())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "kith {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
+        self.db.kith(args)
     }
 
     /// A new API token of `user`.
     pub fn token(&self, user: &str) -> String {
-        let out = self.kith(&[
-            "--user", user, "token", "create", "--name", "test", "--json",
-        ]);
-        let v: Value = serde_json::from_str(&out).unwrap();
-        v["token"].as_str().unwrap().to_owned()
+        self.db.token(user)
     }
 
     /// A browser-like client: keeps cookies, does not follow redirects.
@@ -173,19 +79,9 @@ impl Server {
         format!("{}{path}", self.url)
     }
 
-    pub async fn stop(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        if let Some(db) = self.pg.take() {
-            db.drop().await;
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    pub async fn stop(self) {
+        drop(self.process);
+        self.db.drop().await;
     }
 }
 
