@@ -49,20 +49,45 @@ pub async fn contact(store: &Store, user: UserId, input: &str) -> anyhow::Result
     }
 }
 
-/// A contact named in a field of a form, a body or a flag: not finding it
-/// (or finding several) is a validation error of that field, a failure of
-/// the store stays one.
+/// A contact named in a field (a flag, a form or API field) that matches
+/// none or several: the person's input to fix, never a failure of ours. The
+/// command line prints it as before (`--introduced-by: no contact matches
+/// 'x'`); the web answers 422 naming the field.
+#[derive(Debug)]
+pub struct UnknownContact {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl std::fmt::Display for UnknownContact {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.starts_with("--") {
+            write!(f, "{}: {}", self.field, self.message)
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+impl std::error::Error for UnknownContact {}
+
+/// [`contact`], with not finding it (or finding several) reported as an
+/// [`UnknownContact`] in `field`; a failure of the store stays one.
 pub async fn contact_in_field(
     store: &Store,
     user: UserId,
     input: &str,
-    field: &str,
+    field: &'static str,
 ) -> anyhow::Result<ContactRef> {
     contact(store, user, input).await.map_err(|e| {
         if e.downcast_ref::<StoreError>().is_some() {
             e
         } else {
-            kith_core::ValidationError::new(field, e.to_string()).into()
+            UnknownContact {
+                field,
+                message: e.to_string(),
+            }
+            .into()
         }
     })
 }

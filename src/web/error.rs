@@ -131,6 +131,12 @@ impl From<anyhow::Error> for WebError {
         if let Some(v) = e.chain().find_map(|c| c.downcast_ref::<ValidationError>()) {
             return v.clone().into();
         }
+        if let Some(u) = e
+            .chain()
+            .find_map(|c| c.downcast_ref::<crate::resolve::UnknownContact>())
+        {
+            return WebError::invalid(u.field.trim_start_matches("--"), u.message.clone());
+        }
         if let Some(s) = e.chain().find_map(|c| c.downcast_ref::<StoreError>()) {
             return match s {
                 StoreError::NotFound { what, key } => {
