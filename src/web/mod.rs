@@ -17,7 +17,7 @@ mod security;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use axum::Router;
@@ -84,6 +84,9 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security::cross_origin_guard))
         .layer(axum::middleware::from_fn(security::headers))
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            BODY_TIMEOUT,
+        ))
         .layer(CatchPanicLayer::custom(error::panic_response))
         .with_state(state)
 }
@@ -115,15 +118,71 @@ pub async fn run(
     let addr = listener.local_addr()?;
     let app = router(AppState::new(store.clone(), config));
     banner(addr);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await
-    .context("the server stopped")?;
+    serve(listener, app).await;
     store.close().await;
     Ok(())
+}
+
+/// How long a client may take to send a request's headers (also while a
+/// kept-alive connection waits for its next request): a client that
+/// trickles them in (slowloris) is cut off instead of holding a connection.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a request's body may take to arrive.
+const BODY_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long the requests in flight get to finish after a shutdown signal.
+const DRAIN: Duration = Duration::from_secs(10);
+
+/// Accepts connections until Ctrl-C or SIGTERM, each served by hyper's
+/// HTTP/1 with a header timeout (`axum::serve` has none), then lets the
+/// requests in flight finish.
+async fn serve(listener: tokio::net::TcpListener, app: Router) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use hyper_util::service::TowerToHyperService;
+    use tower::ServiceExt as _;
+
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_TIMEOUT);
+    let graceful = GracefulShutdown::new();
+    let mut signal = std::pin::pin!(shutdown());
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, say: wait rather than spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut signal => break,
+        };
+        let service = app.clone().map_request(
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                request
+            },
+        );
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, %peer, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(DRAIN) => {
+            tracing::warn!("requests still running after {DRAIN:?}; stopping anyway");
+        }
+    }
 }
 
 async fn shutdown() {

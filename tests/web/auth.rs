@@ -328,3 +328,41 @@ async fn disabling_a_user_ends_their_sessions_and_tokens(
     assert_eq!(again.status(), 401, "a disabled user cannot sign in");
     server.stop().await;
 }
+
+/// A client that trickles its headers in (slowloris) is cut off after the
+/// header timeout, while everyone else is served meanwhile.
+#[rstest]
+#[tokio::test]
+async fn a_slow_client_is_cut_off(#[values(Backend::Sqlite)] backend: Backend) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: kith\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let healthy = reqwest::get(server.at("/healthz")).await.unwrap();
+    assert_eq!(healthy.status(), 200, "others are served meanwhile");
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        slow.read_to_end(&mut rest),
+    )
+    .await
+    .expect("the server never closed the slow connection");
+    let waited = started.elapsed();
+    assert!(read.is_ok() || rest.is_empty(), "{read:?}");
+    assert!(
+        waited >= std::time::Duration::from_secs(8),
+        "closed after {waited:?}, before the header timeout"
+    );
+    let answer = String::from_utf8_lossy(&rest);
+    assert!(
+        !answer.contains("200 OK"),
+        "the slow request was served: {answer}"
+    );
+    server.stop().await;
+}
