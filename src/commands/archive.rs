@@ -15,10 +15,19 @@ use crate::app::{self, Ctx};
 use crate::cli::{BackupArgs, ExportJsonArgs, Global, ImportJsonArgs, RestoreArgs};
 use crate::ui::{BOLD, Ui};
 
-pub async fn export_json(ctx: &mut Ctx, args: &ExportJsonArgs) -> anyhow::Result<()> {
-    let doc = ctx.store.export_account(ctx.user.id).await?;
+/// The whole account as the JSON document `kith export json` writes.
+pub async fn account_json(
+    store: &kith_store::Store,
+    user: kith_core::ids::UserId,
+) -> anyhow::Result<String> {
+    let doc = store.export_account(user).await?;
     let mut text = serde_json::to_string_pretty(&doc)?;
     text.push('\n');
+    Ok(text)
+}
+
+pub async fn export_json(ctx: &mut Ctx, args: &ExportJsonArgs) -> anyhow::Result<()> {
+    let text = account_json(&ctx.store, ctx.user.id).await?;
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write {}", path.display()))?,

@@ -122,6 +122,34 @@ async fn an_uploaded_export_imports_once_and_reports_rejected_lines(
         .await
         .unwrap();
     assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+    let mine: serde_json::Value = alice
+        .get(server.at("/export/account.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["kith_export"], 1);
+    let names: Vec<&str> = mine["contacts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Janet Quill"), "{names:?}");
+    let theirs: serde_json::Value = bob
+        .get(server.at("/export/account.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !theirs.to_string().contains("Janet Quill"),
+        "an account export holds only its user's data"
+    );
     let bad = alice
         .get(server.at("/export/contacts.vcf?version=5"))
         .send()

@@ -127,6 +127,12 @@ pub async fn export_ics(State(state): State<AppState>, viewer: Viewer) -> PageRe
     ))
 }
 
+/// The whole account as JSON (what `kith export json` writes).
+pub async fn export_json(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let text = crate::commands::archive::account_json(&state.store, viewer.user.id).await?;
+    Ok(download("application/json", "kith-account.json", text))
+}
+
 fn download(kind: &'static str, name: &str, text: String) -> axum::response::Response {
     use axum::response::IntoResponse;
     (

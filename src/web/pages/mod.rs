@@ -67,6 +67,7 @@ pub fn routes() -> Router<AppState> {
         .route("/merge", get(merge::preview).post(merge::merge))
         .route("/export/contacts.vcf", get(import::export_vcard))
         .route("/export/calendar.ics", get(import::export_ics))
+        .route("/export/account.json", get(import::export_json))
         .route("/calendar", get(calendar::page))
         .route("/meetings", post(calendar::create_meeting))
         .route("/meetings/{id}/convert", post(calendar::convert))
