@@ -17,7 +17,10 @@ use crate::{Backend, Server};
 /// Runs schemathesis against the API with `token`; panics with its report
 /// when a check fails.
 fn attack(program: &str, server: &Server, token: &str, seed: &str) {
+    // schemathesis keeps a cache in its working directory: not the checkout.
+    let scratch = tempfile::tempdir().unwrap();
     let out = Command::new(program)
+        .current_dir(scratch.path())
         .args(["run", &server.at("/api/v1/openapi.json")])
         .args(["--url", &server.at("/api/v1")])
         .args(["-H", &format!("Authorization: Bearer {token}")])
