@@ -399,12 +399,18 @@ async fn reports_fetch_query_and_sync(
     assert!(!body.contains("<d:response>"), "nothing changed: {body}");
     assert_eq!(token_of(&body), first);
 
+    server.kith(&["--user", "alice", "edit", "Jane Doe", "--title", "CFO"]);
     server.kith(&["--user", "alice", "edit", "Jane Doe", "--title", "CTO"]);
     let (_, _, _) = dav
         .send("DELETE", &format!("{CARD_URL}bob.vcf"), &[], "")
         .await;
     let (_, body) = dav.sync(&first).await;
     assert!(body.contains("TITLE:CTO"), "{body}");
+    assert_eq!(
+        body.matches("<d:response>").count(),
+        2,
+        "each changed card once, as it is now: {body}"
+    );
     assert!(
         body.contains(&format!(
             "<d:href>{CARD_URL}bob.vcf</d:href><d:status>HTTP/1.1 404 Not Found"

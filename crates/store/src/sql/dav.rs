@@ -290,23 +290,24 @@ pub(crate) async fn dav_changes(
     if since < 0 || since > latest {
         return Ok(None);
     }
-    // The last entry per contact after `since`, and the contact as it is now.
-    let rows: Vec<ChangeRow> =
-        sqlx::query_as(
-            "SELECT ch.contact_id, ch.uid, ch.dav_name, c.uid, c.dav_name, c.revision \
-             FROM contact_changes ch LEFT JOIN contacts c ON c.id = ch.contact_id \
-             WHERE ch.user_id = $1 AND ch.seq > $2 AND ch.seq = (SELECT max(l.seq) FROM contact_changes l \
-                 WHERE l.user_id = $1 AND l.contact_id = ch.contact_id AND l.seq > $2) \
-             ORDER BY ch.seq",
-        )
-        .bind(user.0)
-        .bind(since)
-        .fetch_all(&mut *conn)
-        .await?;
+    // Every entry after `since` with the contact as it is now (one index
+    // range, one primary-key lookup each); each contact's last entry wins.
+    let rows: Vec<ChangeRow> = sqlx::query_as(
+        "SELECT ch.contact_id, ch.uid, ch.dav_name, c.uid, c.dav_name, c.revision \
+         FROM contact_changes ch LEFT JOIN contacts c ON c.id = ch.contact_id \
+         WHERE ch.user_id = $1 AND ch.seq > $2 ORDER BY ch.seq",
+    )
+    .bind(user.0)
+    .bind(since)
+    .fetch_all(&mut *conn)
+    .await?;
+    let last: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, row)| (row.0, i)).collect();
     let changes = rows
         .into_iter()
+        .enumerate()
+        .filter(|(i, row)| last[&row.0] == *i)
         .map(
-            |(id, old_uid, old_name, uid, dav_name, revision)| match (uid, revision) {
+            |(_, (id, old_uid, old_name, uid, dav_name, revision))| match (uid, revision) {
                 (Some(uid), Some(revision)) => DavChange {
                     contact: ContactId(id),
                     name: name_of(&uid, dav_name),
