@@ -138,8 +138,8 @@ pub struct DueView {
     json: OnceLock<Vec<Box<RawValue>>>,
 }
 
-/// The most due entries the API returns at once.
-pub const API_MAX: usize = 500;
+/// The most entries any API list returns at once (`limit`).
+pub const API_MAX: u32 = 500;
 
 impl DueView {
     /// The JSON array of the first `n` (at most [`API_MAX`]) due entries.
@@ -148,7 +148,7 @@ impl DueView {
             self.ranking
                 .due
                 .iter()
-                .take(API_MAX)
+                .take(API_MAX as usize)
                 .filter_map(|e| serde_json::value::to_raw_value(&DueOut::from(e)).ok())
                 .collect()
         });

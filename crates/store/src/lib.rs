@@ -136,7 +136,7 @@ mod export;
 mod imports;
 mod meetings;
 
-pub use dav::{DavCard, DavChange, DavPut, DavRefusal, Precondition, default_name, uid_of_name};
+pub use dav::{DavCard, DavChange, DavPut, DavRefusal, Precondition};
 pub use imports::{ContactEvent, ImportOutcome, ImportRecord};
 
 impl Store {

@@ -29,6 +29,7 @@ use crate::json::{
 use crate::web::AppState;
 use crate::web::auth::ApiUser;
 use crate::web::error::WebError;
+use crate::web::memo::API_MAX as MAX_LIMIT;
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -78,8 +79,10 @@ pub struct ContactPage {
 
 fn limit(value: Option<u32>, default: u32) -> ApiResult<u32> {
     match value.unwrap_or(default) {
-        n @ 1..=500 => Ok(n),
-        n => Err(WebError::invalid("limit", format!("{n} is not between 1 and 500")).into()),
+        n if (1..=MAX_LIMIT).contains(&n) => Ok(n),
+        n => {
+            Err(WebError::invalid("limit", format!("{n} is not between 1 and {MAX_LIMIT}")).into())
+        }
     }
 }
 
@@ -215,10 +218,38 @@ pub async fn create_contact(
             .ok_or_else(|| WebError::invalid("name", "is required"))?,
         fields: input.fields(),
     };
-    let draft = contacts::draft(&state.store, user.id, &args).await?;
+    let draft = contacts::draft(&state.store, user.id, &args)
+        .await
+        .map_err(in_contact_body)?;
     let id = state.store.add_contact(user.id, &draft).await?;
     let c = state.store.contact(user.id, id).await?;
     Ok((StatusCode::CREATED, Json(ContactOut::from(&c))).into_response())
+}
+
+/// A contact body's problem named by the body's field, not by the
+/// command-line flag the shared validation speaks of (`--every` is
+/// `cadence`, `--untag` is `remove_tags`).
+fn in_contact_body(e: impl Into<WebError>) -> WebError {
+    match e.into() {
+        WebError::Invalid { field, message } => {
+            let field = match field.trim_start_matches("--") {
+                "email" => "emails".to_owned(),
+                "phone" => "phones".to_owned(),
+                "link" => "links".to_owned(),
+                "tag" => "tags".to_owned(),
+                "org" => "organisation".to_owned(),
+                "met" => "how_met".to_owned(),
+                "every" => "cadence".to_owned(),
+                "remove-email" => "remove_emails".to_owned(),
+                "remove-phone" => "remove_phones".to_owned(),
+                "remove-link" => "remove_links".to_owned(),
+                "untag" => "remove_tags".to_owned(),
+                other => other.replace('-', "_"),
+            };
+            WebError::Invalid { field, message }
+        }
+        other => other,
+    }
 }
 
 /// A contact.
@@ -278,13 +309,15 @@ pub async fn update_contact(
     };
     let patch = ContactPatch {
         archived: change.archived,
-        ..contacts::patch(&state.store, user.id, &args).await?
+        ..contacts::patch(&state.store, user.id, &args)
+            .await
+            .map_err(in_contact_body)?
     };
     let c = state
         .store
         .update_contact(user.id, id, &patch)
         .await
-        .map_err(contacts::removal_flag)?;
+        .map_err(|e| in_contact_body(contacts::removal_flag(e)))?;
     Ok(Json(ContactOut::from(&c)))
 }
 
