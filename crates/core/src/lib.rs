@@ -11,6 +11,7 @@ mod macros;
 pub mod contact;
 pub mod conversation;
 pub mod demo;
+pub mod digest;
 pub mod error;
 pub mod follow_up;
 pub mod goal;

@@ -220,7 +220,11 @@ pub fn instances(
 }
 
 /// `time` on `date` in `tz`; a skipped time moves forward by the gap.
-fn local_moment(date: NaiveDate, time: NaiveTime, tz: TimeZone) -> Option<DateTime<Utc>> {
+pub(crate) fn local_moment(
+    date: NaiveDate,
+    time: NaiveTime,
+    tz: TimeZone,
+) -> Option<DateTime<Utc>> {
     let local = date.and_time(time);
     match tz.tz().from_local_datetime(&local) {
         LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => Some(at.to_utc()),

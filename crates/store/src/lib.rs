@@ -134,10 +134,14 @@ mod accounts;
 mod dav;
 mod export;
 mod imports;
+mod mail;
 mod meetings;
 
 pub use dav::{DavCard, DavChange, DavPut, DavRefusal, Precondition};
 pub use imports::{ContactEvent, ImportOutcome, ImportRecord};
+pub use mail::{
+    Delivery, DigestState, DueDigest, MailKind, MailStatus, NewMail, OutboxEntry, OutgoingMail,
+};
 
 impl Store {
     /// Opens (creating if needed) the database and brings its schema up to date.

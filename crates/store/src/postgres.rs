@@ -14,6 +14,11 @@ type Tx = sqlx::Transaction<'static, Db>;
 /// Aggregates rows into one JSON array, and builds one row as a JSON array.
 const JSON_AGG: &str = "json_agg";
 const JSON_ROW: &str = "json_build_array";
+/// Appended to a subquery that picks rows to claim: other servers' claims
+/// in progress are skipped rather than waited for.
+const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
+/// 32 random hex digits, made by the database.
+const RANDOM_TOKEN: &str = "replace(gen_random_uuid()::text, '-', '')";
 
 // The shared SQL, compiled against the aliases above.
 #[allow(clippy::duplicate_mod)]

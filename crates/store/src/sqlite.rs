@@ -18,6 +18,11 @@ type Tx = sqlx::Transaction<'static, Db>;
 /// Aggregates rows into one JSON array, and builds one row as a JSON array.
 const JSON_AGG: &str = "json_group_array";
 const JSON_ROW: &str = "json_array";
+/// Appended to a subquery that picks rows to claim: other servers' claims
+/// in progress are skipped rather than waited for.
+const SKIP_LOCKED: &str = "";
+/// 32 random hex digits, made by the database.
+const RANDOM_TOKEN: &str = "lower(hex(randomblob(16)))";
 
 // The shared SQL, compiled against the aliases above.
 #[allow(clippy::duplicate_mod)]

@@ -17,6 +17,7 @@ mod follow_ups;
 mod goals;
 mod imports;
 mod lists;
+mod mail;
 mod meetings;
 mod merge;
 mod users;
@@ -33,12 +34,14 @@ pub(crate) use follow_ups::*;
 pub(crate) use goals::*;
 pub(crate) use imports::*;
 pub(crate) use lists::*;
+pub(crate) use mail::*;
 pub(crate) use meetings::*;
 pub(crate) use merge::*;
 pub(crate) use users::*;
 
 use super::{
-    Conn, Db, JSON_AGG, JSON_ROW, Pool, begin_write, lock_user, lock_users, set_search_docs,
+    Conn, Db, JSON_AGG, JSON_ROW, Pool, RANDOM_TOKEN, SKIP_LOCKED, begin_write, lock_user,
+    lock_users, set_search_docs,
 };
 
 use std::collections::{HashMap, HashSet};

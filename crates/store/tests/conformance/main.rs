@@ -10,6 +10,7 @@ mod harness;
 mod imports;
 mod isolation;
 mod keeping;
+mod mail;
 mod meetings;
 mod merge;
 mod search;
