@@ -221,7 +221,7 @@ pub async fn invitation(
     store: &Store,
     user: &User,
     meeting: &Meeting,
-) -> anyhow::Result<(String, Vec<String>)> {
+) -> anyhow::Result<Invitation> {
     let Some(organizer) = organizer(user) else {
         bail!(
             "an invitation needs your e-mail address as its organiser; set it with: kith settings --email ADDRESS"
@@ -238,10 +238,24 @@ pub async fn invitation(
         organizer: Some(&organizer),
         attendees: &people,
     };
-    Ok((
-        ical::invitation(&event, Method::for_meeting(meeting)),
+    let method = Method::for_meeting(meeting);
+    Ok(Invitation {
+        text: ical::invitation(&event, method),
+        method,
+        to: people,
         missing,
-    ))
+    })
+}
+
+/// A meeting's iTIP message and who it goes to.
+pub struct Invitation {
+    /// The iCalendar text.
+    pub text: String,
+    pub method: Method,
+    /// The attendees with an e-mail address.
+    pub to: Vec<Person>,
+    /// The names of attendees without one, left out.
+    pub missing: Vec<String>,
 }
 
 /// The user's calendar feed: meetings from 90 days back on (cancelled ones

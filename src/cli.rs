@@ -5,8 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+mod mail;
 mod meetings;
 pub use crate::cli_interop::*;
+pub use mail::*;
 pub use meetings::*;
 
 #[derive(Debug, Parser)]
@@ -109,6 +111,10 @@ pub enum Command {
     Block(BlockCommand),
     /// Who to reach in each coming outreach block, with a brief for each
     Plan(PlanArgs),
+    /// The e-mail digest: today's homework in your inbox at the time you choose
+    Digest(DigestArgs),
+    /// E-mail on its way out: digests and invitations, with any errors
+    Outbox(OutboxArgs),
     /// Bring contacts in: vCard, LinkedIn, Google or Outlook files, or a JSON export
     #[command(subcommand)]
     Import(ImportCommand),
@@ -472,6 +478,33 @@ pub struct ServeArgs {
     /// With --demo: how many contacts
     #[arg(long, default_value_t = 2_000, requires = "demo")]
     pub demo_contacts: usize,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// How mail goes out (digests, invitations).
+#[derive(Debug, Args, Default, Clone)]
+pub struct MailArgs {
+    /// The SMTP server: smtp://host:25, smtp://user:pass@host:587?tls=required (STARTTLS) or smtps://host:465
+    #[arg(
+        long,
+        env = "KITH_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// The address mail comes from, e.g. "Kith <kith@example.com>"
+    #[arg(long, env = "KITH_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+    /// Seconds between looks for due digests and queued mail [default: 30]
+    #[arg(long, env = "KITH_MAIL_POLL_SECS", hide = true)]
+    pub mail_poll_secs: Option<u64>,
+    /// Seconds before the first retry of a failed send; doubles each time [default: 60]
+    #[arg(long, env = "KITH_MAIL_RETRY_SECS", hide = true)]
+    pub mail_retry_secs: Option<u64>,
+    /// Seconds a server holds a message it is sending [default: 300]
+    #[arg(long, env = "KITH_MAIL_LEASE_SECS", hide = true)]
+    pub mail_lease_secs: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]

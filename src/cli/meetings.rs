@@ -53,8 +53,10 @@ pub enum MeetingCommand {
     Show(MeetingId),
     /// Move a meeting online or to the phone: same invitation, updated (then: kith meeting ics ID)
     Convert(MeetingConvertArgs),
-    /// Call a meeting off (then send: kith meeting ics ID)
-    Cancel(MeetingId),
+    /// Call a meeting off (--send e-mails the cancellation)
+    Cancel(MeetingCancelArgs),
+    /// E-mail the invitation (or the cancellation) to the attendees
+    Send(MeetingId),
     /// The invitation to send: iTIP REQUEST, or CANCEL once cancelled
     Ics(MeetingIcsArgs),
     /// Log a meeting that happened as a conversation with its attendees
@@ -80,6 +82,18 @@ pub struct MeetingConvertArgs {
     pub id: String,
     #[command(flatten)]
     pub mode: ModeArgs,
+    /// E-mail the updated invitation to the attendees
+    #[arg(long)]
+    pub send: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MeetingCancelArgs {
+    /// The meeting's id
+    pub id: String,
+    /// E-mail the cancellation to the attendees
+    #[arg(long)]
+    pub send: bool,
 }
 
 #[derive(Debug, Args)]

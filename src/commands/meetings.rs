@@ -185,28 +185,37 @@ pub async fn run(ctx: &mut Ctx, command: &MeetingCommand) -> anyhow::Result<()> 
                 .store
                 .change_meeting_mode(ctx.user.id, id, &mode, ctx.now)
                 .await?;
-            show(
-                ctx,
-                &changed,
-                &format!(
-                    "Send the update (same event, sequence {}): kith meeting ics {id} -o update.ics",
-                    changed.sequence
-                ),
-            )
+            let hint = format!(
+                "Send the update (same event, sequence {}): kith meeting send {id}, or kith meeting ics {id} -o update.ics",
+                changed.sequence
+            );
+            show(ctx, &changed, if args.send { "" } else { &hint })?;
+            if args.send {
+                send(ctx, &changed).await?;
+            }
+            Ok(())
         }
-        MeetingCommand::Cancel(id) => {
-            let id = find(ctx, &id.id).await?.id;
+        MeetingCommand::Cancel(args) => {
+            let id = find(ctx, &args.id).await?.id;
             let cancelled = ctx.store.cancel_meeting(ctx.user.id, id, ctx.now).await?;
-            show(
-                ctx,
-                &cancelled,
-                &format!("Send the cancellation: kith meeting ics {id} -o cancel.ics"),
-            )
+            let hint = format!(
+                "Send the cancellation: kith meeting send {id}, or kith meeting ics {id} -o cancel.ics"
+            );
+            show(ctx, &cancelled, if args.send { "" } else { &hint })?;
+            if args.send {
+                send(ctx, &cancelled).await?;
+            }
+            Ok(())
+        }
+        MeetingCommand::Send(id) => {
+            let meeting = find(ctx, &id.id).await?;
+            send(ctx, &meeting).await
         }
         MeetingCommand::Ics(args) => {
             let meeting = find(ctx, &args.id).await?;
-            let (text, missing) = calendar::invitation(&ctx.store, &ctx.user, &meeting).await?;
-            for name in missing {
+            let invitation = calendar::invitation(&ctx.store, &ctx.user, &meeting).await?;
+            let text = invitation.text;
+            for name in invitation.missing {
                 eprintln!(
                     "kith: note: {name} has no e-mail address and is left out of the invitation"
                 );
@@ -243,6 +252,16 @@ pub async fn run(ctx: &mut Ctx, command: &MeetingCommand) -> anyhow::Result<()> 
             Ok(())
         }
     }
+}
+
+/// Queues the meeting's invitation for its attendees.
+async fn send(ctx: &mut Ctx, meeting: &Meeting) -> anyhow::Result<()> {
+    let queued = super::mail::queue_invitation(&ctx.store, &ctx.user, meeting, ctx.now).await?;
+    if ctx.ui.json {
+        let value = json!({ "queued": queued.id, "to": queued.to, "missing": queued.missing });
+        return Ok(ctx.ui.print_json(&value)?);
+    }
+    Ok(super::mail::print_queued(ctx.ui.out(), &queued)?)
 }
 
 async fn list(ctx: &mut Ctx, all: bool) -> anyhow::Result<()> {

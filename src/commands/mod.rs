@@ -11,6 +11,7 @@ mod init;
 pub mod interop;
 pub mod keep;
 pub mod log;
+pub mod mail;
 pub mod meetings;
 pub mod plan;
 mod serve;
@@ -20,7 +21,7 @@ pub mod todo;
 use clap::CommandFactory;
 
 use crate::app::{self, Ctx};
-use crate::cli::{Cli, Command, ExportCommand, ImportCommand};
+use crate::cli::{Cli, Command, ExportCommand, ImportCommand, OutboxCommand};
 use crate::ui::Ui;
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
@@ -36,6 +37,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve::serve(global, args, &mut ui).await?,
         Command::Backup(args) => archive::backup(global, args, &mut ui).await?,
         Command::Restore(args) => archive::restore(global, args, &mut ui).await?,
+        Command::Outbox(args) if let Some(OutboxCommand::Deliver(mail)) = &args.command => {
+            mail::deliver(global, mail, &mut ui).await?;
+        }
         command => {
             let location = app::location(global)?;
             let store = app::open(&location).await?;
@@ -69,6 +73,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Meeting(command) => meetings::run(&mut ctx, command).await,
                 Command::Block(command) => plan::block(&mut ctx, command).await,
                 Command::Plan(args) => plan::plan(&mut ctx, args).await,
+                Command::Digest(args) => mail::digest(&mut ctx, args).await,
+                Command::Outbox(args) => mail::outbox(&mut ctx, args).await,
                 Command::Import(ImportCommand::Json(args)) => {
                     archive::import_json(&mut ctx, args).await
                 }

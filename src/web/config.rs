@@ -7,7 +7,8 @@ use std::path::Path;
 use anyhow::{Context as _, bail};
 use serde::Deserialize;
 
-use crate::cli::ServeArgs;
+use crate::cli::{MailArgs, ServeArgs};
+use crate::mail::MailConfig;
 
 /// The settings file as written; every key is optional.
 #[derive(Debug, Default, Deserialize)]
@@ -20,6 +21,11 @@ struct FileConfig {
     session_idle_hours: Option<u32>,
     session_max_days: Option<u32>,
     max_body_kib: Option<u32>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    mail_poll_secs: Option<u64>,
+    mail_retry_secs: Option<u64>,
+    mail_lease_secs: Option<u64>,
 }
 
 /// The server's validated settings.
@@ -39,6 +45,8 @@ pub struct WebConfig {
     pub session_max: chrono::Duration,
     /// The largest request body accepted (imports have their own limit).
     pub max_body: usize,
+    /// How digests and invitations go out; `None`: no mail is sent.
+    pub mail: Option<MailConfig>,
 }
 
 /// Never prints the database URL (it may hold a password).
@@ -52,6 +60,7 @@ impl std::fmt::Debug for WebConfig {
             .field("session_idle", &self.session_idle)
             .field("session_max", &self.session_max)
             .field("max_body", &self.max_body)
+            .field("mail", &self.mail)
             .finish_non_exhaustive()
     }
 }
@@ -89,7 +98,18 @@ impl WebConfig {
         if !(1..=1024 * 1024).contains(&kib) {
             bail!("invalid max_body_kib: {kib} is not between 1 and 1048576");
         }
+        let mail = mail_config(
+            &args.mail,
+            [file.smtp_url, file.mail_from],
+            public_url.clone(),
+            [
+                file.mail_poll_secs,
+                file.mail_retry_secs,
+                file.mail_lease_secs,
+            ],
+        )?;
         Ok(WebConfig {
+            mail,
             bind,
             database_url: file.database_url,
             secure_cookies: public_url
@@ -101,6 +121,29 @@ impl WebConfig {
             session_max: chrono::Duration::days(days.into()),
             max_body: kib as usize * 1024,
         })
+    }
+}
+
+/// The mail settings from flags (or `KITH_` variables) over the file's:
+/// both an SMTP URL and a sender address, or neither.
+pub fn mail_config(
+    args: &MailArgs,
+    [file_smtp, file_from]: [Option<String>; 2],
+    public_url: Option<String>,
+    file_timings: [Option<u64>; 3],
+) -> anyhow::Result<Option<MailConfig>> {
+    let smtp = args.smtp_url.clone().or(file_smtp);
+    let from = args.mail_from.clone().or(file_from);
+    let timings = [
+        args.mail_poll_secs.or(file_timings[0]),
+        args.mail_retry_secs.or(file_timings[1]),
+        args.mail_lease_secs.or(file_timings[2]),
+    ];
+    match (smtp, from) {
+        (Some(smtp), Some(from)) => Ok(Some(MailConfig::new(&smtp, &from, public_url, timings)?)),
+        (None, None) => Ok(None),
+        (Some(_), None) => bail!("--smtp-url needs --mail-from (the address messages come from)"),
+        (None, Some(_)) => bail!("--mail-from needs --smtp-url (the server that sends the mail)"),
     }
 }
 

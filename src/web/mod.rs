@@ -27,7 +27,7 @@ use kith_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 
-pub use self::config::WebConfig;
+pub use self::config::{WebConfig, mail_config};
 use self::metrics::Metrics;
 
 /// What every handler can reach.
@@ -41,6 +41,9 @@ pub struct Inner {
     /// Views derived from each user's whole network, between requests.
     pub memo: memo::Memo,
     pub started: Instant,
+    /// Wakes this server's mail sender (when mail is set up) so a message
+    /// queued by a request goes out at once rather than at the next poll.
+    pub mail_wake: Arc<tokio::sync::Notify>,
 }
 
 impl std::ops::Deref for AppState {
@@ -57,6 +60,7 @@ impl AppState {
             config,
             metrics: Metrics::default(),
             memo: memo::Memo::default(),
+            mail_wake: Arc::new(tokio::sync::Notify::new()),
             started: Instant::now(),
         }))
     }
@@ -116,9 +120,27 @@ pub async fn run(
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
-    let app = router(AppState::new(store.clone(), config));
+    let mail = config.mail.clone();
+    let state = AppState::new(store.clone(), config);
+    // The mail sender runs beside the server until it stops; a message it
+    // is sending is finished first.
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let sender = match mail {
+        Some(mail) => {
+            let sender = crate::mail::Sender::new(store.clone(), mail)?;
+            Some(tokio::spawn(sender.run(state.mail_wake.clone(), stopped)))
+        }
+        None => None,
+    };
+    let app = router(state);
     banner(addr);
     serve(listener, app).await;
+    let _ = stop.send(true);
+    if let Some(sender) = sender
+        && tokio::time::timeout(DRAIN, sender).await.is_err()
+    {
+        tracing::warn!("mail: the sender did not stop in time");
+    }
     store.close().await;
     Ok(())
 }

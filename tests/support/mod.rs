@@ -140,16 +140,27 @@ impl Database {
     /// Starts `kith serve` on a free loopback port over this database, and
     /// returns once it listens.
     pub fn serve(&self) -> Running {
+        self.serve_with(&[], None)
+    }
+
+    /// [`Database::serve`] with more flags, and its log (at `info`) written
+    /// to `log` when given.
+    pub fn serve_with(&self, extra: &[&str], log: Option<&std::path::Path>) -> Running {
+        let (level, stderr) = match log {
+            Some(path) => ("info", Stdio::from(std::fs::File::create(path).unwrap())),
+            None => ("error", Stdio::inherit()),
+        };
         let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
             .args(&self.args)
             .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(extra)
             .env_clear()
             .env("HOME", self.dir.path())
             .env("TZ", "UTC")
-            .env("KITH_LOG", "error")
+            .env("KITH_LOG", level)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let mut first = String::new();

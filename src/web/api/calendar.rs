@@ -172,12 +172,12 @@ pub async fn invitation(
     Path(id): Path<String>,
 ) -> ApiResult<Response> {
     let m = state.store.meeting(user.id, meeting_id(&id)?).await?;
-    let (text, _) = calendar::invitation(&state.store, &user, &m)
+    let invitation = calendar::invitation(&state.store, &user, &m)
         .await
         .map_err(|e| WebError::invalid("invitation", format!("{e:#}")))?;
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
-        text,
+        invitation.text,
     )
         .into_response())
 }

@@ -238,18 +238,21 @@ pub async fn invitation(
     let id = id.strip_suffix(".ics").unwrap_or(&id);
     let meeting = own_meeting(&state, &viewer, id).await?;
     match calendar::invitation(&state.store, &viewer.user, &meeting).await {
-        Ok((text, _missing)) => Ok((
+        Ok(invitation) => Ok((
             [
                 (
                     header::CONTENT_TYPE,
-                    "text/calendar; charset=utf-8; method=REQUEST".to_owned(),
+                    format!(
+                        "text/calendar; charset=utf-8; method={}",
+                        invitation.method.as_str()
+                    ),
                 ),
                 (
                     header::CONTENT_DISPOSITION,
                     format!("attachment; filename=\"meeting-{}.ics\"", meeting.id),
                 ),
             ],
-            text,
+            invitation.text,
         )
             .into_response()),
         Err(e) => Ok(redirect_with_error("/calendar", &format!("{e:#}"))),

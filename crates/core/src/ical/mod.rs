@@ -36,7 +36,7 @@ pub enum Method {
 }
 
 impl Method {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             Method::Request => "REQUEST",
             Method::Cancel => "CANCEL",

@@ -1,0 +1,234 @@
+//! The sender: records due digests in the outbox, marks messages whose
+//! sender died mid-send as uncertain, then claims and sends what is queued.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use kith_core::digest::next_after;
+use kith_store::{Delivery, DueDigest, MailKind, NewMail, OutgoingMail, Store};
+use lettre::{AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
+use tokio::sync::{Notify, watch};
+
+use super::{MailConfig, build};
+use crate::digest;
+
+/// A digest this much past its time is skipped: yesterday's agenda is no
+/// use in the inbox (the server was down, say).
+const STALE: chrono::Duration = chrono::Duration::hours(12);
+/// The longest wait between two attempts.
+const MAX_BACKOFF: chrono::Duration = chrono::Duration::hours(6);
+/// Messages claimed at a time.
+const BATCH: i64 = 10;
+
+/// What one pass did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Tick {
+    pub digests: usize,
+    pub sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+    pub uncertain: u64,
+}
+
+pub struct Sender {
+    store: Store,
+    config: MailConfig,
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    /// This process's name in claims.
+    server: String,
+}
+
+impl Sender {
+    pub fn new(store: Store, config: MailConfig) -> anyhow::Result<Sender> {
+        // Each SMTP read or write may take this long: well inside the lease,
+        // so a live server always finishes (or gives up) before its claim ends.
+        let timeout = (config.lease / 3).min(Duration::from_secs(60));
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(config.smtp.expose())?
+            .timeout(Some(timeout))
+            .build();
+        let mut nonce = [0u8; 4];
+        getrandom::fill(&mut nonce)?;
+        let server = format!(
+            "{}-{}-{:08x}",
+            hostname(),
+            std::process::id(),
+            u32::from_le_bytes(nonce)
+        );
+        Ok(Sender {
+            store,
+            config,
+            transport,
+            server,
+        })
+    }
+
+    /// Runs a pass every `poll`, or sooner when woken, until `stop` turns
+    /// true; a message being sent is finished first.
+    pub async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+        tracing::info!(smtp = %self.config.smtp, server = %self.server, "mail: sending");
+        loop {
+            if *stop.borrow() {
+                break;
+            }
+            match self.tick(Utc::now()).await {
+                Ok(tick) if tick != Tick::default() => tracing::info!(?tick, "mail: pass"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %format!("{e:#}"), "mail: pass failed"),
+            }
+            tokio::select! {
+                () = tokio::time::sleep(self.config.poll) => {}
+                () = wake.notified() => {}
+                _ = stop.changed() => {}
+            }
+        }
+    }
+
+    /// One pass: due digests into the outbox, stale claims to uncertain,
+    /// then everything queued out.
+    pub async fn tick(&self, now: DateTime<Utc>) -> anyhow::Result<Tick> {
+        let mut tick = Tick::default();
+        let lease = chrono::Duration::from_std(self.config.lease)?;
+        for due in self.store.claim_due_digests(now, now + lease, 50).await? {
+            if self.record_digest(due, now).await? {
+                tick.digests += 1;
+            }
+        }
+        tick.uncertain = self.store.expire_mail_claims(now).await?;
+        loop {
+            let now = Utc::now();
+            let batch = self
+                .store
+                .claim_mail(&self.server, now, now + lease, BATCH)
+                .await?;
+            if batch.is_empty() {
+                break;
+            }
+            for mail in batch {
+                let outcome = self.deliver(&mail).await;
+                match &outcome {
+                    Delivery::Sent => {
+                        tick.sent += 1;
+                        tracing::info!(id = mail.id, kind = mail.kind.as_str(), "mail: sent");
+                    }
+                    Delivery::Retry { error, at } => {
+                        tick.retrying += 1;
+                        tracing::warn!(id = mail.id, attempt = mail.attempts, %error, retry_at = %at, "mail: not sent, will retry");
+                    }
+                    Delivery::Failed { error } => {
+                        tick.failed += 1;
+                        tracing::warn!(id = mail.id, attempt = mail.attempts, %error, "mail: failed");
+                    }
+                }
+                self.store
+                    .finish_mail(mail.id, &outcome, Utc::now())
+                    .await?;
+            }
+        }
+        Ok(tick)
+    }
+
+    /// Composes and records one claimed digest, moving the schedule on.
+    async fn record_digest(&self, due: DueDigest, now: DateTime<Utc>) -> anyhow::Result<bool> {
+        let Some(user) = self.store.user(due.user).await? else {
+            return Ok(false);
+        };
+        let state = self.store.digest_state(user.id).await?;
+        let settings = &state.settings;
+        let next = next_after(
+            settings.days,
+            settings.at,
+            user.timezone,
+            now.max(due.due_at),
+        );
+        let address = settings.address.clone().or_else(|| {
+            user.email
+                .as_deref()
+                .and_then(|e| kith_core::values::Email::parse(e).ok())
+        });
+        let mail = match address {
+            _ if now - due.due_at > STALE => None,
+            None => {
+                tracing::warn!(
+                    user = user.id.0,
+                    "mail: digest skipped, no address to send it to"
+                );
+                None
+            }
+            Some(address) => {
+                let digest =
+                    digest::compose(&self.store, &user, now, self.config.public_url.as_deref())
+                        .await?;
+                (!digest.empty).then(|| NewMail {
+                    kind: MailKind::Digest,
+                    dedup_key: format!("digest:{}", digest.date),
+                    to: vec![address],
+                    reply_to: None,
+                    subject: digest.subject,
+                    text: digest.text,
+                    html: Some(digest.html),
+                    calendar: None,
+                })
+            }
+        };
+        Ok(self
+            .store
+            .record_digest(due, next, mail.as_ref(), now)
+            .await?)
+    }
+
+    async fn deliver(&self, mail: &OutgoingMail) -> Delivery {
+        let message = match build(&self.config.from, mail) {
+            Ok(message) => message,
+            Err(e) => {
+                return Delivery::Failed {
+                    error: format!("{e:#}"),
+                };
+            }
+        };
+        match self.transport.send(message).await {
+            Ok(_) => Delivery::Sent,
+            Err(e) => {
+                let error = e.to_string();
+                if e.is_permanent() || mail.attempts >= self.config.attempts {
+                    Delivery::Failed { error }
+                } else {
+                    Delivery::Retry {
+                        error,
+                        at: Utc::now() + backoff(self.config.retry, mail.attempts),
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `base`, doubled for each attempt after the first, at most six hours.
+fn backoff(base: Duration, attempts: i64) -> chrono::Duration {
+    let base = chrono::Duration::from_std(base).unwrap_or(MAX_BACKOFF);
+    let doublings = u32::try_from(attempts.saturating_sub(1).clamp(0, 16)).unwrap_or(16);
+    base.checked_mul(1 << doublings)
+        .map_or(MAX_BACKOFF, |d| d.min(MAX_BACKOFF))
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "kith".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_and_stop_growing() {
+        let base = Duration::from_secs(60);
+        assert_eq!(backoff(base, 1), chrono::Duration::minutes(1));
+        assert_eq!(backoff(base, 2), chrono::Duration::minutes(2));
+        assert_eq!(backoff(base, 4), chrono::Duration::minutes(8));
+        assert_eq!(backoff(base, 40), MAX_BACKOFF);
+    }
+}
