@@ -99,35 +99,49 @@ pub async fn digest(ctx: &mut Ctx, args: &DigestArgs) -> anyhow::Result<()> {
             status(ctx).await
         }
         Some(DigestCommand::Send) => {
-            let digest = digest::compose(&ctx.store, &ctx.user, ctx.now, None).await?;
-            let settings = ctx.store.digest_state(ctx.user.id).await?.settings;
-            let Some(to) = digest_address(&settings, &ctx.user) else {
-                bail!(
-                    "the digest needs an address: kith digest set --to ADDRESS, or kith settings --email ADDRESS"
-                );
-            };
-            let mail = NewMail {
-                kind: MailKind::Digest,
-                dedup_key: format!("digest:sent-by-hand:{}", ctx.now.timestamp_micros()),
-                to: vec![Email::parse(&to)?],
-                reply_to: None,
-                subject: digest.subject,
-                text: digest.text,
-                html: Some(digest.html),
-                calendar: None,
-            };
-            let id = ctx.store.enqueue_mail(ctx.user.id, &mail, ctx.now).await?;
+            let (id, to) = queue_digest_now(&ctx.store, &ctx.user, ctx.now, None).await?;
             if ctx.ui.json {
                 return Ok(ctx.ui.print_json(&json!({ "queued": id, "to": to }))?);
             }
             writeln!(
                 ctx.ui.out(),
-                "Queued today's digest to {to} (message #{}). kith serve sends it within a minute; without a server, run kith outbox deliver.",
-                id.unwrap_or_default()
+                "Queued today's digest to {to} (message #{id}). kith serve sends it within a minute; without a server, run kith outbox deliver."
             )?;
             Ok(())
         }
     }
+}
+
+/// Records today's digest for sending now, whatever the schedule says.
+/// Returns the message's id and where it goes.
+pub async fn queue_digest_now(
+    store: &Store,
+    user: &User,
+    now: DateTime<Utc>,
+    public_url: Option<&str>,
+) -> anyhow::Result<(i64, String)> {
+    let settings = store.digest_state(user.id).await?.settings;
+    let Some(to) = digest_address(&settings, user) else {
+        bail!(
+            "the digest needs an address: kith digest set --to ADDRESS, or kith settings --email ADDRESS"
+        );
+    };
+    let digest = digest::compose(store, user, now, public_url).await?;
+    let mail = NewMail {
+        kind: MailKind::Digest,
+        dedup_key: format!("digest:sent-by-hand:{}", now.timestamp_micros()),
+        to: vec![Email::parse(&to)?],
+        reply_to: None,
+        subject: digest.subject,
+        text: digest.text,
+        html: Some(digest.html),
+        calendar: None,
+    };
+    let id = store
+        .enqueue_mail(user.id, &mail, now)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a digest was queued at this very moment already"))?;
+    Ok((id, to))
 }
 
 async fn preview(ctx: &mut Ctx, html: bool) -> anyhow::Result<()> {
@@ -195,7 +209,7 @@ async fn status(ctx: &mut Ctx) -> anyhow::Result<()> {
         )?;
     }
     if let Some(last) = &last {
-        writeln!(out, "Last: {}", last_words(last, tz))?;
+        writeln!(out, "Last: {}{}", last_words(last, tz), retry_hint(last))?;
     }
     writeln!(
         out,
@@ -228,10 +242,18 @@ pub fn last_words(entry: &OutboxEntry, tz: kith_core::values::TimeZone) -> Strin
             entry.last_error.as_deref().unwrap_or("unknown error")
         ),
         Uncertain => format!(
-            "may not have arrived ({}); send it again with kith outbox retry {}",
-            entry.last_error.as_deref().unwrap_or("the server stopped"),
-            entry.id
+            "may not have arrived: {}",
+            entry.last_error.as_deref().unwrap_or("the server stopped")
         ),
+    }
+}
+
+/// How to send a failed or uncertain message again, from the command line.
+fn retry_hint(entry: &OutboxEntry) -> String {
+    use kith_store::MailStatus::{Failed, Uncertain};
+    match entry.status {
+        Failed | Uncertain => format!(" (send it again: kith outbox retry {})", entry.id),
+        _ => String::new(),
     }
 }
 
@@ -300,7 +322,13 @@ pub async fn outbox(ctx: &mut Ctx, args: &OutboxArgs) -> anyhow::Result<()> {
                 .iter()
                 .filter(|e| e.status != kith_store::MailStatus::Sent)
             {
-                writeln!(out, "  {YELLOW}#{}{YELLOW:#} {}", e.id, last_words(e, tz))?;
+                writeln!(
+                    out,
+                    "  {YELLOW}#{}{YELLOW:#} {}{}",
+                    e.id,
+                    last_words(e, tz),
+                    retry_hint(e)
+                )?;
             }
             Ok(())
         }

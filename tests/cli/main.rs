@@ -8,6 +8,7 @@ mod goals;
 mod imports;
 mod input;
 mod keeping;
+mod mail;
 mod meetings;
 mod output;
 mod processes;

@@ -569,3 +569,198 @@ async fn a_failing_smtp_server_means_retries_and_a_visible_error(
     store.close().await;
     db.drop().await;
 }
+
+/// A browser (cookies, no redirects followed) signed in as `user`.
+async fn browser(url: &str, user: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = client
+        .post(format!("{url}/login"))
+        .form(&[
+            ("username", user),
+            ("password", support::PASSWORD),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "sign-in of {user} failed");
+    client
+}
+
+/// Posts a form and returns the page the redirect leads to (with its flash).
+async fn post(client: &reqwest::Client, url: &str, path: &str, form: &[(&str, &str)]) -> String {
+    let r = client
+        .post(format!("{url}{path}"))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "POST {path}");
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    let page = client.get(format!("{url}{to}")).send().await.unwrap();
+    assert_eq!(page.status(), 200, "GET {to}");
+    page.text().await.unwrap()
+}
+
+#[rstest]
+#[tokio::test(flavor = "multi_thread")]
+async fn the_web_sets_the_digest_and_e_mails_an_invitation(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(python) = python() else { return };
+    let Some(db) = Database::create(backend).await else {
+        return;
+    };
+    db.add_users(&["ann"]);
+    let ann = |args: &[&str]| {
+        let mut all = vec!["--user", "ann"];
+        all.extend_from_slice(args);
+        db.kith(&all)
+    };
+    ann(&["settings", "--email", "ann@example.com"]);
+    ann(&[
+        "add",
+        "Jane Doe",
+        "--email",
+        "jane@example.com",
+        "--every",
+        "30d",
+    ]);
+    ann(&[
+        "log",
+        "Jane Doe",
+        "--via",
+        "phone",
+        "--on",
+        "2025-01-01",
+        "Catch-up",
+    ]);
+    ann(&[
+        "meet",
+        "Jane Doe",
+        "--at",
+        "2030-03-04 10:00",
+        "--where",
+        "Café Central",
+        "--title",
+        "Coffee",
+    ]);
+
+    // Without SMTP the pages say so, and nothing is queued.
+    let server = db.serve();
+    let web = browser(&server.url, "ann").await;
+    let settings = web
+        .get(format!("{}/settings", server.url))
+        .send()
+        .await
+        .unwrap();
+    let settings = settings.text().await.unwrap();
+    assert!(
+        settings.contains("This server sends no e-mail yet"),
+        "{settings}"
+    );
+    let page = post(&web, &server.url, "/meetings/1/send", &[]).await;
+    assert!(page.contains("This server sends no e-mail"), "{page}");
+    drop(server);
+
+    let sink = Sink::start(&python, &[]);
+    let server = serve(&db, &sink.url(), None);
+    let url = server.url.clone();
+    let web = browser(&url, "ann").await;
+    let settings = web
+        .get(format!("{url}/settings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(settings.contains("E-mail digest") && !settings.contains("sends no e-mail"));
+    // A bad time is refused, naming the field, and changes nothing.
+    let page = post(
+        &web,
+        &url,
+        "/settings/digest",
+        &[("enabled", "1"), ("mon", "1"), ("at", "25:99")],
+    )
+    .await;
+    assert!(
+        page.contains("at: &#39;25:99&#39; is not a time of day")
+            || page.contains("at: '25:99' is not a time of day"),
+        "{page}"
+    );
+    assert_eq!(json(&db, &["--user", "ann", "digest"])["enabled"], false);
+    let page = post(
+        &web,
+        &url,
+        "/settings/digest",
+        &[
+            ("enabled", "1"),
+            ("tue", "1"),
+            ("thu", "1"),
+            ("at", "18:15"),
+            ("address", "ann.home@example.com"),
+        ],
+    )
+    .await;
+    assert!(
+        page.contains("Digest on: Tue, Thu at 18:15 (UTC)"),
+        "{page}"
+    );
+    let status = json(&db, &["--user", "ann", "digest"]);
+    assert_eq!(status["enabled"], true);
+    assert_eq!(status["days"], serde_json::json!(["tue", "thu"]));
+    assert_eq!(status["at"], "18:15");
+    assert_eq!(status["to"], "ann.home@example.com");
+
+    // Today's digest on demand, then the meeting's invitation.
+    let page = post(&web, &url, "/settings/digest/send", &[]).await;
+    assert!(
+        page.contains("on its way to ann.home@example.com"),
+        "{page}"
+    );
+    let messages = sink.wait_for(1, Duration::from_secs(20));
+    let digest = MessageParser::default().parse(&messages[0]).unwrap();
+    assert!(digest.body_text(0).unwrap().contains("Jane Doe"));
+    let page = post(&web, &url, "/meetings/1/send", &[]).await;
+    assert!(
+        page.contains("Invitation on its way to jane@example.com"),
+        "{page}"
+    );
+    let messages = sink.wait_for(2, Duration::from_secs(20));
+    let invitation = MessageParser::default().parse(&messages[1]).unwrap();
+    assert!(
+        invitation
+            .subject()
+            .unwrap()
+            .starts_with("Invitation: Coffee")
+    );
+    // The dashboard says how the last digest went; the outbox lists both.
+    wait_outbox(&db, "ann", |e| {
+        e.len() == 2 && e.iter().all(|m| m["status"] == "sent")
+    });
+    let home = web
+        .get(format!("{url}/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(home.contains("Last e-mail digest: sent"), "{home}");
+    let settings = web
+        .get(format!("{url}/settings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(settings.contains("Invitation: Coffee"), "{settings}");
+    drop(server);
+    db.drop().await;
+}

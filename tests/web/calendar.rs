@@ -88,6 +88,7 @@ async fn a_meeting_converted_to_a_call_updates_the_same_event(
         (reqwest::Method::GET, format!("/meetings/{id}/invite.ics")),
         (reqwest::Method::POST, format!("/meetings/{id}/convert")),
         (reqwest::Method::POST, format!("/meetings/{id}/cancel")),
+        (reqwest::Method::POST, format!("/meetings/{id}/send")),
     ] {
         let r = bob
             .request(method.clone(), server.at(&path))

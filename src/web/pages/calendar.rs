@@ -6,7 +6,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use kith_core::goal::Goal;
 use kith_core::ids::{MeetingId, OutreachBlockId};
@@ -36,6 +36,8 @@ struct CalendarPage {
     plan: Vec<BlockPlan>,
     goals: Vec<Goal>,
     tz: kith_core::values::TimeZone,
+    /// This server sends e-mail: offer to send invitations.
+    mail: bool,
 }
 
 impl CalendarPage {
@@ -81,6 +83,7 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: Header
         plan,
         goals,
         tz: me.timezone,
+        mail: state.config.mail.is_some(),
     })
 }
 
@@ -154,16 +157,25 @@ async fn own_meeting(
     Ok(state.store.meeting(viewer.user.id, id).await?)
 }
 
+/// The convert form: where the meeting moves, and whether to e-mail the
+/// update.
+#[derive(Deserialize)]
+pub struct ConvertForm {
+    #[serde(flatten)]
+    mode: ModeForm,
+    send: Option<String>,
+}
+
 /// Another place for the same event: same UID, next SEQUENCE.
 pub async fn convert(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Form(form): Form<ModeForm>,
+    Form(form): Form<ConvertForm>,
 ) -> PageResult {
     let meeting = own_meeting(&state, &viewer, &id).await?;
     let result = async {
-        let mode = meetings::mode(&state.store, &viewer.user, &form.args()?).await?;
+        let mode = meetings::mode(&state.store, &viewer.user, &form.mode.args()?).await?;
         Ok::<_, WebError>(
             state
                 .store
@@ -173,6 +185,7 @@ pub async fn convert(
     }
     .await;
     match result {
+        Ok(m) if form.send.is_some() => Ok(send_invitation(&state, &viewer, &m).await),
         Ok(m) => Ok(redirect_with(
             &format!("/calendar#meeting-{}", m.id),
             &format!(
@@ -186,20 +199,71 @@ pub async fn convert(
     }
 }
 
+#[derive(Deserialize)]
+pub struct CancelForm {
+    send: Option<String>,
+}
+
 pub async fn cancel(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Form(form): Form<CancelForm>,
+) -> PageResult {
+    let meeting = own_meeting(&state, &viewer, &id).await?;
+    let cancelled = state
+        .store
+        .cancel_meeting(viewer.user.id, meeting.id, Utc::now())
+        .await?;
+    if form.send.is_some() {
+        return Ok(send_invitation(&state, &viewer, &cancelled).await);
+    }
+    Ok(redirect_with(
+        "/calendar",
+        "Meeting cancelled. Download its cancellation to send it.",
+    ))
+}
+
+/// E-mails the meeting's invitation (or cancellation) to its attendees.
+pub async fn send(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> PageResult {
     let meeting = own_meeting(&state, &viewer, &id).await?;
-    state
-        .store
-        .cancel_meeting(viewer.user.id, meeting.id, Utc::now())
-        .await?;
-    Ok(redirect_with(
-        "/calendar",
-        "Meeting cancelled. Download its cancellation to send it.",
-    ))
+    Ok(send_invitation(&state, &viewer, &meeting).await)
+}
+
+/// Queues the invitation and says what happened.
+async fn send_invitation(state: &AppState, viewer: &Viewer, meeting: &Meeting) -> Response {
+    let back = format!("/calendar#meeting-{}", meeting.id);
+    if state.config.mail.is_none() {
+        return redirect_with_error(
+            &back,
+            "This server sends no e-mail (no SMTP server is set up): download the invitation and send it yourself.",
+        );
+    }
+    match crate::commands::mail::queue_invitation(&state.store, &viewer.user, meeting, Utc::now())
+        .await
+    {
+        Ok(queued) => {
+            state.mail_wake.notify_one();
+            let mut words = match queued.id {
+                Some(_) => format!("Invitation on its way to {}.", queued.to.join(", ")),
+                None => {
+                    "This version of the invitation was sent already (see Settings, E-mail).".into()
+                }
+            };
+            if !queued.missing.is_empty() {
+                words.push_str(&format!(
+                    " Left out (no e-mail address): {}.",
+                    queued.missing.join(", ")
+                ));
+            }
+            redirect_with(&back, &words)
+        }
+        Err(e) => redirect_with_error(&back, &format!("{e:#}")),
+    }
 }
 
 #[derive(Deserialize)]

@@ -33,6 +33,8 @@ struct DashboardPage {
     goals: Vec<(Goal, Progress)>,
     heatmap: Vec<Cell>,
     year_total: i64,
+    /// How the last e-mail digest went, and whether that needs attention.
+    digest: Option<(String, bool)>,
 }
 
 struct Cell {
@@ -56,6 +58,13 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: Header
         })
         .collect();
     let (heatmap, year_total) = heatmap(&state, me, now, today.date()).await?;
+    let digest = state.store.last_digest(me.id).await?.map(|last| {
+        let words = crate::commands::mail::last_words(&last, me.timezone);
+        (
+            format!("Last e-mail digest: {words}"),
+            last.status != kith_store::MailStatus::Sent,
+        )
+    });
     render(&DashboardPage {
         chrome: Chrome::new(&viewer, "today", &headers),
         date: today.date().format("%A %-d %B %Y").to_string(),
@@ -66,6 +75,7 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: Header
         goals,
         heatmap,
         year_total,
+        digest,
     })
 }
 

@@ -13,7 +13,8 @@ use serde::Deserialize;
 
 use super::{Chrome, PageResult, id_from, redirect_with, redirect_with_error, render};
 use crate::app::local_user;
-use crate::cli::SettingsArgs;
+use crate::cli::{DigestSetArgs, SettingsArgs};
+use crate::commands::mail::{self, digest_address, digest_patch};
 use crate::commands::settings::patch;
 use crate::web::AppState;
 use crate::web::auth::Viewer;
@@ -31,11 +32,30 @@ struct SettingsPage {
     admin: bool,
     tags: Vec<kith_store::TagSummary>,
     jitsi: String,
+    digest: kith_store::DigestState,
+    /// Where the digest goes (its own address or the account's).
+    digest_to: Option<String>,
+    /// Recent messages, newest first.
+    outbox: Vec<kith_store::OutboxEntry>,
+    /// This server sends e-mail.
+    mail: bool,
 }
 
 impl SettingsPage {
     fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         crate::ui::date(*at, self.me.timezone)
+    }
+
+    fn day(&self, index: &usize) -> bool {
+        self.digest.settings.days.bits() & (1 << index) != 0
+    }
+
+    fn time(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        crate::ui::date_time(*at, self.me.timezone)
+    }
+
+    fn mail_state(&self, entry: &kith_store::OutboxEntry) -> String {
+        crate::commands::mail::last_words(entry, self.me.timezone)
     }
 
     fn when(&self, at: &Option<chrono::DateTime<chrono::Utc>>) -> String {
@@ -58,6 +78,7 @@ async fn settings_page(
     headers: &HeaderMap,
     new_secret: Option<(TokenScope, String)>,
 ) -> PageResult {
+    let digest = state.store.digest_state(viewer.user.id).await?;
     let tokens: Vec<TokenInfo> = state
         .store
         .tokens(viewer.user.id)
@@ -96,7 +117,114 @@ async fn settings_page(
             .await?
             .as_str()
             .to_owned(),
+        digest_to: digest_address(&digest.settings, &viewer.user),
+        digest,
+        outbox: state.store.outbox(viewer.user.id, 10).await?,
+        mail: state.config.mail.is_some(),
     })
+}
+
+/// The digest form: on or off, days, time, address.
+#[derive(Deserialize)]
+pub struct DigestForm {
+    enabled: Option<String>,
+    mon: Option<String>,
+    tue: Option<String>,
+    wed: Option<String>,
+    thu: Option<String>,
+    fri: Option<String>,
+    sat: Option<String>,
+    sun: Option<String>,
+    at: String,
+    #[serde(default)]
+    address: String,
+}
+
+pub async fn set_digest(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<DigestForm>,
+) -> PageResult {
+    let days: Vec<&str> = [
+        ("mon", &form.mon),
+        ("tue", &form.tue),
+        ("wed", &form.wed),
+        ("thu", &form.thu),
+        ("fri", &form.fri),
+        ("sat", &form.sat),
+        ("sun", &form.sun),
+    ]
+    .into_iter()
+    .filter(|(_, on)| on.is_some())
+    .map(|(day, _)| day)
+    .collect();
+    let address = form.address.trim();
+    let args = DigestSetArgs {
+        on: form.enabled.is_some(),
+        off: form.enabled.is_none(),
+        days: Some(days.join(",")),
+        at: Some(form.at),
+        to: (!address.is_empty()).then(|| address.to_owned()),
+        to_account: address.is_empty(),
+    };
+    let result = async {
+        let patch = digest_patch(&args).map_err(form_error)?;
+        mail::set_digest(&state.store, &viewer.user, &patch, chrono::Utc::now())
+            .await
+            .map_err(form_error)
+    }
+    .await;
+    Ok(match result {
+        Ok(state) if state.settings.enabled => redirect_with(
+            "/settings#digest",
+            &format!(
+                "Digest on: {}.",
+                mail::schedule_words(&state.settings, &viewer.user)
+            ),
+        ),
+        Ok(_) => redirect_with("/settings#digest", "Digest off."),
+        Err(message) => redirect_with_error("/settings#digest", &message),
+    })
+}
+
+/// A form error in words, with command-line flags named as the form's fields.
+fn form_error(e: anyhow::Error) -> String {
+    match e.downcast::<kith_core::ValidationError>() {
+        Ok(v) => format!("{}: {}", v.field.trim_start_matches("--"), v.message),
+        Err(e) => format!("{e:#}"),
+    }
+}
+
+/// Queues today's digest now.
+pub async fn send_digest(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let public = state.config.public_url.as_deref();
+    Ok(
+        match mail::queue_digest_now(&state.store, &viewer.user, chrono::Utc::now(), public).await {
+            Ok((_, to)) => {
+                state.mail_wake.notify_one();
+                redirect_with(
+                    "/settings#digest",
+                    &format!("Today's digest is on its way to {to}."),
+                )
+            }
+            Err(e) => redirect_with_error("/settings#digest", &format!("{e:#}")),
+        },
+    )
+}
+
+/// Sends a failed or uncertain message again.
+pub async fn retry_mail(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> PageResult {
+    let id = id_from(&id)?;
+    state
+        .store
+        .retry_mail(viewer.user.id, id, chrono::Utc::now())
+        .await?;
+    state.mail_wake.notify_one();
+    Ok(redirect_with("/settings#outbox", "It goes again now."))
 }
 
 pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {

@@ -1,0 +1,189 @@
+//! `digest` and `outbox` from the command line: settings, the preview,
+//! queueing, and clear refusals. Sending itself is in tests/mail.
+
+use crate::Kith;
+
+#[test]
+fn the_digest_is_set_previewed_and_queued() {
+    let kith = Kith::new();
+    kith.ok(&["add", "Jane Doe", "--every", "30d"]);
+    kith.ok(&[
+        "log",
+        "jane",
+        "--via",
+        "phone",
+        "--on",
+        "2025-01-01",
+        "Catch-up",
+        "--todo",
+        "send the deck",
+        "--by",
+        "2025-01-08",
+    ]);
+    let status = kith.ok(&["digest"]);
+    assert!(status.starts_with("Digest off."), "{status}");
+    // It needs somewhere to go.
+    let err = kith.fails(&["digest", "set", "--on"]);
+    assert!(err.contains("the digest needs an address"), "{err}");
+    assert_eq!(kith.json(&["digest"])["enabled"], false);
+    kith.ok(&["settings", "--email", "me@example.com"]);
+    let status = kith.ok(&[
+        "digest", "set", "--on", "--days", "mon-wed", "--at", "06:45",
+    ]);
+    assert!(
+        status.contains("Digest on: Mon, Tue, Wed at 06:45 (UTC) to me@example.com"),
+        "{status}"
+    );
+    let v = kith.json(&["digest"]);
+    assert_eq!(v["days"], serde_json::json!(["mon", "tue", "wed"]));
+    assert_eq!(v["at"], "06:45");
+    let next: chrono::DateTime<chrono::Utc> = v["next_at"].as_str().unwrap().parse().unwrap();
+    assert!(next > chrono::Utc::now());
+    assert_eq!(next.format("%H:%M").to_string(), "06:45");
+    // Only the days change; a different address, then back to the account's.
+    kith.ok(&[
+        "digest",
+        "set",
+        "--days",
+        "daily",
+        "--to",
+        "inbox@example.org",
+    ]);
+    let v = kith.json(&["digest"]);
+    assert_eq!(
+        (v["to"].as_str(), v["at"].as_str()),
+        (Some("inbox@example.org"), Some("06:45"))
+    );
+    assert_eq!(v["days"].as_array().unwrap().len(), 7);
+    kith.ok(&["digest", "set", "--to-account"]);
+    assert_eq!(kith.json(&["digest"])["to"], "me@example.com");
+
+    let preview = kith.ok(&["digest", "--preview"]);
+    assert!(preview.starts_with("Subject: Kith, "), "{preview}");
+    assert!(
+        preview.contains("1 person to reach, 1 follow-up due"),
+        "{preview}"
+    );
+    assert!(preview.contains("- Jane Doe\n"), "{preview}");
+    assert!(preview.contains("send the deck"), "{preview}");
+    let html = kith.ok(&["digest", "--preview", "--html"]);
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("Jane Doe"),
+        "{html}"
+    );
+    let v = kith.json(&["digest", "--preview"]);
+    assert_eq!(v["empty"], false);
+
+    // Queued now; nothing sends it here, so it waits in the outbox.
+    let out = kith.ok(&["digest", "send"]);
+    assert!(
+        out.contains("Queued today's digest to me@example.com"),
+        "{out}"
+    );
+    let outbox = kith.json(&["outbox"]);
+    assert_eq!(outbox[0]["status"], "pending");
+    assert_eq!(outbox[0]["to"], serde_json::json!(["me@example.com"]));
+    let list = kith.ok(&["outbox"]);
+    assert!(list.contains("#1") && list.contains("queued"), "{list}");
+    let v = kith.json(&["digest"]);
+    assert_eq!(v["last"]["status"], "pending");
+
+    kith.ok(&["digest", "set", "--off"]);
+    let v = kith.json(&["digest"]);
+    assert_eq!(
+        (v["enabled"].as_bool(), v["next_at"].as_str()),
+        (Some(false), None)
+    );
+}
+
+#[test]
+fn bad_digest_and_outbox_commands_are_refused() {
+    let kith = Kith::new();
+    kith.ok(&["settings", "--email", "me@example.com"]);
+    kith.ok(&["digest", "set", "--on"]);
+    let before = kith.json(&["digest"]);
+    for (args, expected) in [
+        (
+            &["digest", "set", "--days", "funday"][..],
+            "kith: invalid --days: 'funday' is not a weekday",
+        ),
+        (
+            &["digest", "set", "--at", "25:00"],
+            "kith: invalid --at: '25:00' is not a time of day",
+        ),
+        (
+            &["digest", "set", "--to", "not-an-address"],
+            "kith: invalid --to:",
+        ),
+        (
+            &["outbox", "retry", "7"],
+            "kith: no failed or uncertain message #7",
+        ),
+        (
+            &["outbox", "deliver"],
+            "kith: kith outbox deliver needs --smtp-url and --mail-from",
+        ),
+        (
+            &[
+                "outbox",
+                "deliver",
+                "--smtp-url",
+                "http://mail.example.com",
+                "--mail-from",
+                "k@example.com",
+            ],
+            "kith: invalid SMTP URL 'http://mail.example.com': the scheme must be smtp or smtps",
+        ),
+        (
+            &[
+                "outbox",
+                "deliver",
+                "--smtp-url",
+                "smtp://u:hunter22@mail.example.com",
+            ],
+            "kith: --smtp-url needs --mail-from",
+        ),
+        (&["meeting", "send", "1"], "kith: no meeting with id 1"),
+    ] {
+        let err = kith.fails(args);
+        assert!(
+            err.starts_with(expected),
+            "kith {args:?}\n  said: {err}\n  want: {expected}"
+        );
+        assert!(!err.contains("hunter22"), "{err}");
+    }
+    assert_eq!(kith.json(&["digest"]), before);
+    // clap refuses contradictions before anything runs.
+    let out = kith.run(&["digest", "set", "--on", "--off"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = kith.run(&["digest", "--html"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn an_invitation_needs_attendees_with_addresses() {
+    let kith = Kith::new();
+    kith.ok(&["settings", "--email", "me@example.com"]);
+    kith.ok(&["add", "Bob Roe"]);
+    kith.ok(&["meet", "bob", "--at", "2030-01-02 10:00", "--where", "Café"]);
+    let err = kith.fails(&["meeting", "send", "1"]);
+    assert!(
+        err.contains("none of the attendees has an e-mail address"),
+        "{err}"
+    );
+    assert!(kith.json(&["outbox"]).as_array().unwrap().is_empty());
+    kith.ok(&["edit", "bob", "--email", "bob@example.com"]);
+    let out = kith.ok(&["meeting", "send", "1"]);
+    assert!(
+        out.contains("Queued the invitation to bob@example.com"),
+        "{out}"
+    );
+    let outbox = kith.json(&["outbox"]);
+    assert_eq!(outbox[0]["kind"], "invitation");
+    assert!(
+        outbox[0]["subject"]
+            .as_str()
+            .unwrap()
+            .starts_with("Invitation: Meeting with Bob Roe @ Wed 2 Jan 2030, 10:00 (UTC)")
+    );
+}
