@@ -75,6 +75,23 @@ pub async fn set_digest(
     Ok(store.set_digest(user.id, &settings, Some(next)).await?)
 }
 
+/// Schedules the next digest again (after a change of time zone, say).
+pub async fn reschedule_digest(
+    store: &Store,
+    user: &User,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let state = store.digest_state(user.id).await?;
+    if state.settings.enabled {
+        let s = &state.settings;
+        let next = next_after(s.days, s.at, user.timezone, now);
+        if state.next_at != Some(next) {
+            store.set_digest(user.id, s, Some(next)).await?;
+        }
+    }
+    Ok(())
+}
+
 /// "weekdays at 07:30 (Europe/Berlin)".
 pub fn schedule_words(settings: &DigestSettings, user: &User) -> String {
     let days = match settings.days.bits() {

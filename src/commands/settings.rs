@@ -55,6 +55,9 @@ pub async fn settings(ctx: &mut Ctx, args: &SettingsArgs) -> anyhow::Result<()> 
     };
     if patch != SettingsPatch::default() {
         ctx.user = ctx.store.update_settings(ctx.user.id, &patch).await?;
+        if patch.timezone.is_some() {
+            super::mail::reschedule_digest(&ctx.store, &ctx.user, ctx.now).await?;
+        }
     }
     if let Some(base) = &jitsi {
         ctx.store.set_jitsi_base(ctx.user.id, base.as_ref()).await?;

@@ -57,6 +57,18 @@ fn the_digest_is_set_previewed_and_queued() {
     assert_eq!(v["days"].as_array().unwrap().len(), 7);
     kith.ok(&["digest", "set", "--to-account"]);
     assert_eq!(kith.json(&["digest"])["to"], "me@example.com");
+    // A new time zone keeps the local time.
+    kith.ok(&["settings", "--timezone", "Asia/Kolkata"]);
+    let next: chrono::DateTime<chrono::Utc> = kith.json(&["digest"])["next_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        next.format("%H:%M").to_string(),
+        "01:15",
+        "06:45 in Kolkata"
+    );
 
     let preview = kith.ok(&["digest", "--preview"]);
     assert!(preview.starts_with("Subject: Kith, "), "{preview}");

@@ -263,7 +263,9 @@ pub async fn update(
     };
     match (patch(&args), jitsi) {
         (Ok(p), Ok(jitsi)) => {
-            state.store.update_settings(viewer.user.id, &p).await?;
+            let user = state.store.update_settings(viewer.user.id, &p).await?;
+            // The digest keeps its local time in a new zone.
+            mail::reschedule_digest(&state.store, &user, chrono::Utc::now()).await?;
             state
                 .store
                 .set_jitsi_base(viewer.user.id, jitsi.as_ref())
