@@ -87,6 +87,58 @@ pub struct ExportedSettings {
     pub default_cadence_days: i64,
     pub light_resets_clock: bool,
     pub jitsi_base_url: Option<String>,
+    /// The e-mail digest's settings, once the user has saved any.
+    #[sqlx(skip)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digest: Option<ExportedDigest>,
+}
+
+/// The e-mail digest's settings (when it is next due follows from them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExportedDigest {
+    pub enabled: bool,
+    /// `mon` … `sun`.
+    pub days: Vec<String>,
+    /// Local time of day, `HH:MM`.
+    pub at: String,
+    pub address: Option<String>,
+}
+
+impl ExportedDigest {
+    pub(crate) fn from_settings(s: &kith_core::digest::DigestSettings) -> Self {
+        Self {
+            enabled: s.enabled,
+            days: s
+                .days
+                .days()
+                .map(|d| d.to_string().to_lowercase())
+                .collect(),
+            at: s.at.format("%H:%M").to_string(),
+            address: s.address.as_ref().map(|a| a.as_str().to_owned()),
+        }
+    }
+
+    /// The settings, or the JSON path of the first problem.
+    pub(crate) fn settings(&self) -> Result<kith_core::digest::DigestSettings> {
+        let field = |f: &str| format!("user.digest.{f}");
+        let days = kith_core::outreach::Weekdays::parse(&self.days.join(","))
+            .map_err(|e| invalid(field("days"), e.message))?;
+        let at = kith_core::outreach::parse_time("at", &self.at)
+            .map_err(|e| invalid(field("at"), e.message))?;
+        let address = self
+            .address
+            .as_deref()
+            .map(kith_core::values::Email::parse)
+            .transpose()
+            .map_err(|e| invalid(field("address"), e.message))?;
+        Ok(kith_core::digest::DigestSettings {
+            enabled: self.enabled,
+            days,
+            at,
+            address,
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
@@ -403,6 +455,9 @@ impl AccountExport {
         let u = &self.user;
         TimeZone::parse(&u.timezone).map_err(|e| invalid("user.timezone", e.message))?;
         positive("user.default_cadence_days", Some(u.default_cadence_days))?;
+        if let Some(digest) = &u.digest {
+            digest.settings()?;
+        }
 
         let organisations = ids("organisations", self.organisations.iter().map(|o| o.id))?;
         let mut names = HashSet::new();

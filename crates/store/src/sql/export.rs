@@ -34,7 +34,7 @@ pub(crate) async fn export_account(
 
 async fn read_account(conn: &mut Conn, user: UserId, exported_at: String) -> Result<AccountExport> {
     let u = user.0;
-    let settings: ExportedSettings = sqlx::query_as(
+    let mut settings: ExportedSettings = sqlx::query_as(
         "SELECT display_name, email, timezone, default_cadence_days, light_resets_clock, \
          jitsi_base_url FROM users WHERE id = $1",
     )
@@ -42,6 +42,17 @@ async fn read_account(conn: &mut Conn, user: UserId, exported_at: String) -> Res
     .fetch_optional(&mut *conn)
     .await?
     .ok_or_else(|| StoreError::not_found("user", user))?;
+    let has_digest: Option<(i64,)> =
+        sqlx::query_as("SELECT user_id FROM digest_settings WHERE user_id = $1")
+            .bind(u)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if has_digest.is_some() {
+        let state = digest_state_in(conn, user).await?;
+        settings.digest = Some(crate::export::ExportedDigest::from_settings(
+            &state.settings,
+        ));
+    }
     let organisations: Vec<ExportedOrganisation> = sqlx::query_as(
         "SELECT id, name, is_mine, industry, created_at FROM organisations \
          WHERE user_id = $1 ORDER BY id",
@@ -389,6 +400,12 @@ async fn write_account(conn: &mut Conn, user: UserId, doc: &AccountExport) -> Re
     .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::not_found("user", user));
+    }
+    if let Some(digest) = &s.digest {
+        let settings = digest.settings()?;
+        let tz = kith_core::values::TimeZone::parse(&s.timezone)?;
+        let next = kith_core::digest::next_after(settings.days, settings.at, tz, Utc::now());
+        set_digest_in(conn, user, &settings, Some(next)).await?;
     }
 
     // Every list is inserted one row at a time in file order, so the new

@@ -44,12 +44,17 @@ impl DigestRow {
 }
 
 pub(crate) async fn digest_state(pool: &Pool, user: UserId) -> Result<DigestState> {
+    let mut conn = pool.acquire().await?;
+    digest_state_in(&mut conn, user).await
+}
+
+pub(crate) async fn digest_state_in(conn: &mut Conn, user: UserId) -> Result<DigestState> {
     let row: Option<DigestRow> = sqlx::query_as(
         "SELECT enabled, CAST(days AS BIGINT) AS days, CAST(minute AS BIGINT) AS minute, \
          address, next_at FROM digest_settings WHERE user_id = $1",
     )
     .bind(user.0)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
     Ok(row.map_or_else(
         || DigestState {
@@ -66,9 +71,20 @@ pub(crate) async fn set_digest(
     settings: &DigestSettings,
     next_at: Option<DateTime<Utc>>,
 ) -> Result<DigestState> {
-    let next_at = next_at.filter(|_| settings.enabled);
     let mut tx = begin_write(pool).await?;
     lock_user(&mut tx, user).await?;
+    let state = set_digest_in(&mut tx, user, settings, next_at).await?;
+    tx.commit().await?;
+    Ok(state)
+}
+
+pub(crate) async fn set_digest_in(
+    conn: &mut Conn,
+    user: UserId,
+    settings: &DigestSettings,
+    next_at: Option<DateTime<Utc>>,
+) -> Result<DigestState> {
+    let next_at = next_at.filter(|_| settings.enabled);
     sqlx::query(
         "INSERT INTO digest_settings (user_id, enabled, days, minute, address, next_at) \
          VALUES ($1, $2, $3, $4, $5, $6) \
@@ -82,9 +98,8 @@ pub(crate) async fn set_digest(
     .bind(minute_of(settings.at) as i32)
     .bind(settings.address.as_ref().map(|a| a.as_str().to_owned()))
     .bind(next_at.map(from_time))
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await?;
     Ok(DigestState {
         settings: settings.clone(),
         next_at,

@@ -43,6 +43,16 @@ async fn full_account(store: &Store, user: UserId) {
         )
         .await
         .unwrap();
+    let digest = kith_core::digest::DigestSettings {
+        enabled: true,
+        days: kith_core::outreach::Weekdays::parse("tue,fri").unwrap(),
+        at: chrono::NaiveTime::from_hms_opt(18, 5, 0).unwrap(),
+        address: Some(kith_core::values::Email::parse("ann.home@example.org").unwrap()),
+    };
+    store
+        .set_digest(user, &digest, Some(chrono::Utc::now()))
+        .await
+        .unwrap();
     let jane = store
         .add_contact(
             user,
@@ -415,6 +425,14 @@ async fn an_account_survives_export_and_import(
     let user = db.store.users().await.unwrap();
     let copied = user.iter().find(|u| u.id == copy).unwrap();
     assert_eq!(copied.display_name, "Ann Example");
+    // The digest's settings come along, scheduled afresh.
+    let digest = db.store.digest_state(copy).await.unwrap();
+    assert_eq!(
+        digest.settings,
+        db.store.digest_state(ann).await.unwrap().settings
+    );
+    assert!(digest.settings.enabled);
+    assert!(digest.next_at.unwrap() > chrono::Utc::now());
     assert_eq!(copied.username, "copy");
     // The change log has a "put" for every imported contact.
     let (changes, _) = db.store.contact_changes(copy, 0).await.unwrap();
@@ -490,6 +508,12 @@ async fn a_malformed_document_is_refused_by_path_and_writes_nothing(
     assert!(
         err.starts_with("invalid contacts[0].colour: unknown field `colour`, expected one of"),
         "{err}"
+    );
+    let mut v = good.clone();
+    v["user"]["digest"]["at"] = "7 o'clock".into();
+    assert_eq!(
+        refused(v),
+        "invalid user.digest.at: '7 o'clock' is not a time of day (expected HH:MM)"
     );
     let mut v = good.clone();
     v["follow_ups"][0]["contact_id"] = 999_999.into();
