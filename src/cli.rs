@@ -472,6 +472,9 @@ pub struct ServeArgs {
     /// Trust X-Forwarded-For from a reverse proxy in front (for login throttling)
     #[arg(long, env = "KITH_TRUST_PROXY")]
     pub trust_proxy: bool,
+    /// Everyone who signs in with a password must also use an authenticator app (TOTP)
+    #[arg(long, env = "KITH_REQUIRE_TOTP")]
+    pub require_totp: bool,
     /// Serve a fresh demo network with a demo user (prints how to sign in)
     #[arg(long)]
     pub demo: bool,
@@ -519,6 +522,9 @@ pub enum UserCommand {
     Disable(UserArg),
     /// Let a disabled user sign in again
     Enable(UserArg),
+    /// Turn off a user's two-step sign-in (they lost their phone and their
+    /// recovery codes) and end their sessions
+    ResetTotp(UserArg),
 }
 
 #[derive(Debug, Args)]

@@ -123,6 +123,27 @@ async fn run_user(store: &Store, command: &UserCommand, ui: &mut Ui) -> anyhow::
                 user.username
             )?;
         }
+        UserCommand::ResetTotp(args) => {
+            let user = find(store, &args.username).await?;
+            let removed = store.remove_totp(user.id).await?;
+            let ended = store.delete_sessions(user.id).await?;
+            if ui.json {
+                return Ok(ui.print_json(&json!({
+                    "username": user.username,
+                    "removed": removed,
+                    "sessions_ended": ended,
+                }))?);
+            }
+            if removed {
+                writeln!(
+                    ui.out(),
+                    "Two-step sign-in of {BOLD}{}{BOLD:#} is off and their {ended} sessions are ended; they can set it up again in Settings.",
+                    user.username
+                )?;
+            } else {
+                writeln!(ui.out(), "{} had no two-step sign-in.", user.username)?;
+            }
+        }
         UserCommand::Disable(args) | UserCommand::Enable(args) => {
             let disable = matches!(command, UserCommand::Disable(_));
             let user = find(store, &args.username).await?;

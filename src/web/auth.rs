@@ -14,9 +14,10 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
+use kith_auth::totp::TotpSecret;
 use kith_auth::{Secret, digest, verify_password};
 use kith_core::user::User;
-use kith_store::TokenScope;
+use kith_store::{PendingPurpose, TokenScope};
 
 use super::AppState;
 use super::error::WebError;
@@ -132,9 +133,18 @@ pub fn address_key(
 }
 
 pub enum SignIn {
-    Ok { cookie: HeaderValue },
+    Ok {
+        cookie: HeaderValue,
+    },
+    /// The password was right; a second step comes next, at `to`.
+    SecondStep {
+        cookie: HeaderValue,
+        to: &'static str,
+    },
     Refused,
-    Throttled { retry_after: u64 },
+    Throttled {
+        retry_after: u64,
+    },
 }
 
 /// Checks a password with throttling; on success starts a new session and
@@ -145,6 +155,7 @@ pub async fn sign_in(
     password: String,
     address: &str,
     previous: Option<&str>,
+    agent: Option<&str>,
 ) -> Result<SignIn, WebError> {
     let store = &state.store;
     let now = Utc::now();
@@ -178,19 +189,79 @@ pub async fn sign_in(
     if let Some(old) = previous {
         store.delete_session(&digest(old)).await?;
     }
-    let cookie = start_session(state, &user).await?;
-    Ok(SignIn::Ok { cookie })
+    let factor = store.totp(user.id).await?;
+    let (purpose, secret, to) = match factor {
+        Some(f) if f.confirmed => (PendingPurpose::Code, None, "/login/code"),
+        _ if state.config.require_totp => {
+            let seed = TotpSecret::generate().map_err(|e| WebError::Internal(e.into()))?;
+            (
+                PendingPurpose::Enrol,
+                Some(seed.to_base32()),
+                "/login/enrol",
+            )
+        }
+        _ => {
+            let cookie = start_session(state, &user, "password", agent).await?;
+            return Ok(SignIn::Ok { cookie });
+        }
+    };
+    let pending = Secret::generate("kp_").map_err(|e| WebError::Internal(e.into()))?;
+    store
+        .create_pending_signin(
+            &pending.digest(),
+            user.id,
+            purpose,
+            secret.as_deref(),
+            now + PENDING_FOR,
+        )
+        .await?;
+    Ok(SignIn::SecondStep {
+        cookie: pending_cookie(state, pending.expose(), PENDING_FOR.num_seconds()),
+        to,
+    })
+}
+
+/// How long a right password waits for its second step.
+pub const PENDING_FOR: chrono::Duration = chrono::Duration::minutes(10);
+/// The cookie that carries a sign-in waiting for its second step.
+pub const PENDING_COOKIE: &str = "kith_pending";
+
+pub fn pending_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{PENDING_COOKIE}={value}; Path=/login; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie values are ASCII")
 }
 
 /// A new session for `user`, as the `Set-Cookie` value that carries it.
-pub async fn start_session(state: &AppState, user: &User) -> Result<HeaderValue, WebError> {
+/// `method` says how they signed in and `agent` is their browser, both for
+/// their list of sessions.
+pub async fn start_session(
+    state: &AppState,
+    user: &User,
+    method: &str,
+    agent: Option<&str>,
+) -> Result<HeaderValue, WebError> {
     let secret = Secret::generate("ks_").map_err(|e| WebError::Internal(e.into()))?;
     let max = state.config.session_max;
     state
         .store
-        .create_session(user.id, &secret.digest(), Utc::now() + max)
+        .create_session(user.id, &secret.digest(), Utc::now() + max, method, agent)
         .await?;
     Ok(session_cookie(state, secret.expose(), max.num_seconds()))
+}
+
+/// The browser's User-Agent, as the session list shows it.
+pub fn agent(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .filter(|a| !a.is_empty())
 }
 
 pub fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {

@@ -18,6 +18,7 @@ struct FileConfig {
     database_url: Option<String>,
     public_url: Option<String>,
     trust_proxy: Option<bool>,
+    require_totp: Option<bool>,
     session_idle_hours: Option<u32>,
     session_max_days: Option<u32>,
     max_body_kib: Option<u32>,
@@ -39,6 +40,8 @@ pub struct WebConfig {
     /// Cookies get `Secure` when the public address is https.
     pub secure_cookies: bool,
     pub trust_proxy: bool,
+    /// Everyone signing in with a password needs a second step (TOTP).
+    pub require_totp: bool,
     /// A session ends after this long without a request…
     pub session_idle: chrono::Duration,
     /// …and this long after sign-in in any case.
@@ -57,6 +60,7 @@ impl std::fmt::Debug for WebConfig {
             .field("public_url", &self.public_url)
             .field("secure_cookies", &self.secure_cookies)
             .field("trust_proxy", &self.trust_proxy)
+            .field("require_totp", &self.require_totp)
             .field("session_idle", &self.session_idle)
             .field("session_max", &self.session_max)
             .field("max_body", &self.max_body)
@@ -117,6 +121,7 @@ impl WebConfig {
                 .is_some_and(|u| u.starts_with("https://")),
             public_url,
             trust_proxy: args.trust_proxy || file.trust_proxy.unwrap_or(false),
+            require_totp: args.require_totp || file.require_totp.unwrap_or(false),
             session_idle: chrono::Duration::hours(hours.into()),
             session_max: chrono::Duration::days(days.into()),
             max_body: kib as usize * 1024,

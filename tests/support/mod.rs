@@ -143,11 +143,12 @@ impl Database {
         self.serve_with(&[], None)
     }
 
-    /// [`Database::serve`] with more flags, and its log (at `info`) written
-    /// to `log` when given.
+    /// [`Database::serve`] with more flags, and its log (at `debug`, the
+    /// most a server would run with) written to `log` when given.
     pub fn serve_with(&self, extra: &[&str], log: Option<&std::path::Path>) -> Running {
         let (level, stderr) = match log {
-            Some(path) => ("info", Stdio::from(std::fs::File::create(path).unwrap())),
+            // Everything the server would ever log, to look for secrets in.
+            Some(path) => ("debug", Stdio::from(std::fs::File::create(path).unwrap())),
             None => ("error", Stdio::inherit()),
         };
         let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))

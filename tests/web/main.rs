@@ -12,6 +12,7 @@ mod dav_client;
 mod import;
 mod matrix;
 mod pages;
+mod second_factor;
 
 #[path = "../support/mod.rs"]
 mod support;
@@ -33,9 +34,20 @@ impl Server {
     /// A server with the given users (the first an admin), or `None` when
     /// PostgreSQL is wanted but not configured outside CI.
     pub async fn start(backend: Backend, users: &[&str]) -> Option<Server> {
+        Self::start_with(backend, users, &[], None).await
+    }
+
+    /// [`Server::start`] with more `kith serve` flags, and its log (at
+    /// `debug`) written to `log` when given.
+    pub async fn start_with(
+        backend: Backend,
+        users: &[&str],
+        flags: &[&str],
+        log: Option<&std::path::Path>,
+    ) -> Option<Server> {
         let db = Database::create(backend).await?;
         db.add_users(users);
-        let process = db.serve();
+        let process = db.serve_with(flags, log);
         Some(Server {
             url: process.url.clone(),
             process,

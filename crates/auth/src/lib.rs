@@ -22,6 +22,8 @@ pub enum AuthError {
     Random,
 }
 
+pub mod totp;
+
 /// An Argon2id hash of the password in PHC format.
 pub fn hash_password(password: &Password) -> Result<String, AuthError> {
     Argon2::default()

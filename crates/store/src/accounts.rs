@@ -40,13 +40,17 @@ impl Store {
         dispatch!(self.user_by_id(user))
     }
 
+    /// A new session; `method` says how it was signed in (`password`,
+    /// `password+totp`, …) and `agent` is the browser, for the user's list.
     pub async fn create_session(
         &self,
         user: UserId,
         digest: &str,
         expires_at: DateTime<Utc>,
+        method: &str,
+        agent: Option<&str>,
     ) -> Result<()> {
-        dispatch!(self.create_session(user, digest, Utc::now(), expires_at))
+        dispatch!(self.create_session(user, digest, Utc::now(), expires_at, method, agent))
     }
 
     /// The user of a live session (unexpired, seen within `idle`, user enabled).

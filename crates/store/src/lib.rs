@@ -136,12 +136,14 @@ mod export;
 mod imports;
 mod mail;
 mod meetings;
+mod second_factor;
 
 pub use dav::{DavCard, DavChange, DavPut, DavRefusal, Precondition};
 pub use imports::{ContactEvent, ImportOutcome, ImportRecord};
 pub use mail::{
     Delivery, DigestState, DueDigest, MailKind, MailStatus, NewMail, OutboxEntry, OutgoingMail,
 };
+pub use second_factor::{PendingPurpose, PendingSignin, SessionInfo, TotpFactor};
 
 impl Store {
     /// Opens (creating if needed) the database and brings its schema up to date.

@@ -10,6 +10,7 @@ mod follow_ups;
 mod goals;
 mod import;
 mod merge;
+mod second_factor;
 mod session;
 mod settings;
 
@@ -30,6 +31,14 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::page))
         .route("/login", get(session::login_page).post(session::login))
+        .route(
+            "/login/code",
+            get(second_factor::code_page).post(second_factor::code),
+        )
+        .route(
+            "/login/enrol",
+            get(second_factor::enrol_at_sign_in_page).post(second_factor::enrol_at_sign_in),
+        )
         .route("/logout", post(session::logout))
         .route("/setup", get(session::setup_page).post(session::setup))
         .route("/contacts", get(contacts::list).post(contact_form::create))
@@ -83,6 +92,17 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
         .route("/settings/calendar", post(settings::calendar_feed))
+        .route("/settings/totp", post(second_factor::begin))
+        .route(
+            "/settings/totp/confirm",
+            post(second_factor::confirm_from_settings),
+        )
+        .route("/settings/totp/disable", post(second_factor::disable))
+        .route("/settings/totp/recovery", post(second_factor::new_codes))
+        .route(
+            "/settings/sessions/{key}/end",
+            post(second_factor::end_session),
+        )
         .route("/settings/digest", post(settings::set_digest))
         .route("/settings/digest/send", post(settings::send_digest))
         .route("/settings/outbox/{id}/retry", post(settings::retry_mail))

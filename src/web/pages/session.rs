@@ -82,11 +82,18 @@ pub async fn login(
         form.password.clone(),
         &address,
         previous,
+        auth::agent(&headers),
     )
     .await?
     {
         SignIn::Ok { cookie, .. } => {
             let mut r = Redirect::to(&next).into_response();
+            r.headers_mut().append(header::SET_COOKIE, cookie);
+            Ok(r)
+        }
+        SignIn::SecondStep { cookie, to } => {
+            let to = format!("{to}?next={}", auth::urlencode(&next));
+            let mut r = Redirect::to(&to).into_response();
             r.headers_mut().append(header::SET_COOKIE, cookie);
             Ok(r)
         }
@@ -157,7 +164,11 @@ pub struct SetupForm {
     confirm: String,
 }
 
-pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -> PageResult {
+pub async fn setup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SetupForm>,
+) -> PageResult {
     if !state.store.users().await?.is_empty() {
         return Err(WebError::NotFound("setup is done; sign in instead".into()).into());
     }
@@ -201,7 +212,7 @@ pub async fn setup(State(state): State<AppState>, Form(form): Form<SetupForm>) -
         }
         Err(e) => return Err(e.into()),
     };
-    let cookie = auth::start_session(&state, &user).await?;
+    let cookie = auth::start_session(&state, &user, "password", auth::agent(&headers)).await?;
     let mut r = redirect_with("/", "Welcome to Kith. Add your first contact to begin.");
     r.headers_mut().append(header::SET_COOKIE, cookie);
     Ok(r)

@@ -39,6 +39,14 @@ struct SettingsPage {
     outbox: Vec<kith_store::OutboxEntry>,
     /// This server sends e-mail.
     mail: bool,
+    /// Two-step sign-in is on.
+    totp: bool,
+    codes_left: i64,
+    /// The server requires two-step sign-in.
+    require_totp: bool,
+    sessions: Vec<kith_store::SessionInfo>,
+    /// The key of the session this page is shown in.
+    current_session: String,
 }
 
 impl SettingsPage {
@@ -121,6 +129,17 @@ async fn settings_page(
         digest,
         outbox: state.store.outbox(viewer.user.id, 10).await?,
         mail: state.config.mail.is_some(),
+        totp: state
+            .store
+            .totp(viewer.user.id)
+            .await?
+            .is_some_and(|f| f.confirmed),
+        codes_left: state.store.recovery_codes_left(viewer.user.id).await?,
+        require_totp: state.config.require_totp,
+        sessions: state.store.sessions(viewer.user.id).await?,
+        current_session: crate::web::auth::cookie_value(headers, crate::web::auth::SESSION_COOKIE)
+            .map(|s| kith_auth::digest(s).chars().take(16).collect())
+            .unwrap_or_default(),
     })
 }
 

@@ -127,15 +127,19 @@ pub(crate) async fn create_session(
     digest: &str,
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+    method: &str,
+    agent: Option<&str>,
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO sessions (id_digest, user_id, created_at, last_seen_at, expires_at) \
-         VALUES ($1, $2, $3, $3, $4)",
+        "INSERT INTO sessions (id_digest, user_id, created_at, last_seen_at, expires_at, method, \
+         agent) VALUES ($1, $2, $3, $3, $4, $5, $6)",
     )
     .bind(digest)
     .bind(user.0)
     .bind(from_time(now))
     .bind(from_time(expires_at))
+    .bind(method)
+    .bind(agent.map(|a| a.chars().take(200).collect::<String>()))
     .execute(pool)
     .await?;
     Ok(())

@@ -20,6 +20,7 @@ mod lists;
 mod mail;
 mod meetings;
 mod merge;
+mod second_factor;
 mod users;
 
 pub(crate) use accounts::*;
@@ -37,6 +38,7 @@ pub(crate) use lists::*;
 pub(crate) use mail::*;
 pub(crate) use meetings::*;
 pub(crate) use merge::*;
+pub(crate) use second_factor::*;
 pub(crate) use users::*;
 
 use super::{

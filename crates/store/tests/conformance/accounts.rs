@@ -43,15 +43,21 @@ async fn sessions_live_until_logout_idle_expiry_or_disable(
     let idle = Duration::minutes(30);
     let later = Utc::now() + Duration::days(7);
     db.store
-        .create_session(ann, "digest-a", later)
+        .create_session(ann, "digest-a", later, "password", None)
         .await
         .unwrap();
     db.store
-        .create_session(ann, "digest-b", later)
+        .create_session(ann, "digest-b", later, "password", None)
         .await
         .unwrap();
     db.store
-        .create_session(ann, "digest-old", Utc::now() - Duration::seconds(1))
+        .create_session(
+            ann,
+            "digest-old",
+            Utc::now() - Duration::seconds(1),
+            "password",
+            None,
+        )
         .await
         .unwrap();
     assert_eq!(

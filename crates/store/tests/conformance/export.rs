@@ -600,7 +600,13 @@ async fn an_instance_is_backed_up_and_restored(
     let someone = fresh.user("someone").await;
     fresh
         .store
-        .create_session(someone, "digest", Utc::now() + Duration::days(1))
+        .create_session(
+            someone,
+            "digest",
+            Utc::now() + Duration::days(1),
+            "password",
+            None,
+        )
         .await
         .unwrap();
     let err = fresh

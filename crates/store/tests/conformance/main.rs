@@ -14,6 +14,7 @@ mod mail;
 mod meetings;
 mod merge;
 mod search;
+mod second_factor;
 
 use kith_core::contact::ContactDraft;
 use kith_core::values::{ContactName, Email, TagName};
