@@ -108,14 +108,91 @@ async fn bad_input_is_a_4xx_naming_the_field(
     .await;
     assert_eq!(got, 422, "{v}");
     assert_eq!(v["error"]["field"], "via", "{v}");
-    // Nothing half-written: no contact was stored by any of the above.
+    // Conversation, meeting and block bodies name their own fields, not the
+    // command line's flags.
+    let (_, jane) = send(
+        client
+            .post(server.at("/api/v1/contacts"))
+            .bearer_auth(&token)
+            .json(&json!({ "name": "Jane Doe" })),
+    )
+    .await;
+    let jane = jane["id"].as_i64().unwrap();
+    for (path, body, field) in [
+        (
+            "/api/v1/conversations",
+            json!({ "with": [jane], "via": "phone", "todos": [" "] }),
+            "todos",
+        ),
+        (
+            "/api/v1/conversations",
+            json!({ "with": [jane], "via": "phone", "their_todos": [" "] }),
+            "their_todos",
+        ),
+        (
+            "/api/v1/conversations",
+            json!({ "with": [jane], "via": "phone", "intros": [" "] }),
+            "intros",
+        ),
+        (
+            "/api/v1/conversations",
+            json!({ "with": [jane], "via": "phone", "on": "someday" }),
+            "on",
+        ),
+        (
+            "/api/v1/meetings",
+            json!({ "with": [jane], "at": "soon", "mode": { "how": "jitsi" } }),
+            "at",
+        ),
+        (
+            "/api/v1/meetings",
+            json!({ "with": [jane], "at": "2030-01-01 10:00", "mode": { "how": "zoom", "detail": "https://evil.example/j/1" } }),
+            "mode.detail",
+        ),
+        (
+            "/api/v1/meetings",
+            json!({ "with": [jane], "at": "2030-01-01 10:00", "mode": { "how": "pigeon" } }),
+            "mode.how",
+        ),
+        (
+            "/api/v1/blocks",
+            json!({ "days": "funday", "at": "08:30" }),
+            "days",
+        ),
+        ("/api/v1/blocks", json!({ "days": "mon", "at": "8h" }), "at"),
+    ] {
+        let (got, v) = send(client.post(server.at(path)).bearer_auth(&token).json(&body)).await;
+        assert_eq!(
+            (got, v["error"]["field"].as_str()),
+            (422, Some(field)),
+            "{path} {body}: {v}"
+        );
+    }
+    for path in ["/api/v1/meetings?all=true", "/api/v1/blocks"] {
+        let (_, v) = send(client.get(server.at(path)).bearer_auth(&token)).await;
+        assert_eq!(v, json!([]), "nothing stored by the refused bodies: {path}");
+    }
+    let (_, v) = send(
+        client
+            .get(server.at(&format!("/api/v1/contacts/{jane}/conversations")))
+            .bearer_auth(&token),
+    )
+    .await;
+    assert_eq!(v, json!([]), "no conversation stored");
+    // Nothing half-written: no contact but Jane was stored by any of the above.
     let (_, list) = send(
         client
             .get(server.at("/api/v1/contacts"))
             .bearer_auth(&token),
     )
     .await;
-    assert_eq!(list["items"], json!([]));
+    let names: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Jane Doe"]);
     server.stop().await;
 }
 

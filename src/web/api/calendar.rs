@@ -12,6 +12,7 @@ use kith_store::MeetingFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use super::handlers::in_body;
 use super::{ApiError, Body, ErrorBody, Params};
 use crate::calendar;
 use crate::cli::{BlockAddArgs, MeetArgs, ModeArgs};
@@ -44,9 +45,20 @@ pub struct ModeInput {
 
 impl ModeInput {
     fn args(&self) -> ApiResult<ModeArgs> {
-        Ok(meetings::mode_args(&self.how, &self.detail).map_err(WebError::from)?)
+        Ok(meetings::mode_args(&self.how, &self.detail).map_err(|e| in_body(e, MODE_FIELDS))?)
     }
 }
+
+/// The flags a meeting's place is checked under, as the body's fields.
+const MODE_FIELDS: &[(&str, &str)] = &[
+    ("how", "mode.how"),
+    ("where", "mode.detail"),
+    ("zoom", "mode.detail"),
+    ("meet", "mode.detail"),
+    ("teams", "mode.detail"),
+    ("jitsi", "mode.detail"),
+    ("phone", "mode.detail"),
+];
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -110,7 +122,9 @@ pub async fn create_meeting(
         mode: input.mode.args()?,
         title: input.title.clone(),
     };
-    let meeting = meetings::new_meeting(&state.store, &user, now, &args).await?;
+    let meeting = meetings::new_meeting(&state.store, &user, now, &args)
+        .await
+        .map_err(|e| in_body(e, MODE_FIELDS))?;
     let id = state.store.add_meeting(user.id, &meeting, now).await?;
     let stored = state.store.meeting(user.id, id).await?;
     Ok((StatusCode::CREATED, Json(MeetingOut::from(&stored))).into_response())
@@ -248,7 +262,9 @@ pub async fn create_block(
         capacity: input.capacity.unwrap_or(3),
         goal: input.goal.map(|g| g.to_string()),
     };
-    let block = plan::new_block(&state.store, user.id, &args).await?;
+    let block = plan::new_block(&state.store, user.id, &args)
+        .await
+        .map_err(|e| in_body(e, &[]))?;
     let id = state.store.add_block(user.id, &block, Utc::now()).await?;
     let stored = state
         .store

@@ -226,30 +226,42 @@ pub async fn create_contact(
     Ok((StatusCode::CREATED, Json(ContactOut::from(&c))).into_response())
 }
 
-/// A contact body's problem named by the body's field, not by the
-/// command-line flag the shared validation speaks of (`--every` is
-/// `cadence`, `--untag` is `remove_tags`).
-fn in_contact_body(e: impl Into<WebError>) -> WebError {
+/// A body's problem named by the body's field, not by the command-line flag
+/// the shared validation speaks of: `renames` maps flags (without `--`)
+/// to fields, and any other flag becomes its snake-case self.
+pub fn in_body(e: impl Into<WebError>, renames: &[(&str, &str)]) -> WebError {
     match e.into() {
         WebError::Invalid { field, message } => {
-            let field = match field.trim_start_matches("--") {
-                "email" => "emails".to_owned(),
-                "phone" => "phones".to_owned(),
-                "link" => "links".to_owned(),
-                "tag" => "tags".to_owned(),
-                "org" => "organisation".to_owned(),
-                "met" => "how_met".to_owned(),
-                "every" => "cadence".to_owned(),
-                "remove-email" => "remove_emails".to_owned(),
-                "remove-phone" => "remove_phones".to_owned(),
-                "remove-link" => "remove_links".to_owned(),
-                "untag" => "remove_tags".to_owned(),
-                other => other.replace('-', "_"),
-            };
+            let flag = field.trim_start_matches("--");
+            let field = renames
+                .iter()
+                .find(|(from, _)| *from == flag)
+                .map_or_else(|| flag.replace('-', "_"), |(_, to)| (*to).to_owned());
             WebError::Invalid { field, message }
         }
         other => other,
     }
+}
+
+/// A contact body's problem named by its field (`--every` is `cadence`,
+/// `--untag` is `remove_tags`).
+fn in_contact_body(e: impl Into<WebError>) -> WebError {
+    in_body(
+        e,
+        &[
+            ("email", "emails"),
+            ("phone", "phones"),
+            ("link", "links"),
+            ("tag", "tags"),
+            ("org", "organisation"),
+            ("met", "how_met"),
+            ("every", "cadence"),
+            ("remove-email", "remove_emails"),
+            ("remove-phone", "remove_phones"),
+            ("remove-link", "remove_links"),
+            ("untag", "remove_tags"),
+        ],
+    )
 }
 
 /// A contact.
@@ -422,7 +434,18 @@ pub async fn log_conversation(
         learned: input.learned.clone(),
         goal: input.goal.map(|g| g.to_string()),
     };
-    let prepared = log::prepare(&state.store, &user, Utc::now(), &args).await?;
+    let prepared = log::prepare(&state.store, &user, Utc::now(), &args)
+        .await
+        .map_err(|e| {
+            in_body(
+                e,
+                &[
+                    ("todo", "todos"),
+                    ("their-todo", "their_todos"),
+                    ("intro", "intros"),
+                ],
+            )
+        })?;
     let logged = state
         .store
         .log_conversation_with(user.id, &prepared.conversation, &prepared.extras)
