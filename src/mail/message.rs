@@ -14,7 +14,8 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 pub fn build(from: &Mailbox, mail: &OutgoingMail) -> anyhow::Result<Message> {
     let mut builder = Message::builder()
         .from(from.clone())
-        .subject(mail.subject.clone())
+        // A title with a line break cannot add a header.
+        .subject(mail.subject.replace(char::is_control, " "))
         .message_id(Some(format!("<{}@{}>", mail.token, from.email.domain())))
         .date(mail.created_at.into());
     for to in &mail.to {
@@ -39,4 +40,63 @@ pub fn build(from: &Mailbox, mail: &OutgoingMail) -> anyhow::Result<Message> {
         body = body.singlepart(SinglePart::builder().header(kind).body(calendar.clone()));
     }
     Ok(builder.multipart(body)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kith_store::MailKind;
+
+    fn mail() -> OutgoingMail {
+        OutgoingMail {
+            id: 7,
+            user: kith_core::ids::UserId(1),
+            kind: MailKind::Invitation,
+            token: "0123456789abcdef0123456789abcdef".into(),
+            to: vec!["jane@example.com".into()],
+            reply_to: Some("ann@example.com".into()),
+            subject: "Invitation: Coffee\r\nBcc: evil@example.com".into(),
+            text: "Ann invites you.".into(),
+            html: None,
+            calendar: Some((
+                "REQUEST".into(),
+                "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n".into(),
+            )),
+            created_at: chrono::DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn every_attempt_is_the_same_message_and_no_header_sneaks_in() {
+        let from: Mailbox = "Kith <kith@example.org>".parse().unwrap();
+        let one = String::from_utf8(build(&from, &mail()).unwrap().formatted()).unwrap();
+        assert!(
+            one.contains("Message-ID: <0123456789abcdef0123456789abcdef@example.org>"),
+            "{one}"
+        );
+        assert!(one.contains("Reply-To: ann@example.com"), "{one}");
+        assert!(one.contains("method=REQUEST"), "{one}");
+        assert!(!one.contains("\r\nBcc:"), "{one}");
+        // The boundaries are random; everything else is the same.
+        let two = String::from_utf8(build(&from, &mail()).unwrap().formatted()).unwrap();
+        let headers = |m: &str| {
+            m.lines()
+                .take_while(|l| !l.is_empty())
+                .filter(|l| !l.contains("boundary"))
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(headers(&one), headers(&two));
+        let bad = OutgoingMail {
+            to: vec!["not an address".into()],
+            ..mail()
+        };
+        assert!(
+            build(&from, &bad)
+                .unwrap_err()
+                .to_string()
+                .contains("invalid recipient")
+        );
+    }
 }

@@ -18,8 +18,10 @@ use crate::digest;
 const STALE: chrono::Duration = chrono::Duration::hours(12);
 /// The longest wait between two attempts.
 const MAX_BACKOFF: chrono::Duration = chrono::Duration::hours(6);
-/// Messages claimed at a time.
-const BATCH: i64 = 10;
+/// Messages claimed at a time: one, so a claim is always followed at once
+/// by its send, and no claimed message waits behind a slow one until its
+/// lease ends (which would make it uncertain without ever being tried).
+const BATCH: i64 = 1;
 
 /// What one pass did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -79,7 +81,12 @@ impl Sender {
             tokio::select! {
                 () = tokio::time::sleep(self.config.poll) => {}
                 () = wake.notified() => {}
-                _ = stop.changed() => {}
+                changed = stop.changed() => {
+                    // The server is gone without a word: stop too.
+                    if changed.is_err() {
+                        break;
+                    }
+                }
             }
         }
     }
