@@ -761,6 +761,52 @@ async fn the_web_sets_the_digest_and_e_mails_an_invitation(
         .await
         .unwrap();
     assert!(settings.contains("Invitation: Coffee"), "{settings}");
+    // The same through the JSON API.
+    let api =
+        |method: reqwest::Method, path: &str| web.request(method, format!("{url}/api/v1{path}"));
+    let outbox: Value = api(reqwest::Method::GET, "/outbox")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(outbox.as_array().unwrap().len(), 2, "{outbox}");
+    assert_eq!(outbox[0]["kind"], "invitation");
+    let r = api(reqwest::Method::PATCH, "/digest")
+        .json(&serde_json::json!({ "at": "25:00" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["field"], "at", "{v}");
+    let v: Value = api(reqwest::Method::PATCH, "/digest")
+        .json(&serde_json::json!({ "days": "daily", "address": "" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (v["to"].as_str(), v["days"].as_array().map(Vec::len)),
+        (Some("ann@example.com"), Some(7)),
+        "{v}"
+    );
+    assert_eq!(v["last"]["status"], "sent", "{v}");
+    let r = api(reqwest::Method::POST, "/meetings/1/send")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["id"], Value::Null, "this version went already: {v}");
+    let r = api(reqwest::Method::POST, "/outbox/1/retry")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "a sent message is not retried");
     drop(server);
     db.drop().await;
 }

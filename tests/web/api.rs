@@ -368,6 +368,12 @@ async fn the_openapi_document_describes_every_route(#[values(Backend::Sqlite)] b
         "POST /blocks",
         "DELETE /blocks/{id}",
         "GET /plan",
+        "POST /meetings/{id}/send",
+        "GET /digest",
+        "PATCH /digest",
+        "POST /digest/send",
+        "GET /outbox",
+        "POST /outbox/{id}/retry",
     ];
     served.sort();
     assert_eq!(documented, served);

@@ -288,6 +288,24 @@ async fn nobody_but_the_owner_reads_or_writes(
         ),
         (
             Method::POST,
+            format!("/meetings/{m}/send"),
+            None,
+            [S::ACCEPTED, S::NOT_FOUND, S::UNAUTHORIZED, S::UNAUTHORIZED],
+        ),
+        (
+            Method::GET,
+            "/outbox".into(),
+            None,
+            [S::OK, S::OK, S::UNAUTHORIZED, S::UNAUTHORIZED],
+        ),
+        (
+            Method::GET,
+            "/digest".into(),
+            None,
+            [S::OK, S::OK, S::UNAUTHORIZED, S::UNAUTHORIZED],
+        ),
+        (
+            Method::POST,
             format!("/meetings/{m}/cancel"),
             None,
             [S::OK, S::NOT_FOUND, S::UNAUTHORIZED, S::UNAUTHORIZED],

@@ -77,7 +77,7 @@ pub struct ContactPage {
     pub next_cursor: Option<String>,
 }
 
-fn limit(value: Option<u32>, default: u32) -> ApiResult<u32> {
+pub(super) fn limit(value: Option<u32>, default: u32) -> ApiResult<u32> {
     match value.unwrap_or(default) {
         n if (1..=MAX_LIMIT).contains(&n) => Ok(n),
         n => {
@@ -338,7 +338,7 @@ pub async fn update_contact(
 pub struct LimitQuery {
     /// 1 to 500.
     #[param(minimum = 1, maximum = 500)]
-    limit: Option<u32>,
+    pub limit: Option<u32>,
 }
 
 /// A contact's conversations, newest first.

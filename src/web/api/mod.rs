@@ -5,6 +5,7 @@
 
 mod calendar;
 mod handlers;
+mod mail;
 
 use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -53,6 +54,11 @@ pub fn routes() -> Router<AppState> {
         .route("/meetings/{id}/convert", post(calendar::convert_meeting))
         .route("/meetings/{id}/cancel", post(calendar::cancel_meeting))
         .route("/meetings/{id}/invitation", get(calendar::invitation))
+        .route("/meetings/{id}/send", post(mail::send_invitation))
+        .route("/digest", get(mail::get_digest).patch(mail::update_digest))
+        .route("/digest/send", post(mail::send_digest))
+        .route("/outbox", get(mail::list_outbox))
+        .route("/outbox/{id}/retry", post(mail::retry))
         .route(
             "/blocks",
             get(calendar::list_blocks).post(calendar::create_block),
@@ -97,6 +103,12 @@ pub fn routes() -> Router<AppState> {
         calendar::create_block,
         calendar::remove_block,
         calendar::plan,
+        mail::send_invitation,
+        mail::get_digest,
+        mail::update_digest,
+        mail::send_digest,
+        mail::list_outbox,
+        mail::retry,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerAuth, &CommonResponses),
