@@ -2,7 +2,8 @@
 //! database, and headless Chromium (driven through chromedriver over the W3C
 //! WebDriver protocol) walks through a day of use as a person would — sign
 //! in, add a contact, log a conversation with homework, finish it, see and
-//! clear the loop-back on the dashboard, search as you type, sign out — with
+//! clear the loop-back on the dashboard, search as you type, set up two-step
+//! sign-in and sign in again with a code, sign out — with
 //! the page's own script running under the app's Content-Security-Policy.
 //!
 //! Needs chromedriver (`KITH_TEST_CHROMEDRIVER`, default
@@ -238,6 +239,50 @@ async fn walk_through(b: &Session, base: &str) -> webdriver::Result<()> {
     b.wait_for_text("#import-report", "1 rejected").await;
     b.goto(&url("/contacts?q=grace")).await?;
     b.wait_for_text("#results", "Grace Hopper").await;
+    collect_console(b, console).await;
+
+    // Two-step sign-in: set up an authenticator app from settings (the QR
+    // code renders under the CSP), then sign in again with a code.
+    b.goto(&url("/settings")).await?;
+    b.click_on("form[action='/settings/totp'] button[type=submit]")
+        .await;
+    b.wait_for(".qr svg").await;
+    let key = b.must_find("#totp-key").await;
+    let key = b.text(&key).await?.replace(' ', "");
+    let Some(secret) = kith_auth::totp::TotpSecret::from_base32(&key) else {
+        b.fail(&format!("the key {key:?} is not base32")).await;
+    };
+    let now = chrono::Utc::now().timestamp();
+    b.fill("#code", &secret.code(now, kith_auth::totp::DIGITS))
+        .await;
+    b.click_on("form[action='/settings/totp/confirm'] button[type=submit]")
+        .await;
+    b.wait_for_text("main h1", "Your recovery codes").await;
+    if b.find_all("#recovery-codes code").await?.len() != 10 {
+        b.fail("ten recovery codes").await;
+    }
+    b.click_on("main a.button").await;
+    b.wait_for_text("#two-step", "Two-step sign-in").await;
+    b.wait_for_text("section[aria-labelledby=two-step]", "On: signing in")
+        .await;
+    b.click_on("form[action='/logout'] button[type=submit]")
+        .await;
+    b.wait_for_path("/login", |p| p == "/login").await;
+    b.fill("#username", app::USERNAME).await;
+    b.fill("#password", app::PASSWORD).await;
+    b.click_on("form[action='/login'] button[type=submit]")
+        .await;
+    b.wait_for_path("the code page", |p| p == "/login/code")
+        .await;
+    // The code of the next step (the one above is spent).
+    let next = secret.code(now + kith_auth::totp::STEP, kith_auth::totp::DIGITS);
+    b.fill("#code", &next).await;
+    b.click_on("form[action='/login/code'] button[type=submit]")
+        .await;
+    b.wait_for_path("the dashboard", |p| p == "/").await;
+    b.goto(&url("/settings")).await?;
+    b.wait_for_text("section[aria-labelledby=sessions]", "password+totp")
+        .await;
     collect_console(b, console).await;
 
     // Sign out: back to the sign-in page, and the session is really gone.
