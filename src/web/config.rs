@@ -27,6 +27,9 @@ struct FileConfig {
     mail_poll_secs: Option<u64>,
     mail_retry_secs: Option<u64>,
     mail_lease_secs: Option<u64>,
+    /// Sign-in providers (`[[providers]]`).
+    #[serde(default)]
+    providers: Vec<crate::web::oidc::ProviderFile>,
 }
 
 /// The server's validated settings.
@@ -50,6 +53,8 @@ pub struct WebConfig {
     pub max_body: usize,
     /// How digests and invitations go out; `None`: no mail is sent.
     pub mail: Option<MailConfig>,
+    /// OpenID Connect and OAuth providers people may sign in with.
+    pub providers: Vec<crate::web::oidc::Provider>,
 }
 
 /// Never prints the database URL (it may hold a password).
@@ -65,6 +70,7 @@ impl std::fmt::Debug for WebConfig {
             .field("session_max", &self.session_max)
             .field("max_body", &self.max_body)
             .field("mail", &self.mail)
+            .field("providers", &self.providers)
             .finish_non_exhaustive()
     }
 }
@@ -112,7 +118,16 @@ impl WebConfig {
                 file.mail_lease_secs,
             ],
         )?;
+        let mut providers: Vec<crate::web::oidc::Provider> = Vec::new();
+        for p in file.providers {
+            let p = p.check()?;
+            if providers.iter().any(|q| q.name == p.name) {
+                bail!("invalid providers: the name '{}' appears twice", p.name);
+            }
+            providers.push(p);
+        }
         Ok(WebConfig {
+            providers,
             mail,
             bind,
             database_url: file.database_url,

@@ -12,6 +12,7 @@ mod dav;
 mod error;
 mod memo;
 mod metrics;
+pub mod oidc;
 mod pages;
 mod security;
 
@@ -44,6 +45,8 @@ pub struct Inner {
     /// Wakes this server's mail sender (when mail is set up) so a message
     /// queued by a request goes out at once rather than at the next poll.
     pub mail_wake: Arc<tokio::sync::Notify>,
+    /// Talks to sign-in providers and keeps their keys.
+    pub oidc: oidc::Client,
 }
 
 impl std::ops::Deref for AppState {
@@ -61,6 +64,7 @@ impl AppState {
             metrics: Metrics::default(),
             memo: memo::Memo::default(),
             mail_wake: Arc::new(tokio::sync::Notify::new()),
+            oidc: oidc::Client::new(),
             started: Instant::now(),
         }))
     }

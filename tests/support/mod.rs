@@ -153,7 +153,13 @@ impl Database {
         };
         let mut child = Command::new(env!("CARGO_BIN_EXE_kith"))
             .args(&self.args)
-            .args(["serve", "--bind", "127.0.0.1:0"])
+            .arg("serve")
+            // A free port, unless the test chose one.
+            .args(if extra.contains(&"--bind") {
+                &[][..]
+            } else {
+                &["--bind", "127.0.0.1:0"][..]
+            })
             .args(extra)
             .env_clear()
             .env("HOME", self.dir.path())

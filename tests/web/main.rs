@@ -11,6 +11,7 @@ mod dav;
 mod dav_client;
 mod import;
 mod matrix;
+mod oidc;
 mod pages;
 mod second_factor;
 

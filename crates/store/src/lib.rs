@@ -133,12 +133,14 @@ macro_rules! dispatch {
 mod accounts;
 mod dav;
 mod export;
+mod identities;
 mod imports;
 mod mail;
 mod meetings;
 mod second_factor;
 
 pub use dav::{DavCard, DavChange, DavPut, DavRefusal, Precondition};
+pub use identities::{Identity, OAuthFlow};
 pub use imports::{ContactEvent, ImportOutcome, ImportRecord};
 pub use mail::{
     Delivery, DigestState, DueDigest, MailKind, MailStatus, NewMail, OutboxEntry, OutgoingMail,

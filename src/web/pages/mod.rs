@@ -10,6 +10,7 @@ mod follow_ups;
 mod goals;
 mod import;
 mod merge;
+mod providers;
 mod second_factor;
 mod session;
 mod settings;
@@ -31,6 +32,10 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::page))
         .route("/login", get(session::login_page).post(session::login))
+        .route("/login/oidc/{name}", get(providers::start))
+        .route("/login/oidc/{name}/callback", get(providers::callback))
+        .route("/settings/identities/{name}/link", post(providers::link))
+        .route("/settings/identities/{id}/unlink", post(providers::unlink))
         .route(
             "/login/code",
             get(second_factor::code_page).post(second_factor::code),

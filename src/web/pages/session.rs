@@ -24,6 +24,17 @@ struct LoginPage {
     next: String,
     username: String,
     error: Option<String>,
+    /// Sign-in providers: name and label.
+    providers: Vec<(String, String)>,
+}
+
+fn providers(state: &AppState) -> Vec<(String, String)> {
+    state
+        .config
+        .providers
+        .iter()
+        .map(|p| (p.name.clone(), p.label.clone()))
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -47,6 +58,7 @@ pub async fn login_page(
         next: safe_next(q.next.as_deref()),
         username: String::new(),
         error: None,
+        providers: providers(&state),
     })
 }
 
@@ -72,6 +84,7 @@ pub async fn login(
             next: next.clone(),
             username: form.username.clone(),
             error: Some(message),
+            providers: providers(&state),
         })?;
         *r.status_mut() = status;
         Ok(r)

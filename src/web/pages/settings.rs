@@ -47,6 +47,10 @@ struct SettingsPage {
     sessions: Vec<kith_store::SessionInfo>,
     /// The key of the session this page is shown in.
     current_session: String,
+    /// Linked accounts at sign-in providers, with the provider's label.
+    identities: Vec<(kith_store::Identity, String)>,
+    /// Providers to link: name and label.
+    providers: Vec<(String, String)>,
 }
 
 impl SettingsPage {
@@ -137,6 +141,27 @@ async fn settings_page(
         codes_left: state.store.recovery_codes_left(viewer.user.id).await?,
         require_totp: state.config.require_totp,
         sessions: state.store.sessions(viewer.user.id).await?,
+        identities: state
+            .store
+            .identities(viewer.user.id)
+            .await?
+            .into_iter()
+            .map(|i| {
+                let label = state
+                    .config
+                    .providers
+                    .iter()
+                    .find(|p| p.name == i.provider)
+                    .map_or_else(|| i.provider.clone(), |p| p.label.clone());
+                (i, label)
+            })
+            .collect(),
+        providers: state
+            .config
+            .providers
+            .iter()
+            .map(|p| (p.name.clone(), p.label.clone()))
+            .collect(),
         current_session: crate::web::auth::cookie_value(headers, crate::web::auth::SESSION_COOKIE)
             .map(|s| kith_auth::digest(s).chars().take(16).collect())
             .unwrap_or_default(),

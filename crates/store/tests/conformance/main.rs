@@ -7,6 +7,7 @@ mod export;
 mod export_props;
 mod goals;
 mod harness;
+mod identities;
 mod imports;
 mod isolation;
 mod keeping;
