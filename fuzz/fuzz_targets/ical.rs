@@ -14,9 +14,12 @@ use calcard::icalendar::{
 use chrono::{NaiveDate, TimeZone as _, Utc};
 use kith_core::contact::ContactRef;
 use kith_core::follow_up::Owner;
-use kith_core::ical::{Feed, MeetingEvent, Method, Person, TodoEvent, feed, invitation};
-use kith_core::ids::{ContactId, MeetingId};
+use kith_core::ical::{
+    BlockEvent, Feed, MeetingEvent, Method, Person, TodoEvent, feed, invitation,
+};
+use kith_core::ids::{ContactId, MeetingId, OutreachBlockId};
 use kith_core::meeting::{Meeting, MeetingMode, MeetingStatus};
+use kith_core::outreach::BlockInstance;
 use kith_core::values::Email;
 use libfuzzer_sys::fuzz_target;
 
@@ -151,10 +154,24 @@ fuzz_target!(|input: (String, String, String, String, String, String, String, bo
         created_at: at,
     }];
     let meetings = [event];
+    // A block whose goal, person, reason and brief line are the inputs again.
+    let blocks = [BlockEvent {
+        instance: BlockInstance {
+            block: OutreachBlockId(4),
+            goal: None,
+            capacity: 1,
+            date: NaiveDate::from_ymd_opt(2026, 12, 8).unwrap(),
+            starts_at: at,
+            ends_at: at,
+        },
+        goal: Some(place.clone()),
+        people: vec![(attendee.clone(), todo.clone(), vec![title.clone()])],
+    }];
+    let description = format!("Goal: {place}\n\n{attendee}: {todo}\n  {title}\n\n");
     let text = feed(&Feed {
         name: &title,
         meetings: &meetings,
-        blocks: &[],
+        blocks: &blocks,
         todos: &todos,
         now: at,
     });
@@ -169,5 +186,16 @@ fuzz_target!(|input: (String, String, String, String, String, String, String, bo
         text_of(vtodo, ICalendarProperty::Summary).unwrap_or_default(),
         text_back(&format!("{todo} ({attendee})")),
         "VTODO SUMMARY\n{text}"
+    );
+    let block = cal
+        .components
+        .iter()
+        .filter(|c| c.component_type == ICalendarComponentType::VEvent)
+        .nth(1)
+        .expect("the block's VEVENT");
+    assert_eq!(
+        text_of(block, ICalendarProperty::Description).unwrap_or_default(),
+        text_back(description.trim_end()),
+        "block DESCRIPTION\n{text}"
     );
 });
