@@ -25,7 +25,7 @@ Needs sqlite3 and wrk (Debian packages), and Radicale in a venv: `--venv
 target/bench-venv` (created with pip if missing). Nothing here is asserted
 by a test; the figures go into bench/RESULTS.md.
 
-    python3 bench/suite.py [--contacts 10000] [--runs 11] [--seconds 8]
+    python3 bench/suite.py [--contacts 10000] [--runs 21] [--seconds 10]
 """
 
 import argparse
@@ -74,11 +74,11 @@ def timed(argv, env=None):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=10_000)
-    parser.add_argument("--runs", type=int, default=11, help="runs per command-line and page timing")
+    parser.add_argument("--runs", type=int, default=21, help="runs per command-line and page timing")
     parser.add_argument("--import-runs", type=int, default=3)
     parser.add_argument("--rows", type=int, default=30_000, help="rows of the LinkedIn file")
     parser.add_argument("--cards", type=int, default=10_000, help="cards of the vCard file")
-    parser.add_argument("--seconds", type=int, default=8, help="length of each wrk run")
+    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk run")
     parser.add_argument("--venv", default=os.path.join(ROOT, "target", "bench-venv"))
     args = parser.parse_args()
     for tool in ["sqlite3", "wrk"]:
@@ -89,6 +89,7 @@ def main():
         subprocess.run([sys.executable, "-m", "venv", args.venv], check=True)
         subprocess.run([os.path.join(args.venv, "bin", "pip"), "install", "--quiet", "radicale"], check=True)
 
+    load_before = os.getloadavg()[0]
     began = time.perf_counter()
     print("building the release binary…", file=sys.stderr)
     subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "kith"], cwd=ROOT, check=True)
@@ -225,7 +226,8 @@ def main():
     print(f"\n`kith serve` peak memory (VmHWM): {idle_kib / 1024:.1f} MiB idle (started, one sign-in); "
           f"{loaded_kib / 1024:.1f} MiB after the page timings, two `wrk -c 64` runs and a CardDAV sync "
           f"of {count:,} cards.")
-    print(f"\nTotal: {total_s:.0f} s measuring, plus {build_s:.0f} s for the release build.")
+    print(f"\nTotal: {total_s:.0f} s measuring, plus {build_s:.0f} s for the release build. "
+          f"Load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after.")
 
 
 if __name__ == "__main__":
