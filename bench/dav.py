@@ -177,14 +177,10 @@ password = "{password}"
     return seconds, count
 
 
-def bench_vs_radicale(args, tmp, env, venv):
-    db = os.path.join(tmp, "sync.db")
-    kith = [KITH, "--db", db]
-    print(f"generating {args.sync_contacts} contacts for the sync…", file=sys.stderr)
-    run(kith + ["demo", "--contacts", str(args.sync_contacts)], env=env)
-    password = json.loads(run(kith + ["token", "create", "--carddav", "--name", "bench", "--json"], env=env))["token"]
-    cards = run(kith + ["export", "vcard", "--version", "3"], env=env)
-    collection = os.path.join(tmp, "radicale", "collection-root", "bench", "contacts")
+def fill_radicale(folder, cards):
+    """Writes each card of a vCard file into a new Radicale collection
+    `bench/contacts` under `folder` (filesystem storage); the card count."""
+    collection = os.path.join(folder, "collection-root", "bench", "contacts")
     os.makedirs(collection)
     with open(os.path.join(collection, ".Radicale.props"), "w") as f:
         json.dump({"tag": "VADDRESSBOOK", "D:displayname": "contacts"}, f)
@@ -193,6 +189,29 @@ def bench_vs_radicale(args, tmp, env, venv):
         count += 1
         with open(os.path.join(collection, f"card-{count}.vcf"), "w") as f:
             f.write(text)
+    return count
+
+
+def start_radicale(venv, folder):
+    """Radicale from `venv` serving `folder` without auth: (process, port)."""
+    port = free_port()
+    process = subprocess.Popen([os.path.join(venv, "bin", "python"), "-m", "radicale",
+                                "--server-hosts", f"127.0.0.1:{port}",
+                                "--storage-filesystem-folder", folder,
+                                "--auth-type", "none", "--logging-level", "error"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_for(port)
+    return process, port
+
+
+def bench_vs_radicale(args, tmp, env, venv):
+    db = os.path.join(tmp, "sync.db")
+    kith = [KITH, "--db", db]
+    print(f"generating {args.sync_contacts} contacts for the sync…", file=sys.stderr)
+    run(kith + ["demo", "--contacts", str(args.sync_contacts)], env=env)
+    password = json.loads(run(kith + ["token", "create", "--carddav", "--name", "bench", "--json"], env=env))["token"]
+    cards = run(kith + ["export", "vcard", "--version", "3"], env=env)
+    count = fill_radicale(os.path.join(tmp, "radicale"), cards)
     vdirsyncer = os.path.join(venv, "bin", "vdirsyncer")
 
     kith_port = free_port()
@@ -206,14 +225,8 @@ def bench_vs_radicale(args, tmp, env, venv):
         server.terminate()
         server.wait()
 
-    radicale_port = free_port()
-    radicale = subprocess.Popen([os.path.join(venv, "bin", "python"), "-m", "radicale",
-                                 "--server-hosts", f"127.0.0.1:{radicale_port}",
-                                 "--storage-filesystem-folder", os.path.join(tmp, "radicale"),
-                                 "--auth-type", "none", "--logging-level", "error"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    radicale, radicale_port = start_radicale(venv, os.path.join(tmp, "radicale"))
     try:
-        wait_for(radicale_port)
         rad_server_s, rad_cards = first_sync_requests(radicale_port, "/bench/contacts/", "bench", "x", 3)
         rad_s, rad_n = vdirsyncer_sync(vdirsyncer, tmp, "radicale", f"http://127.0.0.1:{radicale_port}/bench/contacts/", "bench", "x")
     finally:

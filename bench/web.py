@@ -93,6 +93,25 @@ def wrk(url, headers, seconds):
     return rps, p50
 
 
+def serve(kith, env):
+    """Starts `kith serve` on a free loopback port: (process, url, host, port)."""
+    server = subprocess.Popen(kith + ["serve", "--bind", "127.0.0.1:0"], env=env, stdout=subprocess.PIPE, text=True)
+    url = server.stdout.readline().strip().removeprefix("Kith is listening on ")
+    parsed = urllib.parse.urlparse(url)
+    return server, url, parsed.hostname, parsed.port
+
+
+def sign_in(host, port, user="bench", password=PASSWORD):
+    """A session cookie for `user`."""
+    conn = http.client.HTTPConnection(host, port)
+    body = urllib.parse.urlencode({"username": user, "password": password, "next": "/"})
+    conn.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return response.getheader("Set-Cookie").split(";")[0]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=10_000)
@@ -115,18 +134,9 @@ def main():
         contact = run(kith + ["due", "--json", "--limit", "1"], env=env).stdout
         contact_id = re.search(r'"id":\s*(\d+)', contact).group(1)
 
-        server = subprocess.Popen(kith + ["serve", "--bind", "127.0.0.1:0"], env=env, stdout=subprocess.PIPE, text=True)
+        server, url, host, port = serve(kith, env)
         try:
-            url = server.stdout.readline().strip().removeprefix("Kith is listening on ")
-            parsed = urllib.parse.urlparse(url)
-            host, port = parsed.hostname, parsed.port
-            conn = http.client.HTTPConnection(host, port)
-            body = urllib.parse.urlencode({"username": "bench", "password": PASSWORD, "next": "/"})
-            conn.request("POST", "/login", body, {"Content-Type": "application/x-www-form-urlencoded"})
-            response = conn.getresponse()
-            response.read()
-            cookie = response.getheader("Set-Cookie").split(";")[0]
-            conn.close()
+            cookie = sign_in(host, port)
             browser = {"Cookie": cookie}
 
             rows = []

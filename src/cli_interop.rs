@@ -42,10 +42,19 @@ pub enum ExportCommand {
     Ics(crate::cli::ExportIcsArgs),
     /// Your whole account as one JSON document (kith import json reads it back)
     Json(ExportJsonArgs),
+    /// Every contact as one CSV file for spreadsheets (formula-like cells escaped)
+    Csv(ExportCsvArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ExportJsonArgs {
+    /// Write to this file instead of standard output
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportCsvArgs {
     /// Write to this file instead of standard output
     #[arg(long, short)]
     pub output: Option<PathBuf>,

@@ -172,6 +172,31 @@ pub async fn export(ctx: &mut Ctx, args: &ExportVcardArgs) -> anyhow::Result<()>
     Ok(())
 }
 
+/// Every contact of `user` as one CSV file (what `export csv` writes and
+/// the web's export link serves), loaded 500 at a time.
+pub async fn contacts_csv(
+    store: &kith_store::Store,
+    user: kith_core::ids::UserId,
+) -> anyhow::Result<String> {
+    let mut out = kith_interop::csv::export::CsvWriter::new();
+    for ids in store.contact_ids(user).await?.chunks(500) {
+        for (contact, _) in store.contacts_with_cards(user, ids).await? {
+            out.push(&contact);
+        }
+    }
+    Ok(out.finish())
+}
+
+pub async fn export_csv(ctx: &mut Ctx, args: &crate::cli::ExportCsvArgs) -> anyhow::Result<()> {
+    let text = contacts_csv(&ctx.store, ctx.user.id).await?;
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => ctx.ui.out().write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
 /// A pair of contacts that look like the same person, and why.
 pub struct Duplicate {
     pub a: kith_core::contact::ContactRef,

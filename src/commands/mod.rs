@@ -83,6 +83,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Export(ExportCommand::Json(args)) => {
                     archive::export_json(&mut ctx, args).await
                 }
+                Command::Export(ExportCommand::Csv(args)) => {
+                    interop::export_csv(&mut ctx, args).await
+                }
                 Command::Export(ExportCommand::Vcard(args)) => {
                     interop::export(&mut ctx, args).await
                 }

@@ -299,3 +299,73 @@ fn a_card_merged_on_import_adds_what_only_it_has() {
     assert_eq!(again["created"], 0, "{again}");
     assert_eq!(again["updated"], 0, "{again}");
 }
+
+/// The rows of a CSV file, header first.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+#[test]
+fn a_csv_export_escapes_every_cell_a_spreadsheet_would_run() {
+    let kith = Kith::new();
+    kith.ok(&[
+        "add",
+        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        "--phone",
+        "+44 20 7946 0958",
+        "--email",
+        "evil@example.com",
+        "--email",
+        "second@example.com",
+        "--notes=+1+2",
+        "--tag",
+        "mentor",
+        "--org",
+        "Acme, Inc.",
+        "--every",
+        "6w",
+    ]);
+    kith.ok(&["add", "Sam Sum", "--notes=@SUM(A1)", "--title=-2+3"]);
+    let out = kith.ok(&["export", "csv"]);
+    let rows = csv_rows(&out);
+    assert_eq!(rows.len(), 3, "{out}");
+    let header = &rows[0];
+    let cell = |row: usize, name: &str| {
+        let i = header.iter().position(|h| h == name).unwrap();
+        rows[row][i].clone()
+    };
+    let evil = (1..3)
+        .find(|&r| cell(r, "Name").contains("HYPERLINK"))
+        .unwrap();
+    let sam = 3 - evil;
+    assert_eq!(
+        cell(evil, "Name"),
+        "'=HYPERLINK(\"http://evil.example\",\"click\")"
+    );
+    assert_eq!(cell(evil, "Phones"), "'+44 20 7946 0958");
+    assert_eq!(cell(evil, "Notes"), "'+1+2");
+    assert_eq!(
+        cell(evil, "E-mails"),
+        "evil@example.com ::: second@example.com"
+    );
+    assert_eq!(cell(evil, "Organisation"), "Acme, Inc.");
+    assert_eq!(cell(evil, "Tags"), "mentor");
+    assert_eq!(cell(evil, "Rhythm (days)"), "42");
+    assert_eq!(cell(sam, "Name"), "Sam Sum");
+    assert_eq!(cell(sam, "Notes"), "'@SUM(A1)");
+    assert_eq!(cell(sam, "Title"), "'-2+3");
+    for row in &rows[1..] {
+        for c in row {
+            assert!(!c.starts_with(['=', '+', '-', '@', '\t', '\r']), "{c:?}");
+        }
+    }
+    // -o writes the same file.
+    let path = kith.dir.path().join("contacts.csv");
+    kith.ok(&["export", "csv", "-o", path.to_str().unwrap()]);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), out);
+}

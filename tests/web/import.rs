@@ -171,3 +171,85 @@ async fn an_uploaded_export_imports_once_and_reports_rejected_lines(
     assert!(wrong.text().await.unwrap().contains("invalid format"));
     server.stop().await;
 }
+
+#[rstest]
+#[tokio::test]
+async fn the_csv_download_is_the_owners_and_escapes_formulas(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice", "bob"]).await else {
+        return;
+    };
+    server.kith(&[
+        "--user",
+        "alice",
+        "add",
+        "=HYPERLINK(\"http://evil.example\",\"click\")",
+        "--phone",
+        "+44 20 7946 0958",
+        "--notes=@SUM(A1)",
+    ]);
+    server.kith(&["--user", "alice", "add", "Plain Jane", "--notes=+1+2"]);
+    server.kith(&["--user", "bob", "add", "Bob's Friend"]);
+
+    let alice = server.signed_in("alice").await;
+    let r = alice
+        .get(server.at("/export/contacts.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(
+        r.headers()["content-type"].to_str().unwrap(),
+        "text/csv; charset=utf-8"
+    );
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("kith-contacts.csv")
+    );
+    let text = r.text().await.unwrap();
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    let evil = rows.iter().find(|r| r[0].contains("HYPERLINK")).unwrap();
+    assert_eq!(evil[0], "'=HYPERLINK(\"http://evil.example\",\"click\")");
+    assert!(evil.contains(&"'+44 20 7946 0958".to_owned()), "{evil:?}");
+    assert!(evil.contains(&"'@SUM(A1)".to_owned()), "{evil:?}");
+    let jane = rows.iter().find(|r| r[0] == "Plain Jane").unwrap();
+    assert!(jane.contains(&"'+1+2".to_owned()), "{jane:?}");
+    assert!(!text.contains("Bob's Friend"), "only the owner's contacts");
+
+    let bob = server.signed_in("bob").await;
+    let theirs = bob
+        .get(server.at("/export/contacts.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(theirs.contains("Bob's Friend") && !theirs.contains("HYPERLINK"));
+    let anonymous = server
+        .browser()
+        .get(server.at("/export/contacts.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 303);
+    let page = alice
+        .get(server.at("/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("href=\"/export/contacts.csv\""),
+        "the page links it"
+    );
+}

@@ -2,6 +2,7 @@
 //! Outlook. Columns are found by name (case-insensitive), so reordered or
 //! extra columns do no harm; a row whose values cannot be read is rejected
 //! with its line and the column at fault, and the other rows still import.
+//! [`export`] writes contacts back out as one CSV file for spreadsheets.
 
 use std::collections::HashMap;
 
@@ -10,6 +11,8 @@ use kith_core::contact::ContactDraft;
 use kith_core::values::{Birthday, ContactName, Email, Link, Phone, TagName, optional_text};
 
 use crate::{ImportItem, Parsed, Rejected, fingerprint};
+
+pub mod export;
 
 /// Which program wrote the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 //! and skipped while the rest import.
 
 pub mod csv;
+pub mod dav_xml;
 mod text;
 pub mod vcard;
 

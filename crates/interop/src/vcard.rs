@@ -61,8 +61,11 @@ pub fn split_cards(text: &str) -> Vec<Result<RawCard, Rejected>> {
     for (i, line) in text.split_inclusive('\n').enumerate() {
         let number = i + 1;
         let bare = line.trim().trim_start_matches('\u{feff}');
-        let begins = bare.eq_ignore_ascii_case("BEGIN:VCARD");
-        let ends = bare.eq_ignore_ascii_case("END:VCARD");
+        // A line that starts with white space continues the one before it
+        // (RFC 6350 folding): " END:VCARD" there is part of a value.
+        let folded = line.starts_with([' ', '\t']);
+        let begins = !folded && bare.eq_ignore_ascii_case("BEGIN:VCARD");
+        let ends = !folded && bare.eq_ignore_ascii_case("END:VCARD");
         match &mut current {
             None if begins => {
                 if let Some(at) = stray.take() {

@@ -133,6 +133,16 @@ pub async fn export_json(State(state): State<AppState>, viewer: Viewer) -> PageR
     Ok(download("application/json", "kith-account.json", text))
 }
 
+/// Every contact as CSV for spreadsheets (what `kith export csv` writes).
+pub async fn export_csv(State(state): State<AppState>, viewer: Viewer) -> PageResult {
+    let text = crate::commands::interop::contacts_csv(&state.store, viewer.user.id).await?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        "kith-contacts.csv",
+        text,
+    ))
+}
+
 fn download(kind: &'static str, name: &str, text: String) -> axum::response::Response {
     use axum::response::IntoResponse;
     (

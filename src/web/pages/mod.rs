@@ -82,6 +82,7 @@ pub fn routes() -> Router<AppState> {
         .route("/export/contacts.vcf", get(import::export_vcard))
         .route("/export/calendar.ics", get(import::export_ics))
         .route("/export/account.json", get(import::export_json))
+        .route("/export/contacts.csv", get(import::export_csv))
         .route("/calendar", get(calendar::page))
         .route("/meetings", post(calendar::create_meeting))
         .route("/meetings/{id}/convert", post(calendar::convert))

@@ -82,15 +82,29 @@ pub fn escape_text(value: &str) -> String {
     out
 }
 
-/// A parameter value, quoted when it holds `:` `;` or `,` (RFC 5545 §3.2);
-/// a double quote cannot be written at all and becomes a single one.
+/// A parameter value, quoted when it holds `:` `;` or `,` (RFC 5545 §3.2),
+/// starts or ends with white space or holds two white-space characters in a
+/// row (which readers trim or squeeze in an unquoted value); a double quote cannot be written at all and becomes a single one,
+/// and a backslash (an escape to some readers, calcard among them, and
+/// plain text to RFC 5545) becomes a slash.
 fn param_value(value: &str) -> String {
     let clean: String = value
         .chars()
         .filter(|c| !c.is_control())
-        .map(|c| if c == '"' { '\'' } else { c })
+        .map(|c| match c {
+            '"' => '\'',
+            '\\' => '/',
+            c => c,
+        })
         .collect();
-    if clean.contains([':', ';', ',']) {
+    if clean.contains([':', ';', ','])
+        || clean.starts_with(char::is_whitespace)
+        || clean.ends_with(char::is_whitespace)
+        || clean
+            .chars()
+            .zip(clean.chars().skip(1))
+            .any(|(a, b)| a.is_whitespace() && b.is_whitespace())
+    {
         format!("\"{clean}\"")
     } else {
         clean

@@ -331,3 +331,31 @@ fn merged_cards_keep_what_either_had_that_kith_does_not_model() {
     );
     assert_eq!(merge_cards("garbage", other), None);
 }
+
+/// Found by fuzzing: a folded value whose continuation line reads
+/// " BEGIN:VCARD" or " END:VCARD" was taken for a card boundary, so the
+/// card was cut short or left "without END", and a card Kith wrote back
+/// could not be read again.
+#[test]
+fn folded_lines_that_read_begin_or_end_are_part_of_a_value() {
+    let file = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Jane Doe\r\nNOTE:first line and\r\n END:VCARD\r\n\
+                X-NOTE:and\r\n BEGIN:VCARD\r\nEMAIL:jane@acme.example\r\nEND:VCARD\r\n\
+                BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Roe\r\nEND:VCARD\r\n";
+    let items = read(file.as_bytes());
+    assert_eq!(items.len(), 2, "{items:?}");
+    let jane = items[0].as_ref().unwrap();
+    assert_eq!(jane.draft.notes.as_deref(), Some("first line andEND:VCARD"));
+    assert_eq!(jane.draft.emails[0].as_str(), "jane@acme.example");
+    assert_eq!(items[1].as_ref().unwrap().line, 10);
+    // A note that folds into such a line is written and read back whole.
+    let mut contact = stored(&jane.draft);
+    contact.notes = Some(format!("{}BEGIN:VCARD", "x".repeat(70)));
+    for version in [Version::V3, Version::V4] {
+        let written = write_card(&contact, None, version);
+        assert!(written.contains("\r\n BEGIN:VCARD\r\n"), "{written}");
+        let again = read(written.as_bytes());
+        assert_eq!(again.len(), 1, "{written}");
+        let draft = &again[0].as_ref().unwrap().draft;
+        assert_eq!(draft.notes, contact.notes, "{written}");
+    }
+}

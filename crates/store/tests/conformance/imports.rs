@@ -215,3 +215,62 @@ async fn imports_never_touch_another_users_contacts(
     assert!(db.store.match_keys(bob).await.unwrap().len() == 1);
     db.finish().await;
 }
+
+/// What `kith export csv` and CardDAV listings read: every contact id of a
+/// user, and those contacts loaded together, each exactly as `contact`
+/// loads it alone, in the order asked; another user's ids are left out.
+#[rstest]
+#[tokio::test]
+async fn contacts_load_together_as_they_load_alone(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let user = db.user("ann").await;
+    let other = db.user("olga").await;
+    let jane = db.store.add_contact(user, &jane()).await.unwrap();
+    let bob = db
+        .store
+        .add_contact(
+            user,
+            &ContactDraft {
+                phones: vec![Phone::parse("+44 20 7946 0958").unwrap()],
+                links: vec![Link::parse("linkedin.com/in/bob").unwrap()],
+                tags: vec![tag("mentor"), tag("product")],
+                notes: Some("=HYPERLINK(\"x\")".into()),
+                introduced_by: Some(jane),
+                birthday: Some(kith_core::values::Birthday::parse("--12-03").unwrap()),
+                ..named("Bob Roe")
+            },
+        )
+        .await
+        .unwrap();
+    let theirs = db.store.add_contact(other, &named("Olga's")).await.unwrap();
+    let ids = db.store.contact_ids(user).await.unwrap();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&jane) && ids.contains(&bob) && !ids.contains(&theirs));
+
+    let loaded = db
+        .store
+        .contacts_with_cards(user, &[bob, theirs, jane])
+        .await
+        .unwrap();
+    let got: Vec<_> = loaded.iter().map(|(c, _)| c.id).collect();
+    assert_eq!(got, [bob, jane], "the order asked, without another user's");
+    for (contact, card) in &loaded {
+        assert_eq!(*contact, db.store.contact(user, contact.id).await.unwrap());
+        assert!(card.is_none());
+    }
+    let bob = &loaded[0].0;
+    assert_eq!(bob.phones, ["+44 20 7946 0958"]);
+    assert_eq!(bob.tags, ["mentor", "product"]);
+    assert_eq!(bob.introduced_by.as_ref().unwrap().name, "Jane Doe");
+    assert!(
+        db.store
+            .contacts_with_cards(other, &[bob.id])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
