@@ -1,7 +1,7 @@
 // A real OpenID Connect provider on loopback for Kith's tests: the certified
 // `oidc-provider` package (npm), with its development sign-in pages.
 //
-//   node oidc_provider.mjs REDIRECT_URI
+//   node oidc_provider.mjs REDIRECT_URI...
 //
 // Run it from the folder whose node_modules holds oidc-provider (the test
 // copies it there). It listens on 127.0.0.1 on a free port and prints its
@@ -19,9 +19,9 @@ import { createServer } from 'node:http';
 import Provider from 'oidc-provider';
 import { SignJWT, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
 
-const redirectUri = process.argv[2];
-if (!redirectUri) {
-  console.error('usage: node oidc_provider.mjs REDIRECT_URI');
+const redirectUris = process.argv.slice(2);
+if (redirectUris.length === 0) {
+  console.error('usage: node oidc_provider.mjs REDIRECT_URI...');
   process.exit(2);
 }
 
@@ -44,7 +44,7 @@ const provider = new Provider(issuer, {
   clients: [{
     client_id: 'kith',
     client_secret: 'kith-secret',
-    redirect_uris: [redirectUri],
+    redirect_uris: redirectUris,
     grant_types: ['authorization_code'],
     response_types: ['code'],
     token_endpoint_auth_method: 'client_secret_basic',

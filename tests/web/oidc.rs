@@ -41,7 +41,7 @@ struct IdP {
 }
 
 impl IdP {
-    fn start(modules: &Path, redirect_uri: &str) -> IdP {
+    fn start(modules: &Path, redirect_uris: &[String]) -> IdP {
         // ESM resolves packages from the script's folder: run it from there.
         let script = modules.join(format!(
             "kith-test-idp-{}-{}.mjs",
@@ -55,7 +55,7 @@ impl IdP {
         .unwrap();
         let mut child = Command::new("node")
             .arg(&script)
-            .arg(redirect_uri)
+            .args(redirect_uris)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -182,8 +182,17 @@ async fn through_provider(
 
 /// Starts a sign-in with the provider button and returns the callback.
 async fn sign_in_at_provider(browser: &reqwest::Client, server: &Server, login: &str) -> String {
+    sign_in_with(browser, server, "test", login).await
+}
+
+async fn sign_in_with(
+    browser: &reqwest::Client,
+    server: &Server,
+    provider: &str,
+    login: &str,
+) -> String {
     let r = browser
-        .get(server.at("/login/oidc/test?next=%2Fgoals"))
+        .get(server.at(&format!("/login/oidc/{provider}?next=%2Fgoals")))
         .send()
         .await
         .unwrap();
@@ -214,17 +223,17 @@ async fn sign_in_through_a_real_openid_connect_provider(
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let idp = IdP::start(
-        &modules,
-        &format!("http://127.0.0.1:{port}/login/oidc/test/callback"),
-    );
+    let callbacks =
+        ["test", "plain"].map(|p| format!("http://127.0.0.1:{port}/login/oidc/{p}/callback"));
+    let idp = IdP::start(&modules, &callbacks);
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("kith.toml");
     std::fs::write(
         &config,
         format!(
-            "[[providers]]\nname = \"test\"\nlabel = \"Test ID\"\nissuer = \"{}\"\nclient_id = \"kith\"\nclient_secret = \"kith-secret\"\nauto_link_verified_email = true\nallow_signup = true\n",
-            idp.issuer
+            "[[providers]]\nname = \"test\"\nlabel = \"Test ID\"\nissuer = \"{issuer}\"\nclient_id = \"kith\"\nclient_secret = \"kith-secret\"\nauto_link_verified_email = true\nallow_signup = true\n\n\
+             [[providers]]\nname = \"plain\"\nlabel = \"Plain OAuth\"\nauthorize_url = \"{issuer}/auth\"\ntoken_url = \"{issuer}/token\"\nuserinfo_url = \"{issuer}/me\"\nsubject_field = \"sub\"\nemail_verified_field = \"email_verified\"\nscopes = [\"openid\", \"email\", \"profile\"]\nclient_id = \"kith\"\nclient_secret = \"kith-secret\"\nallow_signup = true\n",
+            issuer = idp.issuer
         ),
     )
     .unwrap();
@@ -299,6 +308,25 @@ async fn sign_in_through_a_real_openid_connect_provider(
         Some("alice")
     );
     assert!(server.kith(&["user", "list"]).contains("alice"));
+
+    // A plain OAuth 2.0 provider: who signed in comes from its user-info
+    // endpoint. It may not link by e-mail (not allowed for it), so Ann's
+    // verified address does not make it Ann.
+    let carol = server.browser();
+    let callback = sign_in_with(&carol, &server, "plain", "carol").await;
+    carol.get(&callback).send().await.unwrap();
+    assert_eq!(
+        signed_in_as(&carol, &server).await.as_deref(),
+        Some("carol")
+    );
+    let plain = server.browser();
+    let callback = sign_in_with(&plain, &server, "plain", "ann-verified").await;
+    let (to, page) = finish(&plain, &server, &callback).await;
+    assert_eq!(to, "/login");
+    assert!(
+        page.contains("No Kith account is linked to this Plain OAuth account"),
+        "{page}"
+    );
 
     // A tampered ID token, and one for another client, are refused.
     for (mode, words) in [
