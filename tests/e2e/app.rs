@@ -23,11 +23,25 @@ pub struct Kith {
 
 impl Kith {
     pub fn start() -> Kith {
+        Self::start_with(&["--bind", "127.0.0.1:0"], None)
+    }
+
+    /// `kith serve` with these flags (which must include `--bind`), the
+    /// admin's e-mail address set first when given.
+    pub fn start_with(flags: &[&str], email: Option<&str>) -> Kith {
         let dir = tempfile::tempdir().expect("create a temp dir for the database");
         let db = dir.path().join("kith.db");
         add_admin(&db);
+        if let Some(email) = email {
+            let out = kith(&db)
+                .args(["--user", USERNAME, "settings", "--email", email])
+                .output()
+                .expect("run kith settings");
+            assert!(out.status.success(), "{out:?}");
+        }
         let mut child = kith(&db)
-            .args(["serve", "--bind", "127.0.0.1:0"])
+            .arg("serve")
+            .args(flags)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -3,7 +3,8 @@
 //! WebDriver protocol) walks through a day of use as a person would — sign
 //! in, add a contact, log a conversation with homework, finish it, see and
 //! clear the loop-back on the dashboard, search as you type, set up two-step
-//! sign-in and sign in again with a code, sign out — with
+//! sign-in and sign in again with a code, sign out; and signing in with a
+//! provider button through a real OpenID Connect provider — with
 //! the page's own script running under the app's Content-Security-Policy.
 //!
 //! Needs chromedriver (`KITH_TEST_CHROMEDRIVER`, default
@@ -14,6 +15,8 @@
 //! and the page's text.
 
 mod app;
+#[path = "../support/idp.rs"]
+mod idp;
 mod webdriver;
 
 use std::sync::Arc;
@@ -63,6 +66,88 @@ async fn a_day_in_kith_in_a_real_browser() {
     }
     eprintln!("walked through in {:?}", started.elapsed());
     drop(profile);
+}
+
+/// Signing in with the provider button: Kith, a real OpenID Connect
+/// provider, and Chromium going through the provider's sign-in and consent
+/// pages and back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_with_a_provider_button_in_a_real_browser() {
+    let Some(chromedriver) = webdriver::chromedriver_path() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "no chromedriver (required under CI)"
+        );
+        return;
+    };
+    let Some(modules) = idp::provider_modules() else {
+        return;
+    };
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+        l.local_addr().expect("its address").port()
+    };
+    let callback = format!("http://127.0.0.1:{port}/login/oidc/corp/callback");
+    let provider = idp::IdP::start(&modules, &[callback]);
+    let dir = tempfile::tempdir().expect("a temp dir for the settings");
+    let config = dir.path().join("kith.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[providers]]\nname = \"corp\"\nlabel = \"Corp SSO\"\nissuer = \"{}\"\nclient_id = \"kith\"\nclient_secret = \"kith-secret\"\nauto_link_verified_email = true\n",
+            provider.issuer
+        ),
+    )
+    .expect("write the settings");
+    let bind = format!("127.0.0.1:{port}");
+    let flags = [
+        "--bind",
+        bind.as_str(),
+        "--config",
+        config.to_str().expect("UTF-8"),
+    ];
+    let kith = Kith::start_with(&flags, Some("ann@example.com"));
+    let driver = Driver::start(&chromedriver).await;
+    let profile = tempfile::tempdir().expect("create a Chromium profile dir");
+    let browser = Session::new(&driver, &webdriver::chromium_path(), profile.path())
+        .await
+        .unwrap_or_else(|e| panic!("start headless Chromium: {e}"));
+    let browser = Arc::new(browser);
+    let scenario = tokio::spawn({
+        let b = Arc::clone(&browser);
+        let base = kith.url.clone();
+        async move {
+            b.goto(&format!("{base}/login")).await?;
+            b.click_on("#provider-corp").await;
+            // The provider's own pages: sign in as an account whose verified
+            // address is the admin's, then allow Kith.
+            b.wait_for("input[name=login]").await;
+            b.fill("input[name=login]", "ann-verified").await;
+            b.fill("input[name=password]", "anything").await;
+            b.click_on("button[type=submit]").await;
+            b.wait_for("input[name=prompt][value=consent]").await;
+            b.click_on("button[type=submit]").await;
+            b.wait_for_path("the dashboard", |p| p == "/").await;
+            b.wait_for_text("main h1", "Today").await;
+            b.goto(&format!("{base}/settings")).await?;
+            b.wait_for_text("section[aria-labelledby=sessions]", "oidc:corp")
+                .await;
+            b.wait_for_text("section[aria-labelledby=sign-in]", "Corp SSO")
+                .await;
+            let mut console = Vec::new();
+            collect_console(&b, &mut console).await;
+            check_console(&b, &console).await;
+            webdriver::Result::Ok(())
+        }
+    })
+    .await;
+    let _ = browser.quit().await;
+    match scenario {
+        Ok(outcome) => outcome.expect("sign in with the provider"),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("the scenario did not finish: {e}"),
+    }
+    drop(provider);
 }
 
 /// The scenario. Returns the WebDriver error that stopped it, if any; failed

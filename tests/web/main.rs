@@ -15,6 +15,8 @@ mod oidc;
 mod pages;
 mod second_factor;
 
+#[path = "../support/idp.rs"]
+mod idp;
 #[path = "../support/mod.rs"]
 mod support;
 
