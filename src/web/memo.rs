@@ -26,6 +26,8 @@ use crate::json::DueOut;
 
 /// How many users' views are kept; the least recently used go first.
 const USERS: usize = 256;
+/// How long the dashboard's note on the last digest may lag behind.
+const DIGEST_FRESH: chrono::Duration = chrono::Duration::seconds(30);
 
 /// What a cached view was computed from.
 #[derive(Clone, Copy, PartialEq)]
@@ -171,6 +173,7 @@ impl DueView {
 pub struct Memo {
     rankings: Views<DueView>,
     day_counts: Views<DayCounts>,
+    last_digest: Views<Option<kith_store::OutboxEntry>>,
 }
 
 impl Memo {
@@ -200,6 +203,22 @@ impl Memo {
                     json: OnceLock::new(),
                 };
                 Ok((view, valid_until))
+            })
+            .await
+    }
+
+    /// How the user's last e-mail digest went, for the dashboard. The
+    /// outbox is not part of `data_version`, so this is read again after
+    /// [`DIGEST_FRESH`] at the latest (the sender may be another server).
+    pub async fn last_digest(
+        &self,
+        store: &Store,
+        user: &User,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Arc<Option<kith_store::OutboxEntry>>> {
+        self.last_digest
+            .get_or(user, now, || async {
+                Ok((store.last_digest(user.id).await?, now + DIGEST_FRESH))
             })
             .await
     }

@@ -58,8 +58,9 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: Header
         })
         .collect();
     let (heatmap, year_total) = heatmap(&state, me, now, today.date()).await?;
-    let digest = state.store.last_digest(me.id).await?.map(|last| {
-        let words = crate::commands::mail::last_words(&last, me.timezone);
+    let last = state.memo.last_digest(&state.store, me, now).await?;
+    let digest = last.as_ref().as_ref().map(|last| {
+        let words = crate::commands::mail::last_words(last, me.timezone);
         (
             format!("Last e-mail digest: {words}"),
             last.status != kith_store::MailStatus::Sent,
