@@ -198,7 +198,7 @@ async fn status(ctx: &mut Ctx) -> anyhow::Result<()> {
     if ctx.ui.json {
         let value = json!({
             "enabled": settings.enabled,
-            "days": settings.days.days().map(|d| d.to_string().to_lowercase()).collect::<Vec<_>>(),
+            "days": settings.days.names(),
             "at": settings.at.format("%H:%M").to_string(),
             "timezone": tz.name(),
             "to": address,

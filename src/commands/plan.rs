@@ -92,7 +92,7 @@ async fn list(ctx: &mut Ctx) -> anyhow::Result<()> {
             .map(|b| {
                 json!({
                     "id": b.id.0,
-                    "days": b.weekdays.days().map(|d| d.to_string().to_lowercase()).collect::<Vec<_>>(),
+                    "days": b.weekdays.names(),
                     "at": b.starts_at.format("%H:%M").to_string(),
                     "minutes": b.minutes,
                     "capacity": b.people,

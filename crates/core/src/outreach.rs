@@ -72,6 +72,11 @@ impl Weekdays {
         Ok(set)
     }
 
+    /// The days as `mon`, `tue`, …, Monday first (what `parse` reads).
+    pub fn names(self) -> Vec<String> {
+        self.days().map(|d| d.to_string().to_lowercase()).collect()
+    }
+
     /// The days in order, Monday first.
     pub fn days(self) -> impl Iterator<Item = Weekday> {
         (0..7u8)

@@ -109,11 +109,7 @@ impl ExportedDigest {
     pub(crate) fn from_settings(s: &kith_core::digest::DigestSettings) -> Self {
         Self {
             enabled: s.enabled,
-            days: s
-                .days
-                .days()
-                .map(|d| d.to_string().to_lowercase())
-                .collect(),
+            days: s.days.names(),
             at: s.at.format("%H:%M").to_string(),
             address: s.address.as_ref().map(|a| a.as_str().to_owned()),
         }

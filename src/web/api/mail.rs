@@ -82,11 +82,7 @@ async fn digest_out(state: &AppState, user: &kith_core::user::User) -> ApiResult
     let s = &digest.settings;
     Ok(DigestOut {
         enabled: s.enabled,
-        days: s
-            .days
-            .days()
-            .map(|d| d.to_string().to_lowercase())
-            .collect(),
+        days: s.days.names(),
         at: s.at.format("%H:%M").to_string(),
         timezone: user.timezone.name().to_owned(),
         to: digest_address(s, user),
