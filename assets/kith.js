@@ -74,3 +74,72 @@
     xhr.send(new FormData(form));
   });
 })();
+
+// Passkeys (WebAuthn): the server sends options with base64url strings; the
+// browser wants bytes, and answers in bytes the server wants as base64url.
+(function () {
+  "use strict";
+  if (!window.PublicKeyCredential) return;
+  function bytes(text) {
+    var s = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((text.length + 3) % 4));
+    var out = new Uint8Array(s.length);
+    for (var i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+    return out.buffer;
+  }
+  function text(buffer) {
+    if (!buffer) return null;
+    var b = new Uint8Array(buffer), s = "";
+    for (var i = 0; i < b.length; i++) s += String.fromCharCode(b[i]);
+    return btoa(s).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
+    }).then(function (r) {
+      return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || ("error " + r.status)); return j; });
+    });
+  }
+  function fail(e) {
+    var box = document.querySelector("[data-passkey-error]");
+    if (box) { box.textContent = e.message || String(e); box.hidden = false; }
+  }
+  var register = document.querySelector("[data-passkey-register]");
+  if (register) register.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var name = register.querySelector("input[name=name]").value;
+    post("/settings/passkeys/start", {}).then(function (start) {
+      var o = start.options.publicKey;
+      o.challenge = bytes(o.challenge);
+      o.user.id = bytes(o.user.id);
+      (o.excludeCredentials || []).forEach(function (c) { c.id = bytes(c.id); });
+      return navigator.credentials.create({ publicKey: o }).then(function (c) {
+        return post("/settings/passkeys/finish", {
+          ticket: start.ticket, name: name,
+          credential: { id: c.id, rawId: text(c.rawId), type: c.type, extensions: {},
+            response: { attestationObject: text(c.response.attestationObject), clientDataJSON: text(c.response.clientDataJSON) } }
+        });
+      });
+    }).then(function (done) { window.location.href = done.to; window.location.reload(); }, fail);
+  });
+  var login = document.querySelector("[data-passkey-login]");
+  if (login) login.addEventListener("click", function () {
+    var form = login.form;
+    var username = form.querySelector("input[name=username]").value;
+    var next = form.querySelector("input[name=next]").value;
+    if (!username) { fail(new Error("Type your username first.")); return; }
+    post("/login/passkey/start", { username: username }).then(function (start) {
+      var o = start.options.publicKey;
+      o.challenge = bytes(o.challenge);
+      (o.allowCredentials || []).forEach(function (c) { c.id = bytes(c.id); });
+      return navigator.credentials.get({ publicKey: o }).then(function (c) {
+        return post("/login/passkey/finish", {
+          ticket: start.ticket, next: next,
+          credential: { id: c.id, rawId: text(c.rawId), type: c.type, extensions: {},
+            response: { authenticatorData: text(c.response.authenticatorData), clientDataJSON: text(c.response.clientDataJSON),
+              signature: text(c.response.signature), userHandle: text(c.response.userHandle) } }
+        });
+      });
+    }).then(function (done) { window.location.href = done.to; }, fail);
+  });
+})();

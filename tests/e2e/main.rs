@@ -150,6 +150,64 @@ async fn sign_in_with_a_provider_button_in_a_real_browser() {
     drop(provider);
 }
 
+/// Passkeys: add one in settings with a virtual authenticator, sign out, and
+/// sign in with it instead of the password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_passkey_signs_in_in_a_real_browser() {
+    let Some(chromedriver) = webdriver::chromedriver_path() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "no chromedriver (required under CI)"
+        );
+        return;
+    };
+    let kith = Kith::start();
+    // WebAuthn wants a name, not an IP address: the same server as localhost.
+    let base = kith.url.replace("127.0.0.1", "localhost");
+    let driver = Driver::start(&chromedriver).await;
+    let profile = tempfile::tempdir().expect("create a Chromium profile dir");
+    let browser = Session::new(&driver, &webdriver::chromium_path(), profile.path())
+        .await
+        .unwrap_or_else(|e| panic!("start headless Chromium: {e}"));
+    let browser = Arc::new(browser);
+    let scenario = tokio::spawn({
+        let b = Arc::clone(&browser);
+        async move {
+            b.add_virtual_authenticator().await?;
+            b.goto(&format!("{base}/login")).await?;
+            sign_in(&b).await;
+            b.goto(&format!("{base}/settings")).await?;
+            b.fill("[data-passkey-register] input[name=name]", "Test laptop")
+                .await;
+            b.click_on("[data-passkey-register] button[type=submit]")
+                .await;
+            b.wait_for_text("#passkey-list", "Test laptop").await;
+            b.click_on("form[action='/logout'] button[type=submit]")
+                .await;
+            b.wait_for_path("/login", |p| p == "/login").await;
+            b.fill("#username", app::USERNAME).await;
+            b.click_on("[data-passkey-login]").await;
+            b.wait_for_path("the dashboard", |p| p == "/").await;
+            b.goto(&format!("{base}/settings")).await?;
+            b.wait_for_text("section[aria-labelledby=sessions]", "passkey")
+                .await;
+            // Its counter and last use were stored.
+            b.wait_for_text("#passkey-list", "used 20").await;
+            let mut console = Vec::new();
+            collect_console(&b, &mut console).await;
+            check_console(&b, &console).await;
+            webdriver::Result::Ok(())
+        }
+    })
+    .await;
+    let _ = browser.quit().await;
+    match scenario {
+        Ok(outcome) => outcome.expect("add a passkey and sign in with it"),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("the scenario did not finish: {e}"),
+    }
+}
+
 /// The scenario. Returns the WebDriver error that stopped it, if any; failed
 /// expectations panic with the page in the message.
 async fn walk_through(b: &Session, base: &str) -> webdriver::Result<()> {

@@ -262,6 +262,23 @@ impl Session {
             .ok_or_else(|| Error(format!("selected: not a boolean: {v}")))
     }
 
+    /// Adds a virtual platform authenticator (WebAuthn Level 2's WebDriver
+    /// extension) that holds passkeys and says yes with user verification.
+    pub async fn add_virtual_authenticator(&self) -> Result<Value> {
+        self.post(
+            "/webauthn/authenticator",
+            json!({
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": true,
+                "hasUserVerification": true,
+                "isUserConsenting": true,
+                "isUserVerified": true
+            }),
+        )
+        .await
+    }
+
     /// Runs a script in the page and returns its result.
     pub async fn execute(&self, script: &str) -> Result<Value> {
         self.post("/execute/sync", json!({ "script": script, "args": [] }))

@@ -347,3 +347,73 @@ async fn a_server_that_requires_it_has_everyone_set_it_up(
     }
     server.stop().await;
 }
+
+#[rstest]
+#[tokio::test]
+async fn passkey_requests_that_cannot_work_are_refused_plainly(
+    #[values(Backend::Sqlite)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["ann"]).await else {
+        return;
+    };
+    let anon = server.browser();
+    // WebAuthn wants a name: the same server as localhost.
+    let named = |path: &str| server.at(path).replace("127.0.0.1", "localhost");
+    // Nobody has a passkey: the same answer for a user and for no user.
+    for name in ["ann", "nobody"] {
+        let r = anon
+            .post(named("/login/passkey/start"))
+            .json(&serde_json::json!({ "username": name }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "{name}");
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert!(
+            v["error"]
+                .as_str()
+                .unwrap()
+                .contains("No passkey is set up"),
+            "{v}"
+        );
+    }
+    // A made-up ticket, and bodies that are not a credential.
+    let r = anon
+        .post(named("/login/passkey/finish"))
+        .json(&serde_json::json!({ "ticket": "kw_nope", "credential": { "id": "x" } }))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    let r = anon
+        .post(named("/login/passkey/finish"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_client_error(), "{}", r.status());
+    // Signed in, over an IP address: passkeys need a name, and say so.
+    let ann = server.signed_in("ann").await;
+    let r = ann
+        .post(server.at("/settings/passkeys/start"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        v["error"]
+            .as_str()
+            .unwrap()
+            .contains("need the server reached by a name"),
+        "{v}"
+    );
+    let r = ann
+        .post(server.at("/settings/passkeys/9/remove"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    server.stop().await;
+}

@@ -137,6 +137,7 @@ mod identities;
 mod imports;
 mod mail;
 mod meetings;
+mod passkeys;
 mod second_factor;
 
 pub use dav::{DavCard, DavChange, DavPut, DavRefusal, Precondition};
@@ -145,6 +146,7 @@ pub use imports::{ContactEvent, ImportOutcome, ImportRecord};
 pub use mail::{
     Delivery, DigestState, DueDigest, MailKind, MailStatus, NewMail, OutboxEntry, OutgoingMail,
 };
+pub use passkeys::StoredPasskey;
 pub use second_factor::{PendingPurpose, PendingSignin, SessionInfo, TotpFactor};
 
 impl Store {

@@ -10,6 +10,7 @@ mod follow_ups;
 mod goals;
 mod import;
 mod merge;
+mod passkeys;
 mod providers;
 mod second_factor;
 mod session;
@@ -32,6 +33,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::page))
         .route("/login", get(session::login_page).post(session::login))
+        .route("/login/passkey/start", post(passkeys::login_start))
+        .route("/login/passkey/finish", post(passkeys::login_finish))
+        .route("/settings/passkeys/start", post(passkeys::register_start))
+        .route("/settings/passkeys/finish", post(passkeys::register_finish))
+        .route("/settings/passkeys/{id}/remove", post(passkeys::remove))
         .route("/login/oidc/{name}", get(providers::start))
         .route("/login/oidc/{name}/callback", get(providers::callback))
         .route("/settings/identities/{name}/link", post(providers::link))

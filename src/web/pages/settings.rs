@@ -51,6 +51,7 @@ struct SettingsPage {
     identities: Vec<(kith_store::Identity, String)>,
     /// Providers to link: name and label.
     providers: Vec<(String, String)>,
+    passkeys: Vec<kith_store::StoredPasskey>,
 }
 
 impl SettingsPage {
@@ -162,6 +163,7 @@ async fn settings_page(
             .iter()
             .map(|p| (p.name.clone(), p.label.clone()))
             .collect(),
+        passkeys: state.store.passkeys(viewer.user.id).await?,
         current_session: crate::web::auth::cookie_value(headers, crate::web::auth::SESSION_COOKIE)
             .map(|s| kith_auth::digest(s).chars().take(16).collect())
             .unwrap_or_default(),

@@ -148,7 +148,9 @@ pub(crate) async fn unlink_identity(pool: &Pool, user: UserId, id: i64) -> Resul
     lock_user(&mut tx, user).await?;
     let (password, others): (Option<String>, i64) = sqlx::query_as(
         "SELECT u.password_hash, (SELECT COUNT(*) FROM identities i \
-           WHERE i.user_id = u.id AND i.id <> $2) FROM users u WHERE u.id = $1",
+           WHERE i.user_id = u.id AND i.id <> $2) \
+           + (SELECT COUNT(*) FROM passkeys p WHERE p.user_id = u.id) \
+         FROM users u WHERE u.id = $1",
     )
     .bind(user.0)
     .bind(id)

@@ -21,6 +21,7 @@ mod lists;
 mod mail;
 mod meetings;
 mod merge;
+mod passkeys;
 mod second_factor;
 mod users;
 
@@ -40,6 +41,7 @@ pub(crate) use lists::*;
 pub(crate) use mail::*;
 pub(crate) use meetings::*;
 pub(crate) use merge::*;
+pub(crate) use passkeys::*;
 pub(crate) use second_factor::*;
 pub(crate) use users::*;
 

@@ -14,6 +14,7 @@ mod keeping;
 mod mail;
 mod meetings;
 mod merge;
+mod passkeys;
 mod search;
 mod second_factor;
 
