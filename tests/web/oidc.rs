@@ -352,6 +352,35 @@ async fn sign_in_through_a_real_openid_connect_provider(
         .unwrap();
     assert_eq!(r.status(), 303);
 
+    // Starting sign-ins is throttled per client address: each start writes
+    // a flow.
+    let flood = server.browser();
+    let mut throttled = false;
+    for _ in 0..60 {
+        let r = flood
+            .get(server.at("/login/oidc/test"))
+            .send()
+            .await
+            .unwrap();
+        if location(&r) == "/login" {
+            throttled = true;
+            break;
+        }
+    }
+    assert!(throttled, "sixty starts from one address in a row");
+    let page = flood
+        .get(server.at("/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Too many sign-ins started from here"),
+        "{page}"
+    );
+
     let logged = std::fs::read_to_string(&log).unwrap();
     assert!(
         logged.contains("oauth_flows"),

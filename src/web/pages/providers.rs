@@ -1,7 +1,9 @@
 //! Signing in with an OpenID Connect or OAuth provider, and linking and
 //! unlinking such accounts in settings (the protocol is in `web::oidc`).
 
-use axum::extract::{Path, Query, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kith_auth::{Secret, digest};
@@ -102,13 +104,27 @@ pub struct StartQuery {
 /// GET /login/oidc/{name}: the button on the sign-in page.
 pub async fn start(
     State(state): State<AppState>,
+    peer: ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(name): Path<String>,
     Query(q): Query<StartQuery>,
 ) -> PageResult {
     let p = provider(&state, &name)?;
+    // Each start writes a flow: a client may start only so many at a time.
+    let key = format!("flow:{}", auth::address_key(&state, &headers, Some(&peer)));
+    let since = chrono::Utc::now() - auth::FAILURE_WINDOW;
+    if state.store.login_failures_since(&key, since).await? >= FLOWS_PER_ADDRESS {
+        return Ok(failed(
+            "Too many sign-ins started from here. Try again in a few minutes.",
+        ));
+    }
+    state.store.record_login_failure(&key).await?;
     begin(&state, &headers, p, safe_next(q.next.as_deref()), None).await
 }
+
+/// Sign-ins through a provider one address may start per throttling window
+/// (as failed sign-ins are counted).
+const FLOWS_PER_ADDRESS: i64 = 50;
 
 /// POST /settings/identities/{name}/link: a signed-in user links an account.
 pub async fn link(
