@@ -35,6 +35,12 @@ fn webauthn(state: &AppState, headers: &HeaderMap) -> Result<Webauthn, WebError>
     });
     let url = Url::parse(&origin).map_err(|e| WebError::Internal(e.into()))?;
     let rp_id = url.host_str().unwrap_or("localhost").to_owned();
+    if url.domain().is_none() {
+        return Err(WebError::invalid(
+            "passkey",
+            format!("passkeys need the server reached by a name, not {rp_id}"),
+        ));
+    }
     WebauthnBuilder::new(&rp_id, &url)
         .and_then(|b| b.rp_name("Kith").build())
         .map_err(|e| {
