@@ -227,15 +227,41 @@ pub const PENDING_FOR: chrono::Duration = chrono::Duration::minutes(10);
 pub const PENDING_COOKIE: &str = "kith_pending";
 
 pub fn pending_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    HeaderValue::from_str(&format!(
-        "{PENDING_COOKIE}={value}; Path=/login; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .expect("cookie values are ASCII")
+    cookie(state, PENDING_COOKIE, "/login", value, max_age)
+}
+
+/// The address people reach the server by: the configured public address,
+/// else the one the browser used (its Host header).
+pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
+    state.config.public_url.clone().unwrap_or_else(|| {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("localhost");
+        format!("http://{host}")
+    })
+}
+
+/// The key naming the request's own session in the user's list (the first
+/// 16 hex digits of its digest, as `kith_store::SessionInfo::key`).
+pub fn current_session_key(headers: &HeaderMap) -> Option<String> {
+    cookie_value(headers, SESSION_COOKIE).map(|s| digest(s).chars().take(16).collect())
+}
+
+/// Whether `password` is the user's (Argon2id, on a blocking thread).
+pub async fn password_matches(
+    state: &AppState,
+    user: &User,
+    password: String,
+) -> Result<bool, WebError> {
+    let hash = state
+        .store
+        .credentials(&user.username)
+        .await?
+        .and_then(|c| c.password_hash);
+    tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref()))
+        .await
+        .map_err(|e| WebError::Internal(e.into()))
 }
 
 /// A new session for `user`, as the `Set-Cookie` value that carries it.
@@ -265,13 +291,18 @@ pub fn agent(headers: &HeaderMap) -> Option<&str> {
 }
 
 pub fn session_cookie(state: &AppState, value: &str, max_age: i64) -> HeaderValue {
+    cookie(state, SESSION_COOKIE, "/", value, max_age)
+}
+
+/// An HttpOnly, SameSite=Lax cookie (Secure behind https).
+fn cookie(state: &AppState, name: &str, path: &str, value: &str, max_age: i64) -> HeaderValue {
     let secure = if state.config.secure_cookies {
         "; Secure"
     } else {
         ""
     };
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+        "{name}={value}; Path={path}; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     ))
     .expect("cookie values are ASCII")
 }

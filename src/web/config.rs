@@ -76,6 +76,14 @@ impl std::fmt::Debug for WebConfig {
 }
 
 impl WebConfig {
+    /// Each sign-in provider's name and button label.
+    pub fn provider_buttons(&self) -> Vec<(String, String)> {
+        self.providers
+            .iter()
+            .map(|p| (p.name.clone(), p.label.clone()))
+            .collect()
+    }
+
     pub fn resolve(args: &ServeArgs) -> anyhow::Result<WebConfig> {
         let file = match &args.config {
             Some(path) => read_file(path)?,

@@ -26,13 +26,7 @@ use crate::web::error::WebError;
 /// The relying party: the server's public address, else the address the
 /// browser used. A passkey works only on the address it was made on.
 fn webauthn(state: &AppState, headers: &HeaderMap) -> Result<Webauthn, WebError> {
-    let origin = state.config.public_url.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        format!("http://{host}")
-    });
+    let origin = auth::base_url(state, headers);
     let url = Url::parse(&origin).map_err(|e| WebError::Internal(e.into()))?;
     let rp_id = url.host_str().unwrap_or("localhost").to_owned();
     if url.domain().is_none() {

@@ -29,13 +29,7 @@ fn provider<'a>(state: &'a AppState, name: &str) -> Result<&'a Provider, WebErro
 
 /// Where the provider sends the browser back to.
 fn redirect_uri(state: &AppState, headers: &HeaderMap, provider: &Provider) -> String {
-    let base = state.config.public_url.clone().unwrap_or_else(|| {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        format!("http://{host}")
-    });
+    let base = auth::base_url(state, headers);
     format!("{base}/login/oidc/{}/callback", provider.name)
 }
 

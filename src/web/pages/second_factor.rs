@@ -8,8 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use kith_auth::digest;
 use kith_auth::totp::{self, TotpSecret};
-use kith_auth::{digest, verify_password};
 use kith_core::user::User;
 use kith_store::{PendingPurpose, PendingSignin};
 use serde::Deserialize;
@@ -17,8 +17,7 @@ use serde::Deserialize;
 use super::{Chrome, PageResult, redirect_with, redirect_with_error, render};
 use crate::web::AppState;
 use crate::web::auth::{
-    self, FAILURE_WINDOW, MAX_FAILURES_PER_ACCOUNT, PENDING_COOKIE, SESSION_COOKIE, Viewer,
-    cookie_value, safe_next,
+    self, FAILURE_WINDOW, MAX_FAILURES_PER_ACCOUNT, PENDING_COOKIE, Viewer, cookie_value, safe_next,
 };
 use crate::web::error::WebError;
 
@@ -434,17 +433,6 @@ pub async fn confirm_from_settings(
     Ok(page)
 }
 
-async fn password_ok(state: &AppState, user: &User, password: String) -> Result<bool, WebError> {
-    let hash = state
-        .store
-        .credentials(&user.username)
-        .await?
-        .and_then(|c| c.password_hash);
-    tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref()))
-        .await
-        .map_err(|e| WebError::Internal(e.into()))
-}
-
 /// Settings: turns two-step sign-in off (with the password).
 pub async fn disable(
     State(state): State<AppState>,
@@ -457,7 +445,7 @@ pub async fn disable(
             "This server requires two-step sign-in; it cannot be turned off.",
         ));
     }
-    if !password_ok(&state, &viewer.user, form.password).await? {
+    if !auth::password_matches(&state, &viewer.user, form.password).await? {
         return Ok(redirect_with_error(
             "/settings#two-step",
             "The password is wrong.",
@@ -488,7 +476,7 @@ pub async fn new_codes(
             "Two-step sign-in is off.",
         ));
     }
-    if !password_ok(&state, &viewer.user, form.password).await? {
+    if !auth::password_matches(&state, &viewer.user, form.password).await? {
         return Ok(redirect_with_error(
             "/settings#two-step",
             "The password is wrong.",
@@ -516,8 +504,7 @@ pub async fn end_session(
     headers: HeaderMap,
     Path(key): Path<String>,
 ) -> PageResult {
-    let current = cookie_value(&headers, SESSION_COOKIE)
-        .map(|s| digest(s).chars().take(16).collect::<String>());
+    let current = auth::current_session_key(&headers);
     if !state.store.end_session(viewer.user.id, &key).await? {
         return Err(WebError::NotFound("no such session".into()).into());
     }

@@ -29,12 +29,7 @@ struct LoginPage {
 }
 
 fn providers(state: &AppState) -> Vec<(String, String)> {
-    state
-        .config
-        .providers
-        .iter()
-        .map(|p| (p.name.clone(), p.label.clone()))
-        .collect()
+    state.config.provider_buttons()
 }
 
 #[derive(Deserialize)]

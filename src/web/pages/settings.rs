@@ -5,7 +5,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use kith_auth::{Secret, hash_password, verify_password};
+use kith_auth::{Secret, hash_password};
 use kith_core::ids::UserId;
 use kith_core::user::{Password, User};
 use kith_store::{TokenInfo, TokenScope};
@@ -99,17 +99,7 @@ async fn settings_page(
         .into_iter()
         .filter(|t| t.scope != TokenScope::Calendar)
         .collect();
-    let base = state
-        .config
-        .public_url
-        .clone()
-        .or_else(|| {
-            headers
-                .get(axum::http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(|h| format!("http://{h}"))
-        })
-        .unwrap_or_default();
+    let base = crate::web::auth::base_url(state, headers);
     let feed = match &new_secret {
         Some((TokenScope::Calendar, secret)) => Some(format!("{base}/cal/{secret}.ics")),
         _ => None,
@@ -157,16 +147,9 @@ async fn settings_page(
                 (i, label)
             })
             .collect(),
-        providers: state
-            .config
-            .providers
-            .iter()
-            .map(|p| (p.name.clone(), p.label.clone()))
-            .collect(),
+        providers: state.config.provider_buttons(),
         passkeys: state.store.passkeys(viewer.user.id).await?,
-        current_session: crate::web::auth::cookie_value(headers, crate::web::auth::SESSION_COOKIE)
-            .map(|s| kith_auth::digest(s).chars().take(16).collect())
-            .unwrap_or_default(),
+        current_session: crate::web::auth::current_session_key(headers).unwrap_or_default(),
     })
 }
 
@@ -372,13 +355,7 @@ pub async fn password(
     viewer: Viewer,
     Form(form): Form<PasswordForm>,
 ) -> PageResult {
-    let credentials = state.store.credentials(&viewer.user.username).await?;
-    let hash = credentials.and_then(|c| c.password_hash);
-    let current = form.current;
-    let ok = tokio::task::spawn_blocking(move || verify_password(&current, hash.as_deref()))
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?;
-    if !ok {
+    if !crate::web::auth::password_matches(&state, &viewer.user, form.current).await? {
         return Ok(redirect_with_error(
             "/settings",
             "The current password is wrong.",
