@@ -148,11 +148,8 @@ impl Sender {
             user.timezone,
             now.max(due.due_at),
         );
-        let address = settings.address.clone().or_else(|| {
-            user.email
-                .as_deref()
-                .and_then(|e| kith_core::values::Email::parse(e).ok())
-        });
+        let address = crate::commands::mail::digest_address(settings, &user)
+            .and_then(|a| kith_core::values::Email::parse(&a).ok());
         let mail = match address {
             _ if now - due.due_at > STALE => None,
             None => {
