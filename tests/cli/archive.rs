@@ -342,6 +342,24 @@ fn backup_and_restore_a_postgresql_database_as_json() {
     let sqlite = AccountExport::from_json(kith.ok(&["export", "json"]).as_bytes()).unwrap();
     assert_eq!(sqlite.comparable(), export(&source));
 
+    // A passkey can belong to one user only: a backup naming one twice is
+    // refused by its path before anything is replaced.
+    let mut bad = doc.clone();
+    let key = serde_json::json!({"name": "phone", "credential_id": "cred-1",
+        "credential": "{}", "created_at": 1, "last_used_at": null});
+    bad["users"][0]["sign_in"] = serde_json::json!({"passkeys": [key, key]});
+    let bad_file = path(&kith, "bad-backup.json");
+    std::fs::write(&bad_file, serde_json::to_vec(&bad).unwrap()).unwrap();
+    let err = kith.fails(&[&target[..], &["restore", &bad_file, "--force"]].concat());
+    assert_eq!(
+        err,
+        format!(
+            "kith: cannot restore {bad_file}: invalid users[0].sign_in.passkeys[1].credential_id: \
+             this passkey appears twice in the backup"
+        )
+    );
+    assert_eq!(export(&target), export(&source));
+
     runtime.block_on(source_db.drop());
     runtime.block_on(target_db.drop());
 }

@@ -25,9 +25,14 @@
 //!   `occurred_at`/`channel`, `contacts.sort_key`, the e-mail and phone
 //!   keys, `organisations.name_key`, `users.data_version` (triggers), and
 //!   `contact_changes` (one "put" per imported contact);
+//! - sign-in, only in an [`InstanceBackup`] (an account export is the
+//!   user's data, not a key to their account): the sign-in columns of
+//!   `users` (username, password hash, admin, disabled), `totp_factors`,
+//!   `recovery_codes`, `passkeys`, `identities` (migrations 0010-0012);
 //! - server state, never exported: `sessions`, `api_tokens`,
-//!   `login_failures`, `_sqlx_migrations`; the sign-in columns of `users`
-//!   (username, password hash, admin, disabled) only in an [`InstanceBackup`].
+//!   `login_failures`, `pending_signins`, `oauth_flows`,
+//!   `webauthn_ceremonies`, `outbox` and the digest's schedule (the
+//!   settings are exported), `_sqlx_migrations`.
 //!
 //! Times are whole seconds since the Unix epoch (UTC), as stored, so the
 //! round trip is exact; calendar dates are `YYYY-MM-DD`.
@@ -356,7 +361,8 @@ pub struct InstanceBackup {
     pub users: Vec<BackedUpUser>,
 }
 
-/// A user's sign-in row (never sessions or tokens) and their account.
+/// A user's sign-in row and ways in (never sessions or tokens) and their
+/// account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BackedUpUser {
@@ -365,7 +371,76 @@ pub struct BackedUpUser {
     pub is_admin: bool,
     pub disabled: bool,
     pub created_at: i64,
+    /// Two-step sign-in, passkeys and linked provider accounts: without
+    /// them a restored user would lose their second step, or their only
+    /// way in. Absent from backups written before these existed.
+    #[serde(default, skip_serializing_if = "BackedUpSignIn::is_empty")]
+    pub sign_in: BackedUpSignIn,
     pub account: AccountExport,
+}
+
+/// What a user signs in with besides the password (`totp_factors`,
+/// `recovery_codes`, `passkeys`, `identities`), as stored: the TOTP seed in
+/// base32, recovery codes as digests, passkeys as the WebAuthn library's
+/// JSON. A backup holding these is as secret as the database.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackedUpSignIn {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totp: Option<BackedUpTotp>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery_codes: Vec<BackedUpRecoveryCode>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passkeys: Vec<BackedUpPasskey>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identities: Vec<BackedUpIdentity>,
+}
+
+impl BackedUpSignIn {
+    pub fn is_empty(&self) -> bool {
+        self.totp.is_none()
+            && self.recovery_codes.is_empty()
+            && self.passkeys.is_empty()
+            && self.identities.is_empty()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[serde(deny_unknown_fields)]
+pub struct BackedUpTotp {
+    pub secret: String,
+    pub confirmed_at: Option<i64>,
+    pub last_step: i64,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[serde(deny_unknown_fields)]
+pub struct BackedUpRecoveryCode {
+    /// SHA-256 of the code, hex.
+    pub digest: String,
+    pub used_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[serde(deny_unknown_fields)]
+pub struct BackedUpPasskey {
+    pub name: String,
+    pub credential_id: String,
+    /// The credential as webauthn-rs serialises it (public key, counter).
+    pub credential: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[serde(deny_unknown_fields)]
+pub struct BackedUpIdentity {
+    pub provider: String,
+    pub subject: String,
+    pub email: Option<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
 }
 
 /// The row of `users` a backup keeps beside the account.
@@ -830,6 +905,8 @@ impl InstanceBackup {
         check_version(bytes, "kith_backup", BACKUP_VERSION, "a Kith backup")?;
         let doc: InstanceBackup = parse_json(bytes)?;
         let mut names = HashSet::new();
+        let mut credentials = HashSet::new();
+        let mut subjects = HashSet::new();
         for (i, u) in doc.users.iter().enumerate() {
             kith_core::user::Username::parse(&u.username)
                 .map_err(|e| invalid(format!("users[{i}].username"), e.message))?;
@@ -838,6 +915,36 @@ impl InstanceBackup {
                     format!("users[{i}].username"),
                     format!("'{}' appears twice", u.username),
                 ));
+            }
+            let sign_in = |f: String| format!("users[{i}].sign_in.{f}");
+            if let Some(totp) = &u.sign_in.totp {
+                not_blank(&sign_in("totp.secret".into()), &totp.secret)?;
+            }
+            for (j, code) in u.sign_in.recovery_codes.iter().enumerate() {
+                not_blank(
+                    &sign_in(format!("recovery_codes[{j}].digest")),
+                    &code.digest,
+                )?;
+            }
+            for (j, key) in u.sign_in.passkeys.iter().enumerate() {
+                let path = sign_in(format!("passkeys[{j}].credential_id"));
+                not_blank(&path, &key.credential_id)?;
+                if !credentials.insert(key.credential_id.as_str()) {
+                    return Err(invalid(path, "this passkey appears twice in the backup"));
+                }
+            }
+            for (j, identity) in u.sign_in.identities.iter().enumerate() {
+                let path = sign_in(format!("identities[{j}].subject"));
+                not_blank(&path, &identity.subject)?;
+                if !subjects.insert((identity.provider.as_str(), identity.subject.as_str())) {
+                    return Err(invalid(
+                        path,
+                        format!(
+                            "the {} account '{}' appears twice in the backup",
+                            identity.provider, identity.subject
+                        ),
+                    ));
+                }
             }
             u.account.validate().map_err(|e| match e {
                 StoreError::Invalid(v) => {

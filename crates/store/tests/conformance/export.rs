@@ -570,6 +570,32 @@ async fn an_instance_is_backed_up_and_restored(
         .await
         .unwrap();
     db.store.set_admin(ann, true).await.unwrap();
+    // Ann's ways in besides the password: a confirmed TOTP seed whose step
+    // 1000 was used, three recovery codes (one used), a passkey, a linked
+    // provider account.
+    db.store
+        .begin_totp(ann, "JBSWY3DPEHPK3PXP", Utc::now())
+        .await
+        .unwrap();
+    let codes = ["c1", "c2", "c3"].map(String::from);
+    db.store
+        .confirm_totp(ann, 1000, &codes, Utc::now())
+        .await
+        .unwrap();
+    assert!(
+        db.store
+            .use_recovery_code(ann, "c2", Utc::now())
+            .await
+            .unwrap()
+    );
+    db.store
+        .add_passkey(ann, "phone", "cred-1", r#"{"cred":"json"}"#)
+        .await
+        .unwrap();
+    db.store
+        .link_identity(ann, "corp", "sub-42", Some("ann@corp.test"))
+        .await
+        .unwrap();
     let bob = db.user("bob").await;
     db.store
         .add_contact(bob, &named("Only Contact"))
@@ -591,6 +617,7 @@ async fn an_instance_is_backed_up_and_restored(
                     u.is_admin,
                     u.disabled,
                     u.created_at,
+                    u.sign_in,
                     comparable(&u.account)
                 ])
             })
@@ -623,6 +650,31 @@ async fn an_instance_is_backed_up_and_restored(
     assert_eq!(fresh.store.restore_instance(&read, true).await.unwrap(), 1);
     let restored = fresh.store.backup_instance().await.unwrap();
     assert_eq!(comparable_backup(&restored), comparable_backup(&backup));
+    let sign_in = &backup.users[0].sign_in;
+    assert_eq!(sign_in.recovery_codes.len(), 3);
+    assert_eq!((sign_in.passkeys.len(), sign_in.identities.len()), (1, 1));
+    assert!(backup.users[1].sign_in.is_empty());
+    // The restored factors work as they did: the seed is confirmed and its
+    // used step stays used, only unused recovery codes work, the linked
+    // account signs Ann in.
+    let ann = fresh.store.credentials("ann").await.unwrap().unwrap().user;
+    let totp = fresh.store.totp(ann).await.unwrap().unwrap();
+    assert_eq!(totp.secret, "JBSWY3DPEHPK3PXP");
+    assert!(totp.confirmed);
+    assert!(!fresh.store.use_totp_step(ann, 1000).await.unwrap());
+    assert!(fresh.store.use_totp_step(ann, 1001).await.unwrap());
+    assert_eq!(fresh.store.recovery_codes_left(ann).await.unwrap(), 2);
+    assert!(
+        !fresh
+            .store
+            .use_recovery_code(ann, "c2", Utc::now())
+            .await
+            .unwrap()
+    );
+    let keys = fresh.store.passkeys(ann).await.unwrap();
+    assert_eq!(keys[0].credential, r#"{"cred":"json"}"#);
+    let linked = fresh.store.identity_user("corp", "sub-42").await.unwrap();
+    assert_eq!(linked.map(|u| u.id), Some(ann));
     assert!(
         fresh
             .store
