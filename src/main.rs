@@ -16,6 +16,13 @@ mod web;
 
 use std::process::ExitCode;
 
+/// mimalloc rather than glibc's malloc: reading rows through sqlx allocates
+/// and frees a value per column on two threads (sqlx's SQLite worker and the
+/// async threads), and glibc's allocator was a fifth of a CardDAV multiget's
+/// time under `perf` (bench/RESULTS.md has the A/B).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 
 fn main() -> ExitCode {
