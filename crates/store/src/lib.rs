@@ -562,6 +562,18 @@ impl Store {
         dispatch!(self.conversations_per_day(user, since, offset))
     }
 
+    /// The contacts a search finds, best first, without the conversations
+    /// (searching those costs more than the contacts at the reference size).
+    pub async fn search_contacts(
+        &self,
+        user: UserId,
+        query: &str,
+        limit: u32,
+    ) -> Result<Vec<ContactSummary>> {
+        let terms = search::terms(query)?;
+        dispatch!(self.search_contacts(user, &terms, limit))
+    }
+
     pub async fn search(&self, user: UserId, query: &str, limit: u32) -> Result<SearchResults> {
         let terms = search::terms(query)?;
         let contacts = dispatch!(self.search_contacts(user, &terms, limit))?;

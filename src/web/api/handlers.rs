@@ -125,9 +125,9 @@ pub async fn list_contacts(
     };
     // Every parameter is checked first, also the ones a search leaves aside.
     if let Some(text) = q.q.as_deref().filter(|t| !t.trim().is_empty()) {
-        let found = state.store.search(user.id, text, limit).await?;
+        let found = state.store.search_contacts(user.id, text, limit).await?;
         return Ok(Json(ContactPage {
-            items: found.contacts.iter().map(Into::into).collect(),
+            items: found.iter().map(Into::into).collect(),
             next_cursor: None,
         }));
     }

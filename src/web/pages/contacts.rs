@@ -132,7 +132,7 @@ async fn rows(state: &AppState, viewer: &Viewer, q: &ListQuery) -> Result<Rows, 
         empty_hint: "No contacts match.",
     };
     if let Some(query) = blank(&q.q) {
-        out.contacts = store.search(me.id, &query, PAGE).await?.contacts;
+        out.contacts = store.search_contacts(me.id, &query, PAGE).await?;
         return Ok(out);
     }
     match q.show.as_str() {

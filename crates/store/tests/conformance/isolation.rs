@@ -118,6 +118,8 @@ async fn users_see_only_their_own(#[values(Backend::Sqlite, Backend::Postgres)] 
             found.contacts.is_empty() && found.conversations.is_empty(),
             "{query}: {found:?}"
         );
+        let alone = db.store.search_contacts(eve, query, 10).await.unwrap();
+        assert!(alone.is_empty(), "{query}: {alone:?}");
     }
     assert!(
         db.store

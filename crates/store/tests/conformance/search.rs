@@ -39,17 +39,19 @@ async fn search_finds_people_and_conversations(
     .unwrap();
     db.store.log_conversation(user, &talk).await.unwrap();
 
+    // Every query finds the same contacts with or without the
+    // conversations.
     let names = |q: &'static str| {
         let store = db.store.clone();
         async move {
-            store
-                .search(user, q, 10)
-                .await
-                .unwrap()
-                .contacts
-                .into_iter()
-                .map(|c| c.name)
-                .collect::<Vec<_>>()
+            let both = store.search(user, q, 10).await.unwrap().contacts;
+            let alone = store.search_contacts(user, q, 10).await.unwrap();
+            let names = |found: Vec<kith_core::contact::ContactSummary>| {
+                found.into_iter().map(|c| c.name).collect::<Vec<_>>()
+            };
+            let names_alone = names(alone);
+            assert_eq!(names(both), names_alone, "{q}");
+            names_alone
         }
     };
     assert_eq!(names("jan").await.len(), 2, "prefix search");
@@ -67,6 +69,7 @@ async fn search_finds_people_and_conversations(
     // Operators in the query are plain words, not syntax errors.
     assert!(names("\"jane\" OR NEAR(").await.is_empty());
     assert!(db.store.search(user, "  *** ", 10).await.is_err());
+    assert!(db.store.search_contacts(user, "  *** ", 10).await.is_err());
 
     let found = db.store.search(user, "atomic habits", 10).await.unwrap();
     assert_eq!(found.conversations.len(), 1);
