@@ -98,6 +98,18 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Creates an empty file only its owner may read or write: a backup holds
+/// password hashes and sign-in secrets (TOTP seeds, passkeys).
+fn create_private(path: &Path) -> anyhow::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
 fn exists(path: &Path) -> anyhow::Result<bool> {
     path.try_exists()
         .with_context(|| format!("cannot look at {}", path.display()))
@@ -124,6 +136,8 @@ pub async fn backup(global: &Global, args: &BackupArgs, ui: &mut Ui) -> anyhow::
                 bail!("no database at {}", path.display());
             }
             let store = app::open(&location).await?;
+            // VACUUM INTO fills an empty file and keeps its permissions.
+            drop(create_private(&partial)?);
             let done = store.snapshot_into(&partial).await;
             store.close().await;
             done.with_context(|| format!("cannot write {}", partial.display()))?;
@@ -138,8 +152,9 @@ pub async fn backup(global: &Global, args: &BackupArgs, ui: &mut Ui) -> anyhow::
             let backup = backup?;
             let mut text = serde_json::to_vec_pretty(&backup)?;
             text.push(b'\n');
-            std::fs::write(&partial, text)
-                .and_then(|()| std::fs::File::open(&partial)?.sync_all())
+            let mut out = create_private(&partial)?;
+            std::io::Write::write_all(&mut out, &text)
+                .and_then(|()| out.sync_all())
                 .with_context(|| format!("cannot write {}", partial.display()))?;
             ("JSON", backup.users.len() as i64)
         }

@@ -231,6 +231,14 @@ fn import_json_fills_only_an_empty_account_and_reads_files_strictly() {
     assert_eq!(after, before, "a refused import writes nothing");
 }
 
+/// A backup holds password hashes and sign-in secrets: only its owner may
+/// read it, whatever the umask.
+fn assert_private(file: &str) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{file}: {mode:o}");
+}
+
 #[test]
 fn backup_and_restore_an_sqlite_database() {
     let source = busy_account();
@@ -238,6 +246,7 @@ fn backup_and_restore_an_sqlite_database() {
     let text = source.ok(&["backup", &backup]);
     assert!(text.contains("an SQLite snapshot, 1 user"), "{text}");
     assert!(exists(std::path::Path::new(&backup)));
+    assert_private(&backup);
     let err = source.fails(&["backup", &backup]);
     assert_eq!(
         err,
@@ -245,6 +254,7 @@ fn backup_and_restore_an_sqlite_database() {
     );
     source.ok(&["add", "Dora Later"]);
     source.ok(&["backup", &backup, "--force"]);
+    assert_private(&backup);
 
     // Into a database that does not exist yet.
     let target = Kith::new();
@@ -304,6 +314,7 @@ fn backup_and_restore_a_postgresql_database_as_json() {
     let backup = path(&kith, "backup.json");
     let text = on(&source, &["backup", &backup]);
     assert!(text.contains("(JSON, 1 user)"), "{text}");
+    assert_private(&backup);
     let err = kith.fails(&[&source[..], &["backup", &backup]].concat());
     assert_eq!(
         err,
