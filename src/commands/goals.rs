@@ -4,6 +4,7 @@ use std::io::Write;
 
 use anyhow::{anyhow, bail};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use kith_core::ValidationError;
 use kith_core::contact::ContactRef;
 use kith_core::conversation::Conversation;
 use kith_core::goal::{Goal, GoalKind, GoalStatus, NewGoal};
@@ -41,6 +42,23 @@ pub async fn goal(ctx: &mut Ctx, command: &GoalCommand) -> anyhow::Result<()> {
 /// A goal named by id (`3`, `#3`) or by an unambiguous part of its title.
 pub async fn resolve_goal(ctx: &Ctx, input: &str) -> anyhow::Result<Goal> {
     find_goal(&ctx.store, ctx.user.id, input).await
+}
+
+/// [`find_goal`] for a flag or form field: a goal that is not there, or a
+/// name that fits several, is the input's fault (a [`ValidationError`]
+/// naming `field`, which the web answers with 422), not the server's.
+pub async fn goal_in_field(
+    store: &Store,
+    user: UserId,
+    input: &str,
+    field: &str,
+) -> anyhow::Result<Goal> {
+    find_goal(store, user, input)
+        .await
+        .map_err(|e| match e.downcast::<StoreError>() {
+            Ok(store_error) => store_error.into(),
+            Err(e) => ValidationError::new(field, e.to_string()).into(),
+        })
 }
 
 /// [`resolve_goal`] without a command context (the web uses it too).

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 use chrono::Duration;
 use chrono::{DateTime, Utc};
 use kith_core::contact::ContactRef;
@@ -88,12 +88,7 @@ pub async fn prepare(
         .map(|l| Learning::parse(l).map_err(|e| e.in_field("--learned")))
         .collect::<Result<Vec<_>, _>>()?;
     let goal = match &args.goal {
-        Some(g) => Some(
-            goals::find_goal(store, me.id, g)
-                .await
-                .context("--goal")?
-                .id,
-        ),
+        Some(g) => Some(goals::goal_in_field(store, me.id, g, "--goal").await?.id),
         None => None,
     };
     let summary = args.summary.join(" ");

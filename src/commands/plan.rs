@@ -24,7 +24,7 @@ pub async fn new_block(
     let weekdays = Weekdays::parse(&args.days).map_err(|e| e.in_field("--days"))?;
     let at = parse_time("--at", &args.at)?;
     let goal = match &args.goal {
-        Some(g) => Some(goals::find_goal(store, user, g).await.context("--goal")?.id),
+        Some(g) => Some(goals::goal_in_field(store, user, g, "--goal").await?.id),
         None => None,
     };
     Ok(

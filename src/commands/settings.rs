@@ -117,8 +117,12 @@ pub async fn set_tag(
         .set_tag_cadence(user, &tag, cadence)
         .await
         .map_err(|e| match e {
+            // The input's fault, not the server's: the web answers 422.
             kith_store::StoreError::NotFound { .. } => {
-                anyhow::anyhow!("no tag '{tag}' (tags come from kith add/edit --tag)")
+                anyhow::Error::from(kith_core::ValidationError::new(
+                    "tag",
+                    format!("no tag '{tag}': a tag exists once a contact has it"),
+                ))
             }
             other => other.into(),
         })?;

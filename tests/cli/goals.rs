@@ -197,7 +197,7 @@ fn goals_refuse_bad_input() {
             ),
             (
                 &["log", "jane", "--via", "zoom", "--goal", "fame"],
-                "kith: --goal: no goal matches 'fame'",
+                "kith: invalid --goal: no goal matches 'fame'",
             ),
         ],
     );

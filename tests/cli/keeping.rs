@@ -249,7 +249,7 @@ fn keeping_in_touch_refuses_bad_input() {
         ),
         (
             &["tag", "set", "nosuch", "--every", "3m"],
-            "kith: no tag 'nosuch'",
+            "kith: invalid tag: no tag 'nosuch'",
         ),
         (&["settings", "--every", "often"], "kith: invalid --every"),
         (

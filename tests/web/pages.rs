@@ -202,3 +202,138 @@ async fn duplicates_merge_from_the_browser(
     assert_eq!(r.status(), 404, "the merged contact is gone");
     server.stop().await;
 }
+
+/// Forms naming a goal or a tag that is not there (a stale tab after a goal
+/// was removed) are the input's fault: the log form shows its error next to
+/// what was typed, the block and tag forms come back with a message, and
+/// nothing answers 500.
+#[rstest]
+#[tokio::test]
+async fn forms_naming_what_is_not_there_are_refused_plainly(
+    #[values(Backend::Sqlite)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    server.kith(&["--user", "alice", "add", "Jane Doe"]);
+    let alice = server.signed_in("alice").await;
+
+    for goal in ["nope", "99999"] {
+        let r = alice
+            .post(server.at("/contacts/1/log"))
+            .form(&[
+                ("via", "zoom"),
+                ("summary", "Talked about the roadmap"),
+                ("goal", goal),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "goal {goal}");
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains("Talked about the roadmap"),
+            "the summary is kept"
+        );
+        assert!(html.contains("no goal"), "goal {goal}: the reason is shown");
+    }
+
+    let refused = |r: reqwest::Response| async move {
+        assert_eq!(r.status(), 303);
+        let cookies: Vec<String> = r
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect();
+        cookies.join("; ")
+    };
+    let r = alice
+        .post(server.at("/blocks"))
+        .form(&[
+            ("days", "fri"),
+            ("at", "9:00"),
+            ("minutes", "30"),
+            ("capacity", "2"),
+            ("goal", "999"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let flash = refused(r).await;
+    assert!(flash.contains("goal"), "{flash}");
+    assert!(
+        server
+            .kith(&["--user", "alice", "block", "list"])
+            .contains("No")
+    );
+
+    let r = alice
+        .post(server.at("/settings/tags"))
+        .form(&[("tag", "nosuchtag"), ("every", "6w")])
+        .send()
+        .await
+        .unwrap();
+    let flash = refused(r).await;
+    assert!(flash.contains("nosuchtag"), "{flash}");
+    server.stop().await;
+}
+
+/// An app password made in settings comes with what a phone asks for (the
+/// server's address and the user name), and works for CardDAV at once; a
+/// token with a blank name is refused with a message.
+#[rstest]
+#[tokio::test]
+async fn a_carddav_app_password_from_settings_comes_with_the_server_address(
+    #[values(Backend::Sqlite)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let alice = server.signed_in("alice").await;
+    let blank = alice
+        .post(server.at("/settings/tokens"))
+        .form(&[("name", "   "), ("scope", "carddav")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(blank.status(), 303);
+    assert!(
+        server
+            .kith(&["--user", "alice", "token", "list"])
+            .contains("No")
+    );
+
+    let page = alice
+        .post(server.at("/settings/tokens"))
+        .form(&[("name", "Alice's phone"), ("scope", "carddav")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    let between = |start: &str| {
+        let rest = &html[html.find(start).unwrap_or_else(|| panic!("{start}")) + start.len()..];
+        rest[..rest.find('<').unwrap()].to_owned()
+    };
+    assert_eq!(between(r#"<code id="carddav-server">"#), server.at(""));
+    assert!(
+        html.contains("<code>alice</code>"),
+        "the user name is shown"
+    );
+    let secret = between(r#"<code id="new-token">"#);
+    assert!(secret.starts_with("kdav_"), "{secret}");
+
+    let found = reqwest::Client::new()
+        .request(
+            reqwest::Method::from_bytes(b"PROPFIND").unwrap(),
+            server.at("/dav/"),
+        )
+        .basic_auth("alice", Some(&secret))
+        .header("Depth", "0")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(found.status(), 207);
+    server.stop().await;
+}

@@ -28,6 +28,9 @@ struct SettingsPage {
     tokens: Vec<TokenInfo>,
     /// A secret shown once, right after it was made.
     new_secret: Option<String>,
+    /// With a new CardDAV app password: the server address a phone asks
+    /// for (the well-known address finds the address book from there).
+    carddav_server: Option<String>,
     feed: Option<String>,
     admin: bool,
     tags: Vec<kith_store::TagSummary>,
@@ -104,6 +107,8 @@ async fn settings_page(
         Some((TokenScope::Calendar, secret)) => Some(format!("{base}/cal/{secret}.ics")),
         _ => None,
     };
+    let carddav_server =
+        matches!(&new_secret, Some((TokenScope::CardDav, _))).then(|| base.clone());
     render(&SettingsPage {
         chrome: Chrome::new(viewer, "settings", headers),
         me: viewer.user.clone(),
@@ -111,6 +116,7 @@ async fn settings_page(
         new_secret: new_secret
             .filter(|(scope, _)| *scope != TokenScope::Calendar)
             .map(|(_, s)| s),
+        carddav_server,
         feed,
         admin: is_admin(state, &viewer.user).await?,
         tags: state.store.tags(viewer.user.id).await?,
@@ -400,8 +406,16 @@ pub async fn create_token(
     headers: HeaderMap,
     Form(form): Form<TokenForm>,
 ) -> PageResult {
-    let name = kith_core::values::optional_text("name", Some(&form.name), 100)?
-        .ok_or_else(|| WebError::invalid("name", "must not be empty"))?;
+    let name = match kith_core::values::optional_text("name", Some(&form.name), 100) {
+        Ok(Some(name)) => name,
+        Ok(None) => {
+            return Ok(redirect_with_error(
+                "/settings#tokens",
+                "A token needs a name (what will use it: a script, a phone).",
+            ));
+        }
+        Err(e) => return Ok(redirect_with_error("/settings#tokens", &e.to_string())),
+    };
     let (scope, prefix) = if form.scope == "carddav" {
         (TokenScope::CardDav, "kdav_")
     } else {
