@@ -9,6 +9,7 @@ mod auth;
 mod calendar;
 mod dav;
 mod dav_client;
+mod forms;
 mod import;
 mod matrix;
 mod oidc;

@@ -1,14 +1,15 @@
 //! Reading dates and times the way people type them, in the user's time zone.
 
 use chrono::{
-    DateTime, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone as _, Utc,
+    DateTime, Datelike as _, Days, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone as _,
+    Utc,
 };
 
 use crate::ValidationError;
 use crate::values::TimeZone;
 
-const MOMENT_HELP: &str = "expected e.g. 2026-11-20, \"2026-11-20 14:30\", 2026-11-20T14:30:00+01:00, 14:30, today, yesterday or \"3 days ago\"";
-const DATE_HELP: &str = "expected e.g. 2026-12-10, today, tomorrow, \"in 2 weeks\" or 10d";
+const MOMENT_HELP: &str = "expected e.g. 2026-11-20, \"2026-11-20 14:30\", 2026-11-20T14:30:00+01:00, 14:30, today, yesterday, \"tomorrow 10:00\" or \"3 days ago\"";
+const DATE_HELP: &str = "expected e.g. 2026-12-10, today, tomorrow, friday, \"in 2 weeks\" or 10d";
 
 /// A point in time from user input. A date without a time means midday in the
 /// user's zone, so it stays on the same calendar day wherever it is shown.
@@ -30,9 +31,21 @@ pub fn parse_moment(
     let today = now.with_timezone(&tz).date_naive();
     let noon = NaiveTime::from_hms_opt(12, 0, 0).expect("valid time");
 
+    // "today 14:30", "tomorrow 10:00", "yesterday 9:15".
+    let day_and_time = lower.split_once(' ').and_then(|(day, time)| {
+        let day = match day {
+            "today" => Some(today),
+            "tomorrow" => today.succ_opt(),
+            "yesterday" => today.pred_opt(),
+            _ => None,
+        }?;
+        Some(day.and_time(NaiveTime::parse_from_str(time.trim(), "%H:%M").ok()?))
+    });
     let local = match lower.as_str() {
         "now" | "today" => return Ok(now),
         "yesterday" => today.pred_opt().ok_or_else(bad)?.and_time(noon),
+        "tomorrow" => today.succ_opt().ok_or_else(bad)?.and_time(noon),
+        _ if day_and_time.is_some() => day_and_time.ok_or_else(bad)?,
         _ => {
             if let Some(days) = parse_ago(&lower) {
                 return now.checked_sub_days(Days::new(days)).ok_or_else(bad);
@@ -86,6 +99,17 @@ pub fn parse_date(
     }
     if let Ok(date) = NaiveDate::parse_from_str(value, "%Y-%m-%d") {
         return Ok(date);
+    }
+    // "friday", "fri", "next friday": the next one after today (a week
+    // ahead when today is that day).
+    let day = lower.strip_prefix("next ").unwrap_or(&lower);
+    if let Ok(weekday) = day.parse::<chrono::Weekday>() {
+        let ahead =
+            (7 + weekday.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
+        let ahead = if ahead == 0 { 7 } else { ahead };
+        return today
+            .checked_add_days(Days::new(u64::from(ahead)))
+            .ok_or_else(bad);
     }
     let ahead = lower.strip_prefix("in ").unwrap_or(&lower);
     let ahead = ahead.strip_prefix('+').unwrap_or(ahead);
@@ -143,6 +167,29 @@ mod tests {
         assert_eq!(err.field, "--on");
         assert!(err.message.contains("last tuesday"));
         assert!(p("2026-02-30").is_err());
+        assert_eq!(p("tomorrow").unwrap(), at("2026-11-26T11:00:00Z"));
+        assert_eq!(p("tomorrow 10:00").unwrap(), at("2026-11-26T09:00:00Z"));
+        assert_eq!(p("Today 14:30").unwrap(), at("2026-11-25T13:30:00Z"));
+        assert_eq!(p("yesterday 9:15").unwrap(), at("2026-11-24T08:15:00Z"));
+        assert!(p("tomorrow 25:00").is_err());
+        assert!(p("someday 10:00").is_err());
+    }
+
+    #[test]
+    fn weekdays_are_the_next_one() {
+        // 2026-11-25 is a Wednesday.
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        let d = |s| parse_date("by", s, today).unwrap().to_string();
+        assert_eq!(d("friday"), "2026-11-27");
+        assert_eq!(d("Fri"), "2026-11-27");
+        assert_eq!(d("next friday"), "2026-11-27");
+        assert_eq!(d("monday"), "2026-11-30");
+        assert_eq!(
+            d("wednesday"),
+            "2026-12-02",
+            "today's weekday is a week ahead"
+        );
+        assert!(parse_date("by", "fryday", today).is_err());
     }
 
     #[test]
