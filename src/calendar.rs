@@ -46,6 +46,19 @@ pub struct BlockPlan {
     pub briefs: Vec<[String; 3]>,
 }
 
+/// The next outreach block with anyone planned into it, this week (what
+/// the dashboard and the digest show).
+pub async fn next_block(
+    store: &Store,
+    user: &User,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<BlockPlan>> {
+    Ok(plan(store, user, now, 1)
+        .await?
+        .into_iter()
+        .find(|b| !b.planned.people.is_empty()))
+}
+
 /// Plans the outreach blocks from today over `weeks` weeks (see
 /// `kith_core::rules::plan`): the same data gives the same plan.
 pub async fn plan(

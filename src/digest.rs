@@ -132,10 +132,8 @@ pub async fn compose(
     .into_iter()
     .filter(|s| !s.lines.is_empty())
     .collect();
-    let block = calendar::plan(store, user, now, 1)
+    let block = calendar::next_block(store, user, now)
         .await?
-        .into_iter()
-        .find(|b| !b.planned.people.is_empty())
         .map(|b| Block {
             when: b
                 .planned

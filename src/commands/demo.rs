@@ -5,13 +5,16 @@ use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 use anyhow::{Context as _, bail};
-use chrono::{NaiveDate, Utc};
+use chrono::{Days, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kith_core::contact::ArchivedFilter;
 use kith_core::conversation::NewConversation;
 use kith_core::demo::{DemoConfig, DemoNetwork, PastEmployer, generate};
 use kith_core::follow_up::NewFollowUp;
-use kith_core::ids::{ContactId, ConversationId, UserId};
+use kith_core::goal::GoalStatus;
+use kith_core::ids::{ContactId, ConversationId, GoalId, UserId};
+use kith_core::meeting::{JoinLink, MeetingMode, NewMeeting, Platform};
+use kith_core::outreach::{NewOutreachBlock, Weekdays};
 use kith_core::rules::due::rank;
 use kith_store::{ContactRecord, EmploymentRecord, FollowUpRecord, Location, Store};
 use serde_json::json;
@@ -271,14 +274,90 @@ async fn seed(
         progress.inc(batch.len() as u64);
     }
 
+    let mut focus = None;
     for g in &network.goals {
         let id = store
             .add_goal(user, &g.goal, g.status, g.created_at)
             .await?;
+        if g.status == GoalStatus::Active {
+            focus = focus.or(Some(id));
+        }
         let people: Vec<ContactId> = g.contacts.iter().map(|c| contacts[*c]).collect();
         let talks: Vec<ConversationId> =
             g.conversations.iter().map(|c| conversations[*c]).collect();
         store.link_goal(user, id, &people, &talks).await?;
     }
+    calendar(store, user, network, &contacts, focus).await
+}
+
+/// The calendar, so the dashboard and the calendar page show what they are
+/// for: a coffee later today (tomorrow once 17:30 has passed), a lunch two
+/// days ago waiting to be logged, a video call next week, and an outreach
+/// block on Tuesday and Thursday mornings for the first active goal.
+async fn calendar(
+    store: &Store,
+    user: UserId,
+    network: &DemoNetwork,
+    contacts: &[ContactId],
+    focus: Option<GoalId>,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    let tz = store
+        .user(user)
+        .await?
+        .context("the demo user is gone")?
+        .timezone
+        .tz();
+    let today = now.with_timezone(&tz).date_naive();
+    let at = |day: NaiveDate, hour: u32, minute: u32| {
+        day.and_hms_opt(hour, minute, 0)
+            .and_then(|t| tz.from_local_datetime(&t).earliest())
+            .map(|t| t.to_utc())
+            .context("a demo meeting time")
+    };
+    let coffee = match at(today, 17, 30)? {
+        later if later > now => later,
+        _ => at(today + Days::new(1), 17, 30)?,
+    };
+    let lunch = at(today - Days::new(2), 12, 30)?;
+    let call = at(today + Days::new(6), 10, 0)?;
+    let jitsi = JoinLink::parse(Platform::Jitsi, "https://meet.jit.si/kith-demo-catch-up")?;
+    let plans = [
+        (
+            "Coffee",
+            coffee,
+            45,
+            MeetingMode::in_person("Café Central")?,
+        ),
+        (
+            "Lunch",
+            lunch,
+            60,
+            MeetingMode::in_person("The Italian place on Main Street")?,
+        ),
+        ("Video call", call, 30, MeetingMode::virtual_call(jitsi)),
+    ];
+    for ((what, starts_at, minutes, mode), i) in plans.into_iter().zip(1..) {
+        let (Some(contact), Some(person)) = (contacts.get(i), network.contacts.get(i)) else {
+            break;
+        };
+        let name = person.draft.name.as_ref().map_or("them", |n| n.as_str());
+        let meeting = NewMeeting::new(
+            &format!("{what} with {name}"),
+            starts_at,
+            minutes,
+            mode,
+            vec![*contact],
+        )?;
+        store.add_meeting(user, &meeting, now).await?;
+    }
+    let block = NewOutreachBlock::new(
+        Weekdays::parse("tue,thu")?,
+        NaiveTime::from_hms_opt(8, 30, 0).context("08:30")?,
+        30,
+        3,
+        focus,
+    )?;
+    store.add_block(user, &block, now).await?;
     Ok(())
 }

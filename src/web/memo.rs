@@ -169,14 +169,53 @@ impl DueView {
     }
 }
 
+/// The next outreach block's plan, with the blocks it was planned from
+/// (blocks are not counted by `data_version`, so a changed block is seen by
+/// comparing them).
+pub struct NextBlock {
+    blocks: Vec<kith_core::outreach::OutreachBlock>,
+    pub plan: Option<crate::calendar::BlockPlan>,
+}
+
 #[derive(Default)]
 pub struct Memo {
     rankings: Views<DueView>,
     day_counts: Views<DayCounts>,
     last_digest: Views<Option<kith_store::OutboxEntry>>,
+    next_block: Views<NextBlock>,
 }
 
 impl Memo {
+    /// The next outreach block with people planned into it; nothing (and no
+    /// planning) when the user has no blocks. Planned again when a block,
+    /// the network or the day changes, and when the planned block starts.
+    pub async fn next_block(
+        &self,
+        store: &Store,
+        user: &User,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Arc<NextBlock>> {
+        let blocks = store.blocks(user.id).await?;
+        let key = Key::of(user, now);
+        if let Some(hit) = self.next_block.get(user.id, &key, now)
+            && hit.blocks == blocks
+        {
+            return Ok(hit);
+        }
+        let plan = if blocks.is_empty() {
+            None
+        } else {
+            crate::calendar::next_block(store, user, now).await?
+        };
+        let valid_until = plan.as_ref().map_or(now + chrono::Duration::hours(1), |p| {
+            p.planned.instance.starts_at
+        });
+        let value = Arc::new(NextBlock { blocks, plan });
+        self.next_block
+            .put(user.id, key, value.clone(), valid_until);
+        Ok(value)
+    }
+
     /// Who is due and the agenda, as [`Ranking::load`] computes them.
     pub async fn ranking(
         &self,

@@ -337,3 +337,83 @@ async fn a_carddav_app_password_from_settings_comes_with_the_server_address(
     assert_eq!(found.status(), 207);
     server.stop().await;
 }
+
+/// The dashboard shows meetings to log (with the form to log them) and the
+/// next outreach block with who is planned into it; a block added by
+/// another process shows at once (blocks are compared, not trusted to the
+/// data version).
+#[rstest]
+#[tokio::test]
+async fn the_dashboard_shows_meetings_and_the_next_block(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let alice = |args: &[&str]| server.kith(&[&["--user", "alice"], args].concat());
+    alice(&["add", "Jane Doe"]);
+    alice(&[
+        "log",
+        "jane",
+        "--via",
+        "coffee",
+        "--on",
+        "2020-01-01",
+        "Old times",
+    ]);
+    alice(&[
+        "meet",
+        "jane",
+        "--at",
+        "2 days ago",
+        "--where",
+        "Cafe Central",
+    ]);
+    let browser = server.signed_in("alice").await;
+    let home = server.at("/");
+    let page = |browser: reqwest::Client| {
+        let home = home.clone();
+        async move {
+            let r = browser.get(home).send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            r.text().await.unwrap()
+        }
+    };
+
+    let html = page(browser.clone()).await;
+    let to_log = &html[html
+        .find(r#"id="meetings-to-log""#)
+        .expect("meetings to log")..];
+    assert!(to_log.contains("Meeting with Jane Doe"), "{to_log}");
+    assert!(to_log.contains(r#"action="/meetings/1/log""#));
+    assert!(
+        !html.contains(r#"id="next-block""#),
+        "no blocks, no block panel"
+    );
+
+    alice(&[
+        "block",
+        "add",
+        "--days",
+        "mon,tue,wed,thu,fri,sat,sun",
+        "--at",
+        "23:59",
+    ]);
+    let html = page(browser.clone()).await;
+    let block = &html[html.find(r#"id="next-block""#).expect("the next block")..];
+    assert!(
+        block.contains(r#"<a href="/contacts/1">Jane Doe</a>"#),
+        "{block}"
+    );
+
+    // Logged from the dashboard, the meeting leaves it.
+    let r = browser
+        .post(server.at("/meetings/1/log"))
+        .form(&[("summary", "Talked about the move")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(!page(browser).await.contains(r#"id="meetings-to-log""#));
+    server.stop().await;
+}

@@ -1,4 +1,5 @@
-//! The dashboard: today's agenda, the year of conversations, goal progress.
+//! The dashboard: today's agenda, meetings and next outreach block, the year
+//! of conversations, goal progress.
 
 use std::sync::Arc;
 
@@ -17,7 +18,7 @@ use crate::commands::keep::{Ranking, Today};
 const SECTION_ITEMS: usize = 8;
 use crate::web::AppState;
 use crate::web::auth::Viewer;
-use crate::web::memo::DayCounts;
+use crate::web::memo::{DayCounts, NextBlock};
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -35,6 +36,17 @@ struct DashboardPage {
     year_total: i64,
     /// How the last e-mail digest went, and whether that needs attention.
     digest: Option<(String, bool)>,
+    /// Meetings later today, and past ones not logged yet.
+    meetings_today: Vec<kith_core::meeting::Meeting>,
+    meetings_to_log: Vec<kith_core::meeting::Meeting>,
+    next_block: Arc<NextBlock>,
+    tz: kith_core::values::TimeZone,
+}
+
+impl DashboardPage {
+    fn when(&self, at: &chrono::DateTime<Utc>) -> String {
+        crate::ui::date_time(*at, self.tz)
+    }
 }
 
 struct Cell {
@@ -59,6 +71,7 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: Header
         .collect();
     let (heatmap, year_total) = heatmap(&state, me, now, today.date()).await?;
     let last = state.memo.last_digest(&state.store, me, now).await?;
+    let next_block = state.memo.next_block(&state.store, me, now).await?;
     let digest = last.as_ref().as_ref().map(|last| {
         let words = crate::commands::mail::last_words(last, me.timezone);
         (
@@ -77,6 +90,10 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: Header
         heatmap,
         year_total,
         digest,
+        meetings_today: today.meetings_today,
+        meetings_to_log: today.meetings_to_log,
+        next_block,
+        tz: me.timezone,
     })
 }
 
@@ -92,19 +109,20 @@ async fn heatmap(
         .memo
         .day_counts(me, now, || day_counts(state, me, now, start))
         .await?;
+    let bounds = shades(
+        by_day
+            .iter()
+            .filter(|(d, _)| **d >= start && **d <= today)
+            .map(|(_, n)| *n)
+            .collect(),
+    );
     let mut cells = Vec::new();
     let mut total = 0;
     let mut day = start;
     while day <= today {
         let n = by_day.get(&day).copied().unwrap_or(0);
         total += n;
-        let level = match n {
-            0 => 0,
-            1 => 1,
-            2..=3 => 2,
-            4..=6 => 3,
-            _ => 4,
-        };
+        let level = shade(n, bounds);
         let noun = if n == 1 {
             "conversation"
         } else {
@@ -117,6 +135,30 @@ async fn heatmap(
         day += Duration::days(1);
     }
     Ok((cells, total))
+}
+
+/// The upper bounds of the heatmap's first three shades: the user's own
+/// quartiles of the days they talked to anyone, so a busy networker's year
+/// is not one dark block and a quiet one's not all pale.
+fn shades(mut counts: Vec<i64>) -> [i64; 3] {
+    counts.retain(|n| *n > 0);
+    counts.sort_unstable();
+    let quartile = |q: usize| {
+        let i = (counts.len() * q / 4).min(counts.len().saturating_sub(1));
+        counts.get(i).copied().unwrap_or(0)
+    };
+    [quartile(1), quartile(2), quartile(3)]
+}
+
+/// The shade (0 for a day without conversations, 1 to 4) of a day's count.
+fn shade(n: i64, bounds: [i64; 3]) -> u8 {
+    match n {
+        0 => 0,
+        n if n <= bounds[0] => 1,
+        n if n <= bounds[1] => 2,
+        n if n <= bounds[2] => 3,
+        _ => 4,
+    }
 }
 
 /// Conversations per local day since `start`.
@@ -145,4 +187,25 @@ async fn day_counts(
         .into_iter()
         .map(|(day, n)| (epoch + Duration::days(day), n))
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shades_follow_the_users_own_busy_days() {
+        let bounds = shades(vec![0, 0, 1, 1, 1, 2, 3, 5, 8, 13]);
+        assert_eq!(bounds, [1, 3, 8]);
+        let levels: Vec<u8> = [0, 1, 2, 3, 5, 8, 13, 40]
+            .iter()
+            .map(|n| shade(*n, bounds))
+            .collect();
+        assert_eq!(levels, [0, 1, 2, 2, 3, 3, 4, 4]);
+        // Sixty a day every day is this user's usual: the first shade, not
+        // one dark block.
+        assert_eq!(shade(60, shades(vec![60; 365])), 1);
+        // Nothing at all: every day blank.
+        assert_eq!(shades(vec![0; 10]), [0, 0, 0]);
+    }
 }
