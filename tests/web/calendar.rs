@@ -206,3 +206,47 @@ async fn the_feed_lives_at_a_secret_address_until_a_new_one(
     assert_eq!(anonymous.get(guess).send().await.unwrap().status(), 404);
     server.stop().await;
 }
+
+/// A meeting the form cannot schedule comes back with the form open, what
+/// was typed in it, and the reason; nothing is scheduled.
+#[rstest]
+#[tokio::test]
+async fn a_refused_meeting_keeps_what_was_typed(#[values(Backend::Sqlite)] backend: Backend) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    server.kith(&["--user", "alice", "add", "Minh Wang"]);
+    let alice = server.signed_in("alice").await;
+    let r = alice
+        .post(server.at("/meetings"))
+        .form(&[
+            ("with", "Minh Wang"),
+            ("at", "next blursday 10:00"),
+            ("minutes", "45"),
+            ("title", "Coffee about the PM role"),
+            ("how", "zoom"),
+            ("detail", "https://zoom.us/j/123"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"<details id="schedule" open>"#));
+    assert!(
+        html.contains("next blursday 10:00"),
+        "the time typed is kept"
+    );
+    assert!(html.contains(r#"value="Coffee about the PM role""#));
+    assert!(html.contains(r#"value="45""#));
+    assert!(html.contains(r#"<option value="zoom" selected>"#));
+    assert!(html.contains(r#"value="https://zoom.us/j/123""#));
+    let error = &html[html.find(r#"id="meet-error""#).expect("the reason")..];
+    assert!(error.contains("is not a date or time"), "{error}");
+    assert!(
+        server
+            .kith(&["--user", "alice", "meeting", "list"])
+            .contains("No")
+    );
+    server.stop().await;
+}

@@ -417,3 +417,111 @@ async fn the_dashboard_shows_meetings_and_the_next_block(
     assert!(!page(browser).await.contains(r#"id="meetings-to-log""#));
     server.stop().await;
 }
+
+/// A goal the form cannot add comes back with what was typed and why.
+#[rstest]
+#[tokio::test]
+async fn a_refused_goal_keeps_what_was_typed(#[values(Backend::Sqlite)] backend: Backend) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let alice = server.signed_in("alice").await;
+    for (field, value, why) in [
+        ("by", "soonish", "soonish"),
+        ("target", "ten", "not a whole number"),
+    ] {
+        let mut form = vec![
+            ("title", "Land a PM role at a fintech"),
+            ("kind", "industry-change"),
+            ("industry", "fintech"),
+            ("target", "10"),
+        ];
+        form.retain(|(f, _)| *f != field);
+        form.push((field, value));
+        let r = alice
+            .post(server.at("/goals"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{field}");
+        let html = r.text().await.unwrap();
+        assert!(
+            html.contains(r#"value="Land a PM role at a fintech""#),
+            "{field}"
+        );
+        assert!(html.contains(r#"<option value="industry-change" selected>"#));
+        assert!(html.contains(&format!(r#"value="{value}""#)));
+        let error = &html[html.find(r#"id="goal-error""#).expect("the reason")..];
+        assert!(error.contains(why), "{error}");
+    }
+    assert!(
+        server
+            .kith(&["--user", "alice", "goal", "list"])
+            .contains("No")
+    );
+    server.stop().await;
+}
+
+/// A follow-up the contact page cannot add comes back with the form open,
+/// what was typed, and why; the log and follow-up forms post to an anchor
+/// so a refused form is where the browser opens, and a logged conversation
+/// opens the page at its message.
+#[rstest]
+#[tokio::test]
+async fn a_refused_follow_up_keeps_what_was_typed(#[values(Backend::Sqlite)] backend: Backend) {
+    let Some(server) = Server::start(backend, &["alice", "bob"]).await else {
+        return;
+    };
+    server.kith(&["--user", "alice", "add", "Jane Doe"]);
+    let alice = server.signed_in("alice").await;
+    let r = alice
+        .post(server.at("/contacts/1/follow-ups"))
+        .form(&[
+            ("title", "Send Jane the deck"),
+            ("owner", "them"),
+            ("by", "blah"),
+            ("loop_back", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"<details id="add-follow-up" open>"#));
+    assert!(html.contains(r#"value="Send Jane the deck""#));
+    assert!(html.contains(r#"<option value="them" selected>"#));
+    assert!(html.contains(r#"value="blah""#));
+    assert!(html.contains(r#"name="loop_back" value="1" checked"#));
+    assert!(html.contains(r#"action="/contacts/1/follow-ups#add-follow-up""#));
+    assert!(html.contains(r#"action="/contacts/1/log#log""#));
+    let error = &html[html.find(r#"id="follow-up-error""#).expect("the reason")..];
+    assert!(error.contains("&#39;blah&#39; is not a date"), "{error}");
+    assert!(
+        !server
+            .kith(&["--user", "alice", "todo", "list"])
+            .contains("deck")
+    );
+
+    let r = alice
+        .post(server.at("/contacts/1/log"))
+        .form(&[("via", "coffee"), ("summary", "Talked")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(crate::location(&r), "/contacts/1#top");
+
+    // Bob cannot add to Alice's contact, refused or not.
+    let bob = server.signed_in("bob").await;
+    for by in ["blah", "tomorrow"] {
+        let r = bob
+            .post(server.at("/contacts/1/follow-ups"))
+            .form(&[("title", "x"), ("by", by)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{by}");
+    }
+    server.stop().await;
+}

@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use kith_core::goal::Goal;
@@ -38,6 +38,26 @@ struct CalendarPage {
     tz: kith_core::values::TimeZone,
     /// This server sends e-mail: offer to send invitations.
     mail: bool,
+    /// A meeting form that was refused: what was typed, and why.
+    meet: Option<(MeetForm, String)>,
+}
+
+impl CalendarPage {
+    /// What the refused meeting form said in `field` ("" without one).
+    fn typed(&self, field: &str) -> &str {
+        let Some((f, _)) = &self.meet else {
+            return "";
+        };
+        match field {
+            "with" => &f.with,
+            "at" => &f.at,
+            "minutes" => &f.minutes,
+            "title" => &f.title,
+            "how" => &f.mode.how,
+            "detail" => &f.mode.detail,
+            _ => "",
+        }
+    }
 }
 
 impl CalendarPage {
@@ -53,6 +73,15 @@ impl CalendarPage {
 }
 
 pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
+    calendar_page(&state, &viewer, &headers, None).await
+}
+
+async fn calendar_page(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    meet: Option<(MeetForm, String)>,
+) -> PageResult {
     let now = Utc::now();
     let me = &viewer.user;
     let coming = state
@@ -75,8 +104,9 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: Header
         .into_iter()
         .map(|(g, _)| g)
         .collect();
-    render(&CalendarPage {
-        chrome: Chrome::new(&viewer, "calendar", &headers),
+    let refused = meet.is_some();
+    let page = render(&CalendarPage {
+        chrome: Chrome::new(viewer, "calendar", headers),
         coming,
         to_log,
         blocks,
@@ -84,6 +114,12 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: Header
         goals,
         tz: me.timezone,
         mail: state.config.mail.is_some(),
+        meet,
+    })?;
+    Ok(if refused {
+        (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+    } else {
+        page
     })
 }
 
@@ -116,6 +152,7 @@ pub struct MeetForm {
 pub async fn create_meeting(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: HeaderMap,
     Form(form): Form<MeetForm>,
 ) -> PageResult {
     let now = Utc::now();
@@ -144,7 +181,8 @@ pub async fn create_meeting(
             "Meeting scheduled. Download its invitation to send it.",
         )),
         Err(WebError::Internal(e)) => Err(WebError::Internal(e).into()),
-        Err(e) => Ok(redirect_with_error("/calendar", &e.message())),
+        // The page again, with the form open, what was typed kept, and why.
+        Err(e) => calendar_page(&state, &viewer, &headers, Some((form, e.message()))).await,
     }
 }
 

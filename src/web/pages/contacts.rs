@@ -16,7 +16,7 @@ use kith_core::values::TagName;
 use kith_core::when::parse_date;
 use serde::Deserialize;
 
-use super::{Chrome, PageError, PageResult, id_from, redirect_with, redirect_with_error, render};
+use super::{Chrome, PageError, PageResult, id_from, redirect_with, render};
 use crate::cli::LogArgs;
 use crate::commands::browse::{ContactView, one_off_contacts};
 use crate::commands::{keep, log, todo};
@@ -209,6 +209,23 @@ struct ContactPage {
     snoozed: Option<String>,
     error: Option<String>,
     form: LogForm,
+    /// A follow-up form that was refused: what was typed, and why.
+    follow_up: Option<(FollowUpForm, String)>,
+}
+
+impl ContactPage {
+    /// What the refused follow-up form said in `field` ("" without one).
+    fn follow_up_typed(&self, field: &str) -> &str {
+        let Some((f, _)) = &self.follow_up else {
+            return "";
+        };
+        match field {
+            "title" => &f.title,
+            "owner" => &f.owner,
+            "by" => &f.by,
+            _ => "",
+        }
+    }
 }
 
 struct TimelineItem {
@@ -353,6 +370,7 @@ async fn contact_page(
     id: ContactId,
     error: Option<String>,
     form: LogForm,
+    follow_up: Option<(FollowUpForm, String)>,
 ) -> PageResult {
     let now = Utc::now();
     let me = &viewer.user;
@@ -389,7 +407,7 @@ async fn contact_page(
         .filter(|t| *t > now)
         .map(|t| crate::ui::date(t, tz));
     let graph = graph(&v.contact, &v.introduced);
-    let status = if error.is_some() {
+    let status = if error.is_some() || follow_up.is_some() {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     } else {
         axum::http::StatusCode::OK
@@ -405,6 +423,7 @@ async fn contact_page(
         snoozed,
         error,
         form,
+        follow_up,
     })?;
     *r.status_mut() = status;
     Ok(r)
@@ -417,7 +436,16 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> PageResult {
     let id = ContactId(id_from(&id)?);
-    contact_page(&state, &viewer, &headers, id, None, LogForm::default()).await
+    contact_page(
+        &state,
+        &viewer,
+        &headers,
+        id,
+        None,
+        LogForm::default(),
+        None,
+    )
+    .await
 }
 
 /// The quick-log form: a conversation and its homework in one submit.
@@ -439,7 +467,8 @@ pub async fn log(
             if matches!(e, WebError::Internal(_) | WebError::Unavailable(_)) {
                 return Err(e.into());
             }
-            return contact_page(&state, &viewer, &headers, id, Some(e.message()), form).await;
+            let error = Some(e.message());
+            return contact_page(&state, &viewer, &headers, id, error, form, None).await;
         }
     };
     let logged = state
@@ -452,7 +481,9 @@ pub async fn log(
         1 => "Conversation logged with 1 follow-up.".to_owned(),
         n => format!("Conversation logged with {n} follow-ups."),
     };
-    Ok(redirect_with(&format!("/contacts/{id}"), &text))
+    // `#top`: the page opens at the message, not at the form the browser
+    // posted from (its action ends in `#log`).
+    Ok(redirect_with(&format!("/contacts/{id}#top"), &text))
 }
 
 #[derive(Deserialize)]
@@ -468,27 +499,47 @@ pub struct FollowUpForm {
 pub async fn add_follow_up(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: HeaderMap,
     Path(id): Path<String>,
     Form(form): Form<FollowUpForm>,
 ) -> PageResult {
     let id = ContactId(id_from(&id)?);
-    let back = format!("/contacts/{id}");
+    // The contact must be the viewer's before anything else is looked at.
+    state.store.contact(viewer.user.id, id).await?;
     let me = &viewer.user;
-    let title = match todo::title("title", &form.title) {
-        Ok(t) => t,
-        Err(e) => return Ok(redirect_with_error(&back, &WebError::from(e).message())),
+    let checked = todo::title("title", &form.title)
+        .map_err(WebError::from)
+        .and_then(|title| {
+            let due_on = match some(&form.by) {
+                Some(by) => Some(
+                    parse_date("by", &by, keep::today(Utc::now(), me.timezone))
+                        .map_err(WebError::from)?,
+                ),
+                None => None,
+            };
+            Ok((title, due_on))
+        });
+    let (title, due_on) = match checked {
+        Ok(checked) => checked,
+        // The page again, with the form open, what was typed kept, and why.
+        Err(e) => {
+            let refused = Some((form, e.message()));
+            return contact_page(
+                &state,
+                &viewer,
+                &headers,
+                id,
+                None,
+                LogForm::default(),
+                refused,
+            )
+            .await;
+        }
     };
     let owner = if form.owner == "them" {
         Owner::Them
     } else {
         Owner::Me
-    };
-    let due_on = match some(&form.by) {
-        Some(by) => match parse_date("by", &by, keep::today(Utc::now(), me.timezone)) {
-            Ok(d) => Some(d),
-            Err(e) => return Ok(redirect_with_error(&back, &WebError::from(e).message())),
-        },
-        None => None,
     };
     state
         .store
@@ -507,7 +558,10 @@ pub async fn add_follow_up(
             },
         )
         .await?;
-    Ok(redirect_with(&back, "Follow-up added."))
+    Ok(redirect_with(
+        &format!("/contacts/{id}#top"),
+        "Follow-up added.",
+    ))
 }
 
 #[derive(Deserialize)]

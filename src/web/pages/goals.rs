@@ -4,7 +4,8 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse as _;
 use chrono::Utc;
 use kith_core::goal::{Goal, GoalKind, GoalStatus};
 use kith_core::ids::GoalId;
@@ -26,9 +27,40 @@ struct GoalsPage {
     chrome: Chrome,
     goals: Vec<(Goal, Progress)>,
     kinds: &'static [GoalKind],
+    /// A goal form that was refused: what was typed, and why.
+    refused: Option<(GoalForm, String)>,
+}
+
+impl GoalsPage {
+    /// What the refused form said in `field` ("" without one).
+    fn typed(&self, field: &str) -> &str {
+        let Some((f, _)) = &self.refused else {
+            return "";
+        };
+        match field {
+            "title" => &f.title,
+            "kind" => &f.kind,
+            "industry" => &f.industry,
+            "function" => &f.function,
+            "company" => &f.company,
+            "skill" => &f.skill,
+            "by" => &f.by,
+            "target" => &f.target,
+            _ => "",
+        }
+    }
 }
 
 pub async fn list(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
+    goals_page(&state, &viewer, &headers, None).await
+}
+
+async fn goals_page(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    refused: Option<(GoalForm, String)>,
+) -> PageResult {
     let date = today(Utc::now(), viewer.user.timezone);
     let goals = state
         .store
@@ -40,11 +72,18 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, headers: Header
             (g, p)
         })
         .collect();
-    render(&GoalsPage {
-        chrome: Chrome::new(&viewer, "goals", &headers),
+    let status = if refused.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = render(&GoalsPage {
+        chrome: Chrome::new(viewer, "goals", headers),
         goals,
         kinds: GoalKind::ALL,
-    })
+        refused,
+    })?;
+    Ok((status, page).into_response())
 }
 
 #[derive(Deserialize)]
@@ -68,6 +107,7 @@ pub struct GoalForm {
 pub async fn create(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: HeaderMap,
     Form(form): Form<GoalForm>,
 ) -> PageResult {
     let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -75,10 +115,8 @@ pub async fn create(
         Some(t) => match t.parse::<u32>() {
             Ok(n) => Some(n),
             Err(_) => {
-                return Ok(redirect_with_error(
-                    "/goals",
-                    &format!("invalid target: '{t}' is not a whole number"),
-                ));
+                let why = format!("invalid target: '{t}' is not a whole number");
+                return goals_page(&state, &viewer, &headers, Some((form, why))).await;
             }
         },
         None => None,
@@ -96,7 +134,10 @@ pub async fn create(
     let now = Utc::now();
     let goal = match new_goal(&args, today(now, viewer.user.timezone)) {
         Ok(g) => g,
-        Err(e) => return Ok(redirect_with_error("/goals", &WebError::from(e).message())),
+        Err(e) => {
+            let why = WebError::from(e).message();
+            return goals_page(&state, &viewer, &headers, Some((form, why))).await;
+        }
     };
     let id = state
         .store
