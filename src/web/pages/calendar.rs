@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use kith_core::goal::Goal;
@@ -15,7 +15,7 @@ use kith_core::outreach::OutreachBlock;
 use kith_store::{MeetingFilter, TokenScope};
 use serde::Deserialize;
 
-use super::{Chrome, PageResult, id_from, redirect_with, redirect_with_error, render};
+use super::{Chrome, PageResult, id_from, redirect_with, redirect_with_error, render_form_page};
 use crate::calendar::{self, BlockPlan};
 use crate::cli::{BlockAddArgs, MeetArgs, ModeArgs};
 use crate::commands::{meetings, plan};
@@ -58,9 +58,7 @@ impl CalendarPage {
             _ => "",
         }
     }
-}
 
-impl CalendarPage {
     fn when(&self, at: &chrono::DateTime<Utc>) -> String {
         crate::ui::date_time(*at, self.tz)
     }
@@ -105,22 +103,20 @@ async fn calendar_page(
         .map(|(g, _)| g)
         .collect();
     let refused = meet.is_some();
-    let page = render(&CalendarPage {
-        chrome: Chrome::new(viewer, "calendar", headers),
-        coming,
-        to_log,
-        blocks,
-        plan,
-        goals,
-        tz: me.timezone,
-        mail: state.config.mail.is_some(),
-        meet,
-    })?;
-    Ok(if refused {
-        (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
-    } else {
-        page
-    })
+    render_form_page(
+        &CalendarPage {
+            chrome: Chrome::new(viewer, "calendar", headers),
+            coming,
+            to_log,
+            blocks,
+            plan,
+            goals,
+            tz: me.timezone,
+            mail: state.config.mail.is_some(),
+            meet,
+        },
+        refused,
+    )
 }
 
 /// Where a meeting happens, as the forms post it: a kind and its detail.

@@ -16,7 +16,7 @@ use kith_core::values::TagName;
 use kith_core::when::parse_date;
 use serde::Deserialize;
 
-use super::{Chrome, PageError, PageResult, id_from, redirect_with, render};
+use super::{Chrome, PageError, PageResult, id_from, redirect_with, render, render_form_page};
 use crate::cli::LogArgs;
 use crate::commands::browse::{ContactView, one_off_contacts};
 use crate::commands::{keep, log, todo};
@@ -407,26 +407,23 @@ async fn contact_page(
         .filter(|t| *t > now)
         .map(|t| crate::ui::date(t, tz));
     let graph = graph(&v.contact, &v.introduced);
-    let status = if error.is_some() || follow_up.is_some() {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        axum::http::StatusCode::OK
-    };
-    let mut r = render(&ContactPage {
-        chrome: Chrome::new(viewer, "contacts", headers),
-        v,
-        timeline,
-        graph,
-        goals,
-        channels: Channel::ALL,
-        kinds: ConversationKind::ALL,
-        snoozed,
-        error,
-        form,
-        follow_up,
-    })?;
-    *r.status_mut() = status;
-    Ok(r)
+    let refused = error.is_some() || follow_up.is_some();
+    render_form_page(
+        &ContactPage {
+            chrome: Chrome::new(viewer, "contacts", headers),
+            v,
+            timeline,
+            graph,
+            goals,
+            channels: Channel::ALL,
+            kinds: ConversationKind::ALL,
+            snoozed,
+            error,
+            form,
+            follow_up,
+        },
+        refused,
+    )
 }
 
 pub async fn show(

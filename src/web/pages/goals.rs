@@ -4,15 +4,16 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::IntoResponse as _;
+use axum::http::HeaderMap;
 use chrono::Utc;
 use kith_core::goal::{Goal, GoalKind, GoalStatus};
 use kith_core::ids::GoalId;
 use kith_core::rules::goals::{Progress, SuggestionKind, progress};
 use serde::Deserialize;
 
-use super::{Chrome, PageResult, id_from, redirect_with, redirect_with_error, render};
+use super::{
+    Chrome, PageResult, id_from, redirect_with, redirect_with_error, render, render_form_page,
+};
 use crate::cli::{GoalAddArgs, OrgWorkedArgs};
 use crate::commands::goals::{Coverage, GoalView, employment, new_goal};
 use crate::commands::keep::today;
@@ -72,18 +73,16 @@ async fn goals_page(
             (g, p)
         })
         .collect();
-    let status = if refused.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let page = render(&GoalsPage {
-        chrome: Chrome::new(viewer, "goals", headers),
-        goals,
-        kinds: GoalKind::ALL,
-        refused,
-    })?;
-    Ok((status, page).into_response())
+    let is_refused = refused.is_some();
+    render_form_page(
+        &GoalsPage {
+            chrome: Chrome::new(viewer, "goals", headers),
+            goals,
+            kinds: GoalKind::ALL,
+            refused,
+        },
+        is_refused,
+    )
 }
 
 #[derive(Deserialize)]

@@ -230,6 +230,16 @@ pub fn render(template: &impl Template) -> Result<Response, PageError> {
     Ok(Html(html).into_response())
 }
 
+/// A page rendered again around a form it refused (what was typed and
+/// why): 422 then, so a script or test tells it from a page that took it.
+pub fn render_form_page(template: &impl Template, refused: bool) -> PageResult {
+    let mut page = render(template)?;
+    if refused {
+        *page.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    Ok(page)
+}
+
 pub type PageResult = Result<Response, PageError>;
 
 /// An error shown as a page.
