@@ -525,3 +525,30 @@ async fn a_refused_follow_up_keeps_what_was_typed(#[values(Backend::Sqlite)] bac
     }
     server.stop().await;
 }
+
+/// A form body that does not fit its form (letters where a number goes)
+/// gets the error page naming the field, not a plain-text rejection.
+#[rstest]
+#[tokio::test]
+async fn a_form_that_does_not_fit_gets_a_page_naming_the_field(
+    #[values(Backend::Sqlite)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    server.kith(&["--user", "alice", "add", "Jane Doe"]);
+    let alice = server.signed_in("alice").await;
+    let r = alice
+        .post(server.at("/contacts/1/snooze"))
+        .form(&[("days", "a week")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let kind = r.headers()["content-type"].to_str().unwrap().to_owned();
+    assert!(kind.starts_with("text/html"), "{kind}");
+    let html = r.text().await.unwrap();
+    assert!(html.contains("invalid days:"), "{html}");
+    assert!(html.contains(r#"<a href="/">Back to today</a>"#));
+    server.stop().await;
+}

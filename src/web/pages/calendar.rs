@@ -3,7 +3,6 @@
 //! iCalendar feed.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +14,9 @@ use kith_core::outreach::OutreachBlock;
 use kith_store::{MeetingFilter, TokenScope};
 use serde::Deserialize;
 
-use super::{Chrome, PageResult, id_from, redirect_with, redirect_with_error, render_form_page};
+use super::{
+    Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render_form_page,
+};
 use crate::calendar::{self, BlockPlan};
 use crate::cli::{BlockAddArgs, MeetArgs, ModeArgs};
 use crate::commands::{meetings, plan};

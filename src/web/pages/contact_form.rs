@@ -2,14 +2,13 @@
 //! checked by the same code.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use kith_core::contact::Contact;
 use kith_core::ids::ContactId;
 use serde::Deserialize;
 
-use super::{Chrome, PageResult, id_from, redirect_with, render};
+use super::{Chrome, Form, PageResult, id_from, redirect_with, render};
 use crate::cli::{AddArgs, ContactFields, EditArgs};
 use crate::commands::contacts;
 use crate::web::AppState;

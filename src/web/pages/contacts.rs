@@ -2,7 +2,6 @@
 //! contact's page with its quick-log form, and the add and edit forms.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use chrono::{Duration, Utc};
@@ -16,7 +15,9 @@ use kith_core::values::TagName;
 use kith_core::when::parse_date;
 use serde::Deserialize;
 
-use super::{Chrome, PageError, PageResult, id_from, redirect_with, render, render_form_page};
+use super::{
+    Chrome, Form, PageError, PageResult, id_from, redirect_with, render, render_form_page,
+};
 use crate::cli::LogArgs;
 use crate::commands::browse::{ContactView, one_off_contacts};
 use crate::commands::{keep, log, todo};

@@ -1,7 +1,6 @@
 //! Follow-ups ("homework"): mine and theirs, done or dropped in one click.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use kith_core::follow_up::{FollowUp, Owner};
@@ -9,7 +8,7 @@ use kith_core::ids::FollowUpId;
 use kith_store::FollowUpFilter;
 use serde::Deserialize;
 
-use super::{Chrome, PageResult, id_from, redirect_with, render};
+use super::{Chrome, Form, PageResult, id_from, redirect_with, render};
 use crate::web::AppState;
 use crate::web::auth::{Viewer, safe_next};
 

@@ -2,7 +2,6 @@
 //! organisation's coverage.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use chrono::Utc;
@@ -12,7 +11,7 @@ use kith_core::rules::goals::{Progress, SuggestionKind, progress};
 use serde::Deserialize;
 
 use super::{
-    Chrome, PageResult, id_from, redirect_with, redirect_with_error, render, render_form_page,
+    Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render, render_form_page,
 };
 use crate::cli::{GoalAddArgs, OrgWorkedArgs};
 use crate::commands::goals::{Coverage, GoalView, employment, new_goal};

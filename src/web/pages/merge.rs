@@ -3,14 +3,13 @@
 //! same store call as `kith merge`.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use kith_core::ids::ContactId;
 use kith_store::MergeReport;
 use serde::Deserialize;
 
-use super::{Chrome, PageResult, id_from, redirect_with, render};
+use super::{Chrome, Form, PageResult, id_from, redirect_with, render};
 use crate::commands::interop::{merge_summary, merged_card};
 use crate::web::AppState;
 use crate::web::auth::Viewer;

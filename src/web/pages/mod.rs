@@ -242,6 +242,36 @@ pub fn render_form_page(template: &impl Template, refused: bool) -> PageResult {
 
 pub type PageResult = Result<Response, PageError>;
 
+/// `axum::Form` for pages: a body that does not fit the form (letters in a
+/// number field, say) gets the error page naming the field, not axum's
+/// plain-text rejection. Other rejections (a wrong content type) pass as
+/// axum makes them.
+pub struct Form<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for Form<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::extract::rejection::FormRejection;
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(value)) => Ok(Form(value)),
+            Err(FormRejection::FailedToDeserializeFormBody(e)) => {
+                let text = e.body_text();
+                let text = text
+                    .strip_prefix("Failed to deserialize form body: ")
+                    .unwrap_or(&text);
+                let (field, message) = text.split_once(": ").unwrap_or(("form", text));
+                Err(PageError(WebError::invalid(field, message)).into_response())
+            }
+            Err(other) => Err(other.into_response()),
+        }
+    }
+}
+
 /// An error shown as a page.
 #[derive(Debug)]
 pub struct PageError(pub WebError);

@@ -3,7 +3,6 @@
 //! settings), recovery codes, turning it off, and ending sessions.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,7 +13,7 @@ use kith_core::user::User;
 use kith_store::{PendingPurpose, PendingSignin};
 use serde::Deserialize;
 
-use super::{Chrome, PageResult, redirect_with, redirect_with_error, render};
+use super::{Chrome, Form, PageResult, redirect_with, redirect_with_error, render};
 use crate::web::AppState;
 use crate::web::auth::{
     self, FAILURE_WINDOW, MAX_FAILURES_PER_ACCOUNT, PENDING_COOKIE, Viewer, cookie_value, safe_next,

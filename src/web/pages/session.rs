@@ -3,7 +3,6 @@
 use std::net::SocketAddr;
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect};
@@ -11,7 +10,7 @@ use kith_auth::{digest, hash_password};
 use kith_core::user::Password;
 use serde::Deserialize;
 
-use super::{Chrome, PageResult, redirect_with, render};
+use super::{Chrome, Form, PageResult, redirect_with, render};
 use crate::app::local_user;
 use crate::web::AppState;
 use crate::web::auth::{self, SESSION_COOKIE, SignIn, cookie_value, safe_next};

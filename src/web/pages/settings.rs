@@ -2,7 +2,6 @@
 //! for administrators, the users of this server.
 
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use kith_auth::{Secret, hash_password};
@@ -11,7 +10,7 @@ use kith_core::user::{Password, User};
 use kith_store::{TokenInfo, TokenScope};
 use serde::Deserialize;
 
-use super::{Chrome, PageResult, id_from, redirect_with, redirect_with_error, render};
+use super::{Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render};
 use crate::app::local_user;
 use crate::cli::{DigestSetArgs, SettingsArgs};
 use crate::commands::mail::{self, digest_address, digest_patch};
