@@ -53,6 +53,16 @@ pub fn read(bytes: &[u8], dialect: Dialect) -> Vec<Parsed> {
             })];
         }
     };
+    if let Some((other, column)) = header.other_export(dialect) {
+        return vec![Err(Rejected {
+            line: skipped + 1,
+            reason: format!(
+                "this is a {} export, not {} (it has the column '{column}'); import it as {0}",
+                other.name(),
+                dialect.name()
+            ),
+        })];
+    }
     if let Some(missing) = header.missing(dialect) {
         return vec![Err(Rejected {
             line: skipped + 1,
@@ -176,6 +186,20 @@ impl Header {
 
     fn index(&self, name: &str) -> Option<usize> {
         self.columns.get(&name.to_lowercase()).copied()
+    }
+
+    /// A column that only another dialect's export has, with that dialect:
+    /// Google's and Outlook's files share LinkedIn's "First Name", and read
+    /// as the wrong kind they would lose everything else in silence.
+    fn other_export(&self, dialect: Dialect) -> Option<(Dialect, &'static str)> {
+        [
+            (Dialect::LinkedIn, "Connected On"),
+            (Dialect::Google, "E-mail 1 - Value"),
+            (Dialect::Google, "Labels"),
+            (Dialect::Outlook, "E-mail Address"),
+        ]
+        .into_iter()
+        .find(|(other, column)| *other != dialect && self.index(column).is_some())
     }
 
     /// A column that identifies the dialect and is absent.

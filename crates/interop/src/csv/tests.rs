@@ -58,6 +58,34 @@ fn a_file_of_another_kind_is_refused_once() {
 }
 
 #[test]
+fn an_export_of_another_kind_is_named() {
+    let linkedin = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n\
+Ada,Lovelace,https://www.linkedin.com/in/ada,ada@example.com,Analytical,Engineer,05 Oct 2020\n";
+    for dialect in [Dialect::Google, Dialect::Outlook] {
+        assert_eq!(
+            summary(&read(linkedin, dialect)),
+            [format!(
+                "1 rejected: this is a linkedin export, not {} (it has the column \
+                 'Connected On'); import it as linkedin",
+                dialect.name()
+            )]
+        );
+    }
+    let google = b"First Name,Last Name,E-mail 1 - Value\nAda,Lovelace,ada@example.com\n";
+    assert_eq!(
+        summary(&read(google, Dialect::Outlook)),
+        [
+            "1 rejected: this is a google export, not outlook (it has the column \
+          'E-mail 1 - Value'); import it as google"
+        ]
+    );
+    assert_eq!(
+        summary(&read(linkedin, Dialect::LinkedIn)),
+        ["2 Ada Lovelace"]
+    );
+}
+
+#[test]
 fn google_contacts() {
     let file = "\u{feff}First Name,Middle Name,Last Name,Nickname,Birthday,Notes,Labels,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,Organization Name,Organization Title,Website 1 - Label,Website 1 - Value\n\
 Jane,,Doe,JD,1990-04-12,\"Met at PyCon\nin 2024\",* myContacts ::: Mentors ::: Product People,* Work,jane@acme.example ::: jd@home.example,,,Mobile,+1 555 0100,Acme,VP,Profile,linkedin.com/in/jane-doe\n\
