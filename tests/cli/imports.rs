@@ -192,14 +192,24 @@ fn duplicates_are_listed_with_their_reason() {
     kith.ok(&["add", "Bob Roe", "--org", "Acme"]);
     kith.ok(&["add", "bob  roe", "--org", "ACME"]);
     kith.ok(&["add", "Someone Else"]);
+    // The same name alone is a suggestion; different organisations say two
+    // people.
+    kith.ok(&["add", "Ada Lovelace"]);
+    kith.ok(&["add", "Ada Lovelace", "--org", "Analytical"]);
+    kith.ok(&["add", "Ada Lovelace", "--org", "Babbage & Co"]);
     let out = kith.ok(&["duplicates"]);
     assert_eq!(
         out.lines().collect::<Vec<_>>(),
         [
             "#1 Jane Doe and #2 J. Doe: same e-mail jane@acme.example",
             "#3 Bob Roe and #4 bob roe: same name and organisation (bob roe @ acme)",
+            "#6 Ada Lovelace and #7 Ada Lovelace: same name (ada lovelace), nothing else tells them apart",
+            "#6 Ada Lovelace and #8 Ada Lovelace: same name (ada lovelace), nothing else tells them apart",
         ]
     );
+    for ada in ["#6", "#7", "#8"] {
+        kith.ok(&["delete", ada, "--yes"]);
+    }
 
     // Previewed, then merged: the pair is gone from the list.
     kith.ok(&[

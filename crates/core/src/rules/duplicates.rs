@@ -4,7 +4,9 @@
 //! anything.
 //!
 //! Imports use [`MatchIndex`] to find the contact a record belongs to;
-//! `kith duplicates` uses [`duplicate_pairs`] over the whole contact book.
+//! `kith duplicates` uses [`duplicate_pairs`] over the whole contact book,
+//! which also suggests (never merges on its own) two contacts with the same
+//! name and nothing to tell them apart.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -22,6 +24,9 @@ pub enum MatchReason {
     Phone(String),
     LinkedIn(String),
     NameAndOrganisation(String),
+    /// Only a suggestion for the user: the same name, and not two different
+    /// organisations or LinkedIn profiles. Imports never match on it.
+    SameName(String),
 }
 
 impl MatchReason {
@@ -33,6 +38,7 @@ impl MatchReason {
             MatchReason::Phone(_) => 2,
             MatchReason::LinkedIn(_) => 3,
             MatchReason::NameAndOrganisation(_) => 4,
+            MatchReason::SameName(_) => 5,
         }
     }
 }
@@ -45,6 +51,9 @@ impl fmt::Display for MatchReason {
             MatchReason::Phone(k) => write!(f, "same phone {k}"),
             MatchReason::LinkedIn(k) => write!(f, "same LinkedIn profile {k}"),
             MatchReason::NameAndOrganisation(k) => write!(f, "same name and organisation ({k})"),
+            MatchReason::SameName(k) => {
+                write!(f, "same name ({k}), nothing else tells them apart")
+            }
         }
     }
 }
@@ -57,6 +66,8 @@ pub struct MatchKeys {
     pub phones: Vec<String>,
     pub linkedin: Vec<String>,
     pub name_org: Option<String>,
+    /// The folded name alone ([`name_key`]), for suggestions only.
+    pub name: Option<String>,
 }
 
 /// `www.linkedin.com/in/Jane-Doe/` and `https://linkedin.com/in/jane-doe`
@@ -76,18 +87,23 @@ pub fn linkedin_key(url: &str) -> String {
 }
 
 /// A name plus organisation, both folded; `None` without an organisation
-/// (a name alone is too weak: there are many Jane Smiths).
+/// (a name alone is too weak to merge on: there are many Jane Smiths).
 pub fn name_org_key(name: &str, organisation: Option<&str>) -> Option<String> {
     let org = organisation.map(str::trim).filter(|o| !o.is_empty())?;
-    let name = sort_key(name)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
     let org = sort_key(org)
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    (!name.is_empty()).then(|| format!("{name} @ {org}"))
+    name_key(name).map(|name| format!("{name} @ {org}"))
+}
+
+/// A name folded (case, accents, spacing); `None` when nothing is left.
+pub fn name_key(name: &str) -> Option<String> {
+    let name = sort_key(name)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    (!name.is_empty()).then_some(name)
 }
 
 /// A phone number as a match key: digits (and a leading +), `None` when too
@@ -122,6 +138,7 @@ impl MatchKeys {
                 .name
                 .as_ref()
                 .and_then(|n| name_org_key(n.as_str(), draft.organisation.as_deref())),
+            name: draft.name.as_ref().and_then(|n| name_key(n.as_str())),
         }
     }
 
@@ -140,6 +157,7 @@ impl MatchKeys {
                 &contact.name,
                 contact.organisation.as_ref().map(|o| o.name.as_str()),
             ),
+            name: name_key(&contact.name),
         }
     }
 
@@ -231,6 +249,26 @@ pub fn duplicate_pairs(
                 let slot = best.entry(pair).or_insert_with(|| reason.clone());
                 if (reason.rank(), &reason) < (slot.rank(), &*slot) {
                     *slot = reason.clone();
+                }
+            }
+        }
+    }
+    // The same name with nothing found above: a suggestion, unless two
+    // organisations or two LinkedIn profiles say they are two people.
+    let mut by_name: HashMap<&str, Vec<(ContactId, &MatchKeys)>> = HashMap::new();
+    for (id, keys) in contacts {
+        if let Some(name) = &keys.name {
+            by_name.entry(name).or_default().push((*id, keys));
+        }
+    }
+    for (name, people) in by_name {
+        for (i, (a, ka)) in people.iter().enumerate() {
+            for (b, kb) in &people[i + 1..] {
+                let pair = if a < b { (*a, *b) } else { (*b, *a) };
+                let apart = (ka.name_org.is_some() && kb.name_org.is_some())
+                    || (!ka.linkedin.is_empty() && !kb.linkedin.is_empty());
+                if !apart && !best.contains_key(&pair) {
+                    best.insert(pair, MatchReason::SameName(name.to_owned()));
                 }
             }
         }
@@ -457,6 +495,55 @@ mod tests {
                 ContactId(3),
                 MatchReason::Phone("+15550102000".into())
             )]
+        );
+    }
+
+    #[test]
+    fn the_same_name_alone_is_a_suggestion_unless_something_tells_them_apart() {
+        let ada = |org: Option<&str>, profile: Option<&str>| {
+            let mut d = draft("Ada Lovelace");
+            d.organisation = org.map(Into::into);
+            d.links = profile
+                .map(|p| vec![Link::parse(p).unwrap()])
+                .unwrap_or_default();
+            MatchKeys::of_draft(&d)
+        };
+        let pairs = duplicate_pairs(&[
+            (ContactId(1), ada(None, None)),
+            (ContactId(2), MatchKeys::of_draft(&draft("ada  LOVELACE"))),
+            (ContactId(3), ada(Some("Analytical"), None)),
+            (ContactId(4), ada(Some("Babbage & Co"), None)),
+        ]);
+        let same = MatchReason::SameName("ada lovelace".into());
+        // 3 and 4 work at different places: two people.
+        assert_eq!(
+            pairs,
+            vec![
+                (ContactId(1), ContactId(2), same.clone()),
+                (ContactId(1), ContactId(3), same.clone()),
+                (ContactId(1), ContactId(4), same.clone()),
+                (ContactId(2), ContactId(3), same.clone()),
+                (ContactId(2), ContactId(4), same.clone()),
+            ]
+        );
+        let two_profiles = duplicate_pairs(&[
+            (
+                ContactId(1),
+                ada(None, Some("https://linkedin.com/in/ada-1")),
+            ),
+            (
+                ContactId(2),
+                ada(None, Some("https://linkedin.com/in/ada-2")),
+            ),
+        ]);
+        assert!(two_profiles.is_empty());
+        // Imports never match on a name alone.
+        let mut index = MatchIndex::default();
+        index.insert(ContactId(1), &ada(None, None));
+        assert_eq!(index.find(&ada(None, None)), None);
+        assert_eq!(
+            same.to_string(),
+            "same name (ada lovelace), nothing else tells them apart"
         );
     }
 

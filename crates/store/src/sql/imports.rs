@@ -10,7 +10,7 @@
 //! alone. A record for an existing contact is one transaction.
 
 use kith_core::rules::duplicates::{
-    MatchIndex, MatchKeys, absorb, fill_patch, linkedin_key, name_org_key, phone_key,
+    MatchIndex, MatchKeys, absorb, fill_patch, linkedin_key, name_key, name_org_key, phone_key,
 };
 
 use super::*;
@@ -51,6 +51,7 @@ pub(crate) async fn match_keys(conn: &mut Conn, user: UserId) -> Result<Vec<(i64
             MatchKeys {
                 uid: Some(uid),
                 name_org: name_org_key(&name, org.as_deref()),
+                name: name_key(&name),
                 ..MatchKeys::default()
             },
         );
