@@ -248,5 +248,26 @@ async fn a_refused_meeting_keeps_what_was_typed(#[values(Backend::Sqlite)] backe
             .kith(&["--user", "alice", "meeting", "list"])
             .contains("No")
     );
+
+    // A meeting in the past is noted, and said to be waiting to be logged.
+    let r = alice
+        .post(server.at("/meetings"))
+        .form(&[
+            ("with", "Minh Wang"),
+            ("at", "2020-01-01 10:00"),
+            ("how", "where"),
+            ("detail", "Cafe"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(location(&r), "/calendar#to-log");
+    let flash = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(flash.contains("in+the+past"), "{flash}");
+    let page = alice.get(server.at("/calendar")).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    let to_log = &html[html.find(r#"id="to-log""#).expect("meetings to log")..];
+    assert!(to_log.contains("Meeting with Minh Wang"), "{to_log}");
     server.stop().await;
 }

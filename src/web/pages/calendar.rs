@@ -164,16 +164,21 @@ pub async fn create_meeting(
             title: Some(form.title.trim().to_owned()).filter(|t| !t.is_empty()),
         };
         let meeting = meetings::new_meeting(&state.store, &viewer.user, now, &args).await?;
-        Ok::<_, WebError>(
-            state
-                .store
-                .add_meeting(viewer.user.id, &meeting, now)
-                .await?,
-        )
+        let id = state
+            .store
+            .add_meeting(viewer.user.id, &meeting, now)
+            .await?;
+        Ok::<_, WebError>((id, meeting.starts_at < now))
     }
     .await;
     match result {
-        Ok(id) => Ok(redirect_with(
+        // A meeting that already happened (noted after the fact) waits in
+        // "log them" at the top rather than among the coming ones.
+        Ok((_, true)) => Ok(redirect_with(
+            "/calendar#to-log",
+            "Meeting noted. It is in the past: say how it went under \"Meetings that happened\".",
+        )),
+        Ok((id, false)) => Ok(redirect_with(
             &format!("/calendar#meeting-{id}"),
             "Meeting scheduled. Download its invitation to send it.",
         )),
