@@ -552,3 +552,37 @@ async fn a_form_that_does_not_fit_gets_a_page_naming_the_field(
     assert!(html.contains(r#"<a href="/">Back to today</a>"#));
     server.stop().await;
 }
+
+/// A refused profile form shows what was typed (so the typo can be seen
+/// and fixed) and why; nothing is saved.
+#[rstest]
+#[tokio::test]
+async fn a_refused_profile_keeps_what_was_typed(#[values(Backend::Sqlite)] backend: Backend) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let alice = server.signed_in("alice").await;
+    let r = alice
+        .post(server.at("/settings"))
+        .form(&[
+            ("name", "Alice Example"),
+            ("email", "alice@example.com"),
+            ("timezone", "Berlin"),
+            ("every", "6w"),
+            ("light_resets_clock", "1"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"name="timezone" value="Berlin""#), "the typo is shown");
+    assert!(html.contains(r#"name="name" value="Alice Example""#));
+    assert!(html.contains(r#"name="light_resets_clock" value="1" checked"#));
+    let error = &html[html.find(r#"id="profile-error""#).expect("the reason")..];
+    assert!(error.contains("Berlin"), "{error}");
+    let page = alice.get(server.at("/settings")).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    assert!(!html.contains("Alice Example"), "nothing was saved");
+    server.stop().await;
+}

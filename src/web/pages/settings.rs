@@ -10,7 +10,9 @@ use kith_core::user::{Password, User};
 use kith_store::{TokenInfo, TokenScope};
 use serde::Deserialize;
 
-use super::{Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render};
+use super::{
+    Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render, render_form_page,
+};
 use crate::app::local_user;
 use crate::cli::{DigestSetArgs, SettingsArgs};
 use crate::commands::mail::{self, digest_address, digest_patch};
@@ -30,6 +32,8 @@ struct SettingsPage {
     /// With a new CardDAV app password: the server address a phone asks
     /// for (the well-known address finds the address book from there).
     carddav_server: Option<String>,
+    /// A profile form that was refused: what was typed, and why.
+    profile: Option<(ProfileForm, String)>,
     feed: Option<String>,
     admin: bool,
     tags: Vec<kith_store::TagSummary>,
@@ -87,11 +91,46 @@ async fn is_admin(state: &AppState, user: &User) -> Result<bool, WebError> {
         .is_some_and(|c| c.admin && !c.disabled))
 }
 
+impl SettingsPage {
+    /// The profile form's `field`: what was typed when the form was refused,
+    /// else what is stored.
+    fn profile_value(&self, field: &str) -> String {
+        if let Some((f, _)) = &self.profile {
+            return match field {
+                "name" => &f.name,
+                "email" => &f.email,
+                "timezone" => &f.timezone,
+                "every" => &f.every,
+                "jitsi" => &f.jitsi,
+                _ => "",
+            }
+            .to_owned();
+        }
+        match field {
+            "name" => self.me.display_name.clone(),
+            "email" => self.me.email.clone().unwrap_or_default(),
+            "timezone" => self.me.timezone.to_string(),
+            "every" => self.me.default_cadence.to_string(),
+            "jitsi" => self.jitsi.clone(),
+            _ => String::new(),
+        }
+    }
+
+    fn light_resets_clock(&self) -> bool {
+        self.profile
+            .as_ref()
+            .map_or(self.me.light_resets_clock, |(f, _)| {
+                f.light_resets_clock.is_some()
+            })
+    }
+}
+
 async fn settings_page(
     state: &AppState,
     viewer: &Viewer,
     headers: &HeaderMap,
     new_secret: Option<(TokenScope, String)>,
+    profile: Option<(ProfileForm, String)>,
 ) -> PageResult {
     let digest = state.store.digest_state(viewer.user.id).await?;
     let tokens: Vec<TokenInfo> = state
@@ -108,54 +147,59 @@ async fn settings_page(
     };
     let carddav_server =
         matches!(&new_secret, Some((TokenScope::CardDav, _))).then(|| base.clone());
-    render(&SettingsPage {
-        chrome: Chrome::new(viewer, "settings", headers),
-        me: viewer.user.clone(),
-        tokens,
-        new_secret: new_secret
-            .filter(|(scope, _)| *scope != TokenScope::Calendar)
-            .map(|(_, s)| s),
-        carddav_server,
-        feed,
-        admin: is_admin(state, &viewer.user).await?,
-        tags: state.store.tags(viewer.user.id).await?,
-        jitsi: state
-            .store
-            .jitsi_base(viewer.user.id)
-            .await?
-            .as_str()
-            .to_owned(),
-        digest_to: digest_address(&digest.settings, &viewer.user),
-        digest,
-        outbox: state.store.outbox(viewer.user.id, 10).await?,
-        mail: state.config.mail.is_some(),
-        totp: state
-            .store
-            .totp(viewer.user.id)
-            .await?
-            .is_some_and(|f| f.confirmed),
-        codes_left: state.store.recovery_codes_left(viewer.user.id).await?,
-        require_totp: state.config.require_totp,
-        sessions: state.store.sessions(viewer.user.id).await?,
-        identities: state
-            .store
-            .identities(viewer.user.id)
-            .await?
-            .into_iter()
-            .map(|i| {
-                let label = state
-                    .config
-                    .providers
-                    .iter()
-                    .find(|p| p.name == i.provider)
-                    .map_or_else(|| i.provider.clone(), |p| p.label.clone());
-                (i, label)
-            })
-            .collect(),
-        providers: state.config.provider_buttons(),
-        passkeys: state.store.passkeys(viewer.user.id).await?,
-        current_session: crate::web::auth::current_session_key(headers).unwrap_or_default(),
-    })
+    let refused = profile.is_some();
+    render_form_page(
+        &SettingsPage {
+            chrome: Chrome::new(viewer, "settings", headers),
+            me: viewer.user.clone(),
+            tokens,
+            new_secret: new_secret
+                .filter(|(scope, _)| *scope != TokenScope::Calendar)
+                .map(|(_, s)| s),
+            carddav_server,
+            profile,
+            feed,
+            admin: is_admin(state, &viewer.user).await?,
+            tags: state.store.tags(viewer.user.id).await?,
+            jitsi: state
+                .store
+                .jitsi_base(viewer.user.id)
+                .await?
+                .as_str()
+                .to_owned(),
+            digest_to: digest_address(&digest.settings, &viewer.user),
+            digest,
+            outbox: state.store.outbox(viewer.user.id, 10).await?,
+            mail: state.config.mail.is_some(),
+            totp: state
+                .store
+                .totp(viewer.user.id)
+                .await?
+                .is_some_and(|f| f.confirmed),
+            codes_left: state.store.recovery_codes_left(viewer.user.id).await?,
+            require_totp: state.config.require_totp,
+            sessions: state.store.sessions(viewer.user.id).await?,
+            identities: state
+                .store
+                .identities(viewer.user.id)
+                .await?
+                .into_iter()
+                .map(|i| {
+                    let label = state
+                        .config
+                        .providers
+                        .iter()
+                        .find(|p| p.name == i.provider)
+                        .map_or_else(|| i.provider.clone(), |p| p.label.clone());
+                    (i, label)
+                })
+                .collect(),
+            providers: state.config.provider_buttons(),
+            passkeys: state.store.passkeys(viewer.user.id).await?,
+            current_session: crate::web::auth::current_session_key(headers).unwrap_or_default(),
+        },
+        refused,
+    )
 }
 
 /// The digest form: on or off, days, time, address.
@@ -262,7 +306,7 @@ pub async fn retry_mail(
 }
 
 pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
-    settings_page(&state, &viewer, &headers, None).await
+    settings_page(&state, &viewer, &headers, None, None).await
 }
 
 #[derive(Deserialize)]
@@ -281,40 +325,40 @@ pub struct ProfileForm {
 pub async fn update(
     State(state): State<AppState>,
     viewer: Viewer,
+    headers: HeaderMap,
     Form(form): Form<ProfileForm>,
 ) -> PageResult {
     let args = SettingsArgs {
-        name: Some(form.name),
-        email: Some(form.email),
-        timezone: Some(form.timezone),
-        every: Some(form.every),
+        name: Some(form.name.clone()),
+        email: Some(form.email.clone()),
+        timezone: Some(form.timezone.clone()),
+        every: Some(form.every.clone()),
         light_resets_clock: Some(form.light_resets_clock.is_some()),
         jitsi: None,
     };
-    let jitsi = match form.jitsi.trim() {
-        "" => Ok(None),
-        url => kith_core::meeting::JitsiBase::parse(url).map(Some),
-    };
-    match (patch(&args), jitsi) {
-        (Ok(p), Ok(jitsi)) => {
-            let user = state.store.update_settings(viewer.user.id, &p).await?;
-            // The digest keeps its local time in a new zone.
-            mail::reschedule_digest(&state.store, &user, chrono::Utc::now()).await?;
-            state
-                .store
-                .set_jitsi_base(viewer.user.id, jitsi.as_ref())
-                .await?;
-            Ok(redirect_with("/settings", "Settings saved."))
+    let checked = patch(&args).map_err(WebError::from).and_then(|p| {
+        let jitsi = match form.jitsi.trim() {
+            "" => None,
+            url => Some(kith_core::meeting::JitsiBase::parse(url).map_err(WebError::from)?),
+        };
+        Ok((p, jitsi))
+    });
+    let (p, jitsi) = match checked {
+        Ok(checked) => checked,
+        // The page again, with what was typed kept, and why.
+        Err(e) => {
+            let refused = Some((form, e.message()));
+            return settings_page(&state, &viewer, &headers, None, refused).await;
         }
-        (Err(e), _) => Ok(redirect_with_error(
-            "/settings",
-            &WebError::from(e).message(),
-        )),
-        (_, Err(e)) => Ok(redirect_with_error(
-            "/settings",
-            &WebError::from(e).message(),
-        )),
-    }
+    };
+    let user = state.store.update_settings(viewer.user.id, &p).await?;
+    // The digest keeps its local time in a new zone.
+    mail::reschedule_digest(&state.store, &user, chrono::Utc::now()).await?;
+    state
+        .store
+        .set_jitsi_base(viewer.user.id, jitsi.as_ref())
+        .await?;
+    Ok(redirect_with("/settings", "Settings saved."))
 }
 
 #[derive(Deserialize)]
@@ -430,6 +474,7 @@ pub async fn create_token(
         &viewer,
         &headers,
         Some((scope, secret.expose().to_owned())),
+        None,
     )
     .await
 }
@@ -470,6 +515,7 @@ pub async fn calendar_feed(
         &viewer,
         &headers,
         Some((TokenScope::Calendar, secret.expose().to_owned())),
+        None,
     )
     .await
 }
