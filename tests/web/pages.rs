@@ -576,7 +576,10 @@ async fn a_refused_profile_keeps_what_was_typed(#[values(Backend::Sqlite)] backe
         .unwrap();
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains(r#"name="timezone" value="Berlin""#), "the typo is shown");
+    assert!(
+        html.contains(r#"name="timezone" value="Berlin""#),
+        "the typo is shown"
+    );
     assert!(html.contains(r#"name="name" value="Alice Example""#));
     assert!(html.contains(r#"name="light_resets_clock" value="1" checked"#));
     let error = &html[html.find(r#"id="profile-error""#).expect("the reason")..];
