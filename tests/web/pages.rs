@@ -406,14 +406,17 @@ async fn the_dashboard_shows_meetings_and_the_next_block(
         "{block}"
     );
 
-    // Logged from the dashboard, the meeting leaves it.
+    // Logged from the dashboard, the meeting leaves it, and the dashboard
+    // is where the browser comes back to.
+    assert!(html.contains(r#"<input type="hidden" name="back" value="/">"#));
     let r = browser
         .post(server.at("/meetings/1/log"))
-        .form(&[("summary", "Talked about the move")])
+        .form(&[("summary", "Talked about the move"), ("back", "/")])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
+    assert_eq!(crate::location(&r), "/");
     assert!(!page(browser).await.contains(r#"id="meetings-to-log""#));
     server.stop().await;
 }
@@ -587,5 +590,55 @@ async fn a_refused_profile_keeps_what_was_typed(#[values(Backend::Sqlite)] backe
     let page = alice.get(server.at("/settings")).send().await.unwrap();
     let html = page.text().await.unwrap();
     assert!(!html.contains("Alice Example"), "nothing was saved");
+    server.stop().await;
+}
+
+/// What they promised shows when it is overdue, and can be dropped as well
+/// as marked done.
+#[rstest]
+#[tokio::test]
+async fn their_overdue_promises_are_marked_and_can_be_dropped(
+    #[values(Backend::Sqlite)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    server.kith(&["--user", "alice", "add", "Jane Doe"]);
+    let alice = server.signed_in("alice").await;
+    let r = alice
+        .post(server.at("/contacts/1/follow-ups"))
+        .form(&[
+            ("title", "Send the intro"),
+            ("owner", "them"),
+            ("by", "2020-01-01"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let page = alice.get(server.at("/follow-ups")).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    let theirs = &html[html.find(r#"id="theirs""#).unwrap()..];
+    assert!(theirs.contains("overdue: a gentle nudge?"), "{theirs}");
+    assert!(
+        theirs.contains(r#"action="/follow-ups/1/drop""#),
+        "{theirs}"
+    );
+    let r = alice
+        .post(server.at("/follow-ups/1/drop"))
+        .form(&[("back", "/follow-ups")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let html = alice
+        .get(server.at("/follow-ups"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Nobody owes you anything."));
     server.stop().await;
 }

@@ -310,6 +310,8 @@ async fn send_invitation(state: &AppState, viewer: &Viewer, meeting: &Meeting) -
 pub struct SummaryForm {
     #[serde(default)]
     summary: String,
+    /// The page the form was on (the dashboard has one too).
+    back: Option<String>,
 }
 
 pub async fn log(
@@ -319,16 +321,14 @@ pub async fn log(
     Form(form): Form<SummaryForm>,
 ) -> PageResult {
     let meeting = own_meeting(&state, &viewer, &id).await?;
+    let back = crate::web::auth::safe_next(Some(form.back.as_deref().unwrap_or("/calendar")));
     match state
         .store
         .log_meeting(viewer.user.id, meeting.id, form.summary.trim(), Utc::now())
         .await
     {
-        Ok(_) => Ok(redirect_with(
-            "/calendar",
-            "Meeting logged as a conversation.",
-        )),
-        Err(kith_store::StoreError::Invalid(v)) => Ok(redirect_with_error("/calendar", &v.message)),
+        Ok(_) => Ok(redirect_with(&back, "Meeting logged as a conversation.")),
+        Err(kith_store::StoreError::Invalid(v)) => Ok(redirect_with_error(&back, &v.message)),
         Err(e) => Err(e.into()),
     }
 }
