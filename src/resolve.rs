@@ -29,7 +29,7 @@ pub async fn contact(store: &Store, user: UserId, input: &str) -> anyhow::Result
     let key = sort_key(input);
     let exact: Vec<&ContactRef> = found.iter().filter(|c| sort_key(&c.name) == key).collect();
     match (found.as_slice(), exact.as_slice()) {
-        ([], _) => bail!("no contact matches '{input}' (add one with: kith add \"{input}\")"),
+        ([], _) => Err(NoMatch(input.to_owned()).into()),
         ([only], _) => Ok(only.clone()),
         (_, [one]) => Ok((*one).clone()),
         (many, _) => {
@@ -57,17 +57,44 @@ pub async fn contact(store: &Store, user: UserId, input: &str) -> anyhow::Result
 pub struct UnknownContact {
     pub field: &'static str,
     pub message: String,
+    /// What to type next on the command line; the web leaves it out.
+    pub hint: Option<String>,
 }
 
 impl std::fmt::Display for UnknownContact {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.field.starts_with("--") {
-            write!(f, "{}: {}", self.field, self.message)
-        } else {
-            f.write_str(&self.message)
+            write!(f, "{}: ", self.field)?;
+        }
+        f.write_str(&self.message)?;
+        match &self.hint {
+            Some(hint) => write!(f, " ({hint})"),
+            None => Ok(()),
         }
     }
 }
+
+/// No contact's name contains the input.
+#[derive(Debug)]
+struct NoMatch(String);
+
+impl NoMatch {
+    fn message(&self) -> String {
+        format!("no contact matches '{}'", self.0)
+    }
+
+    fn hint(&self) -> String {
+        format!("add one with: kith add \"{}\"", self.0)
+    }
+}
+
+impl std::fmt::Display for NoMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message(), self.hint())
+    }
+}
+
+impl std::error::Error for NoMatch {}
 
 impl std::error::Error for UnknownContact {}
 
@@ -83,9 +110,17 @@ pub async fn contact_in_field(
         if e.downcast_ref::<StoreError>().is_some() {
             e
         } else {
-            UnknownContact {
-                field,
-                message: e.to_string(),
+            match e.downcast_ref::<NoMatch>() {
+                Some(none) => UnknownContact {
+                    field,
+                    message: none.message(),
+                    hint: Some(none.hint()),
+                },
+                None => UnknownContact {
+                    field,
+                    message: e.to_string(),
+                    hint: None,
+                },
             }
             .into()
         }

@@ -642,3 +642,58 @@ async fn their_overdue_promises_are_marked_and_can_be_dropped(
     assert!(html.contains("Nobody owes you anything."));
     server.stop().await;
 }
+
+/// A name that matches nobody is said plainly on the web, without the
+/// command line's advice to run `kith add`.
+#[rstest]
+#[tokio::test]
+async fn an_unknown_name_is_said_without_command_line_advice(
+    #[values(Backend::Sqlite)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    server.kith(&["--user", "alice", "add", "Jane Doe"]);
+    server.kith(&[
+        "--user",
+        "alice",
+        "goal",
+        "add",
+        "--kind",
+        "new-role",
+        "Head of product",
+    ]);
+    let alice = server.signed_in("alice").await;
+    let r = alice
+        .post(server.at("/meetings"))
+        .form(&[
+            ("with", "Nobody Such"),
+            ("at", "2099-01-01 10:00"),
+            ("how", "where"),
+            ("detail", "Cafe"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    let error = &html[html.find(r#"id="meet-error""#).unwrap()..];
+    let error = &error[..error.find("</p>").unwrap()];
+    assert!(
+        error.contains("no contact matches &#39;Nobody Such&#39;"),
+        "{error}"
+    );
+    assert!(!error.contains("kith add"), "{error}");
+
+    let r = alice
+        .post(server.at("/goals/1/link"))
+        .form(&[("contact", "zed")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let flash = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(flash.contains("no+contact+matches"), "{flash}");
+    assert!(!flash.contains("kith+add"), "{flash}");
+    server.stop().await;
+}

@@ -217,9 +217,11 @@ pub async fn link(
     let id = GoalId(id_from(&id)?);
     state.store.goal(viewer.user.id, id).await?;
     let back = format!("/goals/{id}");
-    let contact = match resolve::contact(&state.store, viewer.user.id, &form.contact).await {
+    let found = resolve::contact_in_field(&state.store, viewer.user.id, &form.contact, "contact");
+    let contact = match found.await.map_err(WebError::from) {
         Ok(c) => c,
-        Err(e) => return Ok(redirect_with_error(&back, &format!("{e:#}"))),
+        Err(WebError::Internal(e)) => return Err(WebError::Internal(e).into()),
+        Err(e) => return Ok(redirect_with_error(&back, &e.message())),
     };
     state
         .store
