@@ -39,27 +39,13 @@ struct CalendarPage {
     tz: kith_core::values::TimeZone,
     /// This server sends e-mail: offer to send invitations.
     mail: bool,
-    /// A meeting form that was refused: what was typed, and why.
-    meet: Option<(MeetForm, String)>,
+    /// The meeting form: empty, or what was typed when it was refused.
+    meet: MeetForm,
+    /// Why the meeting form was refused.
+    meet_error: Option<String>,
 }
 
 impl CalendarPage {
-    /// What the refused meeting form said in `field` ("" without one).
-    fn typed(&self, field: &str) -> &str {
-        let Some((f, _)) = &self.meet else {
-            return "";
-        };
-        match field {
-            "with" => &f.with,
-            "at" => &f.at,
-            "minutes" => &f.minutes,
-            "title" => &f.title,
-            "how" => &f.mode.how,
-            "detail" => &f.mode.detail,
-            _ => "",
-        }
-    }
-
     fn when(&self, at: &chrono::DateTime<Utc>) -> String {
         crate::ui::date_time(*at, self.tz)
     }
@@ -103,7 +89,11 @@ async fn calendar_page(
         .into_iter()
         .map(|(g, _)| g)
         .collect();
-    let refused = meet.is_some();
+    let (meet, meet_error) = match meet {
+        Some((form, why)) => (form, Some(why)),
+        None => (MeetForm::default(), None),
+    };
+    let refused = meet_error.is_some();
     render_form_page(
         &CalendarPage {
             chrome: Chrome::new(viewer, "calendar", headers),
@@ -115,13 +105,14 @@ async fn calendar_page(
             tz: me.timezone,
             mail: state.config.mail.is_some(),
             meet,
+            meet_error,
         },
         refused,
     )
 }
 
 /// Where a meeting happens, as the forms post it: a kind and its detail.
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct ModeForm {
     how: String,
     #[serde(default)]
@@ -144,6 +135,22 @@ pub struct MeetForm {
     title: String,
     #[serde(flatten)]
     mode: ModeForm,
+}
+
+/// A fresh form: half an hour, in person.
+impl Default for MeetForm {
+    fn default() -> Self {
+        Self {
+            with: String::new(),
+            at: String::new(),
+            minutes: "30".into(),
+            title: String::new(),
+            mode: ModeForm {
+                how: "where".into(),
+                detail: String::new(),
+            },
+        }
+    }
 }
 
 pub async fn create_meeting(

@@ -210,23 +210,10 @@ struct ContactPage {
     snoozed: Option<String>,
     error: Option<String>,
     form: LogForm,
-    /// A follow-up form that was refused: what was typed, and why.
-    follow_up: Option<(FollowUpForm, String)>,
-}
-
-impl ContactPage {
-    /// What the refused follow-up form said in `field` ("" without one).
-    fn follow_up_typed(&self, field: &str) -> &str {
-        let Some((f, _)) = &self.follow_up else {
-            return "";
-        };
-        match field {
-            "title" => &f.title,
-            "owner" => &f.owner,
-            "by" => &f.by,
-            _ => "",
-        }
-    }
+    /// The follow-up form: empty, or what was typed when it was refused.
+    follow_up: FollowUpForm,
+    /// Why the follow-up form was refused.
+    follow_up_error: Option<String>,
 }
 
 struct TimelineItem {
@@ -408,7 +395,11 @@ async fn contact_page(
         .filter(|t| *t > now)
         .map(|t| crate::ui::date(t, tz));
     let graph = graph(&v.contact, &v.introduced);
-    let refused = error.is_some() || follow_up.is_some();
+    let (follow_up, follow_up_error) = match follow_up {
+        Some((form, why)) => (form, Some(why)),
+        None => (FollowUpForm::default(), None),
+    };
+    let refused = error.is_some() || follow_up_error.is_some();
     render_form_page(
         &ContactPage {
             chrome: Chrome::new(viewer, "contacts", headers),
@@ -422,6 +413,7 @@ async fn contact_page(
             error,
             form,
             follow_up,
+            follow_up_error,
         },
         refused,
     )
@@ -484,7 +476,7 @@ pub async fn log(
     Ok(redirect_with(&format!("/contacts/{id}#top"), &text))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct FollowUpForm {
     title: String,
     #[serde(default)]

@@ -27,28 +27,10 @@ struct GoalsPage {
     chrome: Chrome,
     goals: Vec<(Goal, Progress)>,
     kinds: &'static [GoalKind],
-    /// A goal form that was refused: what was typed, and why.
-    refused: Option<(GoalForm, String)>,
-}
-
-impl GoalsPage {
-    /// What the refused form said in `field` ("" without one).
-    fn typed(&self, field: &str) -> &str {
-        let Some((f, _)) = &self.refused else {
-            return "";
-        };
-        match field {
-            "title" => &f.title,
-            "kind" => &f.kind,
-            "industry" => &f.industry,
-            "function" => &f.function,
-            "company" => &f.company,
-            "skill" => &f.skill,
-            "by" => &f.by,
-            "target" => &f.target,
-            _ => "",
-        }
-    }
+    /// The goal form: empty, or what was typed when it was refused.
+    form: GoalForm,
+    /// Why the goal form was refused.
+    error: Option<String>,
 }
 
 pub async fn list(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
@@ -72,19 +54,24 @@ async fn goals_page(
             (g, p)
         })
         .collect();
-    let is_refused = refused.is_some();
+    let (form, error) = match refused {
+        Some((form, why)) => (form, Some(why)),
+        None => (GoalForm::default(), None),
+    };
+    let is_refused = error.is_some();
     render_form_page(
         &GoalsPage {
             chrome: Chrome::new(viewer, "goals", headers),
             goals,
             kinds: GoalKind::ALL,
-            refused,
+            form,
+            error,
         },
         is_refused,
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub struct GoalForm {
     title: String,
     kind: String,

@@ -32,12 +32,14 @@ struct SettingsPage {
     /// With a new CardDAV app password: the server address a phone asks
     /// for (the well-known address finds the address book from there).
     carddav_server: Option<String>,
-    /// A profile form that was refused: what was typed, and why.
-    profile: Option<(ProfileForm, String)>,
     feed: Option<String>,
     admin: bool,
     tags: Vec<kith_store::TagSummary>,
-    jitsi: String,
+    /// The profile form: what is stored, or what was typed when it was
+    /// refused.
+    profile: ProfileForm,
+    /// Why the profile form was refused.
+    profile_error: Option<String>,
     digest: kith_store::DigestState,
     /// Where the digest goes (its own address or the account's).
     digest_to: Option<String>,
@@ -91,40 +93,6 @@ async fn is_admin(state: &AppState, user: &User) -> Result<bool, WebError> {
         .is_some_and(|c| c.admin && !c.disabled))
 }
 
-impl SettingsPage {
-    /// The profile form's `field`: what was typed when the form was refused,
-    /// else what is stored.
-    fn profile_value(&self, field: &str) -> String {
-        if let Some((f, _)) = &self.profile {
-            return match field {
-                "name" => &f.name,
-                "email" => &f.email,
-                "timezone" => &f.timezone,
-                "every" => &f.every,
-                "jitsi" => &f.jitsi,
-                _ => "",
-            }
-            .to_owned();
-        }
-        match field {
-            "name" => self.me.display_name.clone(),
-            "email" => self.me.email.clone().unwrap_or_default(),
-            "timezone" => self.me.timezone.to_string(),
-            "every" => self.me.default_cadence.to_string(),
-            "jitsi" => self.jitsi.clone(),
-            _ => String::new(),
-        }
-    }
-
-    fn light_resets_clock(&self) -> bool {
-        self.profile
-            .as_ref()
-            .map_or(self.me.light_resets_clock, |(f, _)| {
-                f.light_resets_clock.is_some()
-            })
-    }
-}
-
 async fn settings_page(
     state: &AppState,
     viewer: &Viewer,
@@ -147,7 +115,14 @@ async fn settings_page(
     };
     let carddav_server =
         matches!(&new_secret, Some((TokenScope::CardDav, _))).then(|| base.clone());
-    let refused = profile.is_some();
+    let (profile, profile_error) = match profile {
+        Some((form, why)) => (form, Some(why)),
+        None => {
+            let jitsi = state.store.jitsi_base(viewer.user.id).await?;
+            (ProfileForm::stored(&viewer.user, jitsi.as_str()), None)
+        }
+    };
+    let refused = profile_error.is_some();
     render_form_page(
         &SettingsPage {
             chrome: Chrome::new(viewer, "settings", headers),
@@ -158,15 +133,10 @@ async fn settings_page(
                 .map(|(_, s)| s),
             carddav_server,
             profile,
+            profile_error,
             feed,
             admin: is_admin(state, &viewer.user).await?,
             tags: state.store.tags(viewer.user.id).await?,
-            jitsi: state
-                .store
-                .jitsi_base(viewer.user.id)
-                .await?
-                .as_str()
-                .to_owned(),
             digest_to: digest_address(&digest.settings, &viewer.user),
             digest,
             outbox: state.store.outbox(viewer.user.id, 10).await?,
@@ -320,6 +290,20 @@ pub struct ProfileForm {
     /// The Jitsi server new rooms are made on ("" for the public one).
     #[serde(default)]
     jitsi: String,
+}
+
+impl ProfileForm {
+    /// The form as the user's stored settings fill it.
+    fn stored(user: &User, jitsi: &str) -> Self {
+        Self {
+            name: user.display_name.clone(),
+            email: user.email.clone().unwrap_or_default(),
+            timezone: user.timezone.to_string(),
+            every: user.default_cadence.to_string(),
+            light_resets_clock: user.light_resets_clock.then(|| "1".into()),
+            jitsi: jitsi.to_owned(),
+        }
+    }
 }
 
 pub async fn update(
