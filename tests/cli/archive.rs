@@ -5,7 +5,7 @@ use kith_store::AccountExport;
 use kith_store::testing::{TestDatabase, postgres_admin_url};
 use serde_json::Value;
 
-use crate::{Kith, exists, refuses_all, snapshot};
+use crate::{Kith, clock, exists, refuses_all, snapshot};
 
 /// An account that touches most of what an export carries.
 fn busy_account() -> Kith {
@@ -112,7 +112,7 @@ fn fill(kith: &Kith, global: &[&str]) {
         "meet",
         "jane",
         "--at",
-        "2030-01-10 10:00",
+        clock::later(),
         "--minutes",
         "45",
         "--where",

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::Kith;
+use crate::{Kith, clock};
 
 fn ids(list: &Value, key: &str) -> Vec<String> {
     list.as_array()
@@ -15,6 +15,7 @@ fn ids(list: &Value, key: &str) -> Vec<String> {
 #[test]
 fn the_whole_homework_loop() {
     let kith = Kith::new();
+    let due = clock::date(9);
     kith.ok(&["add", "Jane Doe"]);
     let logged = kith.json(&[
         "log",
@@ -25,7 +26,7 @@ fn the_whole_homework_loop() {
         "--todo",
         "Read Atomic Habits",
         "--by",
-        "2026-12-10",
+        &due,
         "--loop-back",
         "--their-todo",
         "Intro to her manager",
@@ -38,7 +39,7 @@ fn the_whole_homework_loop() {
     );
     assert_eq!(open[0]["owner"], "me");
     assert_eq!(open[0]["loop_back"], true);
-    assert_eq!(open[0]["due_on"], "2026-12-10");
+    assert_eq!(open[0]["due_on"], due);
     assert_eq!(open[1]["owner"], "them");
     let mine = open[0]["id"].to_string();
 

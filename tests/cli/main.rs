@@ -13,6 +13,9 @@ mod meetings;
 mod output;
 mod processes;
 
+#[path = "../support/clock.rs"]
+pub mod clock;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

@@ -7,11 +7,20 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone};
+use chrono_tz::Europe::Berlin;
+
 use calcard::icalendar::{ICalendar, ICalendarComponentType, ICalendarProperty};
 use kith_store::testing::{TestDatabase, postgres_admin_url};
 use serde_json::Value;
 
-use crate::{Kith, refuses_all};
+use crate::{Kith, clock, refuses_all};
+
+/// `time` on `day` in `zone`, as a user there means it.
+fn in_zone<Z: TimeZone>(zone: Z, day: NaiveDate, time: &str) -> DateTime<Z> {
+    let time = NaiveTime::parse_from_str(time, "%H:%M").unwrap();
+    zone.from_local_datetime(&day.and_time(time)).single().unwrap()
+}
 
 /// Runs `kith` with a fixed prefix of arguments (the database to use).
 struct Session<'a> {
@@ -117,18 +126,22 @@ fn meetings_end_to_end(s: &Session<'_>) {
     s.ok(&["add", "Jane Doe", "--email", "jane@acme.example"]);
     s.ok(&["add", "Bob Roe", "--email", "bob@roe.example"]);
 
-    // In person, in the user's zone: 10:00 in Berlin in December is 09:00 UTC.
+    // In person, in the user's zone (Berlin), ten days from now.
+    let day = clock::day(10);
     let met = s.json(&[
         "meet",
         "jane,bob",
         "--at",
-        "2026-12-03 10:00",
+        &clock::at(10, "10:00"),
         "--where",
         "Café Central, Vienna",
         "--title",
         "Coffee",
     ]);
-    assert_eq!(met["starts_at"], "2026-12-03T09:00:00+00:00");
+    assert_eq!(
+        met["starts_at"],
+        in_zone(Berlin, day, "10:00").to_utc().to_rfc3339()
+    );
     assert_eq!(met["mode"], "in-person");
     assert_eq!(met["sequence"], 0);
     let id = met["id"].to_string();
@@ -204,18 +217,20 @@ fn meetings_end_to_end(s: &Session<'_>) {
         "cancelled"
     );
 
-    // Entered with an offset: 10:00 in New York is 15:00 UTC, 16:00 in Berlin.
+    // Entered with an offset: 10:00 at UTC-5 is 15:00 UTC, shown in Berlin.
     let offset = s.json(&[
         "meet",
         "jane",
         "--at",
-        "2026-12-03T10:00:00-05:00",
+        &format!("{day}T10:00:00-05:00"),
         "--meet",
         "https://meet.google.com/abc-defg-hij",
     ]);
-    assert_eq!(offset["starts_at"], "2026-12-03T15:00:00+00:00");
+    let fifteen = in_zone(chrono_tz::UTC, day, "15:00");
+    assert_eq!(offset["starts_at"], fifteen.to_utc().to_rfc3339());
     let shown = s.ok(&["meeting", "show", &offset["id"].to_string()]);
-    assert!(shown.contains("2026-12-03 16:00"), "{shown}");
+    let berlin = fifteen.with_timezone(&Berlin).format("%Y-%m-%d %H:%M");
+    assert!(shown.contains(&berlin.to_string()), "{shown}");
 
     // After a meeting, today asks to log it, prefilled; logging links it.
     let past = s.json(&[
@@ -465,6 +480,7 @@ fn meetings_blocks_plan_and_calendar_on_postgresql() {
 #[test]
 fn bad_meetings_are_refused_and_change_nothing() {
     let kith = Kith::new();
+    let later = clock::at(10, "10:00");
     kith.ok(&["add", "Jane Doe"]);
     refuses_all(
         &kith,
@@ -478,7 +494,7 @@ fn bad_meetings_are_refused_and_change_nothing() {
                     "meet",
                     "jane",
                     "--at",
-                    "2026-12-03 10:00",
+                    &later,
                     "--zoom",
                     "https://zoom.us.evil.example/j/1",
                 ],
@@ -489,7 +505,7 @@ fn bad_meetings_are_refused_and_change_nothing() {
                     "meet",
                     "jane",
                     "--at",
-                    "2026-12-03 10:00",
+                    &later,
                     "--zoom",
                     "https://evil.example/zoom.us/j/1",
                 ],
@@ -500,7 +516,7 @@ fn bad_meetings_are_refused_and_change_nothing() {
                     "meet",
                     "jane",
                     "--at",
-                    "2026-12-03 10:00",
+                    &later,
                     "--meet",
                     "https://google.com/meet",
                 ],
@@ -511,7 +527,7 @@ fn bad_meetings_are_refused_and_change_nothing() {
                     "meet",
                     "jane",
                     "--at",
-                    "2026-12-03 10:00",
+                    &later,
                     "--teams",
                     "http://teams.microsoft.com/x",
                 ],
@@ -522,14 +538,14 @@ fn bad_meetings_are_refused_and_change_nothing() {
                     "meet",
                     "jane",
                     "--at",
-                    "2026-12-03 10:00",
+                    &later,
                     "--phone",
                     "call me",
                 ],
                 "kith: invalid --phone:",
             ),
             (
-                &["meet", "jane", "--at", "2026-12-03 10:00", "--where", " "],
+                &["meet", "jane", "--at", &later, "--where", " "],
                 "kith: invalid --where:",
             ),
             (
@@ -537,7 +553,7 @@ fn bad_meetings_are_refused_and_change_nothing() {
                     "meet",
                     "jane",
                     "--at",
-                    "2026-12-03 10:00",
+                    &later,
                     "--where",
                     "x",
                     "--minutes",
@@ -546,7 +562,7 @@ fn bad_meetings_are_refused_and_change_nothing() {
                 "kith: invalid --minutes:",
             ),
             (
-                &["meet", "nobody", "--at", "2026-12-03 10:00", "--where", "x"],
+                &["meet", "nobody", "--at", &later, "--where", "x"],
                 "kith: no contact matches 'nobody'",
             ),
             (
@@ -597,7 +613,7 @@ fn bad_meetings_are_refused_and_change_nothing() {
         "meet",
         "jane",
         "--at",
-        "2026-12-03 10:00",
+        &later,
         "--where",
         "Office",
     ]);

@@ -15,6 +15,8 @@
 //! and the page's text.
 
 mod app;
+#[path = "../support/clock.rs"]
+mod clock;
 #[path = "../support/idp.rs"]
 mod idp;
 mod webdriver;
@@ -336,7 +338,7 @@ async fn walk_through(b: &Session, base: &str) -> webdriver::Result<()> {
     b.click_on("section[aria-labelledby=meetings] details summary")
         .await;
     b.fill("#m-with", "lovelace").await;
-    b.fill("#m-at", "2099-03-02 10:00").await;
+    b.fill("#m-at", clock::later()).await;
     b.fill("#m-title", "Coffee with Ada").await;
     b.click_on("#m-how option[value=where]").await;
     b.fill("#m-detail", "Café Central").await;

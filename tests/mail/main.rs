@@ -9,6 +9,8 @@
 //! SMTP server leads to retries and a visible error, never to a lost digest,
 //! and its password stays out of the log.
 
+#[path = "../support/clock.rs"]
+mod clock;
 #[path = "../support/mod.rs"]
 mod support;
 
@@ -361,7 +363,7 @@ async fn an_invitation_goes_with_its_method_uid_and_sequence(
         "meet",
         "Jane Doe,Bob Roe",
         "--at",
-        "2030-03-04 10:00",
+        clock::later(),
         "--where",
         "Café Central",
         "--title",
@@ -643,7 +645,7 @@ async fn the_web_sets_the_digest_and_e_mails_an_invitation(
         "meet",
         "Jane Doe",
         "--at",
-        "2030-03-04 10:00",
+        clock::later(),
         "--where",
         "Café Central",
         "--title",

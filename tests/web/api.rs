@@ -5,7 +5,7 @@ use reqwest::Client;
 use rstest::rstest;
 use serde_json::{Value, json};
 
-use crate::{Backend, Server};
+use crate::{Backend, Server, clock};
 
 async fn send(r: reqwest::RequestBuilder) -> (u16, Value) {
     let response = r.send().await.unwrap();
@@ -146,12 +146,12 @@ async fn bad_input_is_a_4xx_naming_the_field(
         ),
         (
             "/api/v1/meetings",
-            json!({ "with": [jane], "at": "2030-01-01 10:00", "mode": { "how": "zoom", "detail": "https://evil.example/j/1" } }),
+            json!({ "with": [jane], "at": clock::later(), "mode": { "how": "zoom", "detail": "https://evil.example/j/1" } }),
             "mode.detail",
         ),
         (
             "/api/v1/meetings",
-            json!({ "with": [jane], "at": "2030-01-01 10:00", "mode": { "how": "pigeon" } }),
+            json!({ "with": [jane], "at": clock::later(), "mode": { "how": "pigeon" } }),
             "mode.how",
         ),
         (
@@ -278,7 +278,7 @@ async fn a_conversation_with_homework_drives_the_loop(
             .json(&json!({
                 "with": [id], "via": "zoom", "minutes": "30", "summary": "career chat",
                 "todos": ["Read Atomic Habits"], "their_todos": ["Intro to her manager"],
-                "loop_back": true, "by": "2030-01-01",
+                "loop_back": true, "by": clock::later_date(),
             })),
     )
     .await;

@@ -12,7 +12,7 @@ use reqwest::Client;
 use rstest::rstest;
 use serde_json::Value;
 
-use crate::{Backend, Server};
+use crate::{Backend, Server, clock};
 
 /// Runs schemathesis against the API with `token`; panics with its report
 /// when a check fails.
@@ -103,7 +103,7 @@ async fn schemathesis_finds_nothing_and_users_stay_apart(
             "meet",
             &format!("Friend of {user}"),
             "--at",
-            "2030-01-02 10:00",
+            clock::later(),
             "--where",
             "Cafe",
         ]);

@@ -4,7 +4,7 @@
 
 use rstest::rstest;
 
-use crate::{Backend, Server, location};
+use crate::{Backend, Server, clock, location};
 
 fn field<'a>(ics: &'a str, name: &str) -> &'a str {
     ics.lines()
@@ -41,7 +41,7 @@ async fn a_meeting_converted_to_a_call_updates_the_same_event(
         .post(server.at("/meetings"))
         .form(&[
             ("with", "jane"),
-            ("at", "2099-03-02 10:00"),
+            ("at", clock::later()),
             ("minutes", "45"),
             ("title", "Coffee with Jane"),
             ("how", "where"),

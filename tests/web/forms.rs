@@ -5,7 +5,7 @@
 
 use rstest::rstest;
 
-use crate::{Backend, Server};
+use crate::{Backend, Server, clock};
 
 /// Every field name the templates use.
 const FIELDS: &[&str] = &[
@@ -182,7 +182,7 @@ const ROUTES: &[(&str, &[(&str, &str)])] = &[
             ("function", "product"),
             ("company", "Acme"),
             ("skill", "sql"),
-            ("by", "2099-03-01"),
+            ("by", clock::later_date()),
             ("target", "10"),
         ],
     ),
@@ -204,7 +204,7 @@ const ROUTES: &[(&str, &[(&str, &str)])] = &[
         "/meetings",
         &[
             ("with", "1"),
-            ("at", "2099-03-02 10:00"),
+            ("at", clock::later()),
             ("minutes", "45"),
             ("title", "Coffee"),
             ("how", "where"),
@@ -311,7 +311,7 @@ async fn no_form_answers_a_server_error_to_nonsense(
         "meet",
         "jane",
         "--at",
-        "2099-01-01 10:00",
+        clock::later(),
         "--where",
         "Cafe",
     ]);

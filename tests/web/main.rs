@@ -16,6 +16,8 @@ mod oidc;
 mod pages;
 mod second_factor;
 
+#[path = "../support/clock.rs"]
+mod clock;
 #[path = "../support/idp.rs"]
 mod idp;
 #[path = "../support/mod.rs"]

@@ -6,7 +6,7 @@ use reqwest::{Client, Method, StatusCode};
 use rstest::rstest;
 use serde_json::{Value, json};
 
-use crate::{Backend, Server};
+use crate::{Backend, Server, clock};
 
 enum Who {
     Owner,
@@ -117,7 +117,7 @@ async fn nobody_but_the_owner_reads_or_writes(
     let g = goal["id"].as_i64().unwrap();
     let meeting: Value = callers
         .request(&client, &Who::Owner, Method::POST, api("/meetings"))
-        .json(&json!({ "with": [c], "at": "2099-01-05 10:00", "mode": { "how": "where", "detail": "Café" } }))
+        .json(&json!({ "with": [c], "at": clock::later(), "mode": { "how": "where", "detail": "Café" } }))
         .send()
         .await
         .unwrap()
@@ -260,7 +260,7 @@ async fn nobody_but_the_owner_reads_or_writes(
         (
             Method::POST,
             "/meetings".into(),
-            Some(json!({ "with": [c], "at": "2099-01-06 10:00", "mode": { "how": "jitsi" } })),
+            Some(json!({ "with": [c], "at": clock::at(401, "10:00"), "mode": { "how": "jitsi" } })),
             [
                 S::CREATED,
                 S::UNPROCESSABLE_ENTITY,
