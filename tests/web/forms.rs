@@ -182,7 +182,7 @@ const ROUTES: &[(&str, &[(&str, &str)])] = &[
             ("function", "product"),
             ("company", "Acme"),
             ("skill", "sql"),
-            ("by", clock::later_date()),
+            ("by", "in 1 year"),
             ("target", "10"),
         ],
     ),
@@ -204,7 +204,7 @@ const ROUTES: &[(&str, &[(&str, &str)])] = &[
         "/meetings",
         &[
             ("with", "1"),
-            ("at", clock::later()),
+            ("at", "tomorrow 10:00"),
             ("minutes", "45"),
             ("title", "Coffee"),
             ("how", "where"),
