@@ -390,7 +390,7 @@ fn a_backup_taken_while_another_kith_writes_is_consistent() {
                     .env_clear()
                     .env("HOME", &dir)
                     .env("USER", "tester")
-                    .env("TZ", "UTC")
+                    .envs(clock::inherited_env())
                     .env("KITH_DB", &db)
                     .output()
                     .unwrap();

@@ -1,4 +1,4 @@
-use crate::Kith;
+use crate::{Kith, clock};
 
 #[test]
 fn add_show_edit_archive_round_trip() {
@@ -159,7 +159,10 @@ fn log_and_search_conversations() {
     ]);
     assert_eq!(logged["channel"], "meet");
     assert_eq!(logged["minutes"], 45);
-    assert_eq!(logged["occurred_at"], "2026-01-15T14:30:00+00:00");
+    assert_eq!(
+        logged["occurred_at"],
+        clock::local_to_utc("2026-01-15 14:30")
+    );
     assert_eq!(logged["summary"], "She recommended Atomic Habits");
     assert_eq!(logged["participants"].as_array().unwrap().len(), 2);
 

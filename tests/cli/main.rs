@@ -51,7 +51,7 @@ impl Kith {
             .env_clear()
             .env("HOME", self.dir.path())
             .env("USER", "tester")
-            .env("TZ", "UTC")
+            .envs(clock::inherited_env())
             .env("KITH_DB", self.db())
             .stdin(Stdio::null());
         cmd

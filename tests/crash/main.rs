@@ -9,6 +9,8 @@
 //! The kill times come from a PRNG whose seed is printed;
 //! `KITH_TEST_CRASH_SEED=N` replays them.
 
+#[path = "../support/clock.rs"]
+mod clock;
 #[path = "../support/mod.rs"]
 mod support;
 

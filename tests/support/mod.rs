@@ -85,7 +85,7 @@ impl Database {
             .args(args)
             .env_clear()
             .env("HOME", self.dir.path())
-            .env("TZ", "UTC")
+            .envs(crate::clock::inherited_env())
             .stdin(if stdin.is_some() {
                 Stdio::piped()
             } else {
@@ -163,7 +163,7 @@ impl Database {
             .args(extra)
             .env_clear()
             .env("HOME", self.dir.path())
-            .env("TZ", "UTC")
+            .envs(crate::clock::inherited_env())
             .env("KITH_LOG", level)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
