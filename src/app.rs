@@ -38,13 +38,13 @@ pub fn default_data_dir() -> anyhow::Result<PathBuf> {
     Ok(base.data_dir().join("kith"))
 }
 
-pub async fn open(location: &Location) -> anyhow::Result<Store> {
+pub async fn open(global: &Global, location: &Location) -> anyhow::Result<Store> {
     if let Location::SqliteFile(path) = location
         && let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
     {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    Store::open(location)
+    Store::open_with(location, global.sqlite_synchronous.unwrap_or_default())
         .await
         .with_context(|| format!("cannot open the database {location:?}"))
 }
@@ -76,7 +76,7 @@ pub async fn acting_user(store: &Store, wanted: Option<&str>) -> anyhow::Result<
         }
         None => match users.as_slice() {
             [] => Ok(store
-                .create_user(&local_user(None, None, None, None)?)
+                .create_user(&local_user(None, None, None, None)?, chrono::Utc::now())
                 .await?),
             [only] => Ok(only.clone()),
             _ => bail!(

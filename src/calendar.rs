@@ -80,7 +80,9 @@ pub async fn plan(
     if instances.is_empty() {
         return Ok(Vec::new());
     }
-    let facts = store.contact_facts(user.id, None).await?;
+    let facts = store
+        .contact_facts(user.id, None, chrono::Utc::now())
+        .await?;
     let last_day = until.pred_opt().unwrap_or(until);
     let ranked = rank(&facts, &settings(user), last_day, now);
     let window_end = instances.iter().map(|i| i.ends_at).max().unwrap_or(now);

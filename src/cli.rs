@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use kith_store::Durability;
 
 mod mail;
 mod meetings;
@@ -46,6 +47,21 @@ pub struct Global {
     /// Print JSON instead of text
     #[arg(long, global = true)]
     pub json: bool,
+    /// SQLite only: full syncs every commit to disk, so an acknowledged
+    /// write survives a power cut; normal survives a crash of the process
+    /// but a power cut can take back the last commits [default: full]
+    #[arg(
+        long,
+        global = true,
+        env = "KITH_SQLITE_SYNCHRONOUS",
+        value_name = "full|normal",
+        value_parser = parse_durability
+    )]
+    pub sqlite_synchronous: Option<Durability>,
+}
+
+fn parse_durability(input: &str) -> Result<Durability, String> {
+    Durability::parse(input).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Subcommand)]

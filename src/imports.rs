@@ -5,7 +5,7 @@
 use kith_core::ids::{ContactId, UserId};
 use kith_interop::csv::Dialect;
 use kith_interop::{ImportItem, Parsed};
-use kith_store::{ContactEvent, ImportOutcome, ImportRecord, Store, StoreError};
+use kith_store::{ContactEvent, ImportOutcome, ImportRecord, ImportRun, Store, StoreError};
 
 /// What kind of file is imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -152,11 +152,14 @@ pub async fn import(
     let outcomes = store
         .import_contacts(
             user,
-            format.source(),
             &records,
-            options.dry_run,
-            &|done| progress(done, total),
-            &kith_interop::vcard::merge_cards,
+            &ImportRun {
+                source: format.source(),
+                dry_run: options.dry_run,
+                progress: &|done| progress(done, total),
+                merge_card: &kith_interop::vcard::merge_cards,
+                now: chrono::Utc::now(),
+            },
         )
         .await?;
     for (i, outcome) in outcomes.into_iter().enumerate() {

@@ -45,7 +45,7 @@ async fn find(store: &Store, username: &str) -> anyhow::Result<User> {
 }
 
 pub async fn user(global: &Global, command: &UserCommand, ui: &mut Ui) -> anyhow::Result<()> {
-    let store = app::open(&app::location(global)?).await?;
+    let store = app::open(global, &app::location(global)?).await?;
     let result = run_user(&store, command, ui).await;
     store.close().await;
     result
@@ -62,7 +62,9 @@ async fn run_user(store: &Store, command: &UserCommand, ui: &mut Ui) -> anyhow::
             )?;
             let password = read_password(args.password_stdin)?;
             let hash = hash_password(&password)?;
-            let user = store.create_account(&new, &hash, args.admin).await?;
+            let user = store
+                .create_account(&new, &hash, args.admin, chrono::Utc::now())
+                .await?;
             if ui.json {
                 return Ok(ui.print_json(&json::user(&user))?);
             }
@@ -178,7 +180,7 @@ pub async fn token(ctx: &mut Ctx, command: &TokenCommand) -> anyhow::Result<()> 
             let secret = Secret::generate(prefix)?;
             let info = ctx
                 .store
-                .create_token(user, &name, scope, &secret.digest())
+                .create_token(user, &name, scope, &secret.digest(), ctx.now)
                 .await?;
             if ctx.ui.json {
                 let value = json!({ "id": info.id, "name": info.name, "scope": scope.as_str(), "token": secret.expose() });
@@ -241,7 +243,7 @@ pub async fn token(ctx: &mut Ctx, command: &TokenCommand) -> anyhow::Result<()> 
         }
         TokenCommand::Revoke(args) => {
             ctx.store
-                .revoke_token(user, args.id)
+                .revoke_token(user, args.id, ctx.now)
                 .await
                 .map_err(|e| match e {
                     StoreError::NotFound { .. } => {

@@ -20,7 +20,7 @@ pub async fn account_json(
     store: &kith_store::Store,
     user: kith_core::ids::UserId,
 ) -> anyhow::Result<String> {
-    let doc = store.export_account(user).await?;
+    let doc = store.export_account(user, chrono::Utc::now()).await?;
     let mut text = serde_json::to_string_pretty(&doc)?;
     text.push('\n');
     Ok(text)
@@ -62,7 +62,7 @@ pub async fn import_json(ctx: &mut Ctx, args: &ImportJsonArgs) -> anyhow::Result
     let bytes = read_input(&args.file)?;
     let doc = AccountExport::from_json(&bytes).with_context(|| format!("cannot import {file}"))?;
     ctx.store
-        .import_account(ctx.user.id, &doc)
+        .import_account(ctx.user.id, &doc, ctx.now)
         .await
         .with_context(|| format!("cannot import {file}"))?;
     let counts = counts(&doc);
@@ -135,7 +135,7 @@ pub async fn backup(global: &Global, args: &BackupArgs, ui: &mut Ui) -> anyhow::
             if !exists(path)? {
                 bail!("no database at {}", path.display());
             }
-            let store = app::open(&location).await?;
+            let store = app::open(global, &location).await?;
             // VACUUM INTO fills an empty file and keeps its permissions.
             drop(create_private(&partial)?);
             let done = store.snapshot_into(&partial).await;
@@ -146,8 +146,8 @@ pub async fn backup(global: &Global, args: &BackupArgs, ui: &mut Ui) -> anyhow::
         }
         Location::SqliteMemory => bail!("an in-memory database has nothing to back up"),
         Location::Postgres(_) => {
-            let store = app::open(&location).await?;
-            let backup = store.backup_instance().await;
+            let store = app::open(global, &location).await?;
+            let backup = store.backup_instance(chrono::Utc::now()).await;
             store.close().await;
             let backup = backup?;
             let mut text = serde_json::to_vec_pretty(&backup)?;
@@ -199,7 +199,7 @@ pub async fn restore(global: &Global, args: &RestoreArgs, ui: &mut Ui) -> anyhow
             }
             replace_sqlite_file(file, path).await?;
             // Brings an older snapshot's schema up to date, and checks it.
-            let store = app::open(&location).await?;
+            let store = app::open(global, &location).await?;
             let problems = store.integrity_check().await;
             store.close().await;
             let problems = problems?;
@@ -220,8 +220,10 @@ pub async fn restore(global: &Global, args: &RestoreArgs, ui: &mut Ui) -> anyhow
         (_, false) => {
             let backup = InstanceBackup::from_json(&bytes)
                 .with_context(|| format!("cannot restore {}", file.display()))?;
-            let store = app::open(&location).await?;
-            let done = store.restore_instance(&backup, args.force).await;
+            let store = app::open(global, &location).await?;
+            let done = store
+                .restore_instance(&backup, args.force, chrono::Utc::now())
+                .await;
             store.close().await;
             let replaced = done.with_context(|| format!("cannot restore {}", file.display()))?;
             (backup.users.len() as i64, replaced as i64)

@@ -54,7 +54,9 @@ impl ContactView {
         let recent_conversations = store.conversations_with(user, c.id, recent).await?;
         let follow_ups = store.open_follow_ups_with(user, c.id).await?;
         let introduced = store.introduced_by(user, c.id).await?;
-        let facts = store.contact_facts(user, Some(c.id)).await?;
+        let facts = store
+            .contact_facts(user, Some(c.id), chrono::Utc::now())
+            .await?;
         let facts = facts.first().context("the contact's facts are missing")?;
         let (rhythm, due_on) = keep::rhythm_of(me, facts);
         let year_ago = now - chrono::Duration::days(365);
@@ -392,7 +394,7 @@ pub async fn one_off_contacts(
     filter: &ContactFilter,
     limit: u32,
 ) -> anyhow::Result<Vec<ContactSummary>> {
-    let facts = store.contact_facts(me.id, None).await?;
+    let facts = store.contact_facts(me.id, None, chrono::Utc::now()).await?;
     let settings = keep::settings(me);
     let today = keep::today(now, me.timezone);
     let ids: Vec<_> = facts

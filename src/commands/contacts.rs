@@ -127,7 +127,7 @@ pub async fn draft(store: &Store, user: UserId, args: &AddArgs) -> anyhow::Resul
 
 pub async fn add(ctx: &mut Ctx, args: &AddArgs) -> anyhow::Result<()> {
     let draft = draft(&ctx.store, ctx.user.id, args).await?;
-    let id = ctx.store.add_contact(ctx.user.id, &draft).await?;
+    let id = ctx.store.add_contact(ctx.user.id, &draft, ctx.now).await?;
     let contact = ctx.store.contact(ctx.user.id, id).await?;
     report(ctx, "Added", &contact)
 }
@@ -191,7 +191,7 @@ pub async fn edit(ctx: &mut Ctx, args: &EditArgs) -> anyhow::Result<()> {
     let target = resolve::contact(&ctx.store, ctx.user.id, &args.contact).await?;
     let contact = ctx
         .store
-        .update_contact(ctx.user.id, target.id, &patch)
+        .update_contact(ctx.user.id, target.id, &patch, ctx.now)
         .await
         .map_err(removal_flag)?;
     report(ctx, "Updated", &contact)
@@ -205,7 +205,7 @@ pub async fn set_archived(ctx: &mut Ctx, who: &str, archived: bool) -> anyhow::R
     };
     let contact = ctx
         .store
-        .update_contact(ctx.user.id, target.id, &patch)
+        .update_contact(ctx.user.id, target.id, &patch, ctx.now)
         .await?;
     let verb = if archived { "Archived" } else { "Unarchived" };
     report(ctx, verb, &contact)
@@ -231,7 +231,9 @@ pub async fn delete(ctx: &mut Ctx, args: &crate::cli::DeleteArgs) -> anyhow::Res
             return Ok(());
         }
     }
-    ctx.store.delete_contact(ctx.user.id, target.id).await?;
+    ctx.store
+        .delete_contact(ctx.user.id, target.id, ctx.now)
+        .await?;
     if ctx.ui.json {
         return Ok(ctx.ui.print_json(
             &serde_json::json!({ "deleted": { "id": target.id.0, "name": target.name } }),

@@ -33,7 +33,7 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
     // Demo data never mixes with the user's own: by default it gets a file of
     // its own, made anew on every run.
     let location = location(global, "demo.db")?;
-    let store = app::open(&location).await?;
+    let store = app::open(global, &location).await?;
     let user = app::acting_user(&store, global.user.as_deref()).await?;
     if store.count_contacts(user.id, ArchivedFilter::All).await? > 0 {
         bail!(
@@ -46,7 +46,9 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
     let network = fill(&store, user.id, args.contacts, args.seed, ui.json).await?;
     let elapsed = started.elapsed();
     let now = Utc::now();
-    let facts = store.contact_facts(user.id, None).await?;
+    let facts = store
+        .contact_facts(user.id, None, chrono::Utc::now())
+        .await?;
     let due = rank(
         &facts,
         &keep::settings(&user),
@@ -195,7 +197,7 @@ async fn seed(
         .collect();
     let mut contacts: Vec<ContactId> = Vec::with_capacity(records.len());
     for batch in records.chunks(BATCH) {
-        contacts.extend(store.add_contacts(user, batch).await?);
+        contacts.extend(store.add_contacts(user, batch, chrono::Utc::now()).await?);
         progress.inc(batch.len() as u64);
     }
     let introductions: Vec<(ContactId, ContactId)> = network
@@ -204,9 +206,11 @@ async fn seed(
         .enumerate()
         .filter_map(|(i, c)| Some((contacts[i], contacts[c.introduced_by?])))
         .collect();
-    store.set_introducers(user, &introductions).await?;
     store
-        .set_my_organisation(user, &network.my_organisation)
+        .set_introducers(user, &introductions, chrono::Utc::now())
+        .await?;
+    store
+        .set_my_organisation(user, &network.my_organisation, chrono::Utc::now())
         .await?;
     let employments: Vec<EmploymentRecord> = network
         .my_past_employers
@@ -219,7 +223,9 @@ async fn seed(
                 .map(move |stint| employment(Some(id), stint))
         }))
         .collect();
-    store.add_employments(user, &employments).await?;
+    store
+        .add_employments(user, &employments, chrono::Utc::now())
+        .await?;
 
     progress.set_message("conversations");
     let mut conversations: Vec<ConversationId> = Vec::with_capacity(network.conversations.len());
@@ -237,7 +243,11 @@ async fn seed(
                 )
             })
             .collect::<Result<_, _>>()?;
-        conversations.extend(store.log_conversations(user, &batch).await?);
+        conversations.extend(
+            store
+                .log_conversations(user, &batch, chrono::Utc::now())
+                .await?,
+        );
         progress.inc(batch.len() as u64);
     }
 

@@ -403,7 +403,7 @@ async fn link(ctx: &mut Ctx, args: &GoalLinkArgs) -> anyhow::Result<()> {
 async fn close(ctx: &mut Ctx, input: &str, status: GoalStatus) -> anyhow::Result<()> {
     let goal = resolve_goal(ctx, input).await?;
     ctx.store
-        .set_goal_status(ctx.user.id, goal.id, status)
+        .set_goal_status(ctx.user.id, goal.id, status, ctx.now)
         .await?;
     if ctx.ui.json {
         return Ok(ctx
@@ -425,7 +425,9 @@ pub async fn org(ctx: &mut Ctx, command: &OrgCommand) -> anyhow::Result<()> {
             if let Some(name) = &args.name {
                 let name = optional_text("name", Some(name), 200)?
                     .ok_or_else(|| anyhow!("invalid name: must not be empty"))?;
-                ctx.store.set_my_organisation(ctx.user.id, &name).await?;
+                ctx.store
+                    .set_my_organisation(ctx.user.id, &name, ctx.now)
+                    .await?;
             }
             let scope = NetworkScope {
                 my_organisation_only: true,
@@ -599,7 +601,9 @@ pub async fn employment(
 async fn worked(ctx: &mut Ctx, args: &OrgWorkedArgs) -> anyhow::Result<()> {
     let (record, contact) = employment(&ctx.store, &ctx.user, ctx.now, args).await?;
     let organisation = record.organisation.clone();
-    ctx.store.add_employments(ctx.user.id, &[record]).await?;
+    ctx.store
+        .add_employments(ctx.user.id, &[record], ctx.now)
+        .await?;
     if ctx.ui.json {
         return Ok(ctx.ui.print_json(&json!({
             "contact": contact.as_ref().map(json::contact_ref),

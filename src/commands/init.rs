@@ -15,7 +15,7 @@ pub async fn init(global: &Global, args: &InitArgs, ui: &mut Ui) -> anyhow::Resu
         args.email.as_deref(),
         args.timezone.as_deref(),
     )?;
-    let store = app::open(&location).await?;
+    let store = app::open(global, &location).await?;
     let users = store.users().await?;
     let (user, created) = match users
         .iter()
@@ -23,7 +23,7 @@ pub async fn init(global: &Global, args: &InitArgs, ui: &mut Ui) -> anyhow::Resu
     {
         Some(existing) => (existing.clone(), false),
         None if users.is_empty() || args.username.is_some() => {
-            (store.create_user(&wanted).await?, true)
+            (store.create_user(&wanted, chrono::Utc::now()).await?, true)
         }
         None => anyhow::bail!(
             "the database already has users ({}); add another with --username",

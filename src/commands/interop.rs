@@ -314,6 +314,7 @@ pub async fn merge(ctx: &mut Ctx, args: &crate::cli_interop::MergeArgs) -> anyho
             other.id,
             !args.dry_run,
             card.as_deref(),
+            ctx.now,
         )
         .await?;
     if ctx.ui.json {

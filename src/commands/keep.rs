@@ -72,7 +72,7 @@ pub async fn due(ctx: &mut Ctx, args: &DueArgs) -> anyhow::Result<()> {
         }
         None => (today(ctx.now, tz), ctx.now),
     };
-    let facts = ctx.store.contact_facts(ctx.user.id, None).await?;
+    let facts = ctx.store.contact_facts(ctx.user.id, None, ctx.now).await?;
     let ranked = rank(&facts, &settings(&ctx.user), date, now);
     let shown = &ranked[..ranked.len().min(args.limit)];
     if ctx.ui.json {
@@ -115,7 +115,9 @@ impl Ranking {
         user: &User,
         now: DateTime<Utc>,
     ) -> anyhow::Result<Ranking> {
-        let facts = store.contact_facts(user.id, None).await?;
+        let facts = store
+            .contact_facts(user.id, None, chrono::Utc::now())
+            .await?;
         Ok(Ranking::of(&facts, user, now))
     }
 

@@ -144,7 +144,7 @@ pub async fn log(ctx: &mut Ctx, args: &LogArgs) -> anyhow::Result<()> {
     let (channel, occurred_at) = (conversation.channel, conversation.occurred_at);
     let logged = ctx
         .store
-        .log_conversation_with(ctx.user.id, &conversation, &extras)
+        .log_conversation_with(ctx.user.id, &conversation, &extras, ctx.now)
         .await?;
     if ctx.ui.json {
         let stored = ctx.store.conversation(ctx.user.id, logged.id).await?;

@@ -362,7 +362,7 @@ pub async fn deliver(global: &Global, args: &MailArgs, ui: &mut Ui) -> anyhow::R
         );
     };
     let location = crate::app::location(global)?;
-    let store = crate::app::open(&location).await?;
+    let store = crate::app::open(global, &location).await?;
     let sender = Sender::new(store.clone(), config)?;
     let result = sender.tick(Utc::now()).await;
     store.close().await;

@@ -42,7 +42,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         command => {
             let location = app::location(global)?;
-            let store = app::open(&location).await?;
+            let store = app::open(global, &location).await?;
             let user = app::acting_user(&store, global.user.as_deref()).await?;
             let mut ctx = Ctx {
                 store,

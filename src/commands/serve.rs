@@ -31,7 +31,7 @@ pub async fn serve(global: &Global, args: &ServeArgs, ui: &mut Ui) -> anyhow::Re
     } else {
         app::location(global)?
     };
-    let store = app::open(&location).await?;
+    let store = app::open(global, &location).await?;
     let demo_login = if args.demo {
         Some(demo_account(&store, args.demo_contacts).await?)
     } else {
@@ -88,7 +88,9 @@ async fn demo_account(
         None,
     )?;
     debug_assert_eq!(new.username.as_str(), Username::parse("demo")?.as_str());
-    let user = store.create_account(&new, &hash, true).await?;
+    let user = store
+        .create_account(&new, &hash, true, chrono::Utc::now())
+        .await?;
     demo::fill(store, user.id, contacts, 1, true).await?;
     Ok((user.username, password.expose().to_owned()))
 }

@@ -128,7 +128,10 @@ async fn add(ctx: &mut Ctx, args: &TodoAddArgs) -> anyhow::Result<()> {
         parent: None,
         subject: None,
     };
-    let id = ctx.store.add_follow_up(ctx.user.id, &follow_up).await?;
+    let id = ctx
+        .store
+        .add_follow_up(ctx.user.id, &follow_up, ctx.now)
+        .await?;
     if ctx.ui.json {
         let filter = FollowUpFilter {
             contact: Some(contact.id),
@@ -152,7 +155,7 @@ async fn done(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
     let id = parse_id(input)?;
     let (done, loop_back) = ctx
         .store
-        .complete_follow_up(ctx.user.id, id)
+        .complete_follow_up(ctx.user.id, id, ctx.now)
         .await
         .map_err(|e| not_found(e, id))?;
     if ctx.ui.json {
@@ -175,7 +178,7 @@ async fn drop(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
     let id = parse_id(input)?;
     let dropped = ctx
         .store
-        .drop_follow_up(ctx.user.id, id)
+        .drop_follow_up(ctx.user.id, id, ctx.now)
         .await
         .map_err(|e| not_found(e, id))?;
     if ctx.ui.json {

@@ -54,7 +54,11 @@ pub async fn session(state: &AppState, headers: &HeaderMap) -> Result<Option<Vie
     };
     let user = state
         .store
-        .session_user(&digest(secret), state.config.session_idle)
+        .session_user(
+            &digest(secret),
+            state.config.session_idle,
+            chrono::Utc::now(),
+        )
         .await?;
     Ok(user.map(|user| Viewer { user }))
 }
@@ -106,7 +110,7 @@ impl FromRequestParts<AppState> for ApiUser {
                 .ok_or(WebError::Unauthorized)?;
             return match state
                 .store
-                .token_user(&digest(token), TokenScope::Api)
+                .token_user(&digest(token), TokenScope::Api, chrono::Utc::now())
                 .await?
             {
                 Some(user) => Ok(ApiUser(user)),
@@ -181,8 +185,12 @@ pub async fn sign_in(
         _ => None,
     };
     let Some(user) = user else {
-        store.record_login_failure(&account).await?;
-        store.record_login_failure(address).await?;
+        store
+            .record_login_failure(&account, chrono::Utc::now())
+            .await?;
+        store
+            .record_login_failure(address, chrono::Utc::now())
+            .await?;
         return Ok(SignIn::Refused);
     };
     store.clear_login_failures(&account, since).await?;
@@ -213,6 +221,7 @@ pub async fn sign_in(
             purpose,
             secret.as_deref(),
             now + PENDING_FOR,
+            chrono::Utc::now(),
         )
         .await?;
     Ok(SignIn::SecondStep {
@@ -277,7 +286,14 @@ pub async fn start_session(
     let max = state.config.session_max;
     state
         .store
-        .create_session(user.id, &secret.digest(), Utc::now() + max, method, agent)
+        .create_session(
+            user.id,
+            &secret.digest(),
+            Utc::now() + max,
+            method,
+            agent,
+            chrono::Utc::now(),
+        )
         .await?;
     Ok(session_cookie(state, secret.expose(), max.num_seconds()))
 }

@@ -136,7 +136,11 @@ fn tokens_are_shown_once_and_work_until_revoked() {
             .block_on(async move {
                 let store = Store::open(&Location::SqliteFile(db)).await.unwrap();
                 store
-                    .token_user(&kith_auth::digest(&token), TokenScope::Api)
+                    .token_user(
+                        &kith_auth::digest(&token),
+                        TokenScope::Api,
+                        chrono::Utc::now(),
+                    )
                     .await
                     .unwrap()
                     .map(|u| u.username)

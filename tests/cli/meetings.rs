@@ -19,7 +19,9 @@ use crate::{Kith, clock, refuses_all};
 /// `time` on `day` in `zone`, as a user there means it.
 fn in_zone<Z: TimeZone>(zone: Z, day: NaiveDate, time: &str) -> DateTime<Z> {
     let time = NaiveTime::parse_from_str(time, "%H:%M").unwrap();
-    zone.from_local_datetime(&day.and_time(time)).single().unwrap()
+    zone.from_local_datetime(&day.and_time(time))
+        .single()
+        .unwrap()
 }
 
 /// Runs `kith` with a fixed prefix of arguments (the database to use).
@@ -534,14 +536,7 @@ fn bad_meetings_are_refused_and_change_nothing() {
                 "kith: invalid --teams:",
             ),
             (
-                &[
-                    "meet",
-                    "jane",
-                    "--at",
-                    &later,
-                    "--phone",
-                    "call me",
-                ],
+                &["meet", "jane", "--at", &later, "--phone", "call me"],
                 "kith: invalid --phone:",
             ),
             (
@@ -609,14 +604,7 @@ fn bad_meetings_are_refused_and_change_nothing() {
             .is_empty()
     );
     // An invitation needs the organiser's and an attendee's address.
-    kith.ok(&[
-        "meet",
-        "jane",
-        "--at",
-        &later,
-        "--where",
-        "Office",
-    ]);
+    kith.ok(&["meet", "jane", "--at", &later, "--where", "Office"]);
     let err = kith.fails(&["meeting", "ics", "1"]);
     assert!(err.contains("kith settings --email"), "{err}");
     kith.ok(&["settings", "--email", "ann@example.org"]);

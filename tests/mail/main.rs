@@ -150,12 +150,15 @@ fn serve(db: &Database, smtp: &str, log: Option<&Path>) -> support::Running {
 /// digest due a minute ago.
 async fn due_user(store: &Store, name: &str) -> kith_core::ids::UserId {
     let user = store
-        .create_user(&NewUser {
-            username: Username::parse(name).unwrap(),
-            display_name: name.to_owned(),
-            email: Some(Email::parse(&format!("{name}@example.com")).unwrap()),
-            timezone: TimeZone::UTC,
-        })
+        .create_user(
+            &NewUser {
+                username: Username::parse(name).unwrap(),
+                display_name: name.to_owned(),
+                email: Some(Email::parse(&format!("{name}@example.com")).unwrap()),
+                timezone: TimeZone::UTC,
+            },
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     let draft = ContactDraft {
@@ -169,6 +172,7 @@ async fn due_user(store: &Store, name: &str) -> kith_core::ids::UserId {
                 draft,
                 created_at: Utc::now() - Days::days(400),
             }],
+            chrono::Utc::now(),
         )
         .await
         .unwrap();

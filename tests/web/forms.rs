@@ -307,14 +307,7 @@ async fn no_form_answers_a_server_error_to_nonsense(
         "intro",
         "Talked",
     ]);
-    alice(&[
-        "meet",
-        "jane",
-        "--at",
-        clock::later(),
-        "--where",
-        "Cafe",
-    ]);
+    alice(&["meet", "jane", "--at", clock::later(), "--where", "Cafe"]);
     alice(&["block", "add", "--days", "tue", "--at", "08:30"]);
     let browser = server.signed_in("alice").await;
 

@@ -13,14 +13,25 @@ impl Store {
     }
 
     /// Creates a user with a password (and admin rights if asked), in one transaction.
-    pub async fn create_account(&self, user: &NewUser, hash: &str, admin: bool) -> Result<User> {
-        dispatch!(self.create_account(user, hash, admin, Utc::now()))
+    pub async fn create_account(
+        &self,
+        user: &NewUser,
+        hash: &str,
+        admin: bool,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
+        dispatch!(self.create_account(user, hash, admin, now))
     }
 
     /// Sets a user's password hash and ends their sessions, together.
     /// The first-run setup: an admin, only while there are no users at all.
-    pub async fn create_first_account(&self, user: &NewUser, hash: &str) -> Result<User> {
-        dispatch!(self.create_first_account(user, hash, Utc::now()))
+    pub async fn create_first_account(
+        &self,
+        user: &NewUser,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<User> {
+        dispatch!(self.create_first_account(user, hash, now))
     }
 
     pub async fn set_password_hash(&self, user: UserId, hash: &str) -> Result<()> {
@@ -49,13 +60,19 @@ impl Store {
         expires_at: DateTime<Utc>,
         method: &str,
         agent: Option<&str>,
+        now: DateTime<Utc>,
     ) -> Result<()> {
-        dispatch!(self.create_session(user, digest, Utc::now(), expires_at, method, agent))
+        dispatch!(self.create_session(user, digest, now, expires_at, method, agent))
     }
 
     /// The user of a live session (unexpired, seen within `idle`, user enabled).
-    pub async fn session_user(&self, digest: &str, idle: chrono::Duration) -> Result<Option<User>> {
-        dispatch!(self.session_user(digest, Utc::now(), idle))
+    pub async fn session_user(
+        &self,
+        digest: &str,
+        idle: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        dispatch!(self.session_user(digest, now, idle))
     }
 
     pub async fn delete_session(&self, digest: &str) -> Result<()> {
@@ -73,25 +90,31 @@ impl Store {
         name: &str,
         scope: TokenScope,
         digest: &str,
+        now: DateTime<Utc>,
     ) -> Result<TokenInfo> {
-        dispatch!(self.create_token(user, name, scope, digest, Utc::now()))
+        dispatch!(self.create_token(user, name, scope, digest, now))
     }
 
     pub async fn tokens(&self, user: UserId) -> Result<Vec<TokenInfo>> {
         dispatch!(self.tokens(user))
     }
 
-    pub async fn revoke_token(&self, user: UserId, id: i64) -> Result<()> {
-        dispatch!(self.revoke_token(user, id, Utc::now()))
+    pub async fn revoke_token(&self, user: UserId, id: i64, now: DateTime<Utc>) -> Result<()> {
+        dispatch!(self.revoke_token(user, id, now))
     }
 
     /// The user of a live token of this scope; records its use (at most once a minute).
-    pub async fn token_user(&self, digest: &str, scope: TokenScope) -> Result<Option<User>> {
-        dispatch!(self.token_user(digest, scope, Utc::now()))
+    pub async fn token_user(
+        &self,
+        digest: &str,
+        scope: TokenScope,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        dispatch!(self.token_user(digest, scope, now))
     }
 
-    pub async fn record_login_failure(&self, key: &str) -> Result<()> {
-        dispatch!(self.record_login_failure(key, Utc::now()))
+    pub async fn record_login_failure(&self, key: &str, now: DateTime<Utc>) -> Result<()> {
+        dispatch!(self.record_login_failure(key, now))
     }
 
     pub async fn login_failures_since(&self, key: &str, since: DateTime<Utc>) -> Result<i64> {

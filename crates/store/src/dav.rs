@@ -2,7 +2,7 @@
 //! contacts, named by resource, tagged by revision, synced from the change
 //! log.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use kith_core::contact::ContactDraft;
 use kith_core::ids::{ContactId, UserId};
 
@@ -119,8 +119,9 @@ impl Store {
         draft: &ContactDraft,
         card: &str,
         pre: &Precondition,
+        now: DateTime<Utc>,
     ) -> Result<std::result::Result<DavPut, DavRefusal>> {
-        dispatch!(self.dav_put(user, name, draft, card, pre, Utc::now()))
+        dispatch!(self.dav_put(user, name, draft, card, pre, now))
     }
 
     /// Deletes the card at `name`, if `pre` holds.
@@ -129,8 +130,9 @@ impl Store {
         user: UserId,
         name: &str,
         pre: &Precondition,
+        now: DateTime<Utc>,
     ) -> Result<std::result::Result<(), DavRefusal>> {
-        dispatch!(self.dav_delete(user, name, pre))
+        dispatch!(self.dav_delete(user, name, pre, now))
     }
 
     /// The change log's latest position: the address book's sync token.

@@ -44,7 +44,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use kith_core::ValidationError;
 use kith_core::conversation::{Channel, ConversationKind, LearningKind};
 use kith_core::follow_up::{FollowUpKind, FollowUpStatus, Owner};
@@ -454,8 +454,8 @@ pub(crate) struct AccountRow {
     pub created_at: i64,
 }
 
-pub(crate) fn now_rfc3339() -> String {
-    Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+pub(crate) fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn invalid(path: impl Into<String>, message: impl Into<String>) -> StoreError {
@@ -1032,8 +1032,8 @@ fn word(
 
 impl Store {
     /// The user's whole account, read in one consistent snapshot.
-    pub async fn export_account(&self, user: UserId) -> Result<AccountExport> {
-        dispatch!(self.export_account(user, now_rfc3339()))
+    pub async fn export_account(&self, user: UserId, now: DateTime<Utc>) -> Result<AccountExport> {
+        dispatch!(self.export_account(user, rfc3339(now)))
     }
 
     /// Writes an export into the user's account, which must be empty (no
@@ -1041,15 +1041,20 @@ impl Store {
     /// organisations), in one transaction: new ids, the user's settings from
     /// the file, and the derived tables recomputed. Nothing is written when
     /// anything is refused.
-    pub async fn import_account(&self, user: UserId, doc: &AccountExport) -> Result<()> {
+    pub async fn import_account(
+        &self,
+        user: UserId,
+        doc: &AccountExport,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         doc.validate()?;
-        dispatch!(self.import_account(user, doc))
+        dispatch!(self.import_account(user, doc, now))
     }
 
     /// Every user's account with their sign-in row (not sessions or tokens),
     /// all read in one consistent snapshot.
-    pub async fn backup_instance(&self) -> Result<InstanceBackup> {
-        dispatch!(self.backup_instance(now_rfc3339()))
+    pub async fn backup_instance(&self, now: DateTime<Utc>) -> Result<InstanceBackup> {
+        dispatch!(self.backup_instance(rfc3339(now)))
     }
 
     /// Creates every user of a backup with their account, in one
@@ -1057,8 +1062,13 @@ impl Store {
     /// every existing user and all their data (sessions and tokens too) are
     /// deleted first, in the same transaction. Returns how many users were
     /// deleted.
-    pub async fn restore_instance(&self, backup: &InstanceBackup, replace: bool) -> Result<usize> {
-        dispatch!(self.restore_instance(backup, replace))
+    pub async fn restore_instance(
+        &self,
+        backup: &InstanceBackup,
+        replace: bool,
+        now: DateTime<Utc>,
+    ) -> Result<usize> {
+        dispatch!(self.restore_instance(backup, replace, now))
     }
 
     /// SQLite only: a consistent copy of the whole database at `path`

@@ -45,8 +45,13 @@ pub struct Identity {
 
 impl Store {
     /// Records a flow under the digest of its `state`.
-    pub async fn create_oauth_flow(&self, state_digest: &str, flow: &OAuthFlow) -> Result<()> {
-        dispatch!(self.create_oauth_flow(state_digest, flow, Utc::now()))
+    pub async fn create_oauth_flow(
+        &self,
+        state_digest: &str,
+        flow: &OAuthFlow,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        dispatch!(self.create_oauth_flow(state_digest, flow, now))
     }
 
     /// Takes (and deletes) the unexpired flow with this state for this
@@ -55,14 +60,20 @@ impl Store {
         &self,
         state_digest: &str,
         provider: &str,
+        now: DateTime<Utc>,
     ) -> Result<Option<OAuthFlow>> {
-        dispatch!(self.take_oauth_flow(state_digest, provider, Utc::now()))
+        dispatch!(self.take_oauth_flow(state_digest, provider, now))
     }
 
     /// The (enabled) user linked to this account at this provider, noting
     /// the use.
-    pub async fn identity_user(&self, provider: &str, subject: &str) -> Result<Option<User>> {
-        dispatch!(self.identity_user(provider, subject, Utc::now()))
+    pub async fn identity_user(
+        &self,
+        provider: &str,
+        subject: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<User>> {
+        dispatch!(self.identity_user(provider, subject, now))
     }
 
     /// Links an account at a provider to `user`. `Conflict` if it is linked
@@ -73,8 +84,9 @@ impl Store {
         provider: &str,
         subject: &str,
         email: Option<&str>,
+        now: DateTime<Utc>,
     ) -> Result<()> {
-        dispatch!(self.link_identity(user, provider, subject, email, Utc::now()))
+        dispatch!(self.link_identity(user, provider, subject, email, now))
     }
 
     pub async fn identities(&self, user: UserId) -> Result<Vec<Identity>> {

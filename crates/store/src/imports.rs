@@ -2,7 +2,7 @@
 //! stored vCards that make export lossless, timeline entries and the keys
 //! duplicates are found by.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use kith_core::contact::{Contact, ContactDraft};
 use kith_core::ids::{ContactId, UserId};
 use kith_core::rules::duplicates::MatchKeys;
@@ -50,22 +50,31 @@ pub enum ImportOutcome {
     Failed(String),
 }
 
-impl Store {
-    /// Imports records from `source` (`vcard`, `linkedin`, …), in order;
-    /// one outcome per record. `progress` is called with the number of
-    /// records handled so far. With `dry_run` nothing is written.
+/// How one import runs.
+pub struct ImportRun<'a> {
+    /// Where the records come from (`vcard`, `linkedin`, …); a record's key
+    /// is unique within its source.
+    pub source: &'a str,
+    /// Report what would happen; write nothing.
+    pub dry_run: bool,
+    /// Called with the number of records handled so far.
+    pub progress: &'a (dyn Fn(usize) + Sync),
     /// `merge_card(stored, incoming)` combines the vCard a contact has with
     /// the one of a record merged into it (`None`: keep the stored one).
+    pub merge_card: &'a (dyn Fn(&str, &str) -> Option<String> + Sync),
+    /// The caller's clock: when contacts are created and changed.
+    pub now: DateTime<Utc>,
+}
+
+impl Store {
+    /// Imports records, in order; one outcome per record.
     pub async fn import_contacts(
         &self,
         user: UserId,
-        source: &str,
         records: &[ImportRecord],
-        dry_run: bool,
-        progress: &(dyn Fn(usize) + Sync),
-        merge_card: &(dyn Fn(&str, &str) -> Option<String> + Sync),
+        run: &ImportRun<'_>,
     ) -> Result<Vec<ImportOutcome>> {
-        dispatch!(self.import_contacts(user, source, records, dry_run, progress, merge_card))
+        dispatch!(self.import_contacts(user, records, run))
     }
 
     /// A contact and the vCard it was imported from, if any.

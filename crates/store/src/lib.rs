@@ -108,6 +108,34 @@ impl std::fmt::Debug for Location {
     }
 }
 
+/// When SQLite tells the disk to keep a commit (its `synchronous` setting
+/// in WAL mode). PostgreSQL keeps its own (`synchronous_commit`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// `FULL`: the write-ahead log is synced before a commit returns, so an
+    /// acknowledged write survives a power cut as well as a crash.
+    #[default]
+    PowerCut,
+    /// `NORMAL`: a commit survives a crash of the process; a power cut or a
+    /// crash of the machine can take back the commits since the last
+    /// checkpoint. Fewer syncs (see bench/durability.py).
+    Crash,
+}
+
+impl Durability {
+    /// `full` or `normal`, SQLite's names.
+    pub fn parse(input: &str) -> Result<Self> {
+        match input.trim().to_ascii_lowercase().as_str() {
+            "full" => Ok(Durability::PowerCut),
+            "normal" => Ok(Durability::Crash),
+            _ => Err(StoreError::invalid(
+                "synchronous",
+                format!("'{input}' is not full or normal"),
+            )),
+        }
+    }
+}
+
 /// The store. Cheap to clone; all clones share one connection pool.
 #[derive(Clone)]
 pub struct Store {
@@ -142,7 +170,7 @@ mod second_factor;
 
 pub use dav::{DavCard, DavChange, DavPut, DavRefusal, Precondition};
 pub use identities::{Identity, OAuthFlow};
-pub use imports::{ContactEvent, ImportOutcome, ImportRecord};
+pub use imports::{ContactEvent, ImportOutcome, ImportRecord, ImportRun};
 pub use mail::{
     Delivery, DigestState, DueDigest, MailKind, MailStatus, NewMail, OutboxEntry, OutgoingMail,
 };
@@ -150,11 +178,17 @@ pub use passkeys::StoredPasskey;
 pub use second_factor::{PendingPurpose, PendingSignin, SessionInfo, TotpFactor};
 
 impl Store {
-    /// Opens (creating if needed) the database and brings its schema up to date.
+    /// Opens (creating if needed) the database and brings its schema up to
+    /// date, with the default [`Durability`].
     pub async fn open(location: &Location) -> Result<Self> {
+        Self::open_with(location, Durability::default()).await
+    }
+
+    /// [`Store::open`] with a chosen durability (SQLite files only).
+    pub async fn open_with(location: &Location, durability: Durability) -> Result<Self> {
         let db = match location {
-            Location::SqliteFile(path) => Db::Sqlite(sqlite::open(Some(path)).await?),
-            Location::SqliteMemory => Db::Sqlite(sqlite::open(None).await?),
+            Location::SqliteFile(path) => Db::Sqlite(sqlite::open(Some(path), durability).await?),
+            Location::SqliteMemory => Db::Sqlite(sqlite::open(None, durability).await?),
             Location::Postgres(url) => Db::Postgres(postgres::open(url).await?),
         };
         Ok(Self { db })
@@ -182,8 +216,8 @@ impl Store {
 
     // Users
 
-    pub async fn create_user(&self, user: &NewUser) -> Result<User> {
-        dispatch!(self.create_user(user, Utc::now()))
+    pub async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<User> {
+        dispatch!(self.create_user(user, now))
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
@@ -196,12 +230,17 @@ impl Store {
 
     // Contacts
 
-    pub async fn add_contact(&self, user: UserId, draft: &ContactDraft) -> Result<ContactId> {
+    pub async fn add_contact(
+        &self,
+        user: UserId,
+        draft: &ContactDraft,
+        now: DateTime<Utc>,
+    ) -> Result<ContactId> {
         let record = ContactRecord {
             draft: draft.clone(),
-            created_at: Utc::now(),
+            created_at: now,
         };
-        let ids = dispatch!(self.add_contacts(user, std::slice::from_ref(&record)))?;
+        let ids = dispatch!(self.add_contacts(user, std::slice::from_ref(&record), now))?;
         Ok(ids[0])
     }
 
@@ -210,8 +249,9 @@ impl Store {
         &self,
         user: UserId,
         records: &[ContactRecord],
+        now: DateTime<Utc>,
     ) -> Result<Vec<ContactId>> {
-        dispatch!(self.add_contacts(user, records))
+        dispatch!(self.add_contacts(user, records, now))
     }
 
     pub async fn update_contact(
@@ -219,8 +259,9 @@ impl Store {
         user: UserId,
         id: ContactId,
         patch: &ContactPatch,
+        now: DateTime<Utc>,
     ) -> Result<Contact> {
-        dispatch!(self.update_contact(user, id, patch, Utc::now()))?;
+        dispatch!(self.update_contact(user, id, patch, now))?;
         self.contact(user, id).await
     }
 
@@ -287,14 +328,20 @@ impl Store {
         gone: ContactId,
         apply: bool,
         card: Option<&str>,
+        now: DateTime<Utc>,
     ) -> Result<MergeReport> {
-        dispatch!(self.merge_contacts(user, keep, gone, apply, card, Utc::now()))
+        dispatch!(self.merge_contacts(user, keep, gone, apply, card, now))
     }
 
     /// Deletes a contact for good (a `delete` in the change log, so synced
     /// devices drop the card); conversations nobody else was in go too.
-    pub async fn delete_contact(&self, user: UserId, id: ContactId) -> Result<()> {
-        dispatch!(self.delete_contact(user, id))
+    pub async fn delete_contact(
+        &self,
+        user: UserId,
+        id: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        dispatch!(self.delete_contact(user, id, now))
     }
 
     /// Sets who introduced whom, as (contact, introducer) pairs.
@@ -302,17 +349,28 @@ impl Store {
         &self,
         user: UserId,
         pairs: &[(ContactId, ContactId)],
+        now: DateTime<Utc>,
     ) -> Result<()> {
-        dispatch!(self.set_introducers(user, pairs))
+        dispatch!(self.set_introducers(user, pairs, now))
     }
 
     /// Marks an organisation as the user's own (creating it if needed).
-    pub async fn set_my_organisation(&self, user: UserId, name: &str) -> Result<()> {
-        dispatch!(self.set_my_organisation(user, name))
+    pub async fn set_my_organisation(
+        &self,
+        user: UserId,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        dispatch!(self.set_my_organisation(user, name, now))
     }
 
-    pub async fn add_employments(&self, user: UserId, records: &[EmploymentRecord]) -> Result<()> {
-        dispatch!(self.add_employments(user, records))
+    pub async fn add_employments(
+        &self,
+        user: UserId,
+        records: &[EmploymentRecord],
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        dispatch!(self.add_employments(user, records, now))
     }
 
     /// Changes after position `since` in the user's contact change log, and the
@@ -331,12 +389,9 @@ impl Store {
         &self,
         user: UserId,
         conversation: &NewConversation,
+        now: DateTime<Utc>,
     ) -> Result<ConversationId> {
-        let ids = dispatch!(self.log_conversations(
-            user,
-            std::slice::from_ref(conversation),
-            Utc::now()
-        ))?;
+        let ids = dispatch!(self.log_conversations(user, std::slice::from_ref(conversation), now))?;
         Ok(ids[0])
     }
 
@@ -346,8 +401,9 @@ impl Store {
         user: UserId,
         conversation: &NewConversation,
         extras: &ConversationExtras,
+        now: DateTime<Utc>,
     ) -> Result<LoggedConversation> {
-        dispatch!(self.log_conversation_with(user, conversation, extras, Utc::now()))
+        dispatch!(self.log_conversation_with(user, conversation, extras, now))
     }
 
     /// Logs many conversations in one transaction; ids come back in input order.
@@ -355,8 +411,9 @@ impl Store {
         &self,
         user: UserId,
         conversations: &[NewConversation],
+        now: DateTime<Utc>,
     ) -> Result<Vec<ConversationId>> {
-        dispatch!(self.log_conversations(user, conversations, Utc::now()))
+        dispatch!(self.log_conversations(user, conversations, now))
     }
 
     pub async fn conversation(&self, user: UserId, id: ConversationId) -> Result<Conversation> {
@@ -375,11 +432,16 @@ impl Store {
 
     // Follow-ups
 
-    pub async fn add_follow_up(&self, user: UserId, follow_up: &NewFollowUp) -> Result<FollowUpId> {
+    pub async fn add_follow_up(
+        &self,
+        user: UserId,
+        follow_up: &NewFollowUp,
+        now: DateTime<Utc>,
+    ) -> Result<FollowUpId> {
         let record = FollowUpRecord {
             follow_up: follow_up.clone(),
             status: FollowUpStatus::Open,
-            created_at: Utc::now(),
+            created_at: now,
             closed_at: None,
         };
         let ids = dispatch!(self.add_follow_ups(user, std::slice::from_ref(&record)))?;
@@ -419,14 +481,19 @@ impl Store {
         &self,
         user: UserId,
         id: FollowUpId,
+        now: DateTime<Utc>,
     ) -> Result<(FollowUp, Option<FollowUp>)> {
-        dispatch!(self.close_follow_up(user, id, FollowUpStatus::Done, Utc::now()))
+        dispatch!(self.close_follow_up(user, id, FollowUpStatus::Done, now))
     }
 
     /// Drops an open follow-up (it will not be done, and asks for nothing).
-    pub async fn drop_follow_up(&self, user: UserId, id: FollowUpId) -> Result<FollowUp> {
-        let (dropped, _) =
-            dispatch!(self.close_follow_up(user, id, FollowUpStatus::Dropped, Utc::now()))?;
+    pub async fn drop_follow_up(
+        &self,
+        user: UserId,
+        id: FollowUpId,
+        now: DateTime<Utc>,
+    ) -> Result<FollowUp> {
+        let (dropped, _) = dispatch!(self.close_follow_up(user, id, FollowUpStatus::Dropped, now))?;
         Ok(dropped)
     }
 
@@ -458,8 +525,9 @@ impl Store {
         user: UserId,
         id: GoalId,
         status: GoalStatus,
+        now: DateTime<Utc>,
     ) -> Result<()> {
-        dispatch!(self.set_goal_status(user, id, status, Utc::now()))
+        dispatch!(self.set_goal_status(user, id, status, now))
     }
 
     /// Links contacts and conversations (and their participants) to a goal.
@@ -509,8 +577,9 @@ impl Store {
         &self,
         user: UserId,
         contact: Option<ContactId>,
+        now: DateTime<Utc>,
     ) -> Result<Vec<ContactFacts>> {
-        dispatch!(self.contact_facts(user, contact, Utc::now()))
+        dispatch!(self.contact_facts(user, contact, now))
     }
 
     /// When and on which channel the user talked with a contact since `since`.

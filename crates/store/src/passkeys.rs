@@ -26,8 +26,9 @@ impl Store {
         name: &str,
         credential_id: &str,
         credential: &str,
+        now: DateTime<Utc>,
     ) -> Result<i64> {
-        dispatch!(self.add_passkey(user, name, credential_id, credential, Utc::now()))
+        dispatch!(self.add_passkey(user, name, credential_id, credential, now))
     }
 
     pub async fn passkeys(&self, user: UserId) -> Result<Vec<StoredPasskey>> {
@@ -35,8 +36,14 @@ impl Store {
     }
 
     /// Stores a credential's new state (its counter) after a sign-in.
-    pub async fn passkey_used(&self, user: UserId, id: i64, credential: &str) -> Result<()> {
-        dispatch!(self.passkey_used(user, id, credential, Utc::now()))
+    pub async fn passkey_used(
+        &self,
+        user: UserId,
+        id: i64,
+        credential: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        dispatch!(self.passkey_used(user, id, credential, now))
     }
 
     /// Removes one of the user's passkeys. `Conflict` when it is their last
@@ -52,8 +59,9 @@ impl Store {
         user: UserId,
         kind: &str,
         state: &str,
+        now: DateTime<Utc>,
     ) -> Result<()> {
-        dispatch!(self.put_ceremony(digest, user, kind, state, Utc::now()))
+        dispatch!(self.put_ceremony(digest, user, kind, state, now))
     }
 
     /// Takes (and deletes) an unexpired ceremony of this kind: its user and
@@ -62,7 +70,8 @@ impl Store {
         &self,
         digest: &str,
         kind: &str,
+        now: DateTime<Utc>,
     ) -> Result<Option<(UserId, String)>> {
-        dispatch!(self.take_ceremony(digest, kind, Utc::now()))
+        dispatch!(self.take_ceremony(digest, kind, now))
     }
 }

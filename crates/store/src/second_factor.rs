@@ -138,14 +138,19 @@ impl Store {
         purpose: PendingPurpose,
         secret: Option<&str>,
         expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
     ) -> Result<()> {
-        dispatch!(self.create_pending_signin(digest, user, purpose, secret, expires_at))
+        dispatch!(self.create_pending_signin(digest, user, purpose, secret, expires_at, now))
     }
 
     /// The sign-in waiting under this digest, if unexpired and its user
     /// not disabled.
-    pub async fn pending_signin(&self, digest: &str) -> Result<Option<PendingSignin>> {
-        dispatch!(self.pending_signin(digest, Utc::now()))
+    pub async fn pending_signin(
+        &self,
+        digest: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<PendingSignin>> {
+        dispatch!(self.pending_signin(digest, now))
     }
 
     pub async fn delete_pending_signin(&self, digest: &str) -> Result<()> {
@@ -153,8 +158,8 @@ impl Store {
     }
 
     /// The user's live sessions, most recently seen first.
-    pub async fn sessions(&self, user: UserId) -> Result<Vec<SessionInfo>> {
-        dispatch!(self.sessions(user, Utc::now()))
+    pub async fn sessions(&self, user: UserId, now: DateTime<Utc>) -> Result<Vec<SessionInfo>> {
+        dispatch!(self.sessions(user, now))
     }
 
     /// Ends the user's session named by `key` (see [`SessionInfo::key`]).

@@ -35,6 +35,7 @@ use kith_core::conversation::Conversation;
 use kith_core::ids::UserId;
 use sqlx::QueryBuilder;
 
+use crate::Durability;
 use crate::error::Result;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -48,7 +49,7 @@ pub(crate) fn latest_migration() -> i64 {
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Opens the file at `path` (or a private in-memory database) and migrates it.
-pub(crate) async fn open(path: Option<&Path>) -> Result<Pool> {
+pub(crate) async fn open(path: Option<&Path>, durability: Durability) -> Result<Pool> {
     let options = match path {
         Some(path) => SqliteConnectOptions::new()
             .filename(path)
@@ -59,9 +60,12 @@ pub(crate) async fn open(path: Option<&Path>) -> Result<Pool> {
             .optimize_on_close(true, Some(400)),
         None => SqliteConnectOptions::from_str("sqlite::memory:")?,
     }
-    // NORMAL in WAL mode: a committed transaction survives a crash of the
-    // process; only a power loss can take the last commits back.
-    .synchronous(SqliteSynchronous::Normal)
+    // FULL in WAL mode syncs the log at every commit, so a commit survives a
+    // power cut; NORMAL survives a crash of the process only (see Durability).
+    .synchronous(match durability {
+        Durability::PowerCut => SqliteSynchronous::Full,
+        Durability::Crash => SqliteSynchronous::Normal,
+    })
     .foreign_keys(true)
     .busy_timeout(BUSY_TIMEOUT);
     let pool = match path {

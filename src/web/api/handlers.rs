@@ -221,7 +221,10 @@ pub async fn create_contact(
     let draft = contacts::draft(&state.store, user.id, &args)
         .await
         .map_err(in_contact_body)?;
-    let id = state.store.add_contact(user.id, &draft).await?;
+    let id = state
+        .store
+        .add_contact(user.id, &draft, chrono::Utc::now())
+        .await?;
     let c = state.store.contact(user.id, id).await?;
     Ok((StatusCode::CREATED, Json(ContactOut::from(&c))).into_response())
 }
@@ -327,7 +330,7 @@ pub async fn update_contact(
     };
     let c = state
         .store
-        .update_contact(user.id, id, &patch)
+        .update_contact(user.id, id, &patch, chrono::Utc::now())
         .await
         .map_err(|e| in_contact_body(contacts::removal_flag(e)))?;
     Ok(Json(ContactOut::from(&c)))
@@ -448,7 +451,12 @@ pub async fn log_conversation(
         })?;
     let logged = state
         .store
-        .log_conversation_with(user.id, &prepared.conversation, &prepared.extras)
+        .log_conversation_with(
+            user.id,
+            &prepared.conversation,
+            &prepared.extras,
+            chrono::Utc::now(),
+        )
         .await?;
     let stored = state.store.conversation(user.id, logged.id).await?;
     let body = Logged {
@@ -538,6 +546,7 @@ pub async fn create_follow_up(
                 parent: None,
                 subject: None,
             },
+            chrono::Utc::now(),
         )
         .await?;
     let filter = FollowUpFilter {
@@ -573,7 +582,7 @@ pub async fn complete_follow_up(
 ) -> ApiResult<Json<Completed>> {
     let (done, loop_back) = state
         .store
-        .complete_follow_up(user.id, FollowUpId(path_id(&id)?))
+        .complete_follow_up(user.id, FollowUpId(path_id(&id)?), chrono::Utc::now())
         .await?;
     Ok(Json(Completed {
         done: (&done).into(),
@@ -591,7 +600,7 @@ pub async fn drop_follow_up(
 ) -> ApiResult<Json<FollowUpOut>> {
     let dropped = state
         .store
-        .drop_follow_up(user.id, FollowUpId(path_id(&id)?))
+        .drop_follow_up(user.id, FollowUpId(path_id(&id)?), chrono::Utc::now())
         .await?;
     Ok(Json((&dropped).into()))
 }

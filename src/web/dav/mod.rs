@@ -189,7 +189,7 @@ async fn authenticate(
     };
     let found = state
         .store
-        .token_user(&digest(&password), TokenScope::CardDav)
+        .token_user(&digest(&password), TokenScope::CardDav, chrono::Utc::now())
         .await
         .map_err(internal)?;
     match found {
@@ -216,11 +216,11 @@ async fn authenticate(
                 return Err(r);
             }
             store
-                .record_login_failure(&account)
+                .record_login_failure(&account, chrono::Utc::now())
                 .await
                 .map_err(internal)?;
             store
-                .record_login_failure(&address)
+                .record_login_failure(&address, chrono::Utc::now())
                 .await
                 .map_err(internal)?;
             Err(challenge())
@@ -435,7 +435,7 @@ impl Dav<'_> {
         let written = self
             .state
             .store
-            .dav_put(self.user.id, name, &draft, text, &pre)
+            .dav_put(self.user.id, name, &draft, text, &pre, chrono::Utc::now())
             .await?;
         Ok(match written {
             Ok(put) => {
@@ -473,7 +473,7 @@ impl Dav<'_> {
             match self
                 .state
                 .store
-                .dav_delete(self.user.id, name, &pre)
+                .dav_delete(self.user.id, name, &pre, chrono::Utc::now())
                 .await?
             {
                 Ok(()) => StatusCode::NO_CONTENT.into_response(),

@@ -439,7 +439,11 @@ pub async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Pa
         .ok_or_else(|| WebError::NotFound("no such feed".into()))?;
     let user = state
         .store
-        .token_user(&kith_auth::digest(secret), TokenScope::Calendar)
+        .token_user(
+            &kith_auth::digest(secret),
+            TokenScope::Calendar,
+            chrono::Utc::now(),
+        )
         .await?
         .ok_or_else(|| WebError::NotFound("no such feed".into()))?;
     let text = calendar::ics_feed(&state.store, &user, Utc::now(), PLAN_WEEKS).await?;

@@ -186,7 +186,12 @@ pub async fn create(
     };
     let result = async {
         let draft = contacts::draft(&state.store, viewer.user.id, &args).await?;
-        Ok::<_, anyhow::Error>(state.store.add_contact(viewer.user.id, &draft).await?)
+        Ok::<_, anyhow::Error>(
+            state
+                .store
+                .add_contact(viewer.user.id, &draft, chrono::Utc::now())
+                .await?,
+        )
     }
     .await;
     match result {
@@ -281,7 +286,7 @@ pub async fn update(
         let patch = contacts::patch(&state.store, me, &args).await?;
         state
             .store
-            .update_contact(me, id, &patch)
+            .update_contact(me, id, &patch, chrono::Utc::now())
             .await
             .map_err(contacts::removal_flag)
     }

@@ -463,7 +463,12 @@ pub async fn log(
     };
     let logged = state
         .store
-        .log_conversation_with(viewer.user.id, &prepared.conversation, &prepared.extras)
+        .log_conversation_with(
+            viewer.user.id,
+            &prepared.conversation,
+            &prepared.extras,
+            chrono::Utc::now(),
+        )
         .await?;
     let homework = logged.follow_ups.len();
     let text = match homework {
@@ -546,6 +551,7 @@ pub async fn add_follow_up(
                 parent: None,
                 subject: None,
             },
+            chrono::Utc::now(),
         )
         .await?;
     Ok(redirect_with(
@@ -587,7 +593,7 @@ async fn set_archived(state: &AppState, viewer: &Viewer, id: &str, archived: boo
     };
     let c = state
         .store
-        .update_contact(viewer.user.id, id, &patch)
+        .update_contact(viewer.user.id, id, &patch, chrono::Utc::now())
         .await?;
     let verb = if archived { "Archived" } else { "Restored" };
     Ok(redirect_with(
@@ -603,7 +609,10 @@ pub async fn delete(
 ) -> PageResult {
     let id = ContactId(id_from(&id)?);
     let contact = state.store.contact(viewer.user.id, id).await?;
-    state.store.delete_contact(viewer.user.id, id).await?;
+    state
+        .store
+        .delete_contact(viewer.user.id, id, chrono::Utc::now())
+        .await?;
     Ok(redirect_with(
         "/contacts",
         &format!("Deleted {}.", contact.name),

@@ -68,7 +68,10 @@ pub async fn done(
     Form(form): Form<Back>,
 ) -> PageResult {
     let id = FollowUpId(id_from(&id)?);
-    let (done, loop_back) = state.store.complete_follow_up(viewer.user.id, id).await?;
+    let (done, loop_back) = state
+        .store
+        .complete_follow_up(viewer.user.id, id, chrono::Utc::now())
+        .await?;
     let text = match loop_back {
         Some(l) => format!("Done: {}. Now loop back: {}", done.title, l.title),
         None => format!("Done: {}.", done.title),
@@ -83,7 +86,10 @@ pub async fn drop(
     Form(form): Form<Back>,
 ) -> PageResult {
     let id = FollowUpId(id_from(&id)?);
-    let dropped = state.store.drop_follow_up(viewer.user.id, id).await?;
+    let dropped = state
+        .store
+        .drop_follow_up(viewer.user.id, id, chrono::Utc::now())
+        .await?;
     Ok(redirect_with(
         &safe_next(form.back.as_deref()),
         &format!("Dropped: {}.", dropped.title),

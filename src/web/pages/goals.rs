@@ -182,7 +182,7 @@ pub async fn set_status(
     let status = GoalStatus::parse(&form.status)?;
     state
         .store
-        .set_goal_status(viewer.user.id, id, status)
+        .set_goal_status(viewer.user.id, id, status, chrono::Utc::now())
         .await?;
     Ok(redirect_with(
         &format!("/goals/{id}"),
@@ -284,7 +284,7 @@ pub async fn worked(
         Ok((record, _)) => {
             state
                 .store
-                .add_employments(viewer.user.id, &[record])
+                .add_employments(viewer.user.id, &[record], chrono::Utc::now())
                 .await?;
             Ok(redirect_with(
                 "/organisation",
@@ -312,7 +312,7 @@ pub async fn set_mine(
         .ok_or_else(|| WebError::invalid("organisation", "must not be empty"))?;
     state
         .store
-        .set_my_organisation(viewer.user.id, &name)
+        .set_my_organisation(viewer.user.id, &name, chrono::Utc::now())
         .await?;
     Ok(redirect_with(
         "/organisation",

@@ -48,7 +48,7 @@ pub async fn preview(
     let (keep, other) = pair.ids()?;
     let report = state
         .store
-        .merge_contacts(viewer.user.id, keep, other, false, None)
+        .merge_contacts(viewer.user.id, keep, other, false, None, chrono::Utc::now())
         .await?;
     render(&MergePage {
         chrome: Chrome::new(&viewer, "import", &headers),
@@ -68,7 +68,14 @@ pub async fn merge(
     let card = merged_card(&state.store, viewer.user.id, keep, other).await?;
     let report = state
         .store
-        .merge_contacts(viewer.user.id, keep, other, true, card.as_deref())
+        .merge_contacts(
+            viewer.user.id,
+            keep,
+            other,
+            true,
+            card.as_deref(),
+            chrono::Utc::now(),
+        )
         .await?;
     let text = format!(
         "Merged {} into {}: moved {}.",

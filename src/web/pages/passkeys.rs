@@ -97,7 +97,13 @@ pub async fn register_start(
         serde_json::to_string(&registration).map_err(|e| WebError::Internal(e.into()))?;
     state
         .store
-        .put_ceremony(&ticket.digest(), user.id, "register", &registration)
+        .put_ceremony(
+            &ticket.digest(),
+            user.id,
+            "register",
+            &registration,
+            chrono::Utc::now(),
+        )
         .await?;
     Ok(Json(json!({ "ticket": ticket.expose(), "options": options })).into_response())
 }
@@ -122,7 +128,7 @@ pub async fn register_finish(
     };
     let Some((owner, registration)) = state
         .store
-        .take_ceremony(&digest(&body.ticket), "register")
+        .take_ceremony(&digest(&body.ticket), "register", chrono::Utc::now())
         .await?
     else {
         return Ok(refused(
@@ -161,7 +167,13 @@ pub async fn register_finish(
     let credential = serde_json::to_string(&key).map_err(|e| WebError::Internal(e.into()))?;
     match state
         .store
-        .add_passkey(viewer.user.id, &name, &credential_id, &credential)
+        .add_passkey(
+            viewer.user.id,
+            &name,
+            &credential_id,
+            &credential,
+            chrono::Utc::now(),
+        )
         .await
     {
         Ok(_) => Ok(Json(json!({ "to": "/settings#passkeys" })).into_response()),
@@ -218,7 +230,13 @@ pub async fn login_start(
         serde_json::to_string(&authentication).map_err(|e| WebError::Internal(e.into()))?;
     state
         .store
-        .put_ceremony(&ticket.digest(), user.id, "authenticate", &authentication)
+        .put_ceremony(
+            &ticket.digest(),
+            user.id,
+            "authenticate",
+            &authentication,
+            chrono::Utc::now(),
+        )
         .await?;
     Ok(Json(json!({ "ticket": ticket.expose(), "options": options })).into_response())
 }
@@ -242,7 +260,7 @@ pub async fn login_finish(
     };
     let Some((user_id, authentication)) = state
         .store
-        .take_ceremony(&digest(&body.ticket), "authenticate")
+        .take_ceremony(&digest(&body.ticket), "authenticate", chrono::Utc::now())
         .await?
     else {
         return Ok(refused(
@@ -260,7 +278,7 @@ pub async fn login_finish(
         Err(e) => {
             state
                 .store
-                .record_login_failure(&format!("user:{}", user.username))
+                .record_login_failure(&format!("user:{}", user.username), chrono::Utc::now())
                 .await?;
             return Ok(refused(
                 StatusCode::UNAUTHORIZED,
@@ -274,7 +292,10 @@ pub async fn login_finish(
             key.update_credential(&result);
             let credential =
                 serde_json::to_string(&key).map_err(|e| WebError::Internal(e.into()))?;
-            state.store.passkey_used(user.id, id, &credential).await?;
+            state
+                .store
+                .passkey_used(user.id, id, &credential, chrono::Utc::now())
+                .await?;
         }
     }
     let cookie = auth::start_session(&state, &user, "passkey", auth::agent(&headers)).await?;

@@ -74,7 +74,7 @@ async fn begin(
     };
     state
         .store
-        .create_oauth_flow(&digest(&state_param), &flow)
+        .create_oauth_flow(&digest(&state_param), &flow, chrono::Utc::now())
         .await?;
     Ok(Redirect::to(&url).into_response())
 }
@@ -112,7 +112,10 @@ pub async fn start(
             "Too many sign-ins started from here. Try again in a few minutes.",
         ));
     }
-    state.store.record_login_failure(&key).await?;
+    state
+        .store
+        .record_login_failure(&key, chrono::Utc::now())
+        .await?;
     begin(&state, &headers, p, safe_next(q.next.as_deref()), None).await
 }
 
@@ -164,7 +167,7 @@ pub async fn callback(
     };
     let Some(flow) = state
         .store
-        .take_oauth_flow(&digest(state_param), &p.name)
+        .take_oauth_flow(&digest(state_param), &p.name, chrono::Utc::now())
         .await?
     else {
         return Ok(failed(
@@ -196,7 +199,13 @@ pub async fn callback(
         return Ok(
             match state
                 .store
-                .link_identity(user, &p.name, &account.subject, account.email.as_deref())
+                .link_identity(
+                    user,
+                    &p.name,
+                    &account.subject,
+                    account.email.as_deref(),
+                    chrono::Utc::now(),
+                )
                 .await
             {
                 Ok(()) => redirect_with(
@@ -241,7 +250,10 @@ async fn resolve(
     account: &Account,
 ) -> Result<Result<User, String>, WebError> {
     let store = &state.store;
-    if let Some(user) = store.identity_user(&p.name, &account.subject).await? {
+    if let Some(user) = store
+        .identity_user(&p.name, &account.subject, chrono::Utc::now())
+        .await?
+    {
         return Ok(Ok(user));
     }
     let verified = account.email.as_deref().filter(|_| account.email_verified);
@@ -253,7 +265,13 @@ async fn resolve(
         && p.auto_link_verified_email
     {
         store
-            .link_identity(holder.id, &p.name, &account.subject, Some(email))
+            .link_identity(
+                holder.id,
+                &p.name,
+                &account.subject,
+                Some(email),
+                chrono::Utc::now(),
+            )
             .await?;
         return Ok(Ok(holder.clone()));
     }
@@ -267,7 +285,13 @@ async fn resolve(
     }
     let user = create_user(state, account, verified).await?;
     store
-        .link_identity(user.id, &p.name, &account.subject, account.email.as_deref())
+        .link_identity(
+            user.id,
+            &p.name,
+            &account.subject,
+            account.email.as_deref(),
+            chrono::Utc::now(),
+        )
         .await?;
     Ok(Ok(user))
 }
@@ -317,7 +341,7 @@ async fn create_user(
             email: verified_email.and_then(|e| Email::parse(e).ok()),
             timezone: TimeZone::UTC,
         };
-        match state.store.create_user(&new).await {
+        match state.store.create_user(&new, chrono::Utc::now()).await {
             Ok(user) => return Ok(user),
             Err(StoreError::Conflict(_)) => continue,
             Err(e) => return Err(e.into()),

@@ -144,7 +144,7 @@ async fn pending(
     let key = digest(secret);
     Ok(state
         .store
-        .pending_signin(&key)
+        .pending_signin(&key, chrono::Utc::now())
         .await?
         .filter(|p| p.purpose == purpose)
         .map(|p| (key, p)))
@@ -261,14 +261,20 @@ pub async fn code(
         Checked::Totp => "password+totp",
         Checked::Recovery => "password+recovery-code",
         Checked::Replayed => {
-            state.store.record_login_failure(&throttle).await?;
+            state
+                .store
+                .record_login_failure(&throttle, chrono::Utc::now())
+                .await?;
             return refused(
                 StatusCode::UNAUTHORIZED,
                 "That code was used already. Wait for the next one.",
             );
         }
         Checked::Wrong => {
-            state.store.record_login_failure(&throttle).await?;
+            state
+                .store
+                .record_login_failure(&throttle, chrono::Utc::now())
+                .await?;
             return refused(StatusCode::UNAUTHORIZED, "That code is not right.");
         }
     };

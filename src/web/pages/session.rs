@@ -212,7 +212,11 @@ pub async fn setup(
         .await
         .map_err(|e| WebError::Internal(e.into()))?
         .map_err(|e| WebError::Internal(e.into()))?;
-    let user = match state.store.create_first_account(&new, &hash).await {
+    let user = match state
+        .store
+        .create_first_account(&new, &hash, chrono::Utc::now())
+        .await
+    {
         Ok(user) => user,
         Err(kith_store::StoreError::Conflict(_)) => {
             return Err(WebError::NotFound("setup is done; sign in instead".into()).into());

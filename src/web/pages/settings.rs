@@ -148,7 +148,10 @@ async fn settings_page(
                 .is_some_and(|f| f.confirmed),
             codes_left: state.store.recovery_codes_left(viewer.user.id).await?,
             require_totp: state.config.require_totp,
-            sessions: state.store.sessions(viewer.user.id).await?,
+            sessions: state
+                .store
+                .sessions(viewer.user.id, chrono::Utc::now())
+                .await?,
             identities: state
                 .store
                 .identities(viewer.user.id)
@@ -451,7 +454,13 @@ pub async fn create_token(
     let secret = Secret::generate(prefix).map_err(|e| WebError::Internal(e.into()))?;
     state
         .store
-        .create_token(viewer.user.id, &name, scope, &secret.digest())
+        .create_token(
+            viewer.user.id,
+            &name,
+            scope,
+            &secret.digest(),
+            chrono::Utc::now(),
+        )
         .await?;
     settings_page(
         &state,
@@ -469,7 +478,10 @@ pub async fn revoke_token(
     Path(id): Path<String>,
 ) -> PageResult {
     let id = id_from(&id)?;
-    state.store.revoke_token(viewer.user.id, id).await?;
+    state
+        .store
+        .revoke_token(viewer.user.id, id, chrono::Utc::now())
+        .await?;
     Ok(redirect_with("/settings", "Token revoked."))
 }
 
@@ -481,7 +493,10 @@ pub async fn calendar_feed(
 ) -> PageResult {
     for t in state.store.tokens(viewer.user.id).await? {
         if t.scope == TokenScope::Calendar && t.revoked_at.is_none() {
-            state.store.revoke_token(viewer.user.id, t.id).await?;
+            state
+                .store
+                .revoke_token(viewer.user.id, t.id, chrono::Utc::now())
+                .await?;
         }
     }
     let secret = Secret::generate("kcal_").map_err(|e| WebError::Internal(e.into()))?;
@@ -492,6 +507,7 @@ pub async fn calendar_feed(
             "calendar feed",
             TokenScope::Calendar,
             &secret.digest(),
+            chrono::Utc::now(),
         )
         .await?;
     settings_page(
@@ -584,7 +600,7 @@ pub async fn add_user(
         .map_err(|e| WebError::Internal(e.into()))?;
     match state
         .store
-        .create_account(&new, &hash, form.admin.is_some())
+        .create_account(&new, &hash, form.admin.is_some(), chrono::Utc::now())
         .await
     {
         Ok(u) => Ok(redirect_with("/users", &format!("Added {}.", u.username))),

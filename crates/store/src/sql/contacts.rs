@@ -38,10 +38,11 @@ pub(crate) async fn add_contacts(
     pool: &Pool,
     user: UserId,
     records: &[ContactRecord],
+    now: DateTime<Utc>,
 ) -> Result<Vec<ContactId>> {
     let mut tx = begin_write(pool).await?;
     lock_user(&mut tx, user).await?;
-    let ids = insert_contacts(&mut tx, user, records).await?;
+    let ids = insert_contacts(&mut tx, user, records, now).await?;
     tx.commit().await?;
     Ok(ids)
 }
@@ -52,6 +53,7 @@ pub(crate) async fn insert_contacts(
     tx: &mut Conn,
     user: UserId,
     records: &[ContactRecord],
+    now: DateTime<Utc>,
 ) -> Result<Vec<ContactId>> {
     if records.iter().any(|r| r.draft.name.is_none()) {
         return Err(StoreError::invalid("name", "must not be empty"));
@@ -74,7 +76,7 @@ pub(crate) async fn insert_contacts(
         for record in chunk {
             org_ids.push(match &record.draft.organisation {
                 Some(name) => {
-                    Some(organisation_id(&mut *tx, user, name, &mut organisations).await?)
+                    Some(organisation_id(&mut *tx, user, name, &mut organisations, now).await?)
                 }
                 None => None,
             });
@@ -170,7 +172,7 @@ pub(crate) async fn insert_contacts(
             .zip(&uids)
             .map(|(id, uid)| (*id, uid.as_str(), 1))
             .collect();
-        record_changes(&mut *tx, user, &changes, false).await?;
+        record_changes(&mut *tx, user, &changes, false, now).await?;
         ids.extend(chunk_ids.into_iter().map(ContactId));
     }
     Ok(ids)

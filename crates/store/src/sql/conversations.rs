@@ -75,7 +75,7 @@ pub(crate) async fn log_conversation_with(
                         draft,
                         created_at: now,
                     };
-                    insert_contacts(&mut tx, user, &[stub]).await?[0]
+                    insert_contacts(&mut tx, user, &[stub], now).await?[0]
                 }
             };
             records.push(record(loops::introduction(

@@ -117,7 +117,7 @@ pub(crate) async fn dav_put(
                 .bind(from_time(now))
                 .fetch_one(&mut *tx)
                 .await?;
-                record_changes(&mut tx, user, &[(id, &uid, revision)], false).await?;
+                record_changes(&mut tx, user, &[(id, &uid, revision)], false, now).await?;
             }
             (id, false)
         }
@@ -137,7 +137,7 @@ pub(crate) async fn dav_put(
                 draft: draft.clone(),
                 created_at: now,
             };
-            let id = insert_contacts(&mut tx, user, std::slice::from_ref(&record)).await?[0].0;
+            let id = insert_contacts(&mut tx, user, std::slice::from_ref(&record), now).await?[0].0;
             (id, true)
         }
     };
@@ -181,6 +181,7 @@ pub(crate) async fn dav_delete(
     user: UserId,
     name: &str,
     pre: &Precondition,
+    now: DateTime<Utc>,
 ) -> Result<std::result::Result<(), DavRefusal>> {
     let mut tx = begin_write(pool).await?;
     lock_user(&mut tx, user).await?;
@@ -191,7 +192,7 @@ pub(crate) async fn dav_delete(
     if let Err(refusal) = check(found, pre) {
         return Ok(Err(refusal));
     }
-    delete_contact_in(&mut tx, user, id).await?;
+    delete_contact_in(&mut tx, user, id, now).await?;
     tx.commit().await?;
     Ok(Ok(()))
 }
@@ -199,7 +200,12 @@ pub(crate) async fn dav_delete(
 /// Deletes a contact inside the caller's transaction, with a `delete` in the
 /// change log that remembers its resource name. Its card, lists, follow-ups
 /// and goal links go with it, and so do conversations nobody else was in.
-pub(crate) async fn delete_contact_in(tx: &mut Conn, user: UserId, id: i64) -> Result<()> {
+pub(crate) async fn delete_contact_in(
+    tx: &mut Conn,
+    user: UserId,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let talks: Vec<i64> = sqlx::query_scalar(
         "SELECT conversation_id FROM conversation_participants WHERE user_id = $1 AND contact_id = $2",
     )
@@ -223,7 +229,7 @@ pub(crate) async fn delete_contact_in(tx: &mut Conn, user: UserId, id: i64) -> R
     .bind(id)
     .bind(&uid)
     .bind(revision + 1)
-    .bind(from_time(Utc::now()))
+    .bind(from_time(now))
     .bind(dav_name)
     .execute(&mut *tx)
     .await?;
@@ -255,10 +261,15 @@ type ChangeRow = (
 );
 
 /// Deletes a contact for good (see [`delete_contact_in`]).
-pub(crate) async fn delete_contact(pool: &Pool, user: UserId, id: ContactId) -> Result<()> {
+pub(crate) async fn delete_contact(
+    pool: &Pool,
+    user: UserId,
+    id: ContactId,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     lock_user(&mut tx, user).await?;
-    delete_contact_in(&mut tx, user, id.0).await?;
+    delete_contact_in(&mut tx, user, id.0, now).await?;
     tx.commit().await?;
     Ok(())
 }

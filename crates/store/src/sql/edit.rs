@@ -37,7 +37,9 @@ pub(crate) async fn update_contact_in(
     let before = contact_in(&mut *tx, user, id).await?;
     let row = contact_row(&mut *tx, user, id).await?;
     let organisation_id = match &patch.organisation {
-        Some(Some(name)) => Some(organisation_id(&mut *tx, user, name, &mut HashMap::new()).await?),
+        Some(Some(name)) => {
+            Some(organisation_id(&mut *tx, user, name, &mut HashMap::new(), now).await?)
+        }
         Some(None) => None,
         None => row.organisation_id,
     };
@@ -209,6 +211,7 @@ pub(crate) async fn update_contact_in(
         user,
         &[(id.0, &contact.uid, contact.revision)],
         false,
+        now,
     )
     .await?;
     Ok(true)
@@ -252,6 +255,7 @@ pub(crate) async fn set_introducers(
     pool: &Pool,
     user: UserId,
     pairs: &[(ContactId, ContactId)],
+    now: DateTime<Utc>,
 ) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     lock_user(&mut tx, user).await?;
@@ -279,7 +283,7 @@ pub(crate) async fn set_introducers(
         .iter()
         .map(|(id, uid, revision)| (*id, uid.as_str(), *revision))
         .collect();
-    record_changes(&mut tx, user, &changes, false).await?;
+    record_changes(&mut tx, user, &changes, false, now).await?;
     tx.commit().await?;
     Ok(())
 }

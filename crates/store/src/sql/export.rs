@@ -361,10 +361,15 @@ async fn account_contents(conn: &mut Conn, user: UserId) -> Result<String> {
     Ok(found.join(", "))
 }
 
-pub(crate) async fn import_account(pool: &Pool, user: UserId, doc: &AccountExport) -> Result<()> {
+pub(crate) async fn import_account(
+    pool: &Pool,
+    user: UserId,
+    doc: &AccountExport,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     lock_user(&mut tx, user).await?;
-    write_account(&mut tx, user, doc).await?;
+    write_account(&mut tx, user, doc, now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -375,7 +380,12 @@ fn mapped(map: &HashMap<i64, i64>, id: i64) -> i64 {
     map[&id]
 }
 
-async fn write_account(conn: &mut Conn, user: UserId, doc: &AccountExport) -> Result<()> {
+async fn write_account(
+    conn: &mut Conn,
+    user: UserId,
+    doc: &AccountExport,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let u = user.0;
     let existing = account_contents(conn, user).await?;
     if !existing.is_empty() {
@@ -404,7 +414,7 @@ async fn write_account(conn: &mut Conn, user: UserId, doc: &AccountExport) -> Re
     if let Some(digest) = &s.digest {
         let settings = digest.settings()?;
         let tz = kith_core::values::TimeZone::parse(&s.timezone)?;
-        let next = kith_core::digest::next_after(settings.days, settings.at, tz, Utc::now());
+        let next = kith_core::digest::next_after(settings.days, settings.at, tz, now);
         set_digest_in(conn, user, &settings, Some(next)).await?;
     }
 
@@ -834,7 +844,7 @@ async fn write_account(conn: &mut Conn, user: UserId, doc: &AccountExport) -> Re
         .iter()
         .map(|c| (new(c), c.uid.as_str(), c.revision))
         .collect();
-    record_changes(&mut *conn, user, &changes, false).await?;
+    record_changes(&mut *conn, user, &changes, false, now).await?;
     Ok(())
 }
 
@@ -873,6 +883,7 @@ pub(crate) async fn restore_instance(
     pool: &Pool,
     backup: &InstanceBackup,
     replace: bool,
+    now: DateTime<Utc>,
 ) -> Result<usize> {
     let mut tx = begin_write(pool).await?;
     lock_users(&mut tx).await?;
@@ -914,7 +925,7 @@ pub(crate) async fn restore_instance(
         .bind(created_at)
         .fetch_one(&mut *tx)
         .await?;
-        write_account(&mut tx, UserId(id), account).await?;
+        write_account(&mut tx, UserId(id), account, now).await?;
         write_sign_in(&mut tx, id, sign_in).await?;
     }
     tx.commit().await?;

@@ -14,7 +14,7 @@ use kith_core::rules::duplicates::{
 };
 
 use super::*;
-use crate::{ContactEvent, ImportOutcome, ImportRecord};
+use crate::{ContactEvent, ImportOutcome, ImportRecord, ImportRun};
 
 /// New contacts per transaction.
 const BATCH: usize = 500;
@@ -107,12 +107,16 @@ pub(crate) async fn all_match_keys(pool: &Pool, user: UserId) -> Result<Vec<(i64
 pub(crate) async fn import_contacts(
     pool: &Pool,
     user: UserId,
-    source: &str,
     records: &[ImportRecord],
-    dry_run: bool,
-    progress: &(dyn Fn(usize) + Sync),
-    merge_card: &(dyn Fn(&str, &str) -> Option<String> + Sync),
+    run: &ImportRun<'_>,
 ) -> Result<Vec<ImportOutcome>> {
+    let &ImportRun {
+        source,
+        dry_run,
+        progress,
+        now,
+        ..
+    } = run;
     let mut conn = pool.acquire().await?;
     let known: HashMap<String, (i64, String)> = sqlx::query_as::<_, (String, i64, String)>(
         "SELECT source_key, contact_id, fingerprint FROM import_sources \
@@ -175,7 +179,7 @@ pub(crate) async fn import_contacts(
                 outcomes[c.record] = Some(ImportOutcome::Created(None));
             }
         } else {
-            match create_batch(pool, user, source, records, batch).await {
+            match create_batch(pool, user, source, records, batch, now).await {
                 Ok(ids) => {
                     for (c, id) in batch.iter().zip(ids) {
                         settle_create(&mut outcomes, c, Ok(id));
@@ -184,7 +188,7 @@ pub(crate) async fn import_contacts(
                 Err(_) => {
                     for c in batch {
                         let one =
-                            create_batch(pool, user, source, records, std::slice::from_ref(c))
+                            create_batch(pool, user, source, records, std::slice::from_ref(c), now)
                                 .await
                                 .map(|ids| ids[0]);
                         settle_create(&mut outcomes, c, one.map_err(|e| e.to_string()));
@@ -201,7 +205,7 @@ pub(crate) async fn import_contacts(
         let outcome = if dry_run {
             preview_update(pool, user, record, id, reason).await
         } else {
-            update_one(pool, user, source, record, id, reason, merge_card).await
+            update_one(pool, user, run, record, id, reason).await
         };
         outcomes[i] = Some(outcome.unwrap_or_else(|e| ImportOutcome::Failed(e.to_string())));
         done += 1;
@@ -244,8 +248,8 @@ async fn create_batch(
     source: &str,
     records: &[ImportRecord],
     batch: &[Create],
+    now: DateTime<Utc>,
 ) -> Result<Vec<ContactId>> {
-    let now = Utc::now();
     let contact_records: Vec<ContactRecord> = batch
         .iter()
         .map(|c| ContactRecord {
@@ -255,7 +259,7 @@ async fn create_batch(
         .collect();
     let mut tx = begin_write(pool).await?;
     lock_user(&mut tx, user).await?;
-    let ids = insert_contacts(&mut tx, user, &contact_records).await?;
+    let ids = insert_contacts(&mut tx, user, &contact_records, now).await?;
     let mut cards = Vec::new();
     let mut sources = Vec::new();
     let mut events = Vec::new();
@@ -270,7 +274,7 @@ async fn create_batch(
         }
     }
     insert_cards(&mut tx, user, &cards).await?;
-    upsert_sources(&mut tx, user, source, &sources).await?;
+    upsert_sources(&mut tx, user, source, &sources, now).await?;
     insert_events(&mut tx, user, &events).await?;
     tx.commit().await?;
     Ok(ids)
@@ -294,8 +298,9 @@ async fn upsert_sources(
     user: UserId,
     source: &str,
     rows: &[(i64, &str, &str)],
+    now: DateTime<Utc>,
 ) -> Result<()> {
-    let now = from_time(Utc::now());
+    let now = from_time(now);
     // One row per key: a key repeated in a file keeps its last fingerprint.
     let mut last: HashMap<&str, usize> = HashMap::new();
     for (i, (_, key, _)) in rows.iter().enumerate() {
@@ -400,13 +405,17 @@ async fn preview_update(
 async fn update_one(
     pool: &Pool,
     user: UserId,
-    source: &str,
+    run: &ImportRun<'_>,
     record: &ImportRecord,
     id: i64,
     reason: Option<String>,
-    merge_card: &(dyn Fn(&str, &str) -> Option<String> + Sync),
 ) -> Result<ImportOutcome> {
-    let now = Utc::now();
+    let &ImportRun {
+        source,
+        merge_card,
+        now,
+        ..
+    } = run;
     let mut tx = begin_write(pool).await?;
     lock_user(&mut tx, user).await?;
     let existing = contact_in(&mut tx, user, ContactId(id)).await?;
@@ -440,7 +449,7 @@ async fn update_one(
             .bind(from_time(now))
             .fetch_one(&mut *tx)
             .await?;
-            record_changes(&mut tx, user, &[(id, &uid, revision)], false).await?;
+            record_changes(&mut tx, user, &[(id, &uid, revision)], false, now).await?;
         }
         changed = true;
     }
@@ -451,6 +460,7 @@ async fn update_one(
         user,
         source,
         &[(id, record.key.as_str(), record.fingerprint.as_str())],
+        now,
     )
     .await?;
     tx.commit().await?;

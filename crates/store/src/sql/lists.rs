@@ -217,9 +217,14 @@ pub(crate) async fn contact_stats(
     })
 }
 
-pub(crate) async fn set_my_organisation(pool: &Pool, user: UserId, name: &str) -> Result<()> {
+pub(crate) async fn set_my_organisation(
+    pool: &Pool,
+    user: UserId,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let mut tx = begin_write(pool).await?;
-    let id = organisation_id(&mut tx, user, name, &mut HashMap::new()).await?;
+    let id = organisation_id(&mut tx, user, name, &mut HashMap::new(), now).await?;
     sqlx::query("UPDATE organisations SET is_mine = (id = $2) WHERE user_id = $1")
         .bind(user.0)
         .bind(id)
@@ -233,6 +238,7 @@ pub(crate) async fn add_employments(
     pool: &Pool,
     user: UserId,
     records: &[EmploymentRecord],
+    now: DateTime<Utc>,
 ) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     check_contacts(&mut tx, user, records.iter().filter_map(|r| r.contact)).await?;
@@ -241,7 +247,8 @@ pub(crate) async fn add_employments(
         let mut org_ids = Vec::with_capacity(chunk.len());
         for record in chunk {
             org_ids.push(
-                organisation_id(&mut tx, user, &record.organisation, &mut organisations).await?,
+                organisation_id(&mut tx, user, &record.organisation, &mut organisations, now)
+                    .await?,
             );
         }
         let mut qb = QueryBuilder::<Db>::new(

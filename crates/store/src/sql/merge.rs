@@ -130,11 +130,11 @@ pub(crate) async fn merge_contacts(
         .iter()
         .map(|(id, uid, revision)| (*id, uid.as_str(), *revision))
         .collect();
-    record_changes(&mut tx, user, &changes, false).await?;
+    record_changes(&mut tx, user, &changes, false, now).await?;
 
     // The merged contact goes first, so the kept one can take its e-mails
     // and links without the two ever matching each other.
-    delete_contact_in(&mut tx, user, g).await?;
+    delete_contact_in(&mut tx, user, g, now).await?;
     update_contact_in(&mut tx, user, keep, &patch, now).await?;
     refresh_activity(&mut tx, user, k).await?;
 

@@ -91,6 +91,7 @@ async fn organisation_id(
     user: UserId,
     name: &str,
     cache: &mut HashMap<String, i64>,
+    now: DateTime<Utc>,
 ) -> Result<i64> {
     let key = name.to_lowercase();
     if let Some(id) = cache.get(&key) {
@@ -114,7 +115,7 @@ async fn organisation_id(
             .bind(user.0)
             .bind(name)
             .bind(&key)
-            .bind(from_time(Utc::now()))
+            .bind(from_time(now))
             .fetch_one(&mut *conn)
             .await?
         }
@@ -199,8 +200,9 @@ async fn record_changes(
     user: UserId,
     changes: &[(i64, &str, i64)],
     deleted: bool,
+    now: DateTime<Utc>,
 ) -> Result<()> {
-    let now = from_time(Utc::now());
+    let now = from_time(now);
     for chunk in changes.chunks(CHUNK) {
         let mut qb = QueryBuilder::<Db>::new(
             "INSERT INTO contact_changes (user_id, contact_id, uid, op, revision, at) ",

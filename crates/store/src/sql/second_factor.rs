@@ -170,11 +170,12 @@ pub(crate) async fn create_pending_signin(
     purpose: PendingPurpose,
     secret: Option<&str>,
     expires_at: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<()> {
     let mut tx = begin_write(pool).await?;
     // Expired ones are of no use to anyone.
     sqlx::query("DELETE FROM pending_signins WHERE expires_at <= $1")
-        .bind(from_time(Utc::now()))
+        .bind(from_time(now))
         .execute(&mut *tx)
         .await?;
     sqlx::query(

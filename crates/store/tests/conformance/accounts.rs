@@ -43,11 +43,11 @@ async fn sessions_live_until_logout_idle_expiry_or_disable(
     let idle = Duration::minutes(30);
     let later = Utc::now() + Duration::days(7);
     db.store
-        .create_session(ann, "digest-a", later, "password", None)
+        .create_session(ann, "digest-a", later, "password", None, chrono::Utc::now())
         .await
         .unwrap();
     db.store
-        .create_session(ann, "digest-b", later, "password", None)
+        .create_session(ann, "digest-b", later, "password", None, chrono::Utc::now())
         .await
         .unwrap();
     db.store
@@ -57,12 +57,13 @@ async fn sessions_live_until_logout_idle_expiry_or_disable(
             Utc::now() - Duration::seconds(1),
             "password",
             None,
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
     assert_eq!(
         db.store
-            .session_user("digest-a", idle)
+            .session_user("digest-a", idle, chrono::Utc::now())
             .await
             .unwrap()
             .unwrap()
@@ -71,7 +72,7 @@ async fn sessions_live_until_logout_idle_expiry_or_disable(
     );
     assert!(
         db.store
-            .session_user("digest-old", idle)
+            .session_user("digest-old", idle, chrono::Utc::now())
             .await
             .unwrap()
             .is_none(),
@@ -79,7 +80,7 @@ async fn sessions_live_until_logout_idle_expiry_or_disable(
     );
     assert!(
         db.store
-            .session_user("digest-a", Duration::seconds(-1))
+            .session_user("digest-a", Duration::seconds(-1), chrono::Utc::now())
             .await
             .unwrap()
             .is_none(),
@@ -87,7 +88,7 @@ async fn sessions_live_until_logout_idle_expiry_or_disable(
     );
     assert!(
         db.store
-            .session_user("unknown", idle)
+            .session_user("unknown", idle, chrono::Utc::now())
             .await
             .unwrap()
             .is_none()
@@ -96,7 +97,7 @@ async fn sessions_live_until_logout_idle_expiry_or_disable(
     db.store.delete_session("digest-a").await.unwrap();
     assert!(
         db.store
-            .session_user("digest-a", idle)
+            .session_user("digest-a", idle, chrono::Utc::now())
             .await
             .unwrap()
             .is_none(),
@@ -104,7 +105,7 @@ async fn sessions_live_until_logout_idle_expiry_or_disable(
     );
     assert!(
         db.store
-            .session_user("digest-b", idle)
+            .session_user("digest-b", idle, chrono::Utc::now())
             .await
             .unwrap()
             .is_some()
@@ -112,7 +113,7 @@ async fn sessions_live_until_logout_idle_expiry_or_disable(
     db.store.set_disabled(ann, true).await.unwrap();
     assert!(
         db.store
-            .session_user("digest-b", idle)
+            .session_user("digest-b", idle, chrono::Utc::now())
             .await
             .unwrap()
             .is_none(),
@@ -122,7 +123,7 @@ async fn sessions_live_until_logout_idle_expiry_or_disable(
     db.store.set_disabled(ann, false).await.unwrap();
     assert!(
         db.store
-            .session_user("digest-b", idle)
+            .session_user("digest-b", idle, chrono::Utc::now())
             .await
             .unwrap()
             .is_none(),
@@ -143,17 +144,29 @@ async fn tokens_are_scoped_revocable_and_owned(
     let eve = db.user("eve").await;
     let api = db
         .store
-        .create_token(ann, "laptop script", TokenScope::Api, "tok-api")
+        .create_token(
+            ann,
+            "laptop script",
+            TokenScope::Api,
+            "tok-api",
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     let dav = db
         .store
-        .create_token(ann, "phone", TokenScope::CardDav, "tok-dav")
+        .create_token(
+            ann,
+            "phone",
+            TokenScope::CardDav,
+            "tok-dav",
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     assert_eq!(
         db.store
-            .token_user("tok-api", TokenScope::Api)
+            .token_user("tok-api", TokenScope::Api, chrono::Utc::now())
             .await
             .unwrap()
             .unwrap()
@@ -162,7 +175,7 @@ async fn tokens_are_scoped_revocable_and_owned(
     );
     assert!(
         db.store
-            .token_user("tok-api", TokenScope::CardDav)
+            .token_user("tok-api", TokenScope::CardDav, chrono::Utc::now())
             .await
             .unwrap()
             .is_none(),
@@ -170,7 +183,7 @@ async fn tokens_are_scoped_revocable_and_owned(
     );
     assert_eq!(
         db.store
-            .token_user("tok-dav", TokenScope::CardDav)
+            .token_user("tok-dav", TokenScope::CardDav, chrono::Utc::now())
             .await
             .unwrap()
             .unwrap()
@@ -185,26 +198,33 @@ async fn tokens_are_scoped_revocable_and_owned(
     assert!(listed[0].last_used_at.is_some(), "use is recorded");
     assert!(db.store.tokens(eve).await.unwrap().is_empty());
 
-    let err = db.store.revoke_token(eve, api.id).await.unwrap_err();
+    let err = db
+        .store
+        .revoke_token(eve, api.id, chrono::Utc::now())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
-    db.store.revoke_token(ann, api.id).await.unwrap();
+    db.store
+        .revoke_token(ann, api.id, chrono::Utc::now())
+        .await
+        .unwrap();
     assert!(
         db.store
-            .token_user("tok-api", TokenScope::Api)
+            .token_user("tok-api", TokenScope::Api, chrono::Utc::now())
             .await
             .unwrap()
             .is_none()
     );
     assert!(db.store.tokens(ann).await.unwrap()[0].revoked_at.is_some());
     assert!(matches!(
-        db.store.revoke_token(ann, api.id).await,
+        db.store.revoke_token(ann, api.id, chrono::Utc::now()).await,
         Err(StoreError::NotFound { .. })
     ));
 
     db.store.set_disabled(ann, true).await.unwrap();
     assert!(
         db.store
-            .token_user("tok-dav", TokenScope::CardDav)
+            .token_user("tok-dav", TokenScope::CardDav, chrono::Utc::now())
             .await
             .unwrap()
             .is_none(),
@@ -213,7 +233,7 @@ async fn tokens_are_scoped_revocable_and_owned(
     let _ = dav;
     let clash = db
         .store
-        .create_token(eve, "x", TokenScope::Api, "tok-dav")
+        .create_token(eve, "x", TokenScope::Api, "tok-dav", chrono::Utc::now())
         .await;
     assert!(matches!(clash, Err(StoreError::Conflict(_))));
     db.finish().await;
@@ -229,9 +249,15 @@ async fn failed_sign_ins_are_counted_per_key(
     };
     let hour_ago = Utc::now() - Duration::hours(1);
     for _ in 0..3 {
-        db.store.record_login_failure("user:ann").await.unwrap();
+        db.store
+            .record_login_failure("user:ann", chrono::Utc::now())
+            .await
+            .unwrap();
     }
-    db.store.record_login_failure("ip:127.0.0.1").await.unwrap();
+    db.store
+        .record_login_failure("ip:127.0.0.1", chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(
         db.store
             .login_failures_since("user:ann", hour_ago)
@@ -285,8 +311,10 @@ async fn only_one_first_account_even_when_setups_race(
     };
     let (ann, bob) = (new("ann"), new("bob"));
     let (a, b) = tokio::join!(
-        db.store.create_first_account(&ann, "$argon2id$a"),
-        db.store.create_first_account(&bob, "$argon2id$b"),
+        db.store
+            .create_first_account(&ann, "$argon2id$a", chrono::Utc::now()),
+        db.store
+            .create_first_account(&bob, "$argon2id$b", chrono::Utc::now()),
     );
     let won = [a.is_ok(), b.is_ok()];
     assert_eq!(won.iter().filter(|w| **w).count(), 1, "{a:?} {b:?}");
@@ -306,7 +334,7 @@ async fn only_one_first_account_even_when_setups_race(
     assert!(first.admin, "the first account administers the instance");
     let late = db
         .store
-        .create_first_account(&new("carol"), "$argon2id$c")
+        .create_first_account(&new("carol"), "$argon2id$c", chrono::Utc::now())
         .await;
     assert!(matches!(late, Err(StoreError::Conflict(_))), "{late:?}");
 }

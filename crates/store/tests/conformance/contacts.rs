@@ -38,12 +38,20 @@ async fn a_contact_reads_back_as_written(
         return;
     };
     let user = db.user("ann").await;
-    let bob = db.store.add_contact(user, &named("Bob Roe")).await.unwrap();
+    let bob = db
+        .store
+        .add_contact(user, &named("Bob Roe"), chrono::Utc::now())
+        .await
+        .unwrap();
     let draft = ContactDraft {
         introduced_by: Some(bob),
         ..jane()
     };
-    let id = db.store.add_contact(user, &draft).await.unwrap();
+    let id = db
+        .store
+        .add_contact(user, &draft, chrono::Utc::now())
+        .await
+        .unwrap();
 
     let c = db.store.contact(user, id).await.unwrap();
     assert_eq!(c.name, "Jane Doe");
@@ -81,7 +89,11 @@ async fn edits_change_fields_lists_and_revision(
         return;
     };
     let user = db.user("ann").await;
-    let id = db.store.add_contact(user, &jane()).await.unwrap();
+    let id = db
+        .store
+        .add_contact(user, &jane(), chrono::Utc::now())
+        .await
+        .unwrap();
     let (_, before) = db.store.contact_changes(user, 0).await.unwrap();
 
     let patch = ContactPatch {
@@ -95,7 +107,11 @@ async fn edits_change_fields_lists_and_revision(
         cadence: Some(None),
         ..ContactPatch::default()
     };
-    let c = db.store.update_contact(user, id, &patch).await.unwrap();
+    let c = db
+        .store
+        .update_contact(user, id, &patch, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(c.name, "Jane Q. Doe");
     assert_eq!(c.title, None);
     assert_eq!(c.organisation.unwrap().name, "Globex");
@@ -130,13 +146,21 @@ async fn a_refused_edit_changes_nothing(
         return;
     };
     let user = db.user("ann").await;
-    let id = db.store.add_contact(user, &jane()).await.unwrap();
+    let id = db
+        .store
+        .add_contact(user, &jane(), chrono::Utc::now())
+        .await
+        .unwrap();
     let patch = ContactPatch {
         title: Some(Some("CEO".into())),
         remove_emails: vec![email("nobody@acme.example")],
         ..ContactPatch::default()
     };
-    let err = db.store.update_contact(user, id, &patch).await.unwrap_err();
+    let err = db
+        .store
+        .update_contact(user, id, &patch, chrono::Utc::now())
+        .await
+        .unwrap_err();
     match err {
         StoreError::Invalid(e) => assert_eq!(e.field, "email"),
         other => panic!("expected Invalid, got {other:?}"),
@@ -154,7 +178,7 @@ async fn a_refused_edit_changes_nothing(
     };
     assert_eq!(
         db.store
-            .update_contact(user, id, &same)
+            .update_contact(user, id, &same, chrono::Utc::now())
             .await
             .unwrap()
             .revision,
@@ -170,7 +194,9 @@ async fn a_refused_edit_changes_nothing(
         ..ContactPatch::default()
     };
     assert!(matches!(
-        db.store.update_contact(user, id, &self_intro).await,
+        db.store
+            .update_contact(user, id, &self_intro, chrono::Utc::now())
+            .await,
         Err(StoreError::Invalid(_))
     ));
     let unknown = ContactPatch {
@@ -178,7 +204,9 @@ async fn a_refused_edit_changes_nothing(
         ..ContactPatch::default()
     };
     assert!(matches!(
-        db.store.update_contact(user, id, &unknown).await,
+        db.store
+            .update_contact(user, id, &unknown, chrono::Utc::now())
+            .await,
         Err(StoreError::NotFound { .. })
     ));
     assert_eq!(db.store.contact(user, id).await.unwrap().revision, 1);
@@ -205,7 +233,11 @@ async fn a_bulk_add_is_all_or_nothing(
             created_at: now,
         })
         .collect();
-    let ids = db.store.add_contacts(user, &records).await.unwrap();
+    let ids = db
+        .store
+        .add_contacts(user, &records, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(ids.len(), 1000);
     // Ids come back in input order.
     let c = db.store.contact(user, ids[737]).await.unwrap();
@@ -229,7 +261,9 @@ async fn a_bulk_add_is_all_or_nothing(
         },
     ];
     assert!(matches!(
-        db.store.add_contacts(user, &clash).await,
+        db.store
+            .add_contacts(user, &clash, chrono::Utc::now())
+            .await,
         Err(StoreError::Conflict(_))
     ));
     assert_eq!(
@@ -270,11 +304,14 @@ async fn lists_filter_and_page_in_name_order(
             tags,
             ..named(name)
         };
-        db.store.add_contact(user, &draft).await.unwrap();
+        db.store
+            .add_contact(user, &draft, chrono::Utc::now())
+            .await
+            .unwrap();
     }
     let archived = db
         .store
-        .add_contact(user, &named("Carl Archived"))
+        .add_contact(user, &named("Carl Archived"), chrono::Utc::now())
         .await
         .unwrap();
     let patch = ContactPatch {
@@ -282,7 +319,7 @@ async fn lists_filter_and_page_in_name_order(
         ..ContactPatch::default()
     };
     db.store
-        .update_contact(user, archived, &patch)
+        .update_contact(user, archived, &patch, chrono::Utc::now())
         .await
         .unwrap();
 
@@ -380,7 +417,10 @@ async fn names_resolve_exact_then_prefix_then_part(
     };
     let user = db.user("ann").await;
     for name in ["Mary Janeway", "Jane", "Janet Jones", "Under_Score"] {
-        db.store.add_contact(user, &named(name)).await.unwrap();
+        db.store
+            .add_contact(user, &named(name), chrono::Utc::now())
+            .await
+            .unwrap();
     }
     let found: Vec<String> = db
         .store

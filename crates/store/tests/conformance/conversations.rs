@@ -19,10 +19,14 @@ async fn conversations_keep_people_order_and_history(
     let user = db.user("ann").await;
     let jane = db
         .store
-        .add_contact(user, &named("Jane Doe"))
+        .add_contact(user, &named("Jane Doe"), chrono::Utc::now())
         .await
         .unwrap();
-    let bob = db.store.add_contact(user, &named("Bob Roe")).await.unwrap();
+    let bob = db
+        .store
+        .add_contact(user, &named("Bob Roe"), chrono::Utc::now())
+        .await
+        .unwrap();
     let now = Utc::now();
     let old = NewConversation::new(
         now - Duration::days(40),
@@ -40,8 +44,16 @@ async fn conversations_keep_people_order_and_history(
         vec![jane, bob],
     )
     .unwrap();
-    let first = db.store.log_conversation(user, &old).await.unwrap();
-    let second = db.store.log_conversation(user, &both).await.unwrap();
+    let first = db
+        .store
+        .log_conversation(user, &old, chrono::Utc::now())
+        .await
+        .unwrap();
+    let second = db
+        .store
+        .log_conversation(user, &both, chrono::Utc::now())
+        .await
+        .unwrap();
 
     let with_jane = db.store.conversations_with(user, jane, 10).await.unwrap();
     assert_eq!(
@@ -100,7 +112,7 @@ async fn a_conversation_with_an_unknown_person_is_not_stored(
     let user = db.user("ann").await;
     let jane = db
         .store
-        .add_contact(user, &named("Jane Doe"))
+        .add_contact(user, &named("Jane Doe"), chrono::Utc::now())
         .await
         .unwrap();
     let bad = NewConversation::new(
@@ -111,7 +123,11 @@ async fn a_conversation_with_an_unknown_person_is_not_stored(
         vec![jane, ContactId(424_242)],
     )
     .unwrap();
-    let err = db.store.log_conversation(user, &bad).await.unwrap_err();
+    let err = db
+        .store
+        .log_conversation(user, &bad, chrono::Utc::now())
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             err,
@@ -144,11 +160,15 @@ async fn follow_ups_come_back_open_and_due_first(
     let user = db.user("ann").await;
     let jane = db
         .store
-        .add_contact(user, &named("Jane Doe"))
+        .add_contact(user, &named("Jane Doe"), chrono::Utc::now())
         .await
         .unwrap();
     let talk = NewConversation::new(Utc::now(), Channel::Meet, None, "", vec![jane]).unwrap();
-    let talk = db.store.log_conversation(user, &talk).await.unwrap();
+    let talk = db
+        .store
+        .log_conversation(user, &talk, chrono::Utc::now())
+        .await
+        .unwrap();
     let today = Utc::now().date_naive();
     let follow = |title: &str, owner, due: Option<i64>| NewFollowUp {
         contact: jane,
@@ -162,15 +182,27 @@ async fn follow_ups_come_back_open_and_due_first(
         subject: None,
     };
     db.store
-        .add_follow_up(user, &follow("someday", Owner::Me, None))
+        .add_follow_up(
+            user,
+            &follow("someday", Owner::Me, None),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     db.store
-        .add_follow_up(user, &follow("later", Owner::Them, Some(9)))
+        .add_follow_up(
+            user,
+            &follow("later", Owner::Them, Some(9)),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     db.store
-        .add_follow_up(user, &follow("soon", Owner::Me, Some(2)))
+        .add_follow_up(
+            user,
+            &follow("soon", Owner::Me, Some(2)),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     let done = FollowUpRecord {

@@ -12,8 +12,8 @@ use kith_core::outreach::{NewOutreachBlock, Weekdays};
 use kith_core::user::SettingsPatch;
 use kith_core::values::{Cadence, ContactName, Link, Phone, TimeZone};
 use kith_store::{
-    AccountExport, ContactEvent, ConversationExtras, EmploymentRecord, ImportRecord, NetworkScope,
-    Store, StoreError,
+    AccountExport, ContactEvent, ConversationExtras, EmploymentRecord, ImportRecord, ImportRun,
+    NetworkScope, Store, StoreError,
 };
 use rstest::rstest;
 
@@ -78,6 +78,7 @@ async fn full_account(store: &Store, user: UserId) {
                 cadence: Cadence::from_days(42),
                 ..named("Jane Doe")
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
@@ -89,12 +90,19 @@ async fn full_account(store: &Store, user: UserId) {
                 tags: vec![tag("unused")],
                 ..named("Bob Roe")
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
-    let zoe = store.add_contact(user, &named("Zoë Ünal")).await.unwrap();
+    let zoe = store
+        .add_contact(user, &named("Zoë Ünal"), chrono::Utc::now())
+        .await
+        .unwrap();
     // Introduced by someone added later.
-    store.set_introducers(user, &[(jane, zoe)]).await.unwrap();
+    store
+        .set_introducers(user, &[(jane, zoe)], chrono::Utc::now())
+        .await
+        .unwrap();
     store
         .update_contact(
             user,
@@ -103,6 +111,7 @@ async fn full_account(store: &Store, user: UserId) {
                 archived: Some(true),
                 ..ContactPatch::default()
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
@@ -126,10 +135,14 @@ async fn full_account(store: &Store, user: UserId) {
                 remove_tags: vec![tag("unused")],
                 ..ContactPatch::default()
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
-    store.set_my_organisation(user, "Initech").await.unwrap();
+    store
+        .set_my_organisation(user, "Initech", chrono::Utc::now())
+        .await
+        .unwrap();
     store
         .add_employments(
             user,
@@ -149,13 +162,13 @@ async fn full_account(store: &Store, user: UserId) {
                     ended_on: None,
                 },
             ],
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
     store
         .import_contacts(
             user,
-            "vcard",
             &[ImportRecord {
                 key: "uid-carol".into(),
                 fingerprint: "f1".into(),
@@ -172,9 +185,13 @@ async fn full_account(store: &Store, user: UserId) {
                     kind: "linkedin-connected".into(),
                 }],
             }],
-            false,
-            &|_| {},
-            &|_, _| None,
+            &ImportRun {
+                source: "vcard",
+                dry_run: false,
+                progress: &|_| {},
+                merge_card: &|_, _| None,
+                now: chrono::Utc::now(),
+            },
         )
         .await
         .unwrap();
@@ -229,12 +246,13 @@ async fn full_account(store: &Store, user: UserId) {
                 introductions: vec![ContactName::parse("Dora Intro").unwrap()],
                 goal: Some(goal),
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
     // Done with a loop-back: a child follow-up with a parent.
     store
-        .complete_follow_up(user, logged.follow_ups[0])
+        .complete_follow_up(user, logged.follow_ups[0], chrono::Utc::now())
         .await
         .unwrap();
     store
@@ -248,6 +266,7 @@ async fn full_account(store: &Store, user: UserId) {
                 vec![zoe],
             )
             .unwrap(),
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
@@ -271,7 +290,7 @@ async fn full_account(store: &Store, user: UserId) {
         .await
         .unwrap();
     store
-        .set_goal_status(user, dropped, GoalStatus::Dropped)
+        .set_goal_status(user, dropped, GoalStatus::Dropped, chrono::Utc::now())
         .await
         .unwrap();
 
@@ -334,7 +353,10 @@ fn comparable(doc: &AccountExport) -> serde_json::Value {
 
 /// The derived state of an account, without ids: activity, ties, search.
 async fn derived(store: &Store, user: UserId) -> serde_json::Value {
-    let facts = store.contact_facts(user, None).await.unwrap();
+    let facts = store
+        .contact_facts(user, None, chrono::Utc::now())
+        .await
+        .unwrap();
     let activity: Vec<String> = facts
         .iter()
         .map(|f| format!("{} {:?} {:?}", f.name, f.activity, f.open_loops.len()))
@@ -387,7 +409,11 @@ async fn an_account_survives_export_and_import(
     };
     let ann = db.user("ann").await;
     full_account(&db.store, ann).await;
-    let first = db.store.export_account(ann).await.unwrap();
+    let first = db
+        .store
+        .export_account(ann, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(first.contacts.len(), 5, "Jane, Bob, Zoë, Carol, Dora");
     assert_eq!(
         first.follow_ups.len(),
@@ -410,12 +436,19 @@ async fn an_account_survives_export_and_import(
     // Another user on the same database, so every id is different.
     let other = db.user("other").await;
     db.store
-        .add_contact(other, &named("Padding"))
+        .add_contact(other, &named("Padding"), chrono::Utc::now())
         .await
         .unwrap();
     let copy = db.user("copy").await;
-    db.store.import_account(copy, &read).await.unwrap();
-    let second = db.store.export_account(copy).await.unwrap();
+    db.store
+        .import_account(copy, &read, chrono::Utc::now())
+        .await
+        .unwrap();
+    let second = db
+        .store
+        .export_account(copy, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_ne!(second.contacts[0].id, first.contacts[0].id);
     assert_eq!(comparable(&second), comparable(&first));
     assert_eq!(
@@ -450,22 +483,46 @@ async fn import_refuses_an_account_that_is_not_empty(
     };
     let ann = db.user("ann").await;
     full_account(&db.store, ann).await;
-    let doc = db.store.export_account(ann).await.unwrap();
+    let doc = db
+        .store
+        .export_account(ann, chrono::Utc::now())
+        .await
+        .unwrap();
 
     let bob = db.user("bob").await;
-    db.store.set_my_organisation(bob, "Acme").await.unwrap();
-    let before = db.store.export_account(bob).await.unwrap();
-    let err = db.store.import_account(bob, &doc).await.unwrap_err();
+    db.store
+        .set_my_organisation(bob, "Acme", chrono::Utc::now())
+        .await
+        .unwrap();
+    let before = db
+        .store
+        .export_account(bob, chrono::Utc::now())
+        .await
+        .unwrap();
+    let err = db
+        .store
+        .import_account(bob, &doc, chrono::Utc::now())
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, StoreError::Conflict(m) if m.contains("not empty (1 organisations)")),
         "{err}"
     );
     assert_eq!(
-        comparable(&db.store.export_account(bob).await.unwrap()),
+        comparable(
+            &db.store
+                .export_account(bob, chrono::Utc::now())
+                .await
+                .unwrap()
+        ),
         comparable(&before)
     );
     // Into itself, too.
-    let err = db.store.import_account(ann, &doc).await.unwrap_err();
+    let err = db
+        .store
+        .import_account(ann, &doc, chrono::Utc::now())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("not empty (5 contacts"), "{err}");
     db.finish().await;
 }
@@ -480,9 +537,18 @@ async fn a_malformed_document_is_refused_by_path_and_writes_nothing(
     };
     let ann = db.user("ann").await;
     full_account(&db.store, ann).await;
-    let doc = db.store.export_account(ann).await.unwrap();
+    let doc = db
+        .store
+        .export_account(ann, chrono::Utc::now())
+        .await
+        .unwrap();
     let empty = db.user("empty").await;
-    let nothing = comparable(&db.store.export_account(empty).await.unwrap());
+    let nothing = comparable(
+        &db.store
+            .export_account(empty, chrono::Utc::now())
+            .await
+            .unwrap(),
+    );
 
     let refused = |text: serde_json::Value| {
         let bytes = serde_json::to_vec(&text).unwrap();
@@ -543,13 +609,22 @@ async fn a_malformed_document_is_refused_by_path_and_writes_nothing(
     // A document whose references are wrong is refused by the store too.
     let mut bad = doc.clone();
     bad.goals[0].contacts.push(424_242);
-    let err = db.store.import_account(empty, &bad).await.unwrap_err();
+    let err = db
+        .store
+        .import_account(empty, &bad, chrono::Utc::now())
+        .await
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "invalid goals[0].contacts[3]: no contact with id 424242 in the file"
     );
     assert_eq!(
-        comparable(&db.store.export_account(empty).await.unwrap()),
+        comparable(
+            &db.store
+                .export_account(empty, chrono::Utc::now())
+                .await
+                .unwrap()
+        ),
         nothing
     );
     db.finish().await;
@@ -589,20 +664,32 @@ async fn an_instance_is_backed_up_and_restored(
             .unwrap()
     );
     db.store
-        .add_passkey(ann, "phone", "cred-1", r#"{"cred":"json"}"#)
+        .add_passkey(
+            ann,
+            "phone",
+            "cred-1",
+            r#"{"cred":"json"}"#,
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     db.store
-        .link_identity(ann, "corp", "sub-42", Some("ann@corp.test"))
+        .link_identity(
+            ann,
+            "corp",
+            "sub-42",
+            Some("ann@corp.test"),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     let bob = db.user("bob").await;
     db.store
-        .add_contact(bob, &named("Only Contact"))
+        .add_contact(bob, &named("Only Contact"), chrono::Utc::now())
         .await
         .unwrap();
     db.store.set_disabled(bob, true).await.unwrap();
-    let backup = db.store.backup_instance().await.unwrap();
+    let backup = db.store.backup_instance(chrono::Utc::now()).await.unwrap();
     assert_eq!(backup.users.len(), 2);
     let text = serde_json::to_vec(&backup).unwrap();
     let read = kith_store::InstanceBackup::from_json(&text).unwrap();
@@ -633,12 +720,13 @@ async fn an_instance_is_backed_up_and_restored(
             Utc::now() + Duration::days(1),
             "password",
             None,
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
     let err = fresh
         .store
-        .restore_instance(&read, false)
+        .restore_instance(&read, false, chrono::Utc::now())
         .await
         .unwrap_err();
     assert_eq!(
@@ -647,8 +735,19 @@ async fn an_instance_is_backed_up_and_restored(
          (--force deletes every user and all their data first)"
     );
     assert_eq!(fresh.store.users().await.unwrap().len(), 1);
-    assert_eq!(fresh.store.restore_instance(&read, true).await.unwrap(), 1);
-    let restored = fresh.store.backup_instance().await.unwrap();
+    assert_eq!(
+        fresh
+            .store
+            .restore_instance(&read, true, chrono::Utc::now())
+            .await
+            .unwrap(),
+        1
+    );
+    let restored = fresh
+        .store
+        .backup_instance(chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(comparable_backup(&restored), comparable_backup(&backup));
     let sign_in = &backup.users[0].sign_in;
     assert_eq!(sign_in.recovery_codes.len(), 3);
@@ -673,12 +772,16 @@ async fn an_instance_is_backed_up_and_restored(
     );
     let keys = fresh.store.passkeys(ann).await.unwrap();
     assert_eq!(keys[0].credential, r#"{"cred":"json"}"#);
-    let linked = fresh.store.identity_user("corp", "sub-42").await.unwrap();
+    let linked = fresh
+        .store
+        .identity_user("corp", "sub-42", chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(linked.map(|u| u.id), Some(ann));
     assert!(
         fresh
             .store
-            .session_user("digest", Duration::days(1))
+            .session_user("digest", Duration::days(1), chrono::Utc::now())
             .await
             .unwrap()
             .is_none()
@@ -700,15 +803,33 @@ async fn a_failure_half_way_leaves_the_account_as_it_was(
     };
     let ann = db.user("ann").await;
     full_account(&db.store, ann).await;
-    let mut doc = db.store.export_account(ann).await.unwrap();
+    let mut doc = db
+        .store
+        .export_account(ann, chrono::Utc::now())
+        .await
+        .unwrap();
     doc.meetings.last_mut().unwrap().title.push('\0');
     doc.validate().unwrap();
     let empty = db.user("empty").await;
-    let before = comparable(&db.store.export_account(empty).await.unwrap());
-    let err = db.store.import_account(empty, &doc).await.unwrap_err();
+    let before = comparable(
+        &db.store
+            .export_account(empty, chrono::Utc::now())
+            .await
+            .unwrap(),
+    );
+    let err = db
+        .store
+        .import_account(empty, &doc, chrono::Utc::now())
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Database(_)), "{err:?}");
     assert_eq!(
-        comparable(&db.store.export_account(empty).await.unwrap()),
+        comparable(
+            &db.store
+                .export_account(empty, chrono::Utc::now())
+                .await
+                .unwrap()
+        ),
         before
     );
     let (changes, _) = db.store.contact_changes(empty, 0).await.unwrap();
@@ -728,12 +849,15 @@ async fn an_sqlite_snapshot_is_checked_before_it_is_restored() {
         .await
         .unwrap();
     let ann = store
-        .create_user(&kith_core::user::NewUser {
-            username: kith_core::user::Username::parse("ann").unwrap(),
-            display_name: "Ann".into(),
-            email: None,
-            timezone: TimeZone::UTC,
-        })
+        .create_user(
+            &kith_core::user::NewUser {
+                username: kith_core::user::Username::parse("ann").unwrap(),
+                display_name: "Ann".into(),
+                email: None,
+                timezone: TimeZone::UTC,
+            },
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     full_account(&store, ann.id).await;
@@ -786,8 +910,18 @@ async fn an_sqlite_snapshot_is_checked_before_it_is_restored() {
     assert!(restored.integrity_check().await.unwrap().is_empty());
     let users = restored.users().await.unwrap();
     assert_eq!(
-        comparable(&restored.export_account(users[0].id).await.unwrap()),
-        comparable(&store.export_account(ann.id).await.unwrap())
+        comparable(
+            &restored
+                .export_account(users[0].id, chrono::Utc::now())
+                .await
+                .unwrap()
+        ),
+        comparable(
+            &store
+                .export_account(ann.id, chrono::Utc::now())
+                .await
+                .unwrap()
+        )
     );
     restored.close().await;
     store.close().await;

@@ -170,7 +170,12 @@ async fn build(store: &Store, user: UserId, spec: &AccountSpec) {
             notes: c.notes.clone(),
             ..ContactDraft::default()
         };
-        contacts.push(store.add_contact(user, &draft).await.unwrap());
+        contacts.push(
+            store
+                .add_contact(user, &draft, chrono::Utc::now())
+                .await
+                .unwrap(),
+        );
     }
     let pick = |i: usize| contacts[i % contacts.len()];
     let mut pairs = Vec::new();
@@ -181,7 +186,10 @@ async fn build(store: &Store, user: UserId, spec: &AccountSpec) {
             pairs.push((contacts[i], pick(introducer)));
         }
     }
-    store.set_introducers(user, &pairs).await.unwrap();
+    store
+        .set_introducers(user, &pairs, chrono::Utc::now())
+        .await
+        .unwrap();
     for (i, c) in spec.contacts.iter().enumerate() {
         if c.archived {
             let patch = ContactPatch {
@@ -189,7 +197,7 @@ async fn build(store: &Store, user: UserId, spec: &AccountSpec) {
                 ..ContactPatch::default()
             };
             store
-                .update_contact(user, contacts[i], &patch)
+                .update_contact(user, contacts[i], &patch, chrono::Utc::now())
                 .await
                 .unwrap();
         }
@@ -221,7 +229,12 @@ async fn build(store: &Store, user: UserId, spec: &AccountSpec) {
             .iter()
             .map(|l| Learning::parse(l).unwrap())
             .collect();
-        conversations.push(store.log_conversation(user, &new).await.unwrap());
+        conversations.push(
+            store
+                .log_conversation(user, &new, chrono::Utc::now())
+                .await
+                .unwrap(),
+        );
     }
     let mut follow_ups: Vec<(FollowUpId, u8)> = Vec::new();
     for (i, f) in spec.follow_ups.iter().enumerate() {
@@ -250,10 +263,16 @@ async fn build(store: &Store, user: UserId, spec: &AccountSpec) {
     for (id, status) in follow_ups {
         match status {
             1 => {
-                store.complete_follow_up(user, id).await.unwrap();
+                store
+                    .complete_follow_up(user, id, chrono::Utc::now())
+                    .await
+                    .unwrap();
             }
             2 => {
-                store.drop_follow_up(user, id).await.unwrap();
+                store
+                    .drop_follow_up(user, id, chrono::Utc::now())
+                    .await
+                    .unwrap();
             }
             _ => {}
         }
@@ -289,7 +308,7 @@ async fn build(store: &Store, user: UserId, spec: &AccountSpec) {
         store.link_goal(user, id, &linked, &talks).await.unwrap();
         if g.done {
             store
-                .set_goal_status(user, id, GoalStatus::Done)
+                .set_goal_status(user, id, GoalStatus::Done, chrono::Utc::now())
                 .await
                 .unwrap();
         }
@@ -326,17 +345,28 @@ fn random_accounts_survive_a_round_trip(
             runtime.block_on(async move {
                 let source = db.user(&format!("src{n}")).await;
                 build(&db.store, source, &spec).await;
-                let first = db.store.export_account(source).await.unwrap();
+                let first = db
+                    .store
+                    .export_account(source, chrono::Utc::now())
+                    .await
+                    .unwrap();
                 let text = serde_json::to_vec(&first).unwrap();
                 let read = kith_store::AccountExport::from_json(&text).unwrap();
                 let copy = db.user(&format!("dst{n}")).await;
-                db.store.import_account(copy, &read).await.unwrap();
-                let second = db.store.export_account(copy).await.unwrap();
+                db.store
+                    .import_account(copy, &read, chrono::Utc::now())
+                    .await
+                    .unwrap();
+                let second = db
+                    .store
+                    .export_account(copy, chrono::Utc::now())
+                    .await
+                    .unwrap();
                 assert_eq!(second.comparable(), first.comparable());
                 let store = &db.store;
                 let facts = |user| async move {
                     store
-                        .contact_facts(user, None)
+                        .contact_facts(user, None, chrono::Utc::now())
                         .await
                         .unwrap()
                         .into_iter()

@@ -35,7 +35,7 @@ async fn goals_count_their_conversations_and_keep_what_was_learned(
     let user = db.user("ann").await;
     let maria = db
         .store
-        .add_contact(user, &named("Maria Lopez"))
+        .add_contact(user, &named("Maria Lopez"), chrono::Utc::now())
         .await
         .unwrap();
     let goal = db
@@ -69,7 +69,7 @@ async fn goals_count_their_conversations_and_keep_what_was_learned(
     };
     let logged = db
         .store
-        .log_conversation_with(user, &info, &extras)
+        .log_conversation_with(user, &info, &extras, chrono::Utc::now())
         .await
         .unwrap();
 
@@ -108,7 +108,11 @@ async fn goals_count_their_conversations_and_keep_what_was_learned(
     );
 
     // One thing learned with two people is one mention, said by both.
-    let ben = db.store.add_contact(user, &named("Ben Bo")).await.unwrap();
+    let ben = db
+        .store
+        .add_contact(user, &named("Ben Bo"), chrono::Utc::now())
+        .await
+        .unwrap();
     let pair = NewConversation {
         kind: ConversationKind::Informational,
         learned: vec![Learning::parse("skill: pricing").unwrap()],
@@ -122,6 +126,7 @@ async fn goals_count_their_conversations_and_keep_what_was_learned(
                 goal: Some(goal),
                 ..ConversationExtras::default()
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
@@ -147,7 +152,7 @@ async fn goals_count_their_conversations_and_keep_what_was_learned(
         "two conversations, each counted once"
     );
     db.store
-        .set_goal_status(user, goal, GoalStatus::Done)
+        .set_goal_status(user, goal, GoalStatus::Done, chrono::Utc::now())
         .await
         .unwrap();
     assert!(db.store.goals(user, false).await.unwrap().is_empty());
@@ -180,16 +185,20 @@ async fn goals_are_private_and_links_are_checked(
         .unwrap();
     let evec = db
         .store
-        .add_contact(eve, &named("Eve's contact"))
+        .add_contact(eve, &named("Eve's contact"), chrono::Utc::now())
         .await
         .unwrap();
     let annc = db
         .store
-        .add_contact(ann, &named("Ann's contact"))
+        .add_contact(ann, &named("Ann's contact"), chrono::Utc::now())
         .await
         .unwrap();
     let talk = NewConversation::new(Utc::now(), Channel::Phone, None, "", vec![evec]).unwrap();
-    let eves_talk = db.store.log_conversation(eve, &talk).await.unwrap();
+    let eves_talk = db
+        .store
+        .log_conversation(eve, &talk, chrono::Utc::now())
+        .await
+        .unwrap();
 
     let not_found =
         |r: Result<(), StoreError>| assert!(matches!(r, Err(StoreError::NotFound { .. })), "{r:?}");
@@ -203,7 +212,7 @@ async fn goals_are_private_and_links_are_checked(
     );
     not_found(
         db.store
-            .set_goal_status(eve, goal, GoalStatus::Dropped)
+            .set_goal_status(eve, goal, GoalStatus::Dropped, chrono::Utc::now())
             .await,
     );
     assert!(matches!(
@@ -242,6 +251,7 @@ async fn the_network_knows_ties_and_former_colleagues(
                 function: Some("sales".into()),
                 ..named("Jane Doe")
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
@@ -253,13 +263,18 @@ async fn the_network_knows_ties_and_former_colleagues(
                 introduced_by: Some(jane),
                 ..named("Bob Roe")
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
-    let carl = db.store.add_contact(user, &named("Carl Co")).await.unwrap();
+    let carl = db
+        .store
+        .add_contact(user, &named("Carl Co"), chrono::Utc::now())
+        .await
+        .unwrap();
     let dora = db
         .store
-        .add_contact(user, &named("Dora Old"))
+        .add_contact(user, &named("Dora Old"), chrono::Utc::now())
         .await
         .unwrap();
     let together = NewConversation::new(
@@ -270,8 +285,14 @@ async fn the_network_knows_ties_and_former_colleagues(
         vec![carl, jane],
     )
     .unwrap();
-    db.store.log_conversation(user, &together).await.unwrap();
-    db.store.set_my_organisation(user, "Acme").await.unwrap();
+    db.store
+        .log_conversation(user, &together, chrono::Utc::now())
+        .await
+        .unwrap();
+    db.store
+        .set_my_organisation(user, "Acme", chrono::Utc::now())
+        .await
+        .unwrap();
     let day = |y| NaiveDate::from_ymd_opt(y, 1, 1);
     db.store
         .add_employments(
@@ -299,6 +320,7 @@ async fn the_network_knows_ties_and_former_colleagues(
                     ended_on: day(2022),
                 },
             ],
+            chrono::Utc::now(),
         )
         .await
         .unwrap();

@@ -60,12 +60,15 @@ impl TestDb {
 
     pub async fn user(&self, name: &str) -> UserId {
         self.store
-            .create_user(&NewUser {
-                username: Username::parse(name).unwrap(),
-                display_name: name.to_owned(),
-                email: None,
-                timezone: TimeZone::UTC,
-            })
+            .create_user(
+                &NewUser {
+                    username: Username::parse(name).unwrap(),
+                    display_name: name.to_owned(),
+                    email: None,
+                    timezone: TimeZone::UTC,
+                },
+                chrono::Utc::now(),
+            )
             .await
             .unwrap()
             .id

@@ -31,59 +31,114 @@ async fn a_state_works_once_and_an_account_links_to_one_user(
     let ann = db.user("ann").await;
     let bob = db.user("bob").await;
     let s = &db.store;
-    s.create_oauth_flow("s1", &flow("corp", Duration::minutes(10)))
-        .await
-        .unwrap();
+    s.create_oauth_flow(
+        "s1",
+        &flow("corp", Duration::minutes(10)),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     assert!(!format!("{:?}", flow("corp", Duration::zero())).contains("verifier\""));
     // Another provider's callback cannot take it, and that spends it.
-    assert_eq!(s.take_oauth_flow("s1", "other").await.unwrap(), None);
-    assert_eq!(s.take_oauth_flow("s1", "corp").await.unwrap(), None);
-    s.create_oauth_flow("s2", &flow("corp", Duration::minutes(10)))
+    assert_eq!(
+        s.take_oauth_flow("s1", "other", chrono::Utc::now())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        s.take_oauth_flow("s1", "corp", chrono::Utc::now())
+            .await
+            .unwrap(),
+        None
+    );
+    s.create_oauth_flow(
+        "s2",
+        &flow("corp", Duration::minutes(10)),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    let taken = s
+        .take_oauth_flow("s2", "corp", chrono::Utc::now())
         .await
+        .unwrap()
         .unwrap();
-    let taken = s.take_oauth_flow("s2", "corp").await.unwrap().unwrap();
     assert_eq!(
         (taken.next.as_str(), taken.verifier.as_str()),
         ("/goals", "verifier")
     );
-    assert_eq!(s.take_oauth_flow("s2", "corp").await.unwrap(), None, "once");
-    s.create_oauth_flow("s3", &flow("corp", -Duration::seconds(1)))
-        .await
-        .unwrap();
     assert_eq!(
-        s.take_oauth_flow("s3", "corp").await.unwrap(),
+        s.take_oauth_flow("s2", "corp", chrono::Utc::now())
+            .await
+            .unwrap(),
+        None,
+        "once"
+    );
+    s.create_oauth_flow(
+        "s3",
+        &flow("corp", -Duration::seconds(1)),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        s.take_oauth_flow("s3", "corp", chrono::Utc::now())
+            .await
+            .unwrap(),
         None,
         "expired"
     );
 
-    s.link_identity(ann, "corp", "sub-1", Some("ann@example.com"))
-        .await
-        .unwrap();
+    s.link_identity(
+        ann,
+        "corp",
+        "sub-1",
+        Some("ann@example.com"),
+        chrono::Utc::now(),
+    )
+    .await
+    .unwrap();
     assert!(matches!(
-        s.link_identity(bob, "corp", "sub-1", None).await,
+        s.link_identity(bob, "corp", "sub-1", None, chrono::Utc::now())
+            .await,
         Err(StoreError::Conflict(_))
     ));
     // The same subject at another provider is another account.
-    s.link_identity(bob, "github", "sub-1", None).await.unwrap();
+    s.link_identity(bob, "github", "sub-1", None, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(
-        s.identity_user("corp", "sub-1").await.unwrap().unwrap().id,
+        s.identity_user("corp", "sub-1", chrono::Utc::now())
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
         ann
     );
     assert_eq!(
-        s.identity_user("github", "sub-1")
+        s.identity_user("github", "sub-1", chrono::Utc::now())
             .await
             .unwrap()
             .unwrap()
             .id,
         bob
     );
-    assert!(s.identity_user("corp", "sub-2").await.unwrap().is_none());
+    assert!(
+        s.identity_user("corp", "sub-2", chrono::Utc::now())
+            .await
+            .unwrap()
+            .is_none()
+    );
     let linked = s.identities(ann).await.unwrap();
     assert_eq!(linked.len(), 1);
     assert!(linked[0].last_used_at.is_some());
     s.set_disabled(ann, true).await.unwrap();
     assert!(
-        s.identity_user("corp", "sub-1").await.unwrap().is_none(),
+        s.identity_user("corp", "sub-1", chrono::Utc::now())
+            .await
+            .unwrap()
+            .is_none(),
         "disabled"
     );
     s.set_disabled(ann, false).await.unwrap();
@@ -97,7 +152,7 @@ async fn a_state_works_once_and_an_account_links_to_one_user(
         s.unlink_identity(bob, linked[0].id).await,
         Err(StoreError::NotFound { .. })
     ));
-    s.link_identity(ann, "github", "ann-gh", None)
+    s.link_identity(ann, "github", "ann-gh", None, chrono::Utc::now())
         .await
         .unwrap();
     s.unlink_identity(ann, linked[0].id).await.unwrap();

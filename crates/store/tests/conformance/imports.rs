@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 use kith_core::contact::ContactDraft;
 use kith_core::values::{Link, Phone};
-use kith_store::{ContactEvent, ImportOutcome, ImportRecord};
+use kith_store::{ContactEvent, ImportOutcome, ImportRecord, ImportRun};
 use rstest::rstest;
 
 use crate::harness::{Backend, TestDb};
@@ -56,7 +56,17 @@ async fn a_reimport_changes_nothing(
     ];
     let first = db
         .store
-        .import_contacts(user, "test", &records, false, &|_| {}, &|_, _| None)
+        .import_contacts(
+            user,
+            &records,
+            &ImportRun {
+                source: "test",
+                dry_run: false,
+                progress: &|_| {},
+                merge_card: &|_, _| None,
+                now: chrono::Utc::now(),
+            },
+        )
         .await
         .unwrap();
     let ids: Vec<_> = first
@@ -76,7 +86,17 @@ async fn a_reimport_changes_nothing(
 
     let again = db
         .store
-        .import_contacts(user, "test", &records, false, &|_| {}, &|_, _| None)
+        .import_contacts(
+            user,
+            &records,
+            &ImportRun {
+                source: "test",
+                dry_run: false,
+                progress: &|_| {},
+                merge_card: &|_, _| None,
+                now: chrono::Utc::now(),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -91,7 +111,17 @@ async fn a_reimport_changes_nothing(
     changed[0].fingerprint = "2".into();
     let third = db
         .store
-        .import_contacts(user, "test", &changed, false, &|_| {}, &|_, _| None)
+        .import_contacts(
+            user,
+            &changed,
+            &ImportRun {
+                source: "test",
+                dry_run: false,
+                progress: &|_| {},
+                merge_card: &|_, _| None,
+                now: chrono::Utc::now(),
+            },
+        )
         .await
         .unwrap();
     assert_eq!(third[0], ImportOutcome::Unchanged(ids[0]));
@@ -110,7 +140,11 @@ async fn records_merge_into_the_contact_they_match(
         return;
     };
     let user = db.user("ann").await;
-    let existing = db.store.add_contact(user, &jane()).await.unwrap();
+    let existing = db
+        .store
+        .add_contact(user, &jane(), chrono::Utc::now())
+        .await
+        .unwrap();
     let before = db.store.contact(user, existing).await.unwrap();
     let by_email = ContactDraft {
         emails: vec![email("JANE@acme.example")],
@@ -136,7 +170,17 @@ async fn records_merge_into_the_contact_they_match(
     ];
     let preview = db
         .store
-        .import_contacts(user, "test", &records, true, &|_| {}, &|_, _| None)
+        .import_contacts(
+            user,
+            &records,
+            &ImportRun {
+                source: "test",
+                dry_run: true,
+                progress: &|_| {},
+                merge_card: &|_, _| None,
+                now: chrono::Utc::now(),
+            },
+        )
         .await
         .unwrap();
     assert!(matches!(preview[0], ImportOutcome::Merged { into: Some(id), .. } if id == existing));
@@ -159,7 +203,17 @@ async fn records_merge_into_the_contact_they_match(
 
     let done = db
         .store
-        .import_contacts(user, "test", &records, false, &|_| {}, &|_, _| None)
+        .import_contacts(
+            user,
+            &records,
+            &ImportRun {
+                source: "test",
+                dry_run: false,
+                progress: &|_| {},
+                merge_card: &|_, _| None,
+                now: chrono::Utc::now(),
+            },
+        )
         .await
         .unwrap();
     let ImportOutcome::Merged { reason, .. } = &done[0] else {
@@ -198,16 +252,22 @@ async fn imports_never_touch_another_users_contacts(
     };
     let ann = db.user("ann").await;
     let bob = db.user("bob").await;
-    db.store.add_contact(ann, &jane()).await.unwrap();
+    db.store
+        .add_contact(ann, &jane(), chrono::Utc::now())
+        .await
+        .unwrap();
     let out = db
         .store
         .import_contacts(
             bob,
-            "test",
             &[record("a", "1", jane())],
-            false,
-            &|_| {},
-            &|_, _| None,
+            &ImportRun {
+                source: "test",
+                dry_run: false,
+                progress: &|_| {},
+                merge_card: &|_, _| None,
+                now: chrono::Utc::now(),
+            },
         )
         .await
         .unwrap();
@@ -229,7 +289,11 @@ async fn contacts_load_together_as_they_load_alone(
     };
     let user = db.user("ann").await;
     let other = db.user("olga").await;
-    let jane = db.store.add_contact(user, &jane()).await.unwrap();
+    let jane = db
+        .store
+        .add_contact(user, &jane(), chrono::Utc::now())
+        .await
+        .unwrap();
     let bob = db
         .store
         .add_contact(
@@ -243,10 +307,15 @@ async fn contacts_load_together_as_they_load_alone(
                 birthday: Some(kith_core::values::Birthday::parse("--12-03").unwrap()),
                 ..named("Bob Roe")
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
-    let theirs = db.store.add_contact(other, &named("Olga's")).await.unwrap();
+    let theirs = db
+        .store
+        .add_contact(other, &named("Olga's"), chrono::Utc::now())
+        .await
+        .unwrap();
     let ids = db.store.contact_ids(user).await.unwrap();
     assert_eq!(ids.len(), 2);
     assert!(ids.contains(&jane) && ids.contains(&bob) && !ids.contains(&theirs));

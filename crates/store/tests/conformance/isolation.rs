@@ -31,7 +31,11 @@ async fn users_see_only_their_own(#[values(Backend::Sqlite, Backend::Postgres)] 
         organisation: Some("Secret Co".into()),
         ..named("Jane Secret")
     };
-    let jane = db.store.add_contact(ann, &draft).await.unwrap();
+    let jane = db
+        .store
+        .add_contact(ann, &draft, chrono::Utc::now())
+        .await
+        .unwrap();
     let talk = NewConversation::new(
         Utc::now(),
         Channel::Phone,
@@ -40,7 +44,11 @@ async fn users_see_only_their_own(#[values(Backend::Sqlite, Backend::Postgres)] 
         vec![jane],
     )
     .unwrap();
-    let talk = db.store.log_conversation(ann, &talk).await.unwrap();
+    let talk = db
+        .store
+        .log_conversation(ann, &talk, chrono::Utc::now())
+        .await
+        .unwrap();
 
     not_found(db.store.contact(eve, jane).await);
     not_found(db.store.conversation(eve, talk).await);
@@ -53,16 +61,21 @@ async fn users_see_only_their_own(#[values(Backend::Sqlite, Backend::Postgres)] 
                     archived: Some(true),
                     ..Default::default()
                 },
+                chrono::Utc::now(),
             )
             .await,
     );
     let theirs = NewConversation::new(Utc::now(), Channel::Phone, None, "", vec![jane]).unwrap();
-    not_found(db.store.log_conversation(eve, &theirs).await);
+    not_found(
+        db.store
+            .log_conversation(eve, &theirs, chrono::Utc::now())
+            .await,
+    );
     let intro = ContactDraft {
         introduced_by: Some(jane),
         ..named("Eve's friend")
     };
-    not_found(db.store.add_contact(eve, &intro).await);
+    not_found(db.store.add_contact(eve, &intro, chrono::Utc::now()).await);
     let task = NewFollowUp {
         contact: jane,
         conversation: None,
@@ -74,12 +87,16 @@ async fn users_see_only_their_own(#[values(Backend::Sqlite, Backend::Postgres)] 
         parent: None,
         subject: None,
     };
-    not_found(db.store.add_follow_up(eve, &task).await);
+    not_found(db.store.add_follow_up(eve, &task, chrono::Utc::now()).await);
     let task = NewFollowUp {
         conversation: Some(talk),
         ..task
     };
-    let own = db.store.add_contact(eve, &named("Own")).await.unwrap();
+    let own = db
+        .store
+        .add_contact(eve, &named("Own"), chrono::Utc::now())
+        .await
+        .unwrap();
     not_found(
         db.store
             .add_follow_up(
@@ -88,6 +105,7 @@ async fn users_see_only_their_own(#[values(Backend::Sqlite, Backend::Postgres)] 
                     contact: own,
                     ..task
                 },
+                chrono::Utc::now(),
             )
             .await,
     );
@@ -145,7 +163,11 @@ async fn users_see_only_their_own(#[values(Backend::Sqlite, Backend::Postgres)] 
         organisation: Some("Secret Co".into()),
         ..named("Eve's Jane")
     };
-    let evej = db.store.add_contact(eve, &mine).await.unwrap();
+    let evej = db
+        .store
+        .add_contact(eve, &mine, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(db.store.contact(eve, evej).await.unwrap().tags, ["vip"]);
     let ann_vips = db
         .store

@@ -30,7 +30,7 @@ fn task(contact: ContactId, title: &str, loop_back: bool) -> NewFollowUp {
 
 async fn facts_of(db: &TestDb, user: UserId, id: ContactId) -> kith_core::rules::due::ContactFacts {
     db.store
-        .contact_facts(user, Some(id))
+        .contact_facts(user, Some(id), chrono::Utc::now())
         .await
         .unwrap()
         .remove(0)
@@ -47,10 +47,14 @@ async fn activity_follows_every_conversation(
     let user = db.user("ann").await;
     let jane = db
         .store
-        .add_contact(user, &named("Jane Doe"))
+        .add_contact(user, &named("Jane Doe"), chrono::Utc::now())
         .await
         .unwrap();
-    let bob = db.store.add_contact(user, &named("Bob Roe")).await.unwrap();
+    let bob = db
+        .store
+        .add_contact(user, &named("Bob Roe"), chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(facts_of(&db, user, jane).await.activity.conversations, 0);
 
     let now = Utc::now();
@@ -60,10 +64,16 @@ async fn activity_follows_every_conversation(
         NewConversation::new(at(10), Channel::Phone, None, "", vec![jane]).unwrap(),
         NewConversation::new(at(2), Channel::Email, None, "", vec![jane]).unwrap(),
     ];
-    db.store.log_conversations(user, &talks).await.unwrap();
+    db.store
+        .log_conversations(user, &talks, chrono::Utc::now())
+        .await
+        .unwrap();
     // A later, separate write folds into the same summary.
     let older = NewConversation::new(at(400), Channel::Zoom, None, "", vec![jane]).unwrap();
-    db.store.log_conversation(user, &older).await.unwrap();
+    db.store
+        .log_conversation(user, &older, chrono::Utc::now())
+        .await
+        .unwrap();
 
     let j = facts_of(&db, user, jane).await.activity;
     assert_eq!((j.conversations, j.meaningful), (4, 3));
@@ -77,7 +87,11 @@ async fn activity_follows_every_conversation(
     let b = facts_of(&db, user, bob).await.activity;
     assert_eq!((b.conversations, b.meaningful), (1, 1));
 
-    let all = db.store.contact_facts(user, None).await.unwrap();
+    let all = db
+        .store
+        .contact_facts(user, None, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(all.len(), 2);
     let channels = db
         .store
@@ -100,7 +114,7 @@ async fn the_homework_loop(#[values(Backend::Sqlite, Backend::Postgres)] backend
     let user = db.user("ann").await;
     let jane = db
         .store
-        .add_contact(user, &named("Jane Doe"))
+        .add_contact(user, &named("Jane Doe"), chrono::Utc::now())
         .await
         .unwrap();
     let talk = NewConversation::new(
@@ -125,7 +139,7 @@ async fn the_homework_loop(#[values(Backend::Sqlite, Backend::Postgres)] backend
     };
     let logged = db
         .store
-        .log_conversation_with(user, &talk, &extras)
+        .log_conversation_with(user, &talk, &extras, chrono::Utc::now())
         .await
         .unwrap();
     let open = db.store.open_follow_ups_with(user, jane).await.unwrap();
@@ -134,7 +148,7 @@ async fn the_homework_loop(#[values(Backend::Sqlite, Backend::Postgres)] backend
 
     let (done, loop_back) = db
         .store
-        .complete_follow_up(user, logged.follow_ups[0])
+        .complete_follow_up(user, logged.follow_ups[0], chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(done.status, FollowUpStatus::Done);
@@ -144,7 +158,9 @@ async fn the_homework_loop(#[values(Backend::Sqlite, Backend::Postgres)] backend
     assert_eq!(loop_back.parent, Some(done.id));
     assert_eq!(loop_back.title, "Tell Jane you did: Read Atomic Habits");
     assert!(matches!(
-        db.store.complete_follow_up(user, done.id).await,
+        db.store
+            .complete_follow_up(user, done.id, chrono::Utc::now())
+            .await,
         Err(StoreError::Conflict(_))
     ));
 
@@ -157,13 +173,19 @@ async fn the_homework_loop(#[values(Backend::Sqlite, Backend::Postgres)] backend
         vec![jane],
     )
     .unwrap();
-    db.store.log_conversation(user, &earlier).await.unwrap();
+    db.store
+        .log_conversation(user, &earlier, chrono::Utc::now())
+        .await
+        .unwrap();
     let still = db.store.open_follow_ups_with(user, jane).await.unwrap();
     assert!(still.iter().any(|f| f.id == loop_back.id));
 
     let report =
         NewConversation::new(Utc::now(), Channel::Message, None, "Told her", vec![jane]).unwrap();
-    db.store.log_conversation(user, &report).await.unwrap();
+    db.store
+        .log_conversation(user, &report, chrono::Utc::now())
+        .await
+        .unwrap();
     let open = db.store.open_follow_ups_with(user, jane).await.unwrap();
     assert_eq!(
         open.iter().map(|f| f.title.as_str()).collect::<Vec<_>>(),
@@ -196,7 +218,11 @@ async fn the_homework_loop(#[values(Backend::Sqlite, Backend::Postgres)] backend
         .unwrap();
     assert_eq!(theirs.len(), 1);
 
-    let dropped = db.store.drop_follow_up(user, open[0].id).await.unwrap();
+    let dropped = db
+        .store
+        .drop_follow_up(user, open[0].id, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(dropped.status, FollowUpStatus::Dropped);
     assert!(
         db.store
@@ -219,12 +245,12 @@ async fn introductions_make_stubs_and_close_when_you_reach_out(
     let user = db.user("ann").await;
     let jane = db
         .store
-        .add_contact(user, &named("Jane Doe"))
+        .add_contact(user, &named("Jane Doe"), chrono::Utc::now())
         .await
         .unwrap();
     let carl = db
         .store
-        .add_contact(user, &named("Carl Known"))
+        .add_contact(user, &named("Carl Known"), chrono::Utc::now())
         .await
         .unwrap();
     let talk = NewConversation::new(
@@ -245,7 +271,7 @@ async fn introductions_make_stubs_and_close_when_you_reach_out(
     };
     let logged = db
         .store
-        .log_conversation_with(user, &talk, &extras)
+        .log_conversation_with(user, &talk, &extras, chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(logged.introduced.len(), 2);
@@ -265,7 +291,10 @@ async fn introductions_make_stubs_and_close_when_you_reach_out(
     );
 
     let reached = NewConversation::new(Utc::now(), Channel::Phone, None, "", vec![bob]).unwrap();
-    db.store.log_conversation(user, &reached).await.unwrap();
+    db.store
+        .log_conversation(user, &reached, chrono::Utc::now())
+        .await
+        .unwrap();
     assert!(
         db.store
             .open_follow_ups_with(user, bob)
@@ -286,10 +315,14 @@ async fn a_refused_log_leaves_no_stub_behind(
     };
     let ann = db.user("ann").await;
     let eve = db.user("eve").await;
-    let jane = db.store.add_contact(ann, &named("Jane Doe")).await.unwrap();
+    let jane = db
+        .store
+        .add_contact(ann, &named("Jane Doe"), chrono::Utc::now())
+        .await
+        .unwrap();
     let eves = db
         .store
-        .add_contact(eve, &named("Eve's friend"))
+        .add_contact(eve, &named("Eve's friend"), chrono::Utc::now())
         .await
         .unwrap();
     let talk = NewConversation::new(Utc::now(), Channel::Zoom, None, "", vec![jane]).unwrap();
@@ -301,7 +334,7 @@ async fn a_refused_log_leaves_no_stub_behind(
     };
     let err = db
         .store
-        .log_conversation_with(ann, &talk, &extras)
+        .log_conversation_with(ann, &talk, &extras, chrono::Utc::now())
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::NotFound { .. }), "{err:?}");
@@ -334,7 +367,11 @@ async fn snoozes_tags_and_settings(#[values(Backend::Sqlite, Backend::Postgres)]
         tags: vec![tag("mentor"), tag("friend")],
         ..named("Jane Doe")
     };
-    let jane = db.store.add_contact(user, &draft).await.unwrap();
+    let jane = db
+        .store
+        .add_contact(user, &draft, chrono::Utc::now())
+        .await
+        .unwrap();
 
     let until = Utc::now() + Duration::days(14);
     db.store.set_snooze(user, jane, Some(until)).await.unwrap();
@@ -394,8 +431,17 @@ async fn snoozes_tags_and_settings(#[values(Backend::Sqlite, Backend::Postgres)]
         archived: Some(true),
         ..Default::default()
     };
-    db.store.update_contact(user, jane, &archive).await.unwrap();
-    assert!(db.store.contact_facts(user, None).await.unwrap().is_empty());
+    db.store
+        .update_contact(user, jane, &archive, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert!(
+        db.store
+            .contact_facts(user, None, chrono::Utc::now())
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(facts_of(&db, user, jane).await.archived);
     db.finish().await;
 }
@@ -410,18 +456,24 @@ async fn follow_ups_and_snoozes_stay_with_their_owner(
     };
     let ann = db.user("ann").await;
     let eve = db.user("eve").await;
-    let jane = db.store.add_contact(ann, &named("Jane Doe")).await.unwrap();
+    let jane = db
+        .store
+        .add_contact(ann, &named("Jane Doe"), chrono::Utc::now())
+        .await
+        .unwrap();
     let id = db
         .store
-        .add_follow_up(ann, &task(jane, "secret", true))
+        .add_follow_up(ann, &task(jane, "secret", true), chrono::Utc::now())
         .await
         .unwrap();
     assert!(matches!(
-        db.store.complete_follow_up(eve, id).await,
+        db.store
+            .complete_follow_up(eve, id, chrono::Utc::now())
+            .await,
         Err(StoreError::NotFound { .. })
     ));
     assert!(matches!(
-        db.store.drop_follow_up(eve, id).await,
+        db.store.drop_follow_up(eve, id, chrono::Utc::now()).await,
         Err(StoreError::NotFound { .. })
     ));
     assert!(matches!(
@@ -435,10 +487,16 @@ async fn follow_ups_and_snoozes_stay_with_their_owner(
             .unwrap()
             .is_empty()
     );
-    assert!(db.store.contact_facts(eve, None).await.unwrap().is_empty());
     assert!(
         db.store
-            .contact_facts(eve, Some(jane))
+            .contact_facts(eve, None, chrono::Utc::now())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        db.store
+            .contact_facts(eve, Some(jane), chrono::Utc::now())
             .await
             .unwrap()
             .is_empty()
@@ -484,27 +542,35 @@ async fn data_version_changes_with_every_write_the_views_read(
 
     let jane = db
         .store
-        .add_contact(user, &named("Jane Doe"))
+        .add_contact(user, &named("Jane Doe"), chrono::Utc::now())
         .await
         .unwrap();
     changed("adding a contact").await;
-    let more = db.store.add_contact(user, &named("Bob Roe")).await.unwrap();
+    let more = db
+        .store
+        .add_contact(user, &named("Bob Roe"), chrono::Utc::now())
+        .await
+        .unwrap();
     changed("adding another contact").await;
     db.store
         .log_conversation(
             user,
             &NewConversation::new(Utc::now(), Channel::Phone, None, "", vec![jane, more]).unwrap(),
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
     changed("logging a conversation").await;
     let todo = db
         .store
-        .add_follow_up(user, &task(jane, "send the deck", true))
+        .add_follow_up(user, &task(jane, "send the deck", true), chrono::Utc::now())
         .await
         .unwrap();
     changed("adding a follow-up").await;
-    db.store.complete_follow_up(user, todo).await.unwrap();
+    db.store
+        .complete_follow_up(user, todo, chrono::Utc::now())
+        .await
+        .unwrap();
     changed("completing a follow-up").await;
     db.store
         .set_snooze(user, jane, Some(Utc::now() + Duration::days(3)))
@@ -519,6 +585,7 @@ async fn data_version_changes_with_every_write_the_views_read(
                 add_tags: vec![tag("mentor")],
                 ..ContactPatch::default()
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
@@ -530,7 +597,10 @@ async fn data_version_changes_with_every_write_the_views_read(
     changed("a tag's rhythm").await;
 
     let before = version(user).await;
-    db.store.contact_facts(user, None).await.unwrap();
+    db.store
+        .contact_facts(user, None, chrono::Utc::now())
+        .await
+        .unwrap();
     db.store.search(user, "jane", 10).await.unwrap();
     assert_eq!(version(user).await, before, "reads changed the version");
     assert_eq!(

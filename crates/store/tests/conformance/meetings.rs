@@ -35,10 +35,14 @@ async fn converting_keeps_the_uid_and_raises_the_sequence(
     let user = db.user("ann").await;
     let jane = db
         .store
-        .add_contact(user, &named("Jane Doe"))
+        .add_contact(user, &named("Jane Doe"), chrono::Utc::now())
         .await
         .unwrap();
-    let bob = db.store.add_contact(user, &named("Bob Roe")).await.unwrap();
+    let bob = db
+        .store
+        .add_contact(user, &named("Bob Roe"), chrono::Utc::now())
+        .await
+        .unwrap();
     let created = Utc::now() - Duration::hours(1);
     let at = Utc::now() + Duration::days(3);
     let id = db
@@ -107,7 +111,7 @@ async fn a_past_meeting_is_logged_once_as_a_conversation(
     let user = db.user("ann").await;
     let jane = db
         .store
-        .add_contact(user, &named("Jane Doe"))
+        .add_contact(user, &named("Jane Doe"), chrono::Utc::now())
         .await
         .unwrap();
     let now = Utc::now();
@@ -178,8 +182,16 @@ async fn meetings_are_private_and_only_with_ones_own_contacts(
     };
     let ann = db.user("ann").await;
     let eve = db.user("eve").await;
-    let jane = db.store.add_contact(ann, &named("Jane Doe")).await.unwrap();
-    let mallory = db.store.add_contact(eve, &named("Mallory")).await.unwrap();
+    let jane = db
+        .store
+        .add_contact(ann, &named("Jane Doe"), chrono::Utc::now())
+        .await
+        .unwrap();
+    let mallory = db
+        .store
+        .add_contact(eve, &named("Mallory"), chrono::Utc::now())
+        .await
+        .unwrap();
     let now = Utc::now();
     let at = now + Duration::days(1);
     let id = db

@@ -22,7 +22,10 @@ async fn a_merge_keeps_everything_of_both_and_a_preview_changes_nothing(
     };
     let user = db.user("ann").await;
     let s = &db.store;
-    let jane = s.add_contact(user, &named("Jane Doe")).await.unwrap();
+    let jane = s
+        .add_contact(user, &named("Jane Doe"), chrono::Utc::now())
+        .await
+        .unwrap();
     let dup = s
         .add_contact(
             user,
@@ -33,11 +36,17 @@ async fn a_merge_keeps_everything_of_both_and_a_preview_changes_nothing(
                 tags: vec![tag("climate")],
                 ..ContactDraft::default()
             },
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
-    let carol = s.add_contact(user, &named("Carol Poe")).await.unwrap();
-    s.set_introducers(user, &[(carol, dup)]).await.unwrap();
+    let carol = s
+        .add_contact(user, &named("Carol Poe"), chrono::Utc::now())
+        .await
+        .unwrap();
+    s.set_introducers(user, &[(carol, dup)], chrono::Utc::now())
+        .await
+        .unwrap();
     let now = Utc::now();
     let talk = |days: i64, channel, who| {
         NewConversation::new(now - Duration::days(days), channel, None, "", who).unwrap()
@@ -50,6 +59,7 @@ async fn a_merge_keeps_everything_of_both_and_a_preview_changes_nothing(
             talk(10, Channel::Email, vec![dup]),
             talk(5, Channel::Email, vec![jane]),
         ],
+        chrono::Utc::now(),
     )
     .await
     .unwrap();
@@ -66,6 +76,7 @@ async fn a_merge_keeps_everything_of_both_and_a_preview_changes_nothing(
             parent: None,
             subject: None,
         },
+        chrono::Utc::now(),
     )
     .await
     .unwrap();
@@ -100,7 +111,7 @@ async fn a_merge_keeps_everything_of_both_and_a_preview_changes_nothing(
         introductions: 1,
     };
     let preview = s
-        .merge_contacts(user, jane, dup, false, None)
+        .merge_contacts(user, jane, dup, false, None, chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(preview, expected);
@@ -111,7 +122,10 @@ async fn a_merge_keeps_everything_of_both_and_a_preview_changes_nothing(
     );
     assert!(s.contact(user, jane).await.unwrap().emails.is_empty());
 
-    let report = s.merge_contacts(user, jane, dup, true, None).await.unwrap();
+    let report = s
+        .merge_contacts(user, jane, dup, true, None, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(report, expected);
     assert!(matches!(
         s.contact(user, dup).await,
@@ -121,7 +135,11 @@ async fn a_merge_keeps_everything_of_both_and_a_preview_changes_nothing(
     assert_eq!(kept.emails, ["jane@acme.test"]);
     assert_eq!(kept.title.as_deref(), Some("CTO"));
     assert_eq!(kept.tags, ["climate"]);
-    let facts = s.contact_facts(user, Some(jane)).await.unwrap().remove(0);
+    let facts = s
+        .contact_facts(user, Some(jane), chrono::Utc::now())
+        .await
+        .unwrap()
+        .remove(0);
     assert_eq!(
         facts.activity.conversations, 4,
         "the shared coffee counts once"
@@ -157,7 +175,8 @@ async fn a_merge_keeps_everything_of_both_and_a_preview_changes_nothing(
         network.connections
     );
     assert!(matches!(
-        s.merge_contacts(user, jane, jane, true, None).await,
+        s.merge_contacts(user, jane, jane, true, None, chrono::Utc::now())
+            .await,
         Err(StoreError::Invalid(_))
     ));
     db.finish().await;
@@ -173,11 +192,21 @@ async fn another_users_contact_cannot_be_merged(
     };
     let ann = db.user("ann").await;
     let bob = db.user("bob").await;
-    let mine = db.store.add_contact(ann, &named("Jane Doe")).await.unwrap();
-    let theirs = db.store.add_contact(bob, &named("Jane Doe")).await.unwrap();
+    let mine = db
+        .store
+        .add_contact(ann, &named("Jane Doe"), chrono::Utc::now())
+        .await
+        .unwrap();
+    let theirs = db
+        .store
+        .add_contact(bob, &named("Jane Doe"), chrono::Utc::now())
+        .await
+        .unwrap();
     for (keep, gone) in [(mine, theirs), (theirs, mine)] {
         assert!(matches!(
-            db.store.merge_contacts(ann, keep, gone, true, None).await,
+            db.store
+                .merge_contacts(ann, keep, gone, true, None, chrono::Utc::now())
+                .await,
             Err(StoreError::NotFound { .. })
         ));
     }
@@ -198,8 +227,14 @@ async fn a_deleted_contact_takes_what_was_only_theirs(
     };
     let user = db.user("ann").await;
     let s = &db.store;
-    let jane = s.add_contact(user, &named("Jane Doe")).await.unwrap();
-    let bob = s.add_contact(user, &named("Bob Roe")).await.unwrap();
+    let jane = s
+        .add_contact(user, &named("Jane Doe"), chrono::Utc::now())
+        .await
+        .unwrap();
+    let bob = s
+        .add_contact(user, &named("Bob Roe"), chrono::Utc::now())
+        .await
+        .unwrap();
     let now = Utc::now();
     let ids = s
         .log_conversations(
@@ -208,11 +243,14 @@ async fn a_deleted_contact_takes_what_was_only_theirs(
                 NewConversation::new(now, Channel::Coffee, None, "just jane", vec![jane]).unwrap(),
                 NewConversation::new(now, Channel::Phone, None, "both", vec![jane, bob]).unwrap(),
             ],
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
     let position = s.dav_position(user).await.unwrap();
-    s.delete_contact(user, jane).await.unwrap();
+    s.delete_contact(user, jane, chrono::Utc::now())
+        .await
+        .unwrap();
     assert!(matches!(
         s.contact(user, jane).await,
         Err(StoreError::NotFound { .. })
@@ -227,7 +265,7 @@ async fn a_deleted_contact_takes_what_was_only_theirs(
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].etag, None, "synced devices hear of the deletion");
     assert!(matches!(
-        s.delete_contact(user, jane).await,
+        s.delete_contact(user, jane, chrono::Utc::now()).await,
         Err(StoreError::NotFound { .. })
     ));
     db.finish().await;

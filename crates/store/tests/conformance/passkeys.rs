@@ -18,11 +18,12 @@ async fn passkeys_and_their_ceremonies(
     let bob = db.user("bob").await;
     let s = &db.store;
     let id = s
-        .add_passkey(ann, "Laptop", "cred-1", "{\"v\":1}")
+        .add_passkey(ann, "Laptop", "cred-1", "{\"v\":1}", chrono::Utc::now())
         .await
         .unwrap();
     assert!(matches!(
-        s.add_passkey(bob, "Stolen", "cred-1", "{}").await,
+        s.add_passkey(bob, "Stolen", "cred-1", "{}", chrono::Utc::now())
+            .await,
         Err(StoreError::Conflict(_))
     ));
     let keys = s.passkeys(ann).await.unwrap();
@@ -30,9 +31,13 @@ async fn passkeys_and_their_ceremonies(
     assert_eq!(keys[0].last_used_at, None);
     assert!(s.passkeys(bob).await.unwrap().is_empty());
     // Bob cannot touch Ann's.
-    s.passkey_used(bob, id, "{\"v\":9}").await.unwrap();
+    s.passkey_used(bob, id, "{\"v\":9}", chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(s.passkeys(ann).await.unwrap()[0].credential, "{\"v\":1}");
-    s.passkey_used(ann, id, "{\"v\":2}").await.unwrap();
+    s.passkey_used(ann, id, "{\"v\":2}", chrono::Utc::now())
+        .await
+        .unwrap();
     let keys = s.passkeys(ann).await.unwrap();
     assert_eq!(keys[0].credential, "{\"v\":2}");
     assert!(keys[0].last_used_at.is_some());
@@ -45,32 +50,42 @@ async fn passkeys_and_their_ceremonies(
         s.remove_passkey(ann, id).await,
         Err(StoreError::Conflict(_))
     ));
-    s.add_passkey(ann, "Phone", "cred-2", "{}").await.unwrap();
+    s.add_passkey(ann, "Phone", "cred-2", "{}", chrono::Utc::now())
+        .await
+        .unwrap();
     s.remove_passkey(ann, id).await.unwrap();
     assert_eq!(s.passkeys(ann).await.unwrap().len(), 1);
 
-    s.put_ceremony("t1", ann, "register", "state-1")
+    s.put_ceremony("t1", ann, "register", "state-1", chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(
-        s.take_ceremony("t1", "authenticate").await.unwrap(),
+        s.take_ceremony("t1", "authenticate", chrono::Utc::now())
+            .await
+            .unwrap(),
         None,
         "another kind"
     );
     assert_eq!(
-        s.take_ceremony("t1", "register").await.unwrap(),
+        s.take_ceremony("t1", "register", chrono::Utc::now())
+            .await
+            .unwrap(),
         None,
         "spent by the try"
     );
-    s.put_ceremony("t2", ann, "authenticate", "state-2")
+    s.put_ceremony("t2", ann, "authenticate", "state-2", chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(
-        s.take_ceremony("t2", "authenticate").await.unwrap(),
+        s.take_ceremony("t2", "authenticate", chrono::Utc::now())
+            .await
+            .unwrap(),
         Some((ann, "state-2".to_owned()))
     );
     assert_eq!(
-        s.take_ceremony("t2", "authenticate").await.unwrap(),
+        s.take_ceremony("t2", "authenticate", chrono::Utc::now())
+            .await
+            .unwrap(),
         None,
         "once"
     );

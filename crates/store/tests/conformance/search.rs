@@ -23,10 +23,14 @@ async fn search_finds_people_and_conversations(
         notes: Some("Knows everyone in fintech".into()),
         ..named("Jane Doe")
     };
-    let jane = db.store.add_contact(user, &jane).await.unwrap();
+    let jane = db
+        .store
+        .add_contact(user, &jane, chrono::Utc::now())
+        .await
+        .unwrap();
     let janet = db
         .store
-        .add_contact(user, &named("Janet Smith"))
+        .add_contact(user, &named("Janet Smith"), chrono::Utc::now())
         .await
         .unwrap();
     let talk = NewConversation::new(
@@ -37,7 +41,10 @@ async fn search_finds_people_and_conversations(
         vec![jane],
     )
     .unwrap();
-    db.store.log_conversation(user, &talk).await.unwrap();
+    db.store
+        .log_conversation(user, &talk, chrono::Utc::now())
+        .await
+        .unwrap();
 
     // Every query finds the same contacts with or without the
     // conversations.
@@ -80,14 +87,20 @@ async fn search_finds_people_and_conversations(
         organisation: Some(Some("Hooli".into())),
         ..Default::default()
     };
-    db.store.update_contact(user, janet, &patch).await.unwrap();
+    db.store
+        .update_contact(user, janet, &patch, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(names("hooli").await, ["Janet Smith"]);
     let patch = ContactPatch {
         organisation: Some(None),
         notes: Some(None),
         ..Default::default()
     };
-    db.store.update_contact(user, jane, &patch).await.unwrap();
+    db.store
+        .update_contact(user, jane, &patch, chrono::Utc::now())
+        .await
+        .unwrap();
     assert!(names("initech").await.is_empty());
     assert!(names("fintech").await.is_empty());
     db.finish().await;

@@ -114,6 +114,7 @@ async fn pending_sign_ins_expire_and_sessions_are_their_owners(
             PendingPurpose::Enrol,
             Some("SEED"),
             now + Duration::minutes(10),
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
@@ -124,30 +125,67 @@ async fn pending_sign_ins_expire_and_sessions_are_their_owners(
             PendingPurpose::Code,
             None,
             now - Duration::seconds(1),
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
-    let live = db.store.pending_signin("p-live").await.unwrap().unwrap();
+    let live = db
+        .store
+        .pending_signin("p-live", chrono::Utc::now())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((live.user.id, live.purpose), (ann, PendingPurpose::Enrol));
     assert_eq!(live.secret.as_deref(), Some("SEED"));
-    assert!(db.store.pending_signin("p-old").await.unwrap().is_none());
-    assert!(db.store.pending_signin("nope").await.unwrap().is_none());
+    assert!(
+        db.store
+            .pending_signin("p-old", chrono::Utc::now())
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        db.store
+            .pending_signin("nope", chrono::Utc::now())
+            .await
+            .unwrap()
+            .is_none()
+    );
     // A disabled user's sign-in cannot be finished.
     db.store.set_disabled(ann, true).await.unwrap();
-    assert!(db.store.pending_signin("p-live").await.unwrap().is_none());
+    assert!(
+        db.store
+            .pending_signin("p-live", chrono::Utc::now())
+            .await
+            .unwrap()
+            .is_none()
+    );
     db.store.set_disabled(ann, false).await.unwrap();
     db.store.delete_pending_signin("p-live").await.unwrap();
-    assert!(db.store.pending_signin("p-live").await.unwrap().is_none());
+    assert!(
+        db.store
+            .pending_signin("p-live", chrono::Utc::now())
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     let later = now + Duration::days(1);
     let a = "a1b2c3d4e5f60718aaaaaaaaaaaaaaaa";
     let b = "0123456789abcdefbbbbbbbbbbbbbbbb";
     db.store
-        .create_session(ann, a, later, "password+totp", Some("Firefox on Linux"))
+        .create_session(
+            ann,
+            a,
+            later,
+            "password+totp",
+            Some("Firefox on Linux"),
+            chrono::Utc::now(),
+        )
         .await
         .unwrap();
     db.store
-        .create_session(ann, b, later, "password", None)
+        .create_session(ann, b, later, "password", None, chrono::Utc::now())
         .await
         .unwrap();
     db.store
@@ -157,10 +195,11 @@ async fn pending_sign_ins_expire_and_sessions_are_their_owners(
             later,
             "password",
             None,
+            chrono::Utc::now(),
         )
         .await
         .unwrap();
-    let sessions = db.store.sessions(ann).await.unwrap();
+    let sessions = db.store.sessions(ann, chrono::Utc::now()).await.unwrap();
     assert_eq!(sessions.len(), 2);
     let first = sessions.iter().find(|s| s.key == a[..16]).unwrap();
     assert_eq!(first.method, "password+totp");
@@ -169,7 +208,21 @@ async fn pending_sign_ins_expire_and_sessions_are_their_owners(
     assert!(!db.store.end_session(bob, &a[..16]).await.unwrap());
     assert!(!db.store.end_session(ann, "%").await.unwrap());
     assert!(db.store.end_session(ann, &a[..16]).await.unwrap());
-    assert_eq!(db.store.sessions(ann).await.unwrap().len(), 1);
-    assert_eq!(db.store.sessions(bob).await.unwrap().len(), 1);
+    assert_eq!(
+        db.store
+            .sessions(ann, chrono::Utc::now())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        db.store
+            .sessions(bob, chrono::Utc::now())
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     db.finish().await;
 }
