@@ -92,8 +92,12 @@ impl Sender {
     }
 
     /// One pass: due digests into the outbox, stale claims to uncertain,
-    /// then everything queued out.
+    /// then everything queued out. The pass runs on the clock it is given:
+    /// `now` at its start, moving on as it takes time (so a test can run a
+    /// pass at any moment).
     pub async fn tick(&self, now: DateTime<Utc>) -> anyhow::Result<Tick> {
+        let started = std::time::Instant::now();
+        let clock = || now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
         let mut tick = Tick::default();
         let lease = chrono::Duration::from_std(self.config.lease)?;
         for due in self.store.claim_due_digests(now, now + lease, 50).await? {
@@ -103,7 +107,7 @@ impl Sender {
         }
         tick.uncertain = self.store.expire_mail_claims(now).await?;
         loop {
-            let now = Utc::now();
+            let now = clock();
             let batch = self
                 .store
                 .claim_mail(&self.server, now, now + lease, BATCH)
@@ -112,7 +116,7 @@ impl Sender {
                 break;
             }
             for mail in batch {
-                let outcome = self.deliver(&mail).await;
+                let outcome = self.deliver(&mail, &clock).await;
                 match &outcome {
                     Delivery::Sent => {
                         tick.sent += 1;
@@ -127,9 +131,7 @@ impl Sender {
                         tracing::warn!(id = mail.id, attempt = mail.attempts, %error, "mail: failed");
                     }
                 }
-                self.store
-                    .finish_mail(mail.id, &outcome, Utc::now())
-                    .await?;
+                self.store.finish_mail(mail.id, &outcome, clock()).await?;
             }
         }
         Ok(tick)
@@ -181,7 +183,7 @@ impl Sender {
             .await?)
     }
 
-    async fn deliver(&self, mail: &OutgoingMail) -> Delivery {
+    async fn deliver(&self, mail: &OutgoingMail, clock: impl Fn() -> DateTime<Utc>) -> Delivery {
         let message = match build(&self.config.from, mail) {
             Ok(message) => message,
             Err(e) => {
@@ -199,7 +201,7 @@ impl Sender {
                 } else {
                     Delivery::Retry {
                         error,
-                        at: Utc::now() + backoff(self.config.retry, mail.attempts),
+                        at: clock() + backoff(self.config.retry, mail.attempts),
                     }
                 }
             }
@@ -226,6 +228,77 @@ fn hostname() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kith_core::user::{NewUser, Username};
+    use kith_core::values::{Email, TimeZone};
+    use kith_store::testing::{TestDatabase, postgres_admin_url};
+    use kith_store::{Location, MailStatus};
+
+    /// A message to an SMTP server that refuses every connection is tried
+    /// eight times, each pass run at a moment past the last retry time, and
+    /// then is failed: no ninth attempt.
+    async fn gives_up_after_eight_attempts(location: &Location) {
+        let store = Store::open(location).await.unwrap();
+        let user = store
+            .create_user(&NewUser {
+                username: Username::parse("ann").unwrap(),
+                display_name: "Ann".into(),
+                email: Some(Email::parse("ann@example.com").unwrap()),
+                timezone: TimeZone::UTC,
+            })
+            .await
+            .unwrap();
+        let mut now = Utc::now();
+        let mail = NewMail {
+            kind: MailKind::Test,
+            dedup_key: "test:1".into(),
+            to: vec![Email::parse("ann@example.com").unwrap()],
+            reply_to: None,
+            subject: "Test".into(),
+            text: "Test".into(),
+            html: None,
+            calendar: None,
+        };
+        store.enqueue_mail(user.id, &mail, now).await.unwrap();
+        // Nothing listens on this port.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let smtp = format!("smtp://127.0.0.1:{}", closed.local_addr().unwrap().port());
+        drop(closed);
+        let config = MailConfig::new(&smtp, "Kith <kith@example.com>", None, [None; 3]).unwrap();
+        let sender = Sender::new(store.clone(), config).unwrap();
+        for attempt in 1..=9 {
+            sender.tick(now).await.unwrap();
+            let entry = store.outbox(user.id, 10).await.unwrap().remove(0);
+            let (attempts, status) = if attempt < 8 {
+                (attempt, MailStatus::Pending)
+            } else {
+                (8, MailStatus::Failed)
+            };
+            assert_eq!(
+                (entry.attempts, entry.status),
+                (attempts, status),
+                "after pass {attempt}: {entry:?}"
+            );
+            // Past the longest wait between two attempts.
+            now += MAX_BACKOFF + chrono::Duration::minutes(1);
+        }
+        store.close().await;
+    }
+
+    #[tokio::test]
+    async fn gives_up_after_eight_attempts_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        gives_up_after_eight_attempts(&Location::SqliteFile(dir.path().join("kith.db"))).await;
+    }
+
+    #[tokio::test]
+    async fn gives_up_after_eight_attempts_postgres() {
+        let Some(admin) = postgres_admin_url() else {
+            return;
+        };
+        let db = TestDatabase::create(&admin).await;
+        gives_up_after_eight_attempts(&Location::Postgres(db.url.clone())).await;
+        db.drop().await;
+    }
 
     #[test]
     fn retries_back_off_and_stop_growing() {

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::{Kith, clock, exists, refuses_all, snapshot};
 
 /// An account that touches most of what an export carries.
-fn busy_account() -> Kith {
+pub fn busy_account() -> Kith {
     let kith = Kith::new();
     fill(&kith, &[]);
     kith

@@ -1,6 +1,6 @@
 //! Bad input gets one clear line naming the field, exit code 2, and changes nothing.
 
-use crate::Kith;
+use crate::{Kith, clock};
 
 fn setup() -> Kith {
     let kith = Kith::new();
@@ -113,6 +113,158 @@ fn refused_commands_name_the_field_and_change_nothing() {
         (
             &["demo", "--contacts", "0"],
             "kith: invalid --contacts: 0 is not between 1 and 100000",
+        ),
+    ];
+    crate::refuses_all(&kith, cases);
+}
+
+/// An account with rows in every table, and commands on each of them
+/// refused, some with a good field beside the bad one: the account must be
+/// the same, byte for byte, after each.
+#[test]
+fn refused_commands_change_nothing_in_any_table() {
+    let kith = crate::archive::busy_account();
+    kith.ok(&[
+        "digest", "set", "--on", "--days", "weekdays", "--at", "07:30",
+    ]);
+    let later = clock::at(10, "10:00");
+    let cases: &[(&[&str], &str)] = &[
+        // Settings and the digest.
+        (
+            &["settings", "--name", "Ann New", "--email", "bad@"],
+            "kith: invalid --email:",
+        ),
+        (
+            &["settings", "--timezone", "Europe/Paris", "--every", "often"],
+            "kith: invalid --every:",
+        ),
+        (
+            &["settings", "--jitsi", "ftp://x"],
+            "kith: invalid --jitsi:",
+        ),
+        (
+            &["digest", "set", "--off", "--at", "25:99"],
+            "kith: invalid --at:",
+        ),
+        (
+            &["digest", "set", "--at", "08:00", "--days", "funday"],
+            "kith: invalid --days:",
+        ),
+        (&["digest", "set", "--to", "bad@"], "kith: invalid --to:"),
+        (
+            &["tag", "set", "mentor", "--every", "often"],
+            "kith: invalid --every",
+        ),
+        // Contacts, conversations and organisations.
+        (
+            &["edit", "jane", "--title", "CEO", "--email", "x@y"],
+            "kith: invalid --email:",
+        ),
+        (
+            &[
+                "log",
+                "jane",
+                "--via",
+                "zoom",
+                "--on",
+                "last tuesday",
+                "Call",
+            ],
+            "kith: invalid --on:",
+        ),
+        (
+            &["org", "worked", "Globex", "--from", "2020", "--to", "2019"],
+            "kith: invalid --to:",
+        ),
+        // Goals.
+        (
+            &[
+                "goal",
+                "add",
+                "--kind",
+                "custom",
+                "New goal",
+                "--by",
+                "yesterday",
+            ],
+            "kith: invalid --by:",
+        ),
+        (
+            &[
+                "goal", "add", "--kind", "custom", "New goal", "--target", "0",
+            ],
+            "kith: invalid --target",
+        ),
+        (
+            &["goal", "link", "1", "zed"],
+            "kith: no contact matches 'zed'",
+        ),
+        (
+            &["goal", "link", "1", "--conversation", "99"],
+            "kith: no conversation with id 99",
+        ),
+        (&["goal", "done", "99"], "kith: no goal with id 99"),
+        // Outreach blocks.
+        (
+            &[
+                "block",
+                "add",
+                "--days",
+                "wed",
+                "--at",
+                "09:00",
+                "--capacity",
+                "0",
+            ],
+            "kith: invalid --capacity:",
+        ),
+        (
+            &["block", "add", "--days", "funday", "--at", "09:00"],
+            "kith: invalid --days:",
+        ),
+        (
+            &["block", "remove", "99"],
+            "kith: no outreach block with id 99",
+        ),
+        // Follow-ups.
+        (
+            &["todo", "add", "jane", "New todo", "--by", "someday"],
+            "kith: invalid --by:",
+        ),
+        (&["todo", "done", "99"], "kith: no follow-up with id 99"),
+        (&["todo", "drop", "99"], "kith: no follow-up with id 99"),
+        // Meetings.
+        (
+            &["meet", "jane", "--at", "soon", "--where", "x"],
+            "kith: invalid --at:",
+        ),
+        (
+            &[
+                "meet",
+                "jane",
+                "--at",
+                &later,
+                "--where",
+                "x",
+                "--minutes",
+                "0",
+            ],
+            "kith: invalid --minutes:",
+        ),
+        (
+            &[
+                "meeting",
+                "convert",
+                "1",
+                "--zoom",
+                "https://evil.example/j/1",
+            ],
+            "kith: invalid --zoom:",
+        ),
+        (&["meeting", "cancel", "99"], "kith: no meeting with id 99"),
+        (
+            &["meeting", "log", "1", "too early"],
+            "kith: meeting 1 has not started yet",
         ),
     ];
     crate::refuses_all(&kith, cases);

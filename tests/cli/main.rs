@@ -95,17 +95,56 @@ impl Kith {
 }
 
 /// Runs commands that must each be refused with a message starting as
-/// given, and proves that together they changed nothing.
+/// given, and proves that together they changed nothing: the whole account
+/// (`kith export json`: settings, contacts, conversations, follow-ups,
+/// goals, meetings, outreach blocks, ...) and the outbox are the same, byte
+/// for byte, after each of them.
 pub fn refuses_all(kith: &Kith, cases: &[(&[&str], &str)]) {
-    let before = snapshot(kith);
+    let before = account(kith);
     for (args, expected) in cases {
         let err = kith.fails(args);
         assert!(
             err.starts_with(expected),
             "kith {args:?}\n  said: {err}\n  want: {expected}"
         );
+        let after = account(kith);
+        if after != before {
+            let changed = changed_lines(&before, &after);
+            panic!(
+                "kith {args:?} was refused but changed the account:\n{}",
+                changed.join("\n")
+            );
+        }
     }
-    assert_eq!(snapshot(kith), before);
+}
+
+/// The whole account as `kith export json` writes it (without the line
+/// saying when), then the outbox.
+pub fn account(kith: &Kith) -> String {
+    let export = kith.ok(&["export", "json"]);
+    let export: Vec<&str> = export
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("\"exported_at\":"))
+        .collect();
+    format!("{}\n{}", export.join("\n"), kith.ok(&["outbox", "--json"]))
+}
+
+/// The lines of `after` that `before` does not have at the same place,
+/// with their numbers: enough to see what a refused command wrote.
+fn changed_lines(before: &str, after: &str) -> Vec<String> {
+    let (b, a): (Vec<&str>, Vec<&str>) = (before.lines().collect(), after.lines().collect());
+    let mut out = Vec::new();
+    for i in 0..b.len().max(a.len()) {
+        let (was, now) = (b.get(i), a.get(i));
+        if was != now {
+            out.push(format!("line {}: {:?} -> {:?}", i + 1, was, now));
+        }
+        if out.len() == 10 {
+            out.push("...".into());
+            break;
+        }
+    }
+    out
 }
 
 /// The state of the whole account, to prove a refused command changed nothing.

@@ -285,14 +285,13 @@ impl Session {
             .await
     }
 
-    /// The browser console entries since the last call, or `None` when this
-    /// chromedriver cannot return them.
-    pub async fn console_log(&self) -> Option<Vec<Value>> {
-        let v = self
-            .post("/se/log", json!({ "type": "browser" }))
-            .await
-            .ok()?;
-        v.as_array().cloned()
+    /// The browser console entries since the last call; an error when this
+    /// chromedriver does not return them.
+    pub async fn console_log(&self) -> Result<Vec<Value>> {
+        let v = self.post("/se/log", json!({ "type": "browser" })).await?;
+        v.as_array()
+            .cloned()
+            .ok_or_else(|| Error(format!("the browser log is not a list: {v}")))
     }
 
     /// Polls `probe` until it yields a value, for at most [`WAIT`]; on timeout

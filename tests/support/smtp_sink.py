@@ -1,6 +1,6 @@
 """A real SMTP server on loopback for Kith's tests, built on aiosmtpd.
 
-    python smtp_sink.py DIR [--fail-first N] [--hold]
+    python smtp_sink.py DIR [--fail-first N] [--hold] [--delay SECONDS]
 
 Listens on 127.0.0.1 on a free port and prints the port as its first line.
 Every message it accepts is written to DIR/NNNN.eml (whole, then renamed),
@@ -10,6 +10,8 @@ with the envelope's recipients in an X-Sink-Rcpt header line on top.
 --hold          after writing a message, waits until DIR/release exists
                 before answering: the test kills the sender meanwhile, which
                 is a crash between sending and marking as sent.
+--delay S       waits S seconds before answering each message: a slow
+                server, so that two senders are busy at the same time.
 """
 
 import argparse
@@ -21,10 +23,11 @@ from aiosmtpd.smtp import SMTP
 
 
 class Sink:
-    def __init__(self, folder, fail_first, hold):
+    def __init__(self, folder, fail_first, hold, delay):
         self.folder = folder
         self.fail_left = fail_first
         self.hold = hold
+        self.delay = delay
         self.count = 0
 
     async def handle_DATA(self, server, session, envelope):
@@ -41,6 +44,8 @@ class Sink:
             release = os.path.join(self.folder, "release")
             while not os.path.exists(release):
                 await asyncio.sleep(0.05)
+        if self.delay > 0:
+            await asyncio.sleep(self.delay)
         return "250 2.0.0 OK"
 
 
@@ -49,8 +54,9 @@ def main():
     parser.add_argument("folder")
     parser.add_argument("--fail-first", type=int, default=0)
     parser.add_argument("--hold", action="store_true")
+    parser.add_argument("--delay", type=float, default=0.0)
     args = parser.parse_args()
-    sink = Sink(args.folder, args.fail_first, args.hold)
+    sink = Sink(args.folder, args.fail_first, args.hold, args.delay)
     asyncio.run(serve(sink))
 
 

@@ -5,6 +5,10 @@
 //! documented, no operation working without credentials, nothing reachable
 //! after DELETE. Then neither user can reach what the other made. In CI a
 //! missing schemathesis is a failure.
+//!
+//! Each run draws a fresh random seed, so every run tries other requests;
+//! the seed is printed (and named in a failure), and
+//! `KITH_SCHEMATHESIS_SEED=N` replays that run.
 
 use std::process::Command;
 
@@ -14,9 +18,32 @@ use serde_json::Value;
 
 use crate::{Backend, Server, clock};
 
+/// The seed for this run: `KITH_SCHEMATHESIS_SEED`, else a random one.
+fn seed() -> u64 {
+    match std::env::var("KITH_SCHEMATHESIS_SEED") {
+        Ok(seed) => seed
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("KITH_SCHEMATHESIS_SEED={seed:?} is not a number")),
+        // The standard library's per-process random hash keys.
+        Err(_) => {
+            use std::hash::{BuildHasher as _, Hasher as _};
+            let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+            hasher.write_u128(
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_nanos(),
+            );
+            // Small enough to type; schemathesis takes any integer.
+            hasher.finish() % 1_000_000_000
+        }
+    }
+}
+
 /// Runs schemathesis against the API with `token`; panics with its report
 /// when a check fails.
-fn attack(program: &str, server: &Server, token: &str, seed: &str) {
+fn attack(program: &str, server: &Server, token: &str, seed: u64) {
     // schemathesis keeps a cache in its working directory: not the checkout.
     let scratch = tempfile::tempdir().unwrap();
     let out = Command::new(program)
@@ -29,7 +56,7 @@ fn attack(program: &str, server: &Server, token: &str, seed: &str) {
         // exist, a date must be a date), so schema-valid requests may be
         // refused with a 422: documented, not a failure.
         .args(["--exclude-checks", "positive_data_acceptance"])
-        .args(["--max-examples", "25", "--seed", seed])
+        .args(["--max-examples", "25", "--seed", &seed.to_string()])
         .env("SCHEMATHESIS_HOOKS", "")
         .output()
         .unwrap();
@@ -40,7 +67,7 @@ fn attack(program: &str, server: &Server, token: &str, seed: &str) {
     );
     assert!(
         out.status.success(),
-        "schemathesis found failures:\n{report}"
+        "schemathesis found failures (seed {seed}; replay with KITH_SCHEMATHESIS_SEED={seed}):\n{report}"
     );
 }
 
@@ -65,7 +92,7 @@ async fn ids(client: &Client, server: &Server, token: &str, path: &str, key: &st
 #[rstest]
 #[tokio::test]
 async fn schemathesis_finds_nothing_and_users_stay_apart(
-    #[values(Backend::Sqlite)] backend: Backend,
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
 ) {
     let program = match std::env::var("KITH_TEST_SCHEMATHESIS") {
         Ok(p) => p,
@@ -109,8 +136,12 @@ async fn schemathesis_finds_nothing_and_users_stay_apart(
         ]);
     }
     let (alice, bob) = (server.token("alice"), server.token("bob"));
-    attack(&program, &server, &alice, "20261126");
-    attack(&program, &server, &bob, "20261127");
+    let seed = seed();
+    eprintln!(
+        "schemathesis on {backend:?}: seed {seed} (KITH_SCHEMATHESIS_SEED={seed} replays it)"
+    );
+    attack(&program, &server, &alice, seed);
+    attack(&program, &server, &bob, seed.wrapping_add(1));
 
     // Whatever either made, the other cannot read, change or delete.
     let client = Client::new();
