@@ -53,7 +53,7 @@ async fn the_follow_ups_page_shows_the_most_pressing_hundred(
         page.contains("101 open, the 100 most pressing shown"),
         "{page}"
     );
-    let task = |day| format!("Task due {}", clock::day(30 + day));
+    let task = |day: i64| format!("Task due {}", clock::day(30 + day));
     assert!(page.contains(&task(0)), "the earliest is shown");
     assert!(
         !page.contains(&task(100)),
