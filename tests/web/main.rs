@@ -3,6 +3,7 @@
 //! `KITH_TEST_POSTGRES_URL`), creates users with the command line, and talks
 //! to it as a browser or an API client would.
 
+mod admin;
 mod api;
 mod attack;
 mod auth;
