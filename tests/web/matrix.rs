@@ -230,7 +230,7 @@ fn api_body(method: &str, path: &str, fx: &Fixture) -> Option<Value> {
         }
         ("POST", "/api/v1/meetings/{id}/convert") => json!({ "how": "jitsi" }),
         ("POST", "/api/v1/blocks") => json!({ "days": "mon", "at": "09:00" }),
-        ("PATCH", "/api/v1/digest") => json!({ "enabled": false }),
+        ("PATCH", "/api/v1/digest") => json!({ "days": "sat", "at": "07:15" }),
         _ => return None,
     })
 }
