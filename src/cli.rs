@@ -151,6 +151,11 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Every path and method `kith serve` answers, from the table its router
+    /// is built from: for the test suites (authorization matrix, OpenAPI
+    /// coverage), so it stays out of the help
+    #[command(hide = true)]
+    Routes,
 }
 
 #[derive(Debug, Args)]

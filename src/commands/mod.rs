@@ -31,6 +31,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Completions { shell } => {
             clap_complete::generate(*shell, &mut Cli::command(), "kith", &mut std::io::stdout());
         }
+        Command::Routes => serve::routes(&mut ui)?,
         Command::Init(args) => init::init(global, args, &mut ui).await?,
         Command::Demo(args) => demo::demo(global, args, &mut ui).await?,
         Command::User(command) => accounts::user(global, command, &mut ui).await?,
@@ -92,6 +93,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Command::Duplicates => interop::duplicates(&mut ctx).await,
                 Command::Merge(args) => interop::merge(&mut ctx, args).await,
                 Command::Completions { .. }
+                | Command::Routes
                 | Command::Init(_)
                 | Command::Demo(_)
                 | Command::Serve(_)

@@ -13,6 +13,21 @@ use crate::commands::demo;
 use crate::ui::{BOLD, Ui};
 use crate::web::{self, WebConfig};
 
+/// `kith routes`: the route table, one `METHOD path` a line, or as JSON.
+pub fn routes(ui: &mut Ui) -> anyhow::Result<()> {
+    let table = web::table();
+    if ui.json {
+        ui.print_json(&serde_json::to_value(table.routes())?)?;
+    } else {
+        for route in table.routes() {
+            for method in &route.methods {
+                writeln!(ui.out(), "{method} {}", route.path)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 pub async fn serve(global: &Global, args: &ServeArgs, ui: &mut Ui) -> anyhow::Result<()> {
     let config = WebConfig::resolve(args)?;
     if args.demo {

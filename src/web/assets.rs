@@ -1,12 +1,10 @@
 //! The stylesheet, the script and the icon, compiled into the binary and
 //! served with a long cache lifetime under a versioned path.
 
-use axum::Router;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::routing::get;
 
-use super::AppState;
+use super::routes::{RouteTable, get};
 
 pub const CSS: &str = include_str!("../../assets/kith.css");
 pub const JS: &str = include_str!("../../assets/kith.js");
@@ -15,8 +13,8 @@ pub const ICON: &str = include_str!("../../assets/icon.svg");
 /// Changes with every release, so browsers fetch new assets after an upgrade.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> RouteTable {
+    RouteTable::new()
         .route("/assets/{version}/kith.css", get(css))
         .route("/assets/{version}/kith.js", get(js))
         .route("/favicon.svg", get(icon))

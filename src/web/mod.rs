@@ -14,6 +14,7 @@ mod memo;
 mod metrics;
 pub mod oidc;
 mod pages;
+pub mod routes;
 mod security;
 
 use std::net::SocketAddr;
@@ -23,13 +24,13 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
 use kith_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 
 pub use self::config::{WebConfig, mail_config};
 use self::metrics::Metrics;
+use self::routes::{RouteTable, get};
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -70,13 +71,10 @@ impl AppState {
     }
 }
 
-/// Every route, with the layers that apply to all of them. The order of
-/// layers (outermost last): panics become 500s, bodies are bounded, security
-/// headers are set, cross-site state changes are refused, responses are
-/// compressed and measured.
-pub fn router(state: AppState) -> Router {
-    let max_body = state.config.max_body;
-    Router::new()
+/// Every route the server answers, as a table the router is built from
+/// (`kith routes` prints its list).
+pub fn table() -> RouteTable {
+    RouteTable::new()
         .merge(pages::routes())
         .nest("/api/v1", api::routes())
         .merge(dav::routes())
@@ -84,6 +82,16 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::render))
         .fallback(pages::not_found)
+}
+
+/// Every route, with the layers that apply to all of them. The order of
+/// layers (outermost last): panics become 500s, bodies are bounded, security
+/// headers are set, cross-site state changes are refused, responses are
+/// compressed and measured.
+pub fn router(state: AppState) -> Router {
+    let max_body = state.config.max_body;
+    table()
+        .into_router()
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::measure,

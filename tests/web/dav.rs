@@ -17,15 +17,21 @@ fn method(name: &str) -> Method {
 /// A CardDAV client signed in as alice with an app password.
 struct Dav<'a> {
     server: &'a Server,
+    user: String,
     client: Client,
     password: String,
 }
 
 impl Dav<'_> {
     fn new(server: &Server) -> Dav<'_> {
+        Dav::of(server, "alice")
+    }
+
+    /// A client signed in as `user`.
+    fn of<'a>(server: &'a Server, user: &str) -> Dav<'a> {
         let out = server.kith(&[
             "--user",
-            "alice",
+            user,
             "token",
             "create",
             "--carddav",
@@ -36,6 +42,7 @@ impl Dav<'_> {
         let v: Value = serde_json::from_str(&out).unwrap();
         Dav {
             server,
+            user: user.to_owned(),
             client: Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -54,7 +61,7 @@ impl Dav<'_> {
         let mut r = self
             .client
             .request(method(verb), self.server.at(path))
-            .basic_auth("alice", Some(&self.password))
+            .basic_auth(&self.user, Some(&self.password))
             .body(body.to_owned());
         for (k, v) in headers {
             r = r.header(*k, *v);
@@ -498,5 +505,118 @@ async fn reports_fetch_query_and_sync(
         .await;
     assert_eq!(status, 403);
     assert!(body.contains("supported-report"), "{body}");
+    server.stop().await;
+}
+
+/// Request headers.
+type Headers<'a> = [(&'a str, &'a str)];
+
+/// Bob, signed in with his own app password, asks for alice's address book
+/// and cards in every way a client can: each is refused as if they did not
+/// exist, his own book shows none of hers, and nothing of hers changes.
+#[rstest]
+#[tokio::test]
+async fn another_users_book_and_cards_are_refused_and_unchanged(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice", "bob"]).await else {
+        return;
+    };
+    let alice = Dav::new(&server);
+    let bob = Dav::of(&server, "bob");
+    let (status, jane_tag) = alice
+        .put(
+            "jane.vcf",
+            &card("jane-1", "Jane Doe", "EMAIL:jane@example.com\r\n"),
+            &[],
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (status, _) = alice
+        .put("joe.vcf", &card("joe-1", "Joe Roe", ""), &[])
+        .await;
+    assert_eq!(status, 201);
+    let (_, start) = alice.sync("").await;
+    let start = token_of(&start);
+    let jane = format!("{CARD_URL}jane.vcf");
+    let joe = format!("{CARD_URL}joe.vcf");
+    let (_, _, jane_before) = alice.send("GET", &jane, &[], "").await;
+    let export = || server.kith(&["--user", "alice", "export", "json"]);
+    let without_time = |text: String| {
+        let mut v: Value = serde_json::from_str(&text).unwrap();
+        v["exported_at"] = Value::Null;
+        v
+    };
+    let export_before = without_time(export());
+
+    let multiget = format!(
+        r#"<c:addressbook-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav">
+           <d:prop><d:getetag/><c:address-data/></d:prop>
+           <d:href>{jane}</d:href><d:href>{joe}</d:href></c:addressbook-multiget>"#
+    );
+    let sync = r#"<?xml version="1.0"?><d:sync-collection xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav">
+               <d:sync-token/><d:sync-level>1</d:sync-level>
+               <d:prop><d:getetag/><c:address-data/></d:prop></d:sync-collection>"#;
+    let replaced = card("jane-1", "Jane Replaced", "");
+    let planted = card("planted-1", "Planted By Bob", "");
+    let if_match = [("If-Match", jane_tag.as_str())];
+    let attempts: Vec<(&str, String, &Headers<'_>, &str)> = vec![
+        ("GET", jane.clone(), &[], ""),
+        ("HEAD", jane.clone(), &[], ""),
+        ("PUT", jane.clone(), &[], &replaced),
+        ("PUT", jane.clone(), &if_match, &replaced),
+        ("PUT", format!("{CARD_URL}planted.vcf"), &[], &planted),
+        ("DELETE", joe.clone(), &[], ""),
+        ("DELETE", jane.clone(), &if_match, ""),
+        ("REPORT", CARD_URL.to_owned(), &[], &multiget),
+        ("REPORT", CARD_URL.to_owned(), &[], sync),
+        ("PROPFIND", CARD_URL.to_owned(), &[("Depth", "1")], ""),
+        ("PROPFIND", jane.clone(), &[("Depth", "0")], ""),
+        (
+            "PROPFIND",
+            "/dav/addressbooks/alice/".to_owned(),
+            &[("Depth", "1")],
+            "",
+        ),
+        (
+            "PROPFIND",
+            "/dav/principals/alice/".to_owned(),
+            &[("Depth", "0")],
+            "",
+        ),
+    ];
+    for (verb, path, headers, body) in &attempts {
+        let (status, _, text) = bob.send(verb, path, headers, body).await;
+        assert_eq!(status, 404, "bob: {verb} {path}: {text}");
+        assert!(
+            !text.contains("Jane") && !text.contains("Joe"),
+            "bob: {verb} {path} answered alice's cards: {text}"
+        );
+    }
+    // Through his own book: alice's hrefs in a multiget, and a sync from
+    // the beginning, find nothing of hers.
+    let bobs = "/dav/addressbooks/bob/contacts/";
+    let (status, _, text) = bob.send("REPORT", bobs, &[], &multiget).await;
+    assert_eq!(status, 207, "{text}");
+    assert!(!text.contains("Jane") && !text.contains("Joe"), "{text}");
+    let (status, _, text) = bob.send("REPORT", bobs, &[], sync).await;
+    assert_eq!(status, 207, "{text}");
+    assert!(!text.contains("Jane") && !text.contains("Joe"), "{text}");
+
+    // Nothing of alice's changed: the card, the book's sync token, her
+    // whole account.
+    let (status, _, jane_after) = alice.send("GET", &jane, &[], "").await;
+    assert_eq!(status, 200);
+    assert_eq!(jane_after, jane_before);
+    let (status, _, _) = alice.send("GET", &joe, &[], "").await;
+    assert_eq!(status, 200, "joe is still there");
+    let (_, now) = alice.sync("").await;
+    assert_eq!(token_of(&now), start, "no change in alice's book");
+    assert_eq!(without_time(export()), export_before);
+    assert!(
+        !server
+            .kith(&["--user", "alice", "list"])
+            .contains("Planted")
+    );
     server.stop().await;
 }

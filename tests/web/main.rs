@@ -3,6 +3,7 @@
 //! `KITH_TEST_POSTGRES_URL`), creates users with the command line, and talks
 //! to it as a browser or an API client would.
 
+mod admin;
 mod api;
 mod attack;
 mod auth;
@@ -101,6 +102,29 @@ impl Server {
         drop(self.process);
         self.db.drop().await;
     }
+}
+
+/// Every route `kith serve` answers, as (method, path) pairs with the
+/// router's own path patterns (`/api/v1/contacts/{id}`; `*` for a route
+/// that takes every method), from the table the router is built from
+/// (`kith routes --json`).
+pub fn routes() -> Vec<(String, String)> {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kith"))
+        .args(["routes", "--json"])
+        .env_clear()
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "kith routes: {out:?}");
+    let table: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut routes = Vec::new();
+    for route in table.as_array().unwrap() {
+        let path = route["path"].as_str().unwrap();
+        for method in route["methods"].as_array().unwrap() {
+            routes.push((method.as_str().unwrap().to_owned(), path.to_owned()));
+        }
+    }
+    assert!(routes.len() > 100, "suspiciously few routes: {routes:?}");
+    routes
 }
 
 /// `Location` of a redirect.

@@ -7,23 +7,21 @@ mod calendar;
 mod handlers;
 mod mail;
 
-use axum::Router;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use utoipa::{OpenApi, ToSchema};
 
-use super::AppState;
 use super::error::WebError;
+use super::routes::{RouteTable, delete, get, post};
 
-pub fn routes() -> Router<AppState> {
+pub fn routes() -> RouteTable {
     use handlers as h;
-    Router::new()
+    RouteTable::new()
         .route("/me", get(h::me))
         .route("/contacts", get(h::list_contacts).post(h::create_contact))
         .route(
@@ -63,10 +61,7 @@ pub fn routes() -> Router<AppState> {
             "/blocks",
             get(calendar::list_blocks).post(calendar::create_block),
         )
-        .route(
-            "/blocks/{id}",
-            axum::routing::delete(calendar::remove_block),
-        )
+        .route("/blocks/{id}", delete(calendar::remove_block))
         .route("/plan", get(calendar::plan))
         .route("/openapi.json", get(openapi))
         .fallback(|| async { ApiError(WebError::NotFound("no such API route".into())) })

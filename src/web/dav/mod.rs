@@ -21,12 +21,10 @@ mod props;
 mod reports;
 mod xml;
 
-use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::any;
 use base64::Engine as _;
 use chrono::Utc;
 use kith_auth::digest;
@@ -38,6 +36,7 @@ use self::props::{version_asked, wanted};
 use self::xml::{CARD, DAV, Multistatus};
 use super::AppState;
 use super::auth::address_key;
+use super::routes::{RouteTable, any};
 
 /// The one address book's path segment.
 const BOOK: &str = "contacts";
@@ -47,8 +46,8 @@ const MAX_CARD: usize = 1024 * 1024;
 const MAX_BODY: usize = 8 * 1024 * 1024;
 const SYNC_PREFIX: &str = "urn:kith:sync:";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> RouteTable {
+    RouteTable::new()
         .route("/.well-known/carddav", any(well_known))
         .route("/dav", any(dav))
         .route("/dav/", any(dav))

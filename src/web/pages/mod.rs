@@ -17,20 +17,18 @@ mod session;
 mod settings;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 
-use super::AppState;
 use super::assets::VERSION;
 use super::auth::{Viewer, cookie_value, urlencode};
 use super::error::WebError;
+use super::routes::{RouteTable, get, post};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> RouteTable {
+    RouteTable::new()
         .route("/", get(dashboard::page))
         .route("/login", get(session::login_page).post(session::login))
         .route("/login/passkey/start", post(passkeys::login_start))
