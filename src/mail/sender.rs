@@ -238,16 +238,14 @@ mod tests {
     /// then is failed: no ninth attempt.
     async fn gives_up_after_eight_attempts(location: &Location) {
         let store = Store::open(location).await.unwrap();
-        let user = store
-            .create_user(&NewUser {
-                username: Username::parse("ann").unwrap(),
-                display_name: "Ann".into(),
-                email: Some(Email::parse("ann@example.com").unwrap()),
-                timezone: TimeZone::UTC,
-            })
-            .await
-            .unwrap();
         let mut now = Utc::now();
+        let new = NewUser {
+            username: Username::parse("ann").unwrap(),
+            display_name: "Ann".into(),
+            email: Some(Email::parse("ann@example.com").unwrap()),
+            timezone: TimeZone::UTC,
+        };
+        let user = store.create_user(&new, now).await.unwrap();
         let mail = NewMail {
             kind: MailKind::Test,
             dedup_key: "test:1".into(),
