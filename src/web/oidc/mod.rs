@@ -343,7 +343,7 @@ impl Client {
         nonce: &str,
     ) -> anyhow::Result<Account> {
         use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
-        let header = decode_header(token).context("the ID token is not a signed JWT")?;
+        let header = decode_header(token).context("the ID token is not signed, or not a JWT")?;
         let allowed = [
             Algorithm::RS256,
             Algorithm::RS384,
