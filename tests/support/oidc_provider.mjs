@@ -11,13 +11,19 @@
 //
 // POST /__mode/NAME changes what the token endpoint answers, so a test can
 // check that Kith refuses it: `none` (as issued), `tampered` (the ID token's
-// e-mail changed after signing), `wrong-audience` (a validly signed ID token
-// for another client).
+// e-mail changed after signing). Each of the others breaks one rule and
+// keeps the rest, signed with the provider's own key unless it says
+// otherwise: `wrong-audience` (for another client), `wrong-nonce` (a nonce
+// from another sign-in), `expired` (its exp an hour ago), `wrong-issuer`
+// (from another issuer), `alg-none` (unsigned, `alg: none`),
+// `hs256-client-secret` (HS256 keyed with the client secret, which the
+// client knows too), `hs256-public-key` (HS256 keyed with the provider's
+// public key as published, the algorithm-confusion attack).
 
 import { createServer } from 'node:http';
 
 import Provider from 'oidc-provider';
-import { SignJWT, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose';
+import { SignJWT, decodeJwt, decodeProtectedHeader, exportJWK, exportSPKI, generateKeyPair } from 'jose';
 
 const redirectUris = process.argv.slice(2);
 if (redirectUris.length === 0) {
@@ -31,10 +37,13 @@ const ACCOUNTS = {
   'ann-verified': { email: 'ann@example.com', email_verified: true, name: 'Ann Example' },
 };
 
+const MODES = ['none', 'tampered', 'wrong-audience', 'wrong-nonce', 'expired', 'wrong-issuer',
+  'alg-none', 'hs256-client-secret', 'hs256-public-key'];
 let mode = 'none';
 
 const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
 const jwk = { ...(await exportJWK(privateKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
+const publicPem = await exportSPKI(publicKey);
 
 const server = createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -72,8 +81,13 @@ provider.proxy = false;
 
 // The test's switch, and the token answer it bends.
 provider.use(async (ctx, next) => {
-  const switched = ctx.path.match(/^\/__mode\/([a-z-]+)$/);
+  const switched = ctx.path.match(/^\/__mode\/([a-z0-9-]+)$/);
   if (switched && ctx.method === 'POST') {
+    if (!MODES.includes(switched[1])) {
+      ctx.status = 400;
+      ctx.body = { error: `unknown mode ${switched[1]}` };
+      return;
+    }
     mode = switched[1];
     ctx.body = { mode };
     return;
@@ -83,20 +97,46 @@ provider.use(async (ctx, next) => {
     return;
   }
   const token = ctx.body.id_token;
-  const [head, payload, signature] = token.split('.');
+  const [head, , signature] = token.split('.');
   const claims = decodeJwt(token);
-  if (mode === 'tampered') {
-    const changed = Buffer.from(JSON.stringify({ ...claims, email: 'mallory@example.com' })).toString('base64url');
-    ctx.body = { ...ctx.body, id_token: `${head}.${changed}.${signature}` };
-  } else if (mode === 'wrong-audience') {
-    const header = decodeProtectedHeader(token);
-    const resigned = await new SignJWT({ ...claims, aud: 'someone-else', azp: 'someone-else' })
-      .setProtectedHeader({ alg: header.alg, kid: header.kid, typ: header.typ })
-      .sign(privateKey);
-    ctx.body = { ...ctx.body, id_token: resigned };
+  const header = decodeProtectedHeader(token);
+  const now = Math.floor(Date.now() / 1000);
+  // The claims re-signed with the provider's key, or with `alg` and `key`.
+  const resign = (changed, alg = header.alg, key = privateKey) =>
+    new SignJWT({ ...claims, ...changed })
+      .setProtectedHeader({ alg, kid: header.kid, typ: header.typ })
+      .sign(key);
+  const b64 = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  let idToken;
+  switch (mode) {
+    case 'tampered':
+      idToken = `${head}.${b64({ ...claims, email: 'mallory@example.com' })}.${signature}`;
+      break;
+    case 'wrong-audience':
+      idToken = await resign({ aud: 'someone-else', azp: 'someone-else' });
+      break;
+    case 'wrong-nonce':
+      idToken = await resign({ nonce: 'a-nonce-from-another-sign-in' });
+      break;
+    case 'expired':
+      idToken = await resign({ iat: now - 7200, exp: now - 3600 });
+      break;
+    case 'wrong-issuer':
+      idToken = await resign({ iss: 'https://issuer.example.net' });
+      break;
+    case 'alg-none':
+      idToken = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
+      break;
+    case 'hs256-client-secret':
+      idToken = await resign({}, 'HS256', new TextEncoder().encode('kith-secret'));
+      break;
+    case 'hs256-public-key':
+      idToken = await resign({}, 'HS256', new TextEncoder().encode(publicPem));
+      break;
+    default:
+      throw new Error(`unknown mode ${mode}`);
   }
-  void payload;
-  void publicKey;
+  ctx.body = { ...ctx.body, id_token: idToken };
 });
 
 server.on('request', provider.callback());

@@ -14,6 +14,7 @@ mod forms;
 mod import;
 mod matrix;
 mod oidc;
+mod oidc_tokens;
 mod pages;
 mod second_factor;
 

@@ -93,7 +93,11 @@ async fn through_provider(
 }
 
 /// Starts a sign-in with the provider button and returns the callback.
-async fn sign_in_at_provider(browser: &reqwest::Client, server: &Server, login: &str) -> String {
+pub(crate) async fn sign_in_at_provider(
+    browser: &reqwest::Client,
+    server: &Server,
+    login: &str,
+) -> String {
     sign_in_with(browser, server, "test", login).await
 }
 
@@ -113,7 +117,7 @@ async fn sign_in_with(
     through_provider(browser, server, to, login).await
 }
 
-async fn signed_in_as(browser: &reqwest::Client, server: &Server) -> Option<String> {
+pub(crate) async fn signed_in_as(browser: &reqwest::Client, server: &Server) -> Option<String> {
     let r = browser.get(server.at("/api/v1/me")).send().await.unwrap();
     if r.status() != 200 {
         return None;

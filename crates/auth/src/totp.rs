@@ -1,8 +1,8 @@
 //! Time-based one-time passwords (RFC 6238, HMAC-SHA-1, 30-second steps,
-//! six digits: what every authenticator app speaks) and recovery codes.
+//! six digits: what every authenticator app speaks; the codes are
+//! `totp-rs`'s) and recovery codes.
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha1::Sha1;
+use totp_rs::{Algorithm, Builder, Totp};
 
 use crate::AuthError;
 
@@ -49,8 +49,10 @@ impl TotpSecret {
 
     /// The code for the step that `unix_time` falls in, with `digits` digits.
     pub fn code(&self, unix_time: i64, digits: u32) -> String {
-        let counter = unix_time.div_euclid(STEP);
-        hotp(&self.0, counter as u64, digits)
+        let digits = u8::try_from(digits).expect("a code has at most nine digits");
+        self.totp(digits)
+            .generate(unix_time.max(0).unsigned_abs())
+            .to_string()
     }
 
     /// The step `code` belongs to, if it is the code of the current step or
@@ -58,19 +60,23 @@ impl TotpSecret {
     /// refuse a step at or before the last one used, so a code works once.
     pub fn verify(&self, code: &str, unix_time: i64) -> Option<i64> {
         let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-        if code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-        let now = unix_time.div_euclid(STEP);
-        [now, now - 1, now + 1].into_iter().find(|&step| {
-            let expected = hotp(&self.0, step as u64, DIGITS);
-            // Compare without an early exit.
-            expected
-                .bytes()
-                .zip(code.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
-        })
+        let step = self
+            .totp(DIGITS as u8)
+            .check(&code, unix_time.max(0).unsigned_abs())?;
+        i64::try_from(step).ok()
+    }
+
+    /// SHA-1, 30-second steps, one step of skew either way. Built without
+    /// the crate's length check: a seed restored from a backup is used as
+    /// it is (Kith's own are 160 bits).
+    fn totp(&self, digits: u8) -> Totp {
+        Builder::new()
+            .with_algorithm(Algorithm::SHA1)
+            .with_digits(digits)
+            .with_step_duration(STEP as u64)
+            .with_skew(1)
+            .with_secret(self.0.as_slice())
+            .build_noncompliant()
     }
 }
 
@@ -78,26 +84,6 @@ impl std::fmt::Debug for TotpSecret {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("TotpSecret(…)")
     }
-}
-
-/// RFC 4226 HOTP with HMAC-SHA-1 and dynamic truncation.
-fn hotp(key: &[u8], counter: u64, digits: u32) -> String {
-    let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(&counter.to_be_bytes());
-    let hash = mac.finalize().into_bytes();
-    let offset = usize::from(hash[hash.len() - 1] & 0x0f);
-    let value = u32::from_be_bytes([
-        hash[offset] & 0x7f,
-        hash[offset + 1],
-        hash[offset + 2],
-        hash[offset + 3],
-    ]);
-    let modulus = 10u64.pow(digits);
-    format!(
-        "{:0width$}",
-        u64::from(value) % modulus,
-        width = digits as usize
-    )
 }
 
 const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

@@ -1,7 +1,15 @@
-//! Sign-in through OpenID Connect providers (found through discovery; the
-//! authorization code flow with PKCE, `state` and `nonce`; the ID token's
-//! signature, issuer, audience, expiry and nonce checked) and through plain
-//! OAuth 2.0 providers with a user-info endpoint (GitHub, Facebook).
+//! Sign-in through OpenID Connect providers and through plain OAuth 2.0
+//! providers with a user-info endpoint (GitHub, Facebook).
+//!
+//! OpenID Connect goes through the `openidconnect` crate: discovery, the
+//! code traded at the token endpoint, and every check on the ID token
+//! (signature with the provider's published keys, algorithm, issuer,
+//! audience, expiry, nonce), and the user-info answer's subject. Kith adds
+//! what the crate leaves to its caller: which algorithms count (asymmetric
+//! only), a minute of clock leeway, the `azp` claim, and keys fetched again
+//! when a token names one Kith has not seen. Plain OAuth 2.0 (`oauth.rs`)
+//! has no token to check: who signed in is what its user-info endpoint says
+//! over TLS.
 //!
 //! A flow is a row in `oauth_flows` keyed by the digest of its `state`, taken
 //! (deleted) by the callback, so a state works once. Who the account is, is
@@ -11,29 +19,28 @@
 //! unverified address never links.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, anyhow, bail};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
-use serde::Deserialize;
+use openidconnect::core::{
+    CoreClient, CoreIdTokenVerifier, CoreJwsSigningAlgorithm, CoreProviderMetadata,
+    CoreTokenResponse, CoreUserInfoClaims,
+};
+use openidconnect::{
+    AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, JsonWebKeySet, Nonce,
+    OAuth2TokenResponse as _, PkceCodeVerifier, RedirectUrl, RequestTokenError,
+    SignatureVerificationError, TokenResponse as _, UserInfoError,
+};
 use sha2::Digest as _;
 
+mod oauth;
 mod provider;
 
 pub use provider::{Kind, Provider, ProviderFile};
-
-/// What discovery says about an OpenID Connect provider.
-#[derive(Debug, Clone, Deserialize)]
-struct Discovery {
-    issuer: String,
-    authorization_endpoint: String,
-    token_endpoint: String,
-    jwks_uri: String,
-    userinfo_endpoint: Option<String>,
-}
 
 /// Who the provider says signed in.
 #[derive(Debug, Clone, PartialEq)]
@@ -49,11 +56,31 @@ pub struct Account {
 /// How long discovery documents and keys are kept.
 const CACHE_FOR: Duration = Duration::from_secs(3600);
 
+/// The ID token signatures Kith accepts: public-key ones only. An HMAC
+/// (HS256…) would be keyed with the client secret, which Kith holds too,
+/// so a leaked secret could sign in as anyone.
+const ACCEPTED: [CoreJwsSigningAlgorithm; 9] = [
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha256,
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha384,
+    CoreJwsSigningAlgorithm::RsaSsaPkcs1V15Sha512,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha256,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha384,
+    CoreJwsSigningAlgorithm::RsaSsaPssSha512,
+    CoreJwsSigningAlgorithm::EcdsaP256Sha256,
+    CoreJwsSigningAlgorithm::EcdsaP384Sha384,
+    CoreJwsSigningAlgorithm::EdDsa,
+];
+
+/// How far the provider's clock may be ahead of ours.
+const LEEWAY: chrono::Duration = chrono::Duration::seconds(60);
+
+/// The largest answer read from a provider.
+const MAX_BODY: u64 = 1024 * 1024;
+
 /// Talks to the providers; keeps their discovery documents and keys.
 pub struct Client {
-    http: ureq::Agent,
-    discovery: Mutex<HashMap<String, (Instant, Discovery)>>,
-    keys: Mutex<HashMap<String, (Instant, jsonwebtoken::jwk::JwkSet)>>,
+    http: Http,
+    discovery: Arc<Mutex<HashMap<String, (Instant, CoreProviderMetadata)>>>,
 }
 
 impl Default for Client {
@@ -62,18 +89,27 @@ impl Default for Client {
     }
 }
 
-/// A request to a provider: GET, or POST of a form with HTTP Basic
-/// credentials.
-enum Call {
-    Get {
-        url: String,
-        bearer: Option<String>,
-    },
-    PostForm {
-        url: String,
-        basic: (String, String),
-        form: Vec<(&'static str, String)>,
-    },
+/// ureq as openidconnect's HTTP client. It blocks: use it on a blocking
+/// thread.
+#[derive(Clone)]
+struct Http(ureq::Agent);
+
+impl openidconnect::SyncHttpClient for Http {
+    type Error = ureq::Error;
+
+    fn call(
+        &self,
+        request: openidconnect::HttpRequest,
+    ) -> Result<openidconnect::HttpResponse, ureq::Error> {
+        let response = if request.body().is_empty() {
+            self.0.run(request.map(|_| ()))?
+        } else {
+            self.0.run(request)?
+        };
+        let (parts, mut body) = response.into_parts();
+        let body = body.with_config().limit(MAX_BODY).read_to_vec()?;
+        Ok(openidconnect::HttpResponse::from_parts(parts, body))
+    }
 }
 
 impl Client {
@@ -86,99 +122,48 @@ impl Client {
             .build()
             .into();
         Client {
-            http,
-            discovery: Mutex::new(HashMap::new()),
-            keys: Mutex::new(HashMap::new()),
+            http: Http(http),
+            discovery: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
-    /// Makes the call (ureq blocks, so on a blocking thread) and returns the
-    /// status and the JSON body.
-    async fn call(&self, call: Call) -> anyhow::Result<(u16, serde_json::Value)> {
-        let agent = self.http.clone();
-        tokio::task::spawn_blocking(move || {
-            let (url, response) =
-                match call {
-                    Call::Get { url, bearer } => {
-                        let mut request = agent.get(&url).header("Accept", "application/json");
-                        if let Some(token) = bearer {
-                            request = request.header("Authorization", &format!("Bearer {token}"));
-                        }
-                        let response = request.call();
-                        (url, response)
-                    }
-                    Call::PostForm { url, basic, form } => {
-                        let enc = |s: &str| {
-                            serde_urlencoded::to_string([("", s)]).unwrap_or_default()[1..]
-                                .to_owned()
-                        };
-                        let credentials = base64::engine::general_purpose::STANDARD
-                            .encode(format!("{}:{}", enc(&basic.0), enc(&basic.1)));
-                        let response = agent
-                            .post(&url)
-                            .header("Accept", "application/json")
-                            .header("Authorization", &format!("Basic {credentials}"))
-                            .send_form(form.iter().map(|(k, v)| (*k, v.as_str())));
-                        (url, response)
-                    }
-                };
-            let mut response = response.with_context(|| format!("cannot reach {url}"))?;
-            let status = response.status().as_u16();
-            let body: serde_json::Value = response
-                .body_mut()
-                .with_config()
-                .limit(1024 * 1024)
-                .read_json()
-                .with_context(|| format!("{url} did not answer JSON"))?;
-            Ok((status, body))
-        })
-        .await?
-    }
-
-    async fn get_json<T: serde::de::DeserializeOwned>(&self, url: &str) -> anyhow::Result<T> {
-        let (status, body) = self
-            .call(Call::Get {
-                url: url.to_owned(),
-                bearer: None,
-            })
-            .await?;
-        if !(200..300).contains(&status) {
-            bail!("{url} answered {status}");
-        }
-        serde_json::from_value(body).with_context(|| format!("{url} answered something else"))
-    }
-
-    async fn discover(&self, issuer: &str) -> anyhow::Result<Discovery> {
-        if let Some((at, d)) = self.discovery.lock().expect("not poisoned").get(issuer)
+    /// What the issuer's discovery document says, with its keys; kept for
+    /// an hour unless `fresh`. Blocks.
+    fn discover(&self, issuer: &str, fresh: bool) -> anyhow::Result<CoreProviderMetadata> {
+        if !fresh
+            && let Some((at, d)) = self.discovery.lock().expect("not poisoned").get(issuer)
             && at.elapsed() < CACHE_FOR
         {
             return Ok(d.clone());
         }
         let url = format!("{issuer}/.well-known/openid-configuration");
-        let found: Discovery = self.get_json(&url).await?;
-        if found.issuer.trim_end_matches('/') != issuer {
-            bail!("{url} names the issuer '{}', not '{issuer}'", found.issuer);
+        let request = openidconnect::http::Request::get(&url)
+            .header("Accept", "application/json")
+            .body(Vec::new())?;
+        let response = openidconnect::SyncHttpClient::call(&self.http, request)
+            .with_context(|| format!("cannot reach {url}"))?;
+        if !response.status().is_success() {
+            bail!("{url} answered {}", response.status().as_u16());
         }
+        let found: CoreProviderMetadata = serde_json::from_slice(response.body())
+            .with_context(|| format!("{url} answered something else"))?;
+        // The settings file's issuer has no trailing '/'; the provider's
+        // may (the ID token's `iss` is then checked against the provider's,
+        // exactly).
+        if found.issuer().as_str().trim_end_matches('/') != issuer {
+            bail!(
+                "{url} names the issuer '{}', not '{issuer}'",
+                found.issuer().as_str()
+            );
+        }
+        let keys = JsonWebKeySet::fetch(found.jwks_uri(), &self.http)
+            .map_err(|e| anyhow!("cannot read the provider's keys: {}", error_chain(&e)))?;
+        let found = found.set_jwks(keys);
         self.discovery
             .lock()
             .expect("not poisoned")
             .insert(issuer.to_owned(), (Instant::now(), found.clone()));
         Ok(found)
-    }
-
-    async fn jwks(&self, uri: &str, fresh: bool) -> anyhow::Result<jsonwebtoken::jwk::JwkSet> {
-        if !fresh
-            && let Some((at, keys)) = self.keys.lock().expect("not poisoned").get(uri)
-            && at.elapsed() < CACHE_FOR
-        {
-            return Ok(keys.clone());
-        }
-        let keys: jsonwebtoken::jwk::JwkSet = self.get_json(uri).await?;
-        self.keys
-            .lock()
-            .expect("not poisoned")
-            .insert(uri.to_owned(), (Instant::now(), keys.clone()));
-        Ok(keys)
     }
 
     /// Where to send the browser to sign in.
@@ -191,7 +176,14 @@ impl Client {
         verifier: &str,
     ) -> anyhow::Result<String> {
         let endpoint = match &provider.kind {
-            Kind::OpenIdConnect { issuer } => self.discover(issuer).await?.authorization_endpoint,
+            Kind::OpenIdConnect { issuer } => {
+                let this = self.handle();
+                let issuer = issuer.clone();
+                tokio::task::spawn_blocking(move || this.discover(&issuer, false))
+                    .await??
+                    .authorization_endpoint()
+                    .to_string()
+            }
             Kind::OAuth { authorize_url, .. } => authorize_url.clone(),
         };
         let challenge = URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
@@ -215,6 +207,14 @@ impl Client {
         Ok(format!("{endpoint}{join}{query}"))
     }
 
+    /// A handle to move onto a blocking thread.
+    fn handle(&self) -> Client {
+        Client {
+            http: self.http.clone(),
+            discovery: Arc::clone(&self.discovery),
+        }
+    }
+
     /// Trades the code for tokens and says who signed in: from the verified
     /// ID token (OpenID Connect) or the user-info endpoint (OAuth 2.0).
     pub async fn account(
@@ -225,202 +225,174 @@ impl Client {
         verifier: &str,
         nonce: &str,
     ) -> anyhow::Result<Account> {
-        let (token_url, discovery) = match &provider.kind {
+        match &provider.kind {
             Kind::OpenIdConnect { issuer } => {
-                let d = self.discover(issuer).await?;
-                (d.token_endpoint.clone(), Some(d))
-            }
-            Kind::OAuth { token_url, .. } => (token_url.clone(), None),
-        };
-        let (status, body) = self
-            .call(Call::PostForm {
-                url: token_url,
-                basic: (provider.client_id.clone(), provider.client_secret.clone()),
-                form: vec![
-                    ("grant_type", "authorization_code".into()),
-                    ("code", code.to_owned()),
-                    ("redirect_uri", redirect_uri.to_owned()),
-                    ("code_verifier", verifier.to_owned()),
-                    ("client_id", provider.client_id.clone()),
-                ],
-            })
-            .await
-            .context("cannot trade the code at the provider")?;
-        if !(200..300).contains(&status) || body.get("error").is_some() {
-            bail!(
-                "the provider refused the code: {}",
-                body["error_description"]
-                    .as_str()
-                    .or(body["error"].as_str())
-                    .unwrap_or("no reason given")
-            );
-        }
-        match (&provider.kind, discovery) {
-            (Kind::OpenIdConnect { .. }, Some(d)) => {
-                let id_token = body["id_token"]
-                    .as_str()
-                    .ok_or_else(|| anyhow!("the provider sent no ID token"))?;
-                let mut account = self.verify_id_token(provider, &d, id_token, nonce).await?;
-                // Many providers keep the e-mail address for the user-info
-                // endpoint; it must speak of the same subject.
-                if account.email.is_none()
-                    && let (Some(url), Some(access)) =
-                        (&d.userinfo_endpoint, body["access_token"].as_str())
-                {
-                    let (status, info) = self
-                        .call(Call::Get {
-                            url: url.clone(),
-                            bearer: Some(access.to_owned()),
-                        })
-                        .await
-                        .context("cannot read the provider's user info")?;
-                    if (200..300).contains(&status) {
-                        if info["sub"].as_str() != Some(account.subject.as_str()) {
-                            bail!("the user info speaks of another account than the ID token");
-                        }
-                        account.email = info["email"].as_str().map(str::to_owned);
-                        account.email_verified = truthy(&info["email_verified"]);
-                        account.username = account
-                            .username
-                            .or_else(|| info["preferred_username"].as_str().map(str::to_owned));
-                        account.display_name = account
-                            .display_name
-                            .or_else(|| info["name"].as_str().map(str::to_owned));
-                    }
-                }
-                Ok(account)
-            }
-            (
-                Kind::OAuth {
-                    userinfo_url,
-                    subject_field,
-                    email_field,
-                    email_verified_field,
-                    ..
-                },
-                _,
-            ) => {
-                let access = body["access_token"]
-                    .as_str()
-                    .ok_or_else(|| anyhow!("the provider sent no access token"))?;
-                let (status, info) = self
-                    .call(Call::Get {
-                        url: userinfo_url.clone(),
-                        bearer: Some(access.to_owned()),
-                    })
-                    .await
-                    .context("cannot read the provider's user info")?;
-                if !(200..300).contains(&status) {
-                    bail!("the provider's user info answered {status}");
-                }
-                let subject = match &info[subject_field.as_str()] {
-                    serde_json::Value::String(s) if !s.is_empty() => s.clone(),
-                    serde_json::Value::Number(n) => n.to_string(),
-                    _ => bail!("the user info has no '{subject_field}'"),
-                };
-                Ok(Account {
-                    subject,
-                    email: info[email_field.as_str()].as_str().map(str::to_owned),
-                    email_verified: email_verified_field
-                        .as_deref()
-                        .is_some_and(|f| truthy(&info[f])),
-                    username: info["login"]
-                        .as_str()
-                        .or(info["preferred_username"].as_str())
-                        .map(str::to_owned),
-                    display_name: info["name"].as_str().map(str::to_owned),
+                let this = self.handle();
+                let (issuer, provider) = (issuer.clone(), provider.clone());
+                let (redirect_uri, code) = (redirect_uri.to_owned(), code.to_owned());
+                let (verifier, nonce) = (verifier.to_owned(), nonce.to_owned());
+                tokio::task::spawn_blocking(move || {
+                    this.oidc_account(&provider, &issuer, &redirect_uri, &code, &verifier, &nonce)
                 })
+                .await?
             }
-            _ => bail!("the provider's discovery document is missing"),
+            Kind::OAuth { .. } => {
+                oauth::account(&self.http.0, provider, redirect_uri, code, verifier).await
+            }
         }
     }
 
-    async fn verify_id_token(
+    /// [`Client::account`] for OpenID Connect. Blocks.
+    fn oidc_account(
         &self,
         provider: &Provider,
-        discovery: &Discovery,
-        token: &str,
+        issuer: &str,
+        redirect_uri: &str,
+        code: &str,
+        verifier: &str,
         nonce: &str,
     ) -> anyhow::Result<Account> {
-        use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
-        let header = decode_header(token).context("the ID token is not a signed JWT")?;
-        let allowed = [
-            Algorithm::RS256,
-            Algorithm::RS384,
-            Algorithm::RS512,
-            Algorithm::PS256,
-            Algorithm::PS384,
-            Algorithm::PS512,
-            Algorithm::ES256,
-            Algorithm::ES384,
-            Algorithm::EdDSA,
-        ];
-        if !allowed.contains(&header.alg) {
-            bail!(
-                "the ID token is signed with {:?}, which Kith does not accept",
-                header.alg
-            );
-        }
-        let pick = |keys: &jsonwebtoken::jwk::JwkSet| match &header.kid {
-            Some(kid) => keys.find(kid).cloned(),
-            None if keys.keys.len() == 1 => keys.keys.first().cloned(),
-            None => None,
-        };
-        let mut key = pick(&self.jwks(&discovery.jwks_uri, false).await?);
-        if key.is_none() {
+        let metadata = self.discover(issuer, false)?;
+        let client = CoreClient::from_provider_metadata(
+            metadata.clone(),
+            ClientId::new(provider.client_id.clone()),
+            Some(ClientSecret::new(provider.client_secret.clone())),
+        )
+        .set_redirect_uri(RedirectUrl::new(redirect_uri.to_owned())?);
+        let tokens: CoreTokenResponse = client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))?
+            .set_pkce_verifier(PkceCodeVerifier::new(verifier.to_owned()))
+            .request(&self.http)
+            .map_err(|e| match e {
+                RequestTokenError::ServerResponse(r) => anyhow!(
+                    "the provider refused the code: {}",
+                    r.error_description()
+                        .cloned()
+                        .unwrap_or_else(|| r.error().as_ref().to_owned())
+                ),
+                other => anyhow!(
+                    "cannot trade the code at the provider: {}",
+                    error_chain(&other)
+                ),
+            })?;
+        let id_token = tokens
+            .id_token()
+            .ok_or_else(|| anyhow!("the provider sent no ID token"))?;
+        let nonce = Nonce::new(nonce.to_owned());
+        let checked = match id_token.claims(&id_token_verifier(provider, &metadata), &nonce) {
             // Keys rotate: look once more before giving up.
-            key = pick(&self.jwks(&discovery.jwks_uri, true).await?);
-        }
-        let key = key.ok_or_else(|| anyhow!("the ID token's key is not among the provider's"))?;
-        let key = DecodingKey::from_jwk(&key).context("the provider's key is unusable")?;
-        let mut validation = Validation::new(header.alg);
-        validation.set_issuer(&[discovery.issuer.as_str()]);
-        validation.set_audience(&[provider.client_id.as_str()]);
-        validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
-        validation.leeway = 60;
-        let data = decode::<IdClaims>(token, &key, &validation).map_err(|e| {
-            use jsonwebtoken::errors::ErrorKind;
-            match e.kind() {
-                ErrorKind::InvalidSignature => anyhow!("the ID token's signature is wrong"),
-                ErrorKind::InvalidAudience => anyhow!("the ID token is for another client"),
-                ErrorKind::InvalidIssuer => anyhow!("the ID token is from another issuer"),
-                ErrorKind::ExpiredSignature => anyhow!("the ID token has expired"),
-                other => anyhow!("the ID token is invalid: {other:?}"),
+            Err(ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            )) => {
+                let metadata = self.discover(issuer, true)?;
+                id_token.claims(&id_token_verifier(provider, &metadata), &nonce)
             }
+            checked => checked,
+        };
+        let claims = checked.map_err(|e| {
+            let alg = id_token
+                .signing_alg()
+                .ok()
+                .and_then(|a| serde_json::to_value(a).ok())
+                .and_then(|a| a.as_str().map(str::to_owned))
+                .unwrap_or_else(|| "an unknown algorithm".into());
+            refusal(e, &alg)
         })?;
-        let claims = data.claims;
-        if claims.nonce.as_deref() != Some(nonce) {
-            bail!("the ID token's nonce does not match this sign-in");
-        }
-        if let Some(azp) = &claims.azp
-            && azp != &provider.client_id
+        // The crate leaves `azp` to its callers.
+        if let Some(azp) = claims.authorized_party()
+            && azp.as_str() != provider.client_id
         {
             bail!("the ID token is for another client");
         }
-        Ok(Account {
-            subject: claims.sub,
-            email: claims.email,
-            email_verified: claims.email_verified.as_ref().is_some_and(truthy),
-            username: claims.preferred_username,
-            display_name: claims.name,
-        })
+        let mut account = Account {
+            subject: claims.subject().to_string(),
+            email: claims.email().map(|e| e.to_string()),
+            email_verified: claims.email_verified().unwrap_or(false),
+            username: claims.preferred_username().map(|u| u.to_string()),
+            display_name: claims
+                .name()
+                .and_then(|n| n.get(None))
+                .map(|n| n.to_string()),
+        };
+        // Many providers keep the e-mail address for the user-info endpoint;
+        // the crate checks it speaks of the ID token's subject.
+        if account.email.is_none()
+            && let Ok(request) = client.user_info(
+                tokens.access_token().clone(),
+                Some(claims.subject().clone()),
+            )
+        {
+            let answer: Result<CoreUserInfoClaims, _> = request.request(&self.http);
+            match answer {
+                Ok(info) => {
+                    account.email = info.email().map(|e| e.to_string());
+                    account.email_verified = info.email_verified().unwrap_or(false);
+                    account.username = account
+                        .username
+                        .or_else(|| info.preferred_username().map(|u| u.to_string()));
+                    account.display_name = account
+                        .display_name
+                        .or_else(|| info.name().and_then(|n| n.get(None)).map(|n| n.to_string()));
+                }
+                // An endpoint that will not answer leaves the address out.
+                Err(UserInfoError::Response(..)) => {}
+                Err(UserInfoError::ClaimsVerification(
+                    ClaimsVerificationError::InvalidSubject(_),
+                )) => bail!("the user info speaks of another account than the ID token"),
+                Err(e) => bail!("cannot read the provider's user info: {}", error_chain(&e)),
+            }
+        }
+        Ok(account)
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct IdClaims {
-    sub: String,
-    nonce: Option<String>,
-    azp: Option<String>,
-    email: Option<String>,
-    email_verified: Option<serde_json::Value>,
-    preferred_username: Option<String>,
-    name: Option<String>,
+/// The checks on an ID token, as openidconnect makes them, with Kith's
+/// choices: only [`ACCEPTED`] algorithms, and no client secret given, so
+/// no HMAC-signed token can pass whatever the provider advertises.
+fn id_token_verifier<'a>(
+    provider: &Provider,
+    metadata: &CoreProviderMetadata,
+) -> CoreIdTokenVerifier<'a> {
+    CoreIdTokenVerifier::new_public_client(
+        ClientId::new(provider.client_id.clone()),
+        metadata.issuer().clone(),
+        metadata.jwks().clone(),
+    )
+    .set_allowed_algs(ACCEPTED)
+    .set_time_fn(|| Utc::now() - LEEWAY)
 }
 
-/// `true` or `"true"` (some providers send a string).
-fn truthy(value: &serde_json::Value) -> bool {
-    value.as_bool().unwrap_or(false) || value.as_str() == Some("true")
+/// Why an ID token was refused, in words for the sign-in page.
+fn refusal(e: ClaimsVerificationError, alg: &str) -> anyhow::Error {
+    use ClaimsVerificationError as C;
+    use SignatureVerificationError as S;
+    match e {
+        C::Expired(_) => anyhow!("the ID token has expired"),
+        C::InvalidIssuer(_) => anyhow!("the ID token is from another issuer"),
+        C::InvalidAudience(_) => anyhow!("the ID token is for another client"),
+        C::InvalidNonce(_) => anyhow!("the ID token's nonce does not match this sign-in"),
+        C::SignatureVerification(S::NoSignature) => anyhow!("the ID token is not signed"),
+        C::SignatureVerification(S::DisallowedAlg(_) | S::UnsupportedAlg(_)) => {
+            anyhow!("the ID token is signed with {alg}, which Kith does not accept")
+        }
+        C::SignatureVerification(S::NoMatchingKey) => {
+            anyhow!("the ID token's key is not among the provider's")
+        }
+        C::SignatureVerification(S::CryptoError(_)) => anyhow!("the ID token's signature is wrong"),
+        other => anyhow!("the ID token is invalid: {}", error_chain(&other)),
+    }
+}
+
+/// An error and its sources, joined.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut words = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        words.push_str(": ");
+        words.push_str(&s.to_string());
+        source = s.source();
+    }
+    words
 }
 
 /// The issuer's `iss` on the redirect (RFC 9207), when it sends one, must
