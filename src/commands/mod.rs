@@ -29,7 +29,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let global = &cli.global;
     match &cli.command {
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "kith", &mut std::io::stdout());
+            // clap_complete panics when its writer fails, so the script is
+            // written here: a closed pipe (`| head`) then ends quietly.
+            let mut script = Vec::new();
+            clap_complete::generate(*shell, &mut Cli::command(), "kith", &mut script);
+            std::io::Write::write_all(&mut std::io::stdout().lock(), &script)?;
         }
         Command::Routes => serve::routes(&mut ui)?,
         Command::Init(args) => init::init(global, args, &mut ui).await?,

@@ -40,25 +40,31 @@ fn a_closed_pipe_is_not_an_error() {
         "--contacts",
         "300",
     ]);
-    let mut child = kith
-        .command(&["list"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    // The reader is gone: the rest of the output hits a closed pipe.
-    let out = child.wait_with_output().unwrap();
-    assert!(first.trim_start().starts_with('#'), "{first}");
-    assert!(out.status.success(), "{out:?}");
-    assert!(
-        out.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    // Each prints far more than a pipe holds (completions: about 200 KB).
+    for (args, first_line) in [
+        (&["list"][..], "#"),
+        (&["completions", "bash"][..], "_kith() {"),
+    ] {
+        let mut child = kith
+            .command(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // The reader is gone: the rest of the output hits a closed pipe.
+        let out = child.wait_with_output().unwrap();
+        assert!(first.trim_start().starts_with(first_line), "{first}");
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 #[test]
