@@ -205,3 +205,26 @@ pub(crate) async fn integrity_check(pool: &Pool) -> Result<Vec<String>> {
     problems.extend(ownership_problems(pool).await?);
     Ok(problems)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What each durability asks of SQLite, read back from the connection
+    /// (`PRAGMA synchronous`: 1 is NORMAL, 2 is FULL).
+    #[tokio::test]
+    async fn durability_sets_synchronous() {
+        let dir = tempfile::tempdir().unwrap();
+        for (durability, level) in [(Durability::PowerCut, 2), (Durability::Crash, 1)] {
+            let path = dir.path().join(format!("{durability:?}.db"));
+            let pool = open(Some(&path), durability).await.unwrap();
+            let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+            assert_eq!(synchronous, level, "{durability:?}");
+            pool.close().await;
+        }
+        assert_eq!(Durability::default(), Durability::PowerCut);
+    }
+}
