@@ -449,3 +449,50 @@ fn a_csv_export_escapes_every_cell_a_spreadsheet_would_run() {
     kith.ok(&["export", "csv", "-o", path.to_str().unwrap()]);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), out);
 }
+
+/// Kith's own vCard export of an account, imported back into the same
+/// account, in either version: every card is unchanged, and no contact gets
+/// a new revision (so no new ETag and no change-log entry for CardDAV).
+#[test]
+fn reimporting_kiths_own_export_changes_nothing() {
+    let kith = Kith::new();
+    kith.ok(&["demo", "--contacts", "50"]);
+    // Each contact as stored, without the import's own bookkeeping (which
+    // keys of which source it has seen).
+    let contacts = || {
+        let mut doc = kith.json(&["export", "json"]);
+        let list = doc["contacts"].as_array_mut().unwrap();
+        for c in list.iter_mut() {
+            c.as_object_mut().unwrap().remove("import_sources");
+        }
+        list.clone()
+    };
+    let revisions = |list: &[Value]| -> Vec<String> {
+        list.iter()
+            .map(|c| format!("{} {} {}", c["name"], c["revision"], c["updated_at"]))
+            .collect()
+    };
+    let before = contacts();
+    for version in ["4", "3"] {
+        let file = write(
+            &kith,
+            &format!("export{version}.vcf"),
+            &kith.ok(&["export", "vcard", "--version", version]),
+        );
+        let report = kith.json(&["import", "vcard", &file]);
+        let changed: Vec<_> = actions(&report)
+            .into_iter()
+            .filter(|a| !a.ends_with(" unchanged"))
+            .collect();
+        assert!(changed.is_empty(), "vCard {version}: {changed:?}");
+        assert_eq!(report["unchanged"], 50, "vCard {version}");
+        let after = contacts();
+        assert_eq!(revisions(&after), revisions(&before), "vCard {version}");
+        assert_eq!(after, before, "vCard {version} changed a contact");
+        assert_eq!(
+            kith.ok(&["export", "vcard", "--version", version]),
+            std::fs::read_to_string(&file).unwrap(),
+            "vCard {version}: the export is the same again"
+        );
+    }
+}
