@@ -162,10 +162,47 @@ pub async fn import(
             },
         )
         .await?;
+    // The names of the existing contacts new ones only look like.
+    let alike: Vec<ContactId> = outcomes
+        .iter()
+        .filter_map(|o| match o {
+            ImportOutcome::Created {
+                resembles: Some(r), ..
+            } => r.contact,
+            _ => None,
+        })
+        .collect();
+    let names: std::collections::HashMap<ContactId, String> = store
+        .contact_summaries(user, &alike)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
     for (i, outcome) in outcomes.into_iter().enumerate() {
         let row = &mut rows[item_rows[i]];
         let (action, contact, reason) = match outcome {
-            ImportOutcome::Created(id) => (Action::Created, id, None),
+            ImportOutcome::Created { id, resembles } => {
+                let reason = resembles.map(|r| {
+                    let whom = match (r.contact, r.record) {
+                        (Some(c), _) => format!(
+                            "#{c} {}",
+                            names.get(&c).map_or("", String::as_str)
+                        ),
+                        (None, Some(record)) => format!(
+                            "line {} ({})",
+                            items[record].line,
+                            items[record].draft.name.as_ref().map_or("", |n| n.as_str())
+                        ),
+                        (None, None) => "a contact".to_owned(),
+                    };
+                    format!(
+                        "looks like {} ({}) but is kept apart: a possible duplicate, see `kith duplicates`",
+                        whom.trim_end(),
+                        r.reason
+                    )
+                });
+                (Action::Created, id, reason)
+            }
             ImportOutcome::Updated(id) => (Action::Updated, Some(id), None),
             ImportOutcome::Unchanged(id) => (Action::Unchanged, Some(id), None),
             ImportOutcome::Merged {

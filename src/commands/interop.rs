@@ -108,8 +108,12 @@ fn print_report(ctx: &mut Ctx, report: &ImportReport, file: &str) -> anyhow::Res
         writeln!(out, "{BOLD}Imported {file}{BOLD:#}: {summary}.")?;
     }
     for row in &report.rows {
-        // A real import lists what needs a look; a dry run lists everything.
-        if !report.dry_run && matches!(row.action, Action::Created | Action::Unchanged) {
+        // A real import lists what needs a look (a new contact only when it
+        // looks like another); a dry run lists everything.
+        if !report.dry_run
+            && (row.action == Action::Unchanged
+                || (row.action == Action::Created && row.reason.is_none()))
+        {
             continue;
         }
         let who = match (&row.name, row.contact) {

@@ -293,7 +293,7 @@ fn a_card_merged_on_import_adds_what_only_it_has() {
     let report = kith.json(&["import", "vcard", &laptop]);
     assert_eq!(
         actions(&report),
-        ["1 merged: same e-mail jane@a.test"],
+        ["1 merged: same name and e-mail (jane doe <jane@a.test>)"],
         "{report}"
     );
     let out = kith.ok(&["export", "vcard", "--version", "3"]);
@@ -308,6 +308,76 @@ fn a_card_merged_on_import_adds_what_only_it_has() {
     let again = kith.json(&["import", "vcard", &laptop]);
     assert_eq!(again["created"], 0, "{again}");
     assert_eq!(again["updated"], 0, "{again}");
+}
+
+/// A switchboard number shared by two colleagues and a family address shared
+/// by a couple, in one file and then across two files: nobody is merged,
+/// the report says who each new contact looks like, and `kith duplicates`
+/// lists the pairs.
+#[test]
+fn a_shared_phone_or_family_address_is_a_duplicate_to_look_at_never_a_merge() {
+    let kith = Kith::new();
+    let card = |uid: &str, name: &str, email: &str, tel: &str| {
+        format!(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:{uid}\r\nFN:{name}\r\nEMAIL:{email}\r\n\
+             TEL;TYPE=WORK:{tel}\r\nEND:VCARD\r\n"
+        )
+    };
+    let first = write(
+        &kith,
+        "first.vcf",
+        &[
+            card("a", "Ann Lee", "ann@acme.example", "+1 555 010 0000"),
+            card("b", "Raj Patel", "raj@acme.example", "+1 555 010 0000"),
+            card("c", "Sam Poe", "family@poe.example", "+44 20 7946 0001"),
+            card("d", "Kim Poe", "family@poe.example", "+44 20 7946 0002"),
+        ]
+        .concat(),
+    );
+    let preview = kith.json(&["import", "vcard", &first, "--dry-run"]);
+    assert_eq!(
+        actions(&preview),
+        [
+            "1 created",
+            "8 created: looks like line 1 (Ann Lee) (same phone +15550100000) but is kept apart: \
+             a possible duplicate, see `kith duplicates`",
+            "15 created",
+            "22 created: looks like line 15 (Sam Poe) (same e-mail family@poe.example) but is kept \
+             apart: a possible duplicate, see `kith duplicates`",
+        ]
+    );
+    let text = kith.ok(&["import", "vcard", &first]);
+    assert!(text.contains("4 created, 0 updated, 0 merged"), "{text}");
+    assert!(
+        text.contains(
+            "line 8: created Raj Patel (#2): looks like #1 Ann Lee (same phone +15550100000) \
+             but is kept apart"
+        ),
+        "{text}"
+    );
+    let second = write(
+        &kith,
+        "second.vcf",
+        &card("e", "Max Poe", "family@poe.example", "+44 20 7946 0003"),
+    );
+    let report = kith.json(&["import", "vcard", &second]);
+    assert_eq!(
+        actions(&report),
+        [
+            "1 created: looks like #3 Sam Poe (same e-mail family@poe.example) but is kept apart: \
+          a possible duplicate, see `kith duplicates`"
+        ]
+    );
+    assert_eq!(kith.json(&["list"]).as_array().unwrap().len(), 5);
+    assert_eq!(
+        kith.ok(&["duplicates"]).lines().collect::<Vec<_>>(),
+        [
+            "#1 Ann Lee and #2 Raj Patel: same phone +15550100000",
+            "#3 Sam Poe and #4 Kim Poe: same e-mail family@poe.example",
+            "#3 Sam Poe and #5 Max Poe: same e-mail family@poe.example",
+            "#4 Kim Poe and #5 Max Poe: same e-mail family@poe.example",
+        ]
+    );
 }
 
 /// The rows of a CSV file, header first.
@@ -378,4 +448,51 @@ fn a_csv_export_escapes_every_cell_a_spreadsheet_would_run() {
     let path = kith.dir.path().join("contacts.csv");
     kith.ok(&["export", "csv", "-o", path.to_str().unwrap()]);
     assert_eq!(std::fs::read_to_string(&path).unwrap(), out);
+}
+
+/// Kith's own vCard export of an account, imported back into the same
+/// account, in either version: every card is unchanged, and no contact gets
+/// a new revision (so no new ETag and no change-log entry for CardDAV).
+#[test]
+fn reimporting_kiths_own_export_changes_nothing() {
+    let kith = Kith::new();
+    kith.ok(&["demo", "--contacts", "50"]);
+    // Each contact as stored, without the import's own bookkeeping (which
+    // keys of which source it has seen).
+    let contacts = || {
+        let mut doc = kith.json(&["export", "json"]);
+        let list = doc["contacts"].as_array_mut().unwrap();
+        for c in list.iter_mut() {
+            c.as_object_mut().unwrap().remove("import_sources");
+        }
+        list.clone()
+    };
+    let revisions = |list: &[Value]| -> Vec<String> {
+        list.iter()
+            .map(|c| format!("{} {} {}", c["name"], c["revision"], c["updated_at"]))
+            .collect()
+    };
+    let before = contacts();
+    for version in ["4", "3"] {
+        let file = write(
+            &kith,
+            &format!("export{version}.vcf"),
+            &kith.ok(&["export", "vcard", "--version", version]),
+        );
+        let report = kith.json(&["import", "vcard", &file]);
+        let changed: Vec<_> = actions(&report)
+            .into_iter()
+            .filter(|a| !a.ends_with(" unchanged"))
+            .collect();
+        assert!(changed.is_empty(), "vCard {version}: {changed:?}");
+        assert_eq!(report["unchanged"], 50, "vCard {version}");
+        let after = contacts();
+        assert_eq!(revisions(&after), revisions(&before), "vCard {version}");
+        assert_eq!(after, before, "vCard {version} changed a contact");
+        assert_eq!(
+            kith.ok(&["export", "vcard", "--version", version]),
+            std::fs::read_to_string(&file).unwrap(),
+            "vCard {version}: the export is the same again"
+        );
+    }
 }

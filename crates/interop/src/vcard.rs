@@ -120,13 +120,60 @@ pub fn split_cards(text: &str) -> Vec<Result<RawCard, Rejected>> {
 
 /// Parses one card's text with calcard.
 pub fn parse_card(text: &str) -> Result<VCard, String> {
-    match VCard::parse(text) {
+    let text = year_less_dates(text);
+    match VCard::parse(&text) {
         Ok(card) => Ok(card),
         Err(Entry::InvalidLine(line)) => Err(format!("invalid line '{}'", line.trim())),
         Err(Entry::UnterminatedComponent(what)) => Err(format!("unterminated {what}")),
         Err(Entry::Eof) => Err("empty card".into()),
         Err(Entry::ICalendar(_)) => Err("an iCalendar object, not a vCard".into()),
         Err(other) => Err(format!("not a vCard ({other:?})")),
+    }
+}
+
+/// A year-less BDAY or ANNIVERSARY as vCard 3.0 writers put it (`--02-03`,
+/// RFC 6350's `--MM-DD` in extended form, which calcard itself writes for
+/// 3.0) rewritten as `--0203`, the form calcard reads: it takes `--02-03`
+/// for February alone.
+fn year_less_dates(text: &str) -> std::borrow::Cow<'_, str> {
+    fn rewrite(line: &str) -> Option<String> {
+        let (head, value) = line.rsplit_once(':')?;
+        let name = head.split(';').next()?;
+        let name = name.rsplit('.').next()?;
+        if !(name.eq_ignore_ascii_case("BDAY") || name.eq_ignore_ascii_case("ANNIVERSARY")) {
+            return None;
+        }
+        let b = value.trim_end_matches('\r').as_bytes();
+        let digit = |i: usize| b[i].is_ascii_digit();
+        (b.len() == 7 && b.starts_with(b"--") && digit(2) && digit(3) && b[4] == b'-')
+            .then_some(())
+            .filter(|()| digit(5) && digit(6))?;
+        Some(format!("{head}:--{}{}", &value[2..4], &value[5..7]))
+    }
+    if !text.contains("--") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut changed = false;
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| {
+            let (body, cr) = match line.strip_suffix('\r') {
+                Some(body) => (body, "\r"),
+                None => (line, ""),
+            };
+            match rewrite(body) {
+                Some(new) => {
+                    changed = true;
+                    format!("{new}{cr}")
+                }
+                None => line.to_owned(),
+            }
+        })
+        .collect();
+    if changed {
+        std::borrow::Cow::Owned(lines.join("\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
@@ -146,6 +193,10 @@ pub fn read(bytes: &[u8]) -> Vec<Parsed> {
                 reason,
             })?;
             let fp = fingerprint(&raw.text);
+            // A card that says nothing beyond what Kith models (Kith's own
+            // export, say) need not be kept: the contact writes it again.
+            // Keeping it would only make a re-import look like a change.
+            let keep = !fully_modelled(&card);
             Ok(ImportItem {
                 line: raw.line,
                 key: match &draft.uid {
@@ -154,7 +205,7 @@ pub fn read(bytes: &[u8]) -> Vec<Parsed> {
                 },
                 fingerprint: fp,
                 draft,
-                card: Some(raw.text),
+                card: keep.then_some(raw.text),
                 connected_on: None,
             })
         })
@@ -272,21 +323,7 @@ fn role(entry: &VCardEntry) -> Role {
                 .map(Role::Uid),
         ),
         VCardProperty::Tz => some(TimeZone::parse(&first()).ok().map(Role::TimeZone)),
-        VCardProperty::Bday => some(
-            entry
-                .values
-                .first()
-                .and_then(|v| v.as_partial_date_time())
-                .and_then(|d| {
-                    let (month, day) = (d.month?, d.day?);
-                    let date = match d.year {
-                        Some(y) => format!("{y:04}-{month:02}-{day:02}"),
-                        None => format!("--{month:02}-{day:02}"),
-                    };
-                    Birthday::parse(&date).ok()
-                })
-                .map(Role::Birthday),
-        ),
+        VCardProperty::Bday => some(birthday(entry).map(Role::Birthday)),
         VCardProperty::Categories => {
             let tags: Vec<TagName> = texts(entry)
                 .iter()
@@ -303,6 +340,41 @@ fn role(entry: &VCardEntry) -> Role {
     }
 }
 
+/// A BDAY as a birthday: a date, or a day and month without a year, as
+/// vCard 4.0 (`--0203`), vCard 3.0 writers (`--02-03`, which calcard reads
+/// as text) and iOS (`1604-02-03` with `X-APPLE-OMIT-YEAR=1604`) write it.
+fn birthday(entry: &VCardEntry) -> Option<Birthday> {
+    let value = entry.values.first()?;
+    let (year, month, day) = match value.as_partial_date_time() {
+        Some(d) => (d.year.map(i64::from), d.month?, d.day?),
+        None => {
+            let text = value.as_text()?.trim();
+            let digits: String = text.chars().filter(|c| *c != '-').collect();
+            if !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            match (text.starts_with("--"), digits.len()) {
+                (true, 4) => (None, digits[0..2].parse().ok()?, digits[2..4].parse().ok()?),
+                (false, 8) => (
+                    Some(digits[0..4].parse().ok()?),
+                    digits[4..6].parse().ok()?,
+                    digits[6..8].parse().ok()?,
+                ),
+                _ => return None,
+            }
+        }
+    };
+    let omitted = entry.params.iter().any(|p| {
+        matches!(&p.name, VCardParameterName::Other(n) if n.eq_ignore_ascii_case("X-APPLE-OMIT-YEAR"))
+            && matches!(&p.value, VCardParameterValue::Text(y) if y.parse::<i64>().ok() == year)
+    });
+    let date = match year.filter(|_| !omitted) {
+        Some(y) => format!("{y:04}-{month:02}-{day:02}"),
+        None => format!("--{month:02}-{day:02}"),
+    };
+    Birthday::parse(&date).ok()
+}
+
 /// Each property's role, with repeated single-valued ones marked unmodelled.
 fn roles(card: &VCard) -> Vec<Role> {
     let mut seen = HashSet::new();
@@ -316,6 +388,32 @@ fn roles(card: &VCard) -> Vec<Role> {
             }
         })
         .collect()
+}
+
+/// Whether every property of the card is one Kith models and writes back
+/// the same way from the contact alone: no group, no parameters (but the
+/// `TYPE=linkedin` Kith puts on a LinkedIn URL), nothing unmodelled.
+fn fully_modelled(card: &VCard) -> bool {
+    card.entries.iter().zip(roles(card)).all(|(entry, role)| {
+        let plain = entry.group.is_none()
+            && match &role {
+                Role::Link(link) if link.kind() == kith_core::values::LinkKind::LinkedIn => {
+                    entry.params.is_empty()
+                        || matches!(
+                            entry.params.as_slice(),
+                            [VCardParameter {
+                                name: VCardParameterName::Type,
+                                value: VCardParameterValue::Text(t),
+                            }] if t.eq_ignore_ascii_case("linkedin")
+                        )
+                }
+                // N as Kith writes it: five components.
+                Role::StructuredName(..) => entry.params.is_empty() && entry.values.len() == 5,
+                Role::Tags(_) => entry.params.is_empty(),
+                _ => entry.params.is_empty() && entry.values.len() == 1,
+            };
+        role == Role::Version || (role != Role::Unmodelled && plain)
+    })
 }
 
 /// The contact a card describes. Fails only when the card names nobody.
@@ -619,7 +717,8 @@ pub fn write_card(contact: &Contact, original: Option<&str>, version: Version) -
 /// properties) added where the kept card lacks them. What Kith models moves
 /// through the contact itself; grouped properties of the other card
 /// (`item2.X-ABLabel`) are left out, since the properties they label are
-/// written afresh. `None` when either card cannot be read.
+/// written afresh. `None` when either card cannot be read, or when the
+/// other card adds nothing (the kept text stays as it is, byte for byte).
 pub fn merge_cards(kept: &str, other: &str) -> Option<String> {
     let mut card = parse_card(kept).ok()?;
     let theirs = parse_card(other).ok()?;
@@ -633,6 +732,9 @@ pub fn merge_cards(kept: &str, other: &str) -> Option<String> {
         })
         .map(|(e, _)| e.clone())
         .collect();
+    if added.is_empty() {
+        return None;
+    }
     card.entries.extend(added);
     let mut out = String::new();
     card.write_to(&mut out, version)

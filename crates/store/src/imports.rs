@@ -33,8 +33,13 @@ pub struct ContactEvent {
 /// What became of one imported record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportOutcome {
-    /// A new contact (its id; `None` in a dry run).
-    Created(Option<ContactId>),
+    /// A new contact (its id; `None` in a dry run), and the contact it looks
+    /// like without being the same person for sure (a shared phone, or a
+    /// shared e-mail under another name): a duplicate to suggest, not merge.
+    Created {
+        id: Option<ContactId>,
+        resembles: Option<Resemblance>,
+    },
     /// The contact this record made before, changed since.
     Updated(ContactId),
     /// Folded into an existing contact (`into`), or into the contact an
@@ -48,6 +53,16 @@ pub enum ImportOutcome {
     Unchanged(ContactId),
     /// The database refused the record; the others were written.
     Failed(String),
+}
+
+/// A contact a new one looks like, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resemblance {
+    /// The contact (`None` in a dry run for one this import creates).
+    pub contact: Option<ContactId>,
+    /// The earlier record of the same import that made it (its index).
+    pub record: Option<usize>,
+    pub reason: String,
 }
 
 /// How one import runs.

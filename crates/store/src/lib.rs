@@ -170,7 +170,7 @@ mod second_factor;
 
 pub use dav::{DavCard, DavChange, DavPut, DavRefusal, Precondition};
 pub use identities::{Identity, OAuthFlow};
-pub use imports::{ContactEvent, ImportOutcome, ImportRecord, ImportRun};
+pub use imports::{ContactEvent, ImportOutcome, ImportRecord, ImportRun, Resemblance};
 pub use mail::{
     Delivery, DigestState, DueDigest, MailKind, MailStatus, NewMail, OutboxEntry, OutgoingMail,
 };

@@ -120,6 +120,20 @@ async fn lock_user(_tx: &mut Tx, _user: UserId) -> Result<()> {
     Ok(())
 }
 
+/// The number to give the next new contact: above every contact there is
+/// and every one ever deleted (`contact_id_floor`, migration 0013), so an id
+/// (and with it a CardDAV tag or a sync entry) never stands for two cards.
+/// Inside a write transaction, which `BEGIN IMMEDIATE` makes the only one.
+async fn next_contact_id(conn: &mut Conn) -> Result<Option<i64>> {
+    let floor: i64 = sqlx::query_scalar(
+        "SELECT max(COALESCE((SELECT max(id) FROM contacts), 0), \
+         COALESCE((SELECT id FROM contact_id_floor), 0))",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Some(floor + 1))
+}
+
 /// Writers are already serialised by `BEGIN IMMEDIATE`.
 async fn lock_users(_tx: &mut Tx) -> Result<()> {
     Ok(())

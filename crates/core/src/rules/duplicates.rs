@@ -1,12 +1,18 @@
 //! Who is the same person: the keys two contacts are matched on, strongest
-//! first (UID, e-mail, phone, LinkedIn profile, then name plus organisation),
-//! and how an incoming record folds into an existing contact without losing
-//! anything.
+//! first (UID, LinkedIn profile, name plus e-mail, then e-mail, phone, name
+//! plus organisation), and how an incoming record folds into an existing
+//! contact without losing anything.
 //!
-//! Imports use [`MatchIndex`] to find the contact a record belongs to;
-//! `kith duplicates` uses [`duplicate_pairs`] over the whole contact book,
-//! which also suggests (never merges on its own) two contacts with the same
-//! name and nothing to tell them apart.
+//! Only an identity merges on its own ([`MatchReason::is_identity`]): the
+//! same UID, the same profile, or the same name with the same e-mail. A
+//! shared phone (a company switchboard), a shared e-mail under two names (a
+//! couple's family address) or a name at an organisation only make two
+//! contacts look alike: a suggestion for the user, never a merge.
+//!
+//! Imports use [`MatchIndex`] to find the contact a record belongs to (and
+//! the one it merely resembles); `kith duplicates` uses [`duplicate_pairs`]
+//! over the whole contact book, which also suggests two contacts with the
+//! same name and nothing to tell them apart.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
@@ -20,9 +26,11 @@ use crate::values::{Email, Link, LinkKind, Phone, TagName, sort_key};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum MatchReason {
     Uid(String),
+    LinkedIn(String),
+    /// The folded name and an e-mail, as `name <address>`.
+    NameAndEmail(String),
     Email(String),
     Phone(String),
-    LinkedIn(String),
     NameAndOrganisation(String),
     /// Only a suggestion for the user: the same name, and not two different
     /// organisations or LinkedIn profiles. Imports never match on it.
@@ -34,12 +42,23 @@ impl MatchReason {
     fn rank(&self) -> u8 {
         match self {
             MatchReason::Uid(_) => 0,
-            MatchReason::Email(_) => 1,
-            MatchReason::Phone(_) => 2,
-            MatchReason::LinkedIn(_) => 3,
-            MatchReason::NameAndOrganisation(_) => 4,
-            MatchReason::SameName(_) => 5,
+            MatchReason::LinkedIn(_) => 1,
+            MatchReason::NameAndEmail(_) => 2,
+            MatchReason::Email(_) => 3,
+            MatchReason::Phone(_) => 4,
+            MatchReason::NameAndOrganisation(_) => 5,
+            MatchReason::SameName(_) => 6,
         }
+    }
+
+    /// Whether this key says who someone is, so that an import may merge on
+    /// it: the same UID, the same profile, or the same name with the same
+    /// e-mail. The others only make two contacts look alike.
+    pub fn is_identity(&self) -> bool {
+        matches!(
+            self,
+            MatchReason::Uid(_) | MatchReason::LinkedIn(_) | MatchReason::NameAndEmail(_)
+        )
     }
 }
 
@@ -50,6 +69,7 @@ impl fmt::Display for MatchReason {
             MatchReason::Email(k) => write!(f, "same e-mail {k}"),
             MatchReason::Phone(k) => write!(f, "same phone {k}"),
             MatchReason::LinkedIn(k) => write!(f, "same LinkedIn profile {k}"),
+            MatchReason::NameAndEmail(k) => write!(f, "same name and e-mail ({k})"),
             MatchReason::NameAndOrganisation(k) => write!(f, "same name and organisation ({k})"),
             MatchReason::SameName(k) => {
                 write!(f, "same name ({k}), nothing else tells them apart")
@@ -161,24 +181,34 @@ impl MatchKeys {
         }
     }
 
+    /// Every key, strongest first.
     fn reasons(&self) -> impl Iterator<Item = MatchReason> + '_ {
         let uid = self.uid.iter().cloned().map(MatchReason::Uid);
+        let linkedin = self.linkedin.iter().cloned().map(MatchReason::LinkedIn);
+        let name_emails = self.name.iter().flat_map(|name| {
+            self.emails
+                .iter()
+                .map(move |e| MatchReason::NameAndEmail(format!("{name} <{e}>")))
+        });
         let emails = self.emails.iter().cloned().map(MatchReason::Email);
         let phones = self.phones.iter().cloned().map(MatchReason::Phone);
-        let linkedin = self.linkedin.iter().cloned().map(MatchReason::LinkedIn);
         let name = self
             .name_org
             .iter()
             .cloned()
             .map(MatchReason::NameAndOrganisation);
-        uid.chain(emails).chain(phones).chain(linkedin).chain(name)
+        uid.chain(linkedin)
+            .chain(name_emails)
+            .chain(emails)
+            .chain(phones)
+            .chain(name)
     }
 }
 
 /// Contacts by each of their keys; the first contact to claim a key keeps it.
 ///
-/// Two people with the same name at the same organisation but different
-/// LinkedIn profiles are two people: a name match needs one side without one.
+/// Two people with the same name but different LinkedIn profiles are two
+/// people: a name match needs one side without a profile.
 #[derive(Debug)]
 pub struct MatchIndex<T> {
     by_key: HashMap<MatchReason, T>,
@@ -204,15 +234,31 @@ impl<T: Copy + Eq + Hash> MatchIndex<T> {
         }
     }
 
-    /// The contact these keys belong to, by the strongest key that matches.
+    /// The contact these keys belong to, by the strongest identity key
+    /// that matches ([`MatchReason::is_identity`]).
     pub fn find(&self, keys: &MatchKeys) -> Option<(T, MatchReason)> {
-        keys.reasons().find_map(|r| {
-            let who = *self.by_key.get(&r)?;
-            let profiles_differ = matches!(r, MatchReason::NameAndOrganisation(_))
-                && !keys.linkedin.is_empty()
-                && self.with_linkedin.contains(&who);
-            (!profiles_differ).then_some((who, r))
-        })
+        self.first(keys, true)
+    }
+
+    /// A contact these keys only resemble (a shared e-mail under another
+    /// name, a shared phone, the same name at the same organisation): to
+    /// suggest, never to merge into.
+    pub fn resembles(&self, keys: &MatchKeys) -> Option<(T, MatchReason)> {
+        self.first(keys, false)
+    }
+
+    fn first(&self, keys: &MatchKeys, identity: bool) -> Option<(T, MatchReason)> {
+        keys.reasons()
+            .filter(|r| r.is_identity() == identity)
+            .find_map(|r| {
+                let who = *self.by_key.get(&r)?;
+                let profiles_differ = matches!(
+                    r,
+                    MatchReason::NameAndEmail(_) | MatchReason::NameAndOrganisation(_)
+                ) && !keys.linkedin.is_empty()
+                    && self.with_linkedin.contains(&who);
+                (!profiles_differ).then_some((who, r))
+            })
     }
 }
 
@@ -447,7 +493,7 @@ mod tests {
     }
 
     #[test]
-    fn the_strongest_key_wins() {
+    fn only_an_identity_merges() {
         let mut index = MatchIndex::default();
         let mut a = draft("Jane Doe");
         a.organisation = Some("Acme".into());
@@ -456,22 +502,88 @@ mod tests {
         b.emails = vec![Email::parse("jane@acme.example").unwrap()];
         index.insert(2, &MatchKeys::of_draft(&b));
 
+        // Bob's e-mail under Jane's name: alike, not the same person.
         let mut probe = draft("Jane Doe");
         probe.organisation = Some("ACME".into());
         probe.emails = vec![Email::parse("JANE@acme.example").unwrap()];
-        let (who, reason) = index.find(&MatchKeys::of_draft(&probe)).unwrap();
-        assert_eq!(who, 2);
-        assert_eq!(reason, MatchReason::Email("jane@acme.example".into()));
+        let keys = MatchKeys::of_draft(&probe);
+        assert_eq!(index.find(&keys), None);
+        assert_eq!(
+            index.resembles(&keys),
+            Some((2, MatchReason::Email("jane@acme.example".into())))
+        );
 
         probe.emails.clear();
-        let (who, reason) = index.find(&MatchKeys::of_draft(&probe)).unwrap();
-        assert_eq!(who, 1);
-        assert!(matches!(reason, MatchReason::NameAndOrganisation(_)));
+        let keys = MatchKeys::of_draft(&probe);
+        assert_eq!(index.find(&keys), None);
+        assert!(matches!(
+            index.resembles(&keys),
+            Some((1, MatchReason::NameAndOrganisation(_)))
+        ));
 
+        // The same name with the same e-mail is the same person.
+        let mut bob = draft("bob  ROE");
+        bob.emails = vec![Email::parse("Jane@Acme.example").unwrap()];
+        assert_eq!(
+            index.find(&MatchKeys::of_draft(&bob)),
+            Some((
+                2,
+                MatchReason::NameAndEmail("bob roe <jane@acme.example>".into())
+            ))
+        );
         assert!(
             index
                 .find(&MatchKeys::of_draft(&draft("Jane Doe")))
                 .is_none()
+        );
+    }
+
+    #[test]
+    fn a_switchboard_or_a_family_address_never_merges_two_names() {
+        let person = |name: &str, email: &str, phone: &str| {
+            let mut d = draft(name);
+            d.emails = vec![Email::parse(email).unwrap()];
+            d.phones = vec![Phone::parse(phone).unwrap()];
+            MatchKeys::of_draft(&d)
+        };
+        let mut index = MatchIndex::default();
+        index.insert(1, &person("Ann Lee", "ann@acme.example", "+1 555 010 0000"));
+        index.insert(
+            2,
+            &person("Sam Poe", "family@poe.example", "+44 20 7946 0001"),
+        );
+        let switchboard = person("Raj Patel", "raj@acme.example", "+1 (555) 010-0000");
+        assert_eq!(index.find(&switchboard), None);
+        assert_eq!(
+            index.resembles(&switchboard),
+            Some((1, MatchReason::Phone("+15550100000".into())))
+        );
+        let spouse = person("Kim Poe", "FAMILY@poe.example", "+44 20 7946 0002");
+        assert_eq!(index.find(&spouse), None);
+        assert_eq!(
+            index.resembles(&spouse),
+            Some((2, MatchReason::Email("family@poe.example".into())))
+        );
+    }
+
+    #[test]
+    fn a_uid_or_a_profile_is_an_identity_whatever_the_name() {
+        let mut index = MatchIndex::default();
+        let mut a = draft("Jane Doe");
+        a.uid = Some("card-1".into());
+        a.links = vec![Link::parse("https://linkedin.com/in/jane-doe").unwrap()];
+        index.insert(1, &MatchKeys::of_draft(&a));
+        let mut by_uid = draft("J. D.");
+        by_uid.uid = Some("card-1".into());
+        assert_eq!(
+            index.find(&MatchKeys::of_draft(&by_uid)),
+            Some((1, MatchReason::Uid("card-1".into())))
+        );
+        let mut by_profile = draft("Jane Doe-Smith");
+        by_profile.links = vec![Link::parse("www.linkedin.com/in/Jane-Doe/").unwrap()];
+        assert_eq!(
+            index.find(&MatchKeys::of_draft(&by_profile)),
+            Some((1, MatchReason::LinkedIn("linkedin.com/in/jane-doe".into())))
         );
     }
 

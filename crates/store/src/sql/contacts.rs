@@ -81,17 +81,26 @@ pub(crate) async fn insert_contacts(
                 None => None,
             });
         }
-        let mut qb = QueryBuilder::<Db>::new(
+        // SQLite numbers them itself only above every id ever used.
+        let first_id = next_contact_id(&mut *tx).await?;
+        let mut qb = QueryBuilder::<Db>::new(if first_id.is_some() {
+            "INSERT INTO contacts (id, user_id, uid, full_name, sort_key, given_name, family_name, \
+             nickname, organisation_id, title, function, industry, location, timezone, birthday, \
+             how_met, introduced_by, notes, cadence_days, created_at, updated_at) "
+        } else {
             "INSERT INTO contacts (user_id, uid, full_name, sort_key, given_name, family_name, \
              nickname, organisation_id, title, function, industry, location, timezone, birthday, \
-             how_met, introduced_by, notes, cadence_days, created_at, updated_at) ",
-        );
+             how_met, introduced_by, notes, cadence_days, created_at, updated_at) "
+        });
         qb.push_values(
-            chunk.iter().zip(&uids).zip(&org_ids),
-            |mut row, ((record, uid), org)| {
+            chunk.iter().zip(&uids).zip(&org_ids).enumerate(),
+            |mut row, (i, ((record, uid), org))| {
                 let d = &record.draft;
                 let name = d.name.as_ref().map(|n| n.as_str()).unwrap_or_default();
                 let created = from_time(record.created_at);
+                if let Some(first) = first_id {
+                    row.push_bind(first + i as i64);
+                }
                 row.push_bind(user.0)
                     .push_bind(uid.as_str())
                     .push_bind(name)

@@ -451,13 +451,22 @@ async fn write_account(
 
     let mut contacts = HashMap::new();
     for c in &doc.contacts {
-        let id: i64 = sqlx::query_scalar(
+        // PostgreSQL's identity numbers it; SQLite above every id ever used
+        // (`next_contact_id`).
+        let fixed = next_contact_id(&mut *conn).await?;
+        let insert = sqlx::query_scalar(if fixed.is_some() {
+            "INSERT INTO contacts (id, user_id, uid, full_name, sort_key, given_name, family_name, \
+             nickname, organisation_id, title, function, industry, location, timezone, birthday, \
+             how_met, notes, cadence_days, snoozed_until, archived, created_at, updated_at, \
+             revision, dav_name) VALUES ($24, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+             $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id"
+        } else {
             "INSERT INTO contacts (user_id, uid, full_name, sort_key, given_name, family_name, \
              nickname, organisation_id, title, function, industry, location, timezone, birthday, \
              how_met, notes, cadence_days, snoozed_until, archived, created_at, updated_at, \
              revision, dav_name) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-             $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
-        )
+             $14, $15, $16, $17, $18, $19, $20, $21, $22, $23) RETURNING id"
+        })
         .bind(u)
         .bind(&c.uid)
         .bind(&c.name)
@@ -480,7 +489,11 @@ async fn write_account(
         .bind(c.created_at)
         .bind(c.updated_at)
         .bind(c.revision)
-        .bind(&c.dav_name)
+        .bind(&c.dav_name);
+        let id: i64 = match fixed {
+            Some(id) => insert.bind(id),
+            None => insert,
+        }
         .fetch_one(&mut *conn)
         .await?;
         contacts.insert(c.id, id);

@@ -2,9 +2,12 @@
 //! export and duplicate detection read back.
 //!
 //! A record whose source key was imported before with the same fingerprint
-//! is unchanged and costs no write. Others are matched (UID, e-mail, phone,
-//! LinkedIn profile, name plus organisation: `kith_core::rules::duplicates`)
-//! against the contact book and the records before them in the same file.
+//! is unchanged and costs no write. Others are matched against the contact
+//! book and the records before them in the same file, and merged only on an
+//! identity (UID, LinkedIn profile, name plus e-mail:
+//! `kith_core::rules::duplicates`); a record that only resembles a contact
+//! (a shared phone or e-mail under another name) is created, with the
+//! resemblance reported as a duplicate to look at.
 //! New contacts are written in batches, one transaction each; if a batch
 //! fails, its records are retried one by one, so a bad record is rejected
 //! alone. A record for an existing contact is one transaction.
@@ -14,7 +17,7 @@ use kith_core::rules::duplicates::{
 };
 
 use super::*;
-use crate::{ContactEvent, ImportOutcome, ImportRecord, ImportRun};
+use crate::{ContactEvent, ImportOutcome, ImportRecord, ImportRun, Resemblance};
 
 /// New contacts per transaction.
 const BATCH: usize = 500;
@@ -31,6 +34,8 @@ struct Create {
     draft: ContactDraft,
     /// Later records of the same file folded into this one.
     absorbed: Vec<usize>,
+    /// The contact it looks like, and why.
+    resembles: Option<(Target, String)>,
 }
 
 /// Every contact's match keys, in four queries.
@@ -150,8 +155,13 @@ pub(crate) async fn import_contacts(
         }
         let keys = MatchKeys::of_draft(&record.draft);
         match index.find(&keys) {
-            Some((Target::Existing(id), reason)) => updates.push((i, id, Some(reason.to_string()))),
+            Some((Target::Existing(id), reason)) => {
+                // Its other keys now name that contact too.
+                index.insert(Target::Existing(id), &keys);
+                updates.push((i, id, Some(reason.to_string())));
+            }
             Some((Target::Pending(n), reason)) => {
+                index.insert(Target::Pending(n), &keys);
                 absorb(&mut creates[n].draft, &record.draft);
                 creates[n].absorbed.push(i);
                 outcomes[i] = Some(ImportOutcome::Merged {
@@ -161,11 +171,15 @@ pub(crate) async fn import_contacts(
                 });
             }
             None => {
+                let resembles = index
+                    .resembles(&keys)
+                    .map(|(target, reason)| (target, reason.to_string()));
                 index.insert(Target::Pending(creates.len()), &keys);
                 creates.push(Create {
                     record: i,
                     draft: record.draft.clone(),
                     absorbed: Vec::new(),
+                    resembles,
                 });
             }
         }
@@ -176,13 +190,16 @@ pub(crate) async fn import_contacts(
     for batch in creates.chunks(BATCH) {
         if dry_run {
             for c in batch {
-                outcomes[c.record] = Some(ImportOutcome::Created(None));
+                outcomes[c.record] = Some(ImportOutcome::Created {
+                    id: None,
+                    resembles: resemblance(&creates, &outcomes, c),
+                });
             }
         } else {
             match create_batch(pool, user, source, records, batch, now).await {
                 Ok(ids) => {
                     for (c, id) in batch.iter().zip(ids) {
-                        settle_create(&mut outcomes, c, Ok(id));
+                        settle_create(&mut outcomes, &creates, c, Ok(id));
                     }
                 }
                 Err(_) => {
@@ -191,7 +208,7 @@ pub(crate) async fn import_contacts(
                             create_batch(pool, user, source, records, std::slice::from_ref(c), now)
                                 .await
                                 .map(|ids| ids[0]);
-                        settle_create(&mut outcomes, c, one.map_err(|e| e.to_string()));
+                        settle_create(&mut outcomes, &creates, c, one.map_err(|e| e.to_string()));
                     }
                 }
             }
@@ -220,14 +237,44 @@ pub(crate) async fn import_contacts(
         .collect())
 }
 
+/// The contact a new one looks like: an existing one, or one an earlier
+/// record of this import creates (settled before it, as creates go in order).
+fn resemblance(
+    creates: &[Create],
+    outcomes: &[Option<ImportOutcome>],
+    create: &Create,
+) -> Option<Resemblance> {
+    let (target, reason) = create.resembles.as_ref()?;
+    let (contact, record) = match *target {
+        Target::Existing(id) => (Some(ContactId(id)), None),
+        Target::Pending(n) => {
+            let record = creates[n].record;
+            let contact = match &outcomes[record] {
+                Some(ImportOutcome::Created { id, .. }) => *id,
+                _ => None,
+            };
+            (contact, Some(record))
+        }
+    };
+    Some(Resemblance {
+        contact,
+        record,
+        reason: reason.clone(),
+    })
+}
+
 fn settle_create(
     outcomes: &mut [Option<ImportOutcome>],
+    creates: &[Create],
     create: &Create,
     result: std::result::Result<ContactId, String>,
 ) {
     match result {
         Ok(id) => {
-            outcomes[create.record] = Some(ImportOutcome::Created(Some(id)));
+            outcomes[create.record] = Some(ImportOutcome::Created {
+                id: Some(id),
+                resembles: resemblance(creates, outcomes, create),
+            });
             for &i in &create.absorbed {
                 if let Some(ImportOutcome::Merged { into, .. }) = &mut outcomes[i] {
                     *into = Some(id);

@@ -47,7 +47,7 @@ pub(crate) use users::*;
 
 use super::{
     Conn, Db, JSON_AGG, JSON_ROW, Pool, RANDOM_TOKEN, SKIP_LOCKED, begin_write, lock_user,
-    lock_users, set_search_docs,
+    lock_users, next_contact_id, set_search_docs,
 };
 
 use std::collections::{HashMap, HashSet};

@@ -1,7 +1,9 @@
 use chrono::NaiveDate;
 use kith_core::contact::ContactDraft;
+use kith_core::ids::ContactId;
+use kith_core::rules::duplicates::duplicate_pairs;
 use kith_core::values::{Link, Phone};
-use kith_store::{ContactEvent, ImportOutcome, ImportRecord, ImportRun};
+use kith_store::{ContactEvent, ImportOutcome, ImportRecord, ImportRun, Resemblance};
 use rstest::rstest;
 
 use crate::harness::{Backend, TestDb};
@@ -72,7 +74,7 @@ async fn a_reimport_changes_nothing(
     let ids: Vec<_> = first
         .iter()
         .map(|o| match o {
-            ImportOutcome::Created(Some(id)) => *id,
+            ImportOutcome::Created { id: Some(id), .. } => *id,
             other => panic!("{other:?}"),
         })
         .collect();
@@ -131,6 +133,24 @@ async fn a_reimport_changes_nothing(
     db.finish().await;
 }
 
+fn run(source: &str, dry_run: bool) -> ImportRun<'_> {
+    ImportRun {
+        source,
+        dry_run,
+        progress: &|_| {},
+        merge_card: &|_, _| None,
+        now: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap(),
+    }
+}
+
+fn person(name: &str, mail: &str, phone: &str) -> ContactDraft {
+    ContactDraft {
+        emails: vec![email(mail)],
+        phones: vec![Phone::parse(phone).unwrap()],
+        ..named(name)
+    }
+}
+
 #[rstest]
 #[tokio::test]
 async fn records_merge_into_the_contact_they_match(
@@ -146,45 +166,39 @@ async fn records_merge_into_the_contact_they_match(
         .await
         .unwrap();
     let before = db.store.contact(user, existing).await.unwrap();
-    let by_email = ContactDraft {
+    // The same name (folded) with the same e-mail is the same person.
+    let by_name_and_email = ContactDraft {
         emails: vec![email("JANE@acme.example")],
         phones: vec![Phone::parse("+1 555 010 2000").unwrap()],
         title: Some("CTO".into()),
-        ..named("J. Doe")
+        ..named("jane  DOE")
     };
-    let same_file_twice = ContactDraft {
-        phones: vec![Phone::parse("+44 20 7946 0000").unwrap()],
-        ..named("Carol Poe")
-    };
+    let carol = person("Carol Poe", "carol@poe.example", "+44 20 7946 0000");
     let records = vec![
-        record("x", "1", by_email),
-        record("y", "1", same_file_twice.clone()),
+        record("x", "1", by_name_and_email),
+        record("y", "1", carol.clone()),
         record(
             "z",
             "1",
             ContactDraft {
-                emails: vec![email("carol@poe.example")],
-                ..same_file_twice
+                phones: vec![Phone::parse("+44 20 7946 0999").unwrap()],
+                ..carol
             },
         ),
     ];
     let preview = db
         .store
-        .import_contacts(
-            user,
-            &records,
-            &ImportRun {
-                source: "test",
-                dry_run: true,
-                progress: &|_| {},
-                merge_card: &|_, _| None,
-                now: chrono::Utc::now(),
-            },
-        )
+        .import_contacts(user, &records, &run("test", true))
         .await
         .unwrap();
     assert!(matches!(preview[0], ImportOutcome::Merged { into: Some(id), .. } if id == existing));
-    assert_eq!(preview[1], ImportOutcome::Created(None));
+    assert_eq!(
+        preview[1],
+        ImportOutcome::Created {
+            id: None,
+            resembles: None
+        }
+    );
     assert!(matches!(
         preview[2],
         ImportOutcome::Merged {
@@ -203,34 +217,31 @@ async fn records_merge_into_the_contact_they_match(
 
     let done = db
         .store
-        .import_contacts(
-            user,
-            &records,
-            &ImportRun {
-                source: "test",
-                dry_run: false,
-                progress: &|_| {},
-                merge_card: &|_, _| None,
-                now: chrono::Utc::now(),
-            },
-        )
+        .import_contacts(user, &records, &run("test", false))
         .await
         .unwrap();
     let ImportOutcome::Merged { reason, .. } = &done[0] else {
         panic!("{done:?}")
     };
-    assert_eq!(reason, "same e-mail jane@acme.example");
+    assert_eq!(
+        reason,
+        "same name and e-mail (jane doe <jane@acme.example>)"
+    );
     let merged = db.store.contact(user, existing).await.unwrap();
     assert_eq!(merged.name, "Jane Doe", "what the contact had wins");
     assert_eq!(merged.title.as_deref(), Some("CTO"), "blanks are filled");
     assert_eq!(merged.phones, ["+1 555 010 2000"]);
     assert_eq!(merged.revision, before.revision + 1);
-    let ImportOutcome::Created(Some(carol)) = done[1] else {
+    let ImportOutcome::Created {
+        id: Some(carol),
+        resembles: None,
+    } = done[1]
+    else {
         panic!("{done:?}")
     };
     assert_eq!(
-        db.store.contact(user, carol).await.unwrap().emails,
-        ["carol@poe.example"]
+        db.store.contact(user, carol).await.unwrap().phones,
+        ["+44 20 7946 0000", "+44 20 7946 0999"]
     );
     assert_eq!(
         db.store
@@ -240,6 +251,174 @@ async fn records_merge_into_the_contact_they_match(
         2
     );
     db.finish().await;
+}
+
+/// A company switchboard shared by two colleagues, and a family address
+/// shared by a couple: two people each, whether they arrive in one file or
+/// in two imports one after the other. Each pair is created apart, the
+/// outcome names the contact it looks like, and `kith duplicates` lists it.
+#[rstest]
+#[tokio::test]
+async fn a_shared_phone_or_family_email_never_merges_two_people(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let user = db.user("ann").await;
+    let one_file = vec![
+        record(
+            "ann",
+            "1",
+            person("Ann Lee", "ann@acme.example", "+1 555 010 0000"),
+        ),
+        record(
+            "raj",
+            "1",
+            person("Raj Patel", "raj@acme.example", "+1 (555) 010-0000"),
+        ),
+        record(
+            "sam",
+            "1",
+            person("Sam Poe", "family@poe.example", "+44 20 7946 0001"),
+        ),
+        record(
+            "kim",
+            "1",
+            person("Kim Poe", "FAMILY@poe.example", "+44 20 7946 0002"),
+        ),
+    ];
+    let switchboard = "same phone +15550100000";
+    let family = "same e-mail family@poe.example";
+
+    let preview = db
+        .store
+        .import_contacts(user, &one_file, &run("first", true))
+        .await
+        .unwrap();
+    let alike = |outcome: &ImportOutcome| match outcome {
+        ImportOutcome::Created { resembles, .. } => resembles.clone(),
+        other => panic!("a new contact expected, not {other:?}"),
+    };
+    assert_eq!(alike(&preview[0]), None);
+    assert_eq!(
+        alike(&preview[1]),
+        Some(Resemblance {
+            contact: None,
+            record: Some(0),
+            reason: switchboard.into()
+        })
+    );
+    assert_eq!(
+        alike(&preview[3]),
+        Some(Resemblance {
+            contact: None,
+            record: Some(2),
+            reason: family.into()
+        })
+    );
+
+    let first = db
+        .store
+        .import_contacts(user, &one_file, &run("first", false))
+        .await
+        .unwrap();
+    let ids: Vec<ContactId> = first
+        .iter()
+        .map(|o| match o {
+            ImportOutcome::Created { id: Some(id), .. } => *id,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        alike(&first[1]),
+        Some(Resemblance {
+            contact: Some(ids[0]),
+            record: Some(0),
+            reason: switchboard.into()
+        })
+    );
+    assert_eq!(alike(&first[3]).unwrap().contact, Some(ids[2]));
+    for (id, name) in ids
+        .iter()
+        .zip(["Ann Lee", "Raj Patel", "Sam Poe", "Kim Poe"])
+    {
+        let contact = db.store.contact(user, *id).await.unwrap();
+        assert_eq!(contact.name, name);
+        assert_eq!(contact.emails.len(), 1, "{contact:?}");
+        assert_eq!(contact.phones.len(), 1, "{contact:?}");
+    }
+
+    // A second file, imported after the first: the same, against the book.
+    let later = vec![
+        record(
+            "lee",
+            "1",
+            person("Lee Chen", "lee@acme.example", "+1 555 010 0000"),
+        ),
+        record(
+            "max",
+            "1",
+            person("Max Poe", "family@poe.example", "+44 20 7946 0003"),
+        ),
+    ];
+    let second = db
+        .store
+        .import_contacts(user, &later, &run("second", false))
+        .await
+        .unwrap();
+    assert_eq!(
+        alike(&second[0]),
+        Some(Resemblance {
+            contact: Some(ids[0]),
+            record: None,
+            reason: switchboard.into()
+        })
+    );
+    assert_eq!(
+        alike(&second[1]),
+        Some(Resemblance {
+            contact: Some(ids[2]),
+            record: None,
+            reason: family.into()
+        })
+    );
+    assert_eq!(
+        db.store
+            .count_contacts(user, Default::default())
+            .await
+            .unwrap(),
+        6
+    );
+    let suggested: Vec<(ContactId, ContactId, String)> =
+        duplicate_pairs(&db.store.match_keys(user).await.unwrap())
+            .into_iter()
+            .map(|(a, b, r)| (a, b, r.to_string()))
+            .collect();
+    let lee = second_id(&second[0]);
+    let max = second_id(&second[1]);
+    for (a, b, why) in [
+        (ids[0], ids[1], switchboard),
+        (ids[0], lee, switchboard),
+        (ids[1], lee, switchboard),
+        (ids[2], ids[3], family),
+        (ids[2], max, family),
+        (ids[3], max, family),
+    ] {
+        assert!(
+            suggested.contains(&(a, b, why.to_owned())),
+            "{a} and {b} ({why}) missing from {suggested:?}"
+        );
+    }
+    assert_eq!(suggested.len(), 6, "{suggested:?}");
+    db.finish().await;
+}
+
+fn second_id(outcome: &ImportOutcome) -> ContactId {
+    match outcome {
+        ImportOutcome::Created { id: Some(id), .. } => *id,
+        other => panic!("{other:?}"),
+    }
 }
 
 #[rstest]
@@ -271,7 +450,16 @@ async fn imports_never_touch_another_users_contacts(
         )
         .await
         .unwrap();
-    assert!(matches!(out[0], ImportOutcome::Created(Some(_))), "{out:?}");
+    assert!(
+        matches!(
+            out[0],
+            ImportOutcome::Created {
+                id: Some(_),
+                resembles: None
+            }
+        ),
+        "{out:?}"
+    );
     assert!(db.store.match_keys(bob).await.unwrap().len() == 1);
     db.finish().await;
 }

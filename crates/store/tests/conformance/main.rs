@@ -3,6 +3,7 @@
 mod accounts;
 mod contacts;
 mod conversations;
+mod dav;
 mod export;
 mod export_props;
 mod goals;
