@@ -58,17 +58,7 @@ async fn a_reimport_changes_nothing(
     ];
     let first = db
         .store
-        .import_contacts(
-            user,
-            &records,
-            &ImportRun {
-                source: "test",
-                dry_run: false,
-                progress: &|_| {},
-                merge_card: &|_, _| None,
-                now: chrono::Utc::now(),
-            },
-        )
+        .import_contacts(user, &records, &run("test", false))
         .await
         .unwrap();
     let ids: Vec<_> = first
@@ -88,17 +78,7 @@ async fn a_reimport_changes_nothing(
 
     let again = db
         .store
-        .import_contacts(
-            user,
-            &records,
-            &ImportRun {
-                source: "test",
-                dry_run: false,
-                progress: &|_| {},
-                merge_card: &|_, _| None,
-                now: chrono::Utc::now(),
-            },
-        )
+        .import_contacts(user, &records, &run("test", false))
         .await
         .unwrap();
     assert_eq!(
@@ -113,17 +93,7 @@ async fn a_reimport_changes_nothing(
     changed[0].fingerprint = "2".into();
     let third = db
         .store
-        .import_contacts(
-            user,
-            &changed,
-            &ImportRun {
-                source: "test",
-                dry_run: false,
-                progress: &|_| {},
-                merge_card: &|_, _| None,
-                now: chrono::Utc::now(),
-            },
-        )
+        .import_contacts(user, &changed, &run("test", false))
         .await
         .unwrap();
     assert_eq!(third[0], ImportOutcome::Unchanged(ids[0]));
@@ -437,17 +407,7 @@ async fn imports_never_touch_another_users_contacts(
         .unwrap();
     let out = db
         .store
-        .import_contacts(
-            bob,
-            &[record("a", "1", jane())],
-            &ImportRun {
-                source: "test",
-                dry_run: false,
-                progress: &|_| {},
-                merge_card: &|_, _| None,
-                now: chrono::Utc::now(),
-            },
-        )
+        .import_contacts(bob, &[record("a", "1", jane())], &run("test", false))
         .await
         .unwrap();
     assert!(
