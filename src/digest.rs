@@ -9,7 +9,7 @@ use kith_core::user::User;
 use kith_store::Store;
 
 use crate::calendar;
-use crate::commands::keep::{Item, Today};
+use kith_app::agenda::{Item, Today};
 
 /// How many people and items each section lists; the rest are counted.
 const SECTION: usize = 8;

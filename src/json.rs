@@ -370,6 +370,11 @@ pub fn follow_up(f: &FollowUp) -> Value {
     value(FollowUpOut::from(f))
 }
 
+/// One open follow-up of the agenda (`kith today --json`).
+pub fn agenda_item(item: &kith_app::agenda::Item) -> Value {
+    serde_json::json!({ "id": item.id, "contact": item.contact, "text": item.text, "when": item.when })
+}
+
 pub fn due(e: &DueEntry) -> Value {
     value(DueOut::from(e))
 }

@@ -7,10 +7,10 @@ mod cli;
 mod cli_interop;
 mod commands;
 mod digest;
+mod errors;
 mod imports;
 mod json;
 mod mail;
-mod resolve;
 mod ui;
 mod web;
 
@@ -40,8 +40,7 @@ fn main() -> ExitCode {
         // `kith list | head` closes the pipe early: that is not an error.
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            let message = format!("{error:#}").replace('\n', " ");
-            eprintln!("kith: {message}");
+            eprintln!("kith: {}", errors::message(&error));
             ExitCode::from(2)
         }
     }

@@ -19,8 +19,9 @@ use serde_json::json;
 use crate::app::Ctx;
 use crate::cli::{ListArgs, SearchArgs};
 use crate::commands::keep;
+use crate::json;
 use crate::ui::{self, BOLD, DIM, YELLOW, columns};
-use crate::{json, resolve};
+use kith_app::resolve;
 
 /// How many recent conversations `show` prints.
 const RECENT: u32 = 5;
@@ -61,7 +62,7 @@ impl ContactView {
         let (rhythm, due_on) = keep::rhythm_of(me, facts);
         let year_ago = now - chrono::Duration::days(365);
         let channels = store.conversation_channels(user, c.id, year_ago).await?;
-        let today = keep::today(now, me.timezone);
+        let today = kith_app::agenda::today(now, me.timezone);
         let overdue_loops = facts
             .open_loops
             .iter()
@@ -395,8 +396,8 @@ pub async fn one_off_contacts(
     limit: u32,
 ) -> anyhow::Result<Vec<ContactSummary>> {
     let facts = store.contact_facts(me.id, None, chrono::Utc::now()).await?;
-    let settings = keep::settings(me);
-    let today = keep::today(now, me.timezone);
+    let settings = kith_app::agenda::settings(me);
+    let today = kith_app::agenda::today(now, me.timezone);
     let ids: Vec<_> = facts
         .iter()
         .filter(|f| {

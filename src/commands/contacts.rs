@@ -13,8 +13,9 @@ use kith_store::{Store, StoreError};
 
 use crate::app::Ctx;
 use crate::cli::{AddArgs, ContactFields, EditArgs};
+use crate::json;
 use crate::ui::{BOLD, DIM};
-use crate::{json, resolve};
+use kith_app::{Field, resolve};
 
 fn each<T>(
     values: &[String],
@@ -95,7 +96,7 @@ pub async fn draft(store: &Store, user: UserId, args: &AddArgs) -> anyhow::Resul
     let introduced_by = match f.introduced_by.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(who) => Some(
-            resolve::contact_in_field(store, user, who, "--introduced-by")
+            resolve::contact_in_field(store, user, who, Field::IntroducedBy)
                 .await?
                 .id,
         ),
@@ -147,7 +148,7 @@ pub async fn patch(store: &Store, user: UserId, args: &EditArgs) -> anyhow::Resu
         None => None,
         Some("") => Some(None),
         Some(who) => Some(Some(
-            resolve::contact_in_field(store, user, who, "--introduced-by")
+            resolve::contact_in_field(store, user, who, Field::IntroducedBy)
                 .await?
                 .id,
         )),

@@ -51,8 +51,8 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
         .await?;
     let due = rank(
         &facts,
-        &keep::settings(&user),
-        keep::today(now, user.timezone),
+        &kith_app::agenda::settings(&user),
+        kith_app::agenda::today(now, user.timezone),
         now,
     );
     store.close().await;

@@ -20,10 +20,11 @@ use serde_json::{Value, json};
 
 use crate::app::Ctx;
 use crate::cli::{GoalAddArgs, GoalCommand, GoalLinkArgs, OrgCommand, OrgWorkedArgs};
-use crate::commands::keep::today;
 use crate::commands::todo::title;
+use crate::json;
 use crate::ui::{self, BOLD, DIM, columns};
-use crate::{json, resolve};
+use kith_app::agenda::today;
+use kith_app::{Field, resolve};
 
 /// How many people `goal show` suggests.
 const SUGGESTIONS: usize = 8;
@@ -585,7 +586,7 @@ pub async fn employment(
         );
     }
     let contact = match &args.contact {
-        Some(who) => Some(resolve::contact_in_field(store, me.id, who, "--contact").await?),
+        Some(who) => Some(resolve::contact_in_field(store, me.id, who, Field::OrgContact).await?),
         None => None,
     };
     let record = EmploymentRecord {

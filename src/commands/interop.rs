@@ -307,8 +307,8 @@ pub async fn merged_card(
 }
 
 pub async fn merge(ctx: &mut Ctx, args: &crate::cli_interop::MergeArgs) -> anyhow::Result<()> {
-    let keep = crate::resolve::contact(&ctx.store, ctx.user.id, &args.keep).await?;
-    let other = crate::resolve::contact(&ctx.store, ctx.user.id, &args.other).await?;
+    let keep = kith_app::resolve::contact(&ctx.store, ctx.user.id, &args.keep).await?;
+    let other = kith_app::resolve::contact(&ctx.store, ctx.user.id, &args.other).await?;
     let card = merged_card(&ctx.store, ctx.user.id, keep.id, other.id).await?;
     let report = ctx
         .store

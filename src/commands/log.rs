@@ -17,10 +17,11 @@ use serde_json::json;
 use crate::app::Ctx;
 use crate::cli::LogArgs;
 use crate::commands::goals;
-use crate::commands::keep::today;
 use crate::commands::todo::title;
+use crate::json;
 use crate::ui::{self, BOLD, DIM};
-use crate::{json, resolve};
+use kith_app::agenda::today;
+use kith_app::resolve;
 
 /// A conversation checked and ready to store, with its homework.
 pub struct Prepared {

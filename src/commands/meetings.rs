@@ -15,8 +15,9 @@ use serde_json::{Value, json};
 use crate::app::Ctx;
 use crate::calendar;
 use crate::cli::{MeetArgs, MeetingCommand, ModeArgs};
+use crate::json;
 use crate::ui::{self, BOLD, DIM, YELLOW, columns};
-use crate::{json, resolve};
+use kith_app::resolve;
 
 /// The meeting `meet` (or the web's form) describes, checked.
 pub async fn new_meeting(
@@ -349,39 +350,6 @@ fn show(ctx: &mut Ctx, m: &Meeting, next: &str) -> anyhow::Result<()> {
         writeln!(out, "{DIM}{next}{DIM:#}")?;
     }
     Ok(())
-}
-
-/// For `today`: meetings of today still to come, and past meetings not logged yet.
-pub async fn agenda_meetings(
-    store: &Store,
-    user: &User,
-    now: DateTime<Utc>,
-) -> anyhow::Result<(Vec<Meeting>, Vec<Meeting>)> {
-    let tz = user.timezone;
-    let date = now.with_timezone(&tz.tz()).date_naive();
-    let tomorrow = date
-        .succ_opt()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .and_then(|d| chrono::TimeZone::from_local_datetime(&tz.tz(), &d).earliest())
-        .map(|d| d.to_utc());
-    let coming = MeetingFilter {
-        ends_after: Some(now),
-        starts_before: tomorrow,
-        ..MeetingFilter::default()
-    };
-    let today = store.meetings(user.id, &coming).await?;
-    let unlogged = MeetingFilter {
-        starts_before: Some(now),
-        unlogged_only: true,
-        ..MeetingFilter::default()
-    };
-    let to_log = store
-        .meetings(user.id, &unlogged)
-        .await?
-        .into_iter()
-        .filter(|m| m.wants_logging(now))
-        .collect();
-    Ok((today, to_log))
 }
 
 /// The `log it` line of a meeting waiting to be logged.

@@ -3,6 +3,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use kith_app::{AppError, Field};
 use kith_core::ValidationError;
 use kith_store::StoreError;
 
@@ -106,6 +107,51 @@ impl From<StoreError> for WebError {
     }
 }
 
+/// The web's name for an input: the form's and the body's field (the API's
+/// `in_body` renames it further where a body spells it otherwise).
+pub fn field_name(field: &Field) -> String {
+    match field {
+        Field::Contact | Field::OrgContact => "contact".into(),
+        Field::IntroducedBy => "introduced-by".into(),
+        Field::With => "with".into(),
+        Field::Named(name) => name.trim_start_matches("--").to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// An application error by its type: the person's input is 422 naming the
+/// field, a missing thing 404, several candidates 422, a clash 409, a busy
+/// store 503; only `Internal` is ours (500, cause logged, not told).
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        match mapped(&e) {
+            Some(web) => web,
+            None => WebError::Internal(e.into()),
+        }
+    }
+}
+
+/// [`AppError`] as a [`WebError`], or `None` when it is a fault of ours.
+fn mapped(e: &AppError) -> Option<WebError> {
+    Some(match e {
+        AppError::Invalid { field, message } => WebError::invalid(&field_name(field), message),
+        AppError::NotFound {
+            field: Some(field), ..
+        }
+        | AppError::Ambiguous {
+            field: Some(field), ..
+        } => WebError::invalid(&field_name(field), e.to_string()),
+        AppError::NotFound { field: None, .. } => WebError::NotFound(e.to_string()),
+        AppError::Ambiguous {
+            what, field: None, ..
+        } => WebError::invalid(what, e.to_string()),
+        AppError::Conflict(m) => WebError::Conflict(m.clone()),
+        AppError::Busy => WebError::Unavailable(e.to_string()),
+        AppError::Forbidden(m) => WebError::Forbidden(m.clone()),
+        AppError::Internal(_) => return None,
+    })
+}
+
 impl From<ValidationError> for WebError {
     fn from(v: ValidationError) -> Self {
         WebError::Invalid {
@@ -115,9 +161,11 @@ impl From<ValidationError> for WebError {
     }
 }
 
-/// The shared command code reports with `anyhow`: a validation or store error
-/// inside keeps its meaning; a plain message (`bail!`) from that code is a
-/// user error by construction (it names a flag), anything else is ours.
+/// The shared command code reports with `anyhow`: an application, validation
+/// or store error inside keeps its meaning by its type. The one message read
+/// as text is `invalid FLAG: …` from a `bail!` in that code (a user error by
+/// construction: it names a flag); those producers move to typed errors as
+/// their use cases move into `kith_app`. Anything else is ours.
 impl From<anyhow::Error> for WebError {
     fn from(e: anyhow::Error) -> Self {
         let e = match e.downcast::<ValidationError>() {
@@ -131,11 +179,8 @@ impl From<anyhow::Error> for WebError {
         if let Some(v) = e.chain().find_map(|c| c.downcast_ref::<ValidationError>()) {
             return v.clone().into();
         }
-        if let Some(u) = e
-            .chain()
-            .find_map(|c| c.downcast_ref::<crate::resolve::UnknownContact>())
-        {
-            return WebError::invalid(u.field.trim_start_matches("--"), u.message.clone());
+        if let Some(app) = e.chain().find_map(|c| c.downcast_ref::<AppError>()) {
+            return mapped(app).unwrap_or(WebError::Internal(e));
         }
         if let Some(s) = e.chain().find_map(|c| c.downcast_ref::<StoreError>()) {
             return match s {
@@ -151,22 +196,6 @@ impl From<anyhow::Error> for WebError {
             && let Some((field, message)) = rest.split_once(": ")
         {
             return WebError::invalid(field, message);
-        }
-        // The resolvers' "no contact matches 'x'", "'x' matches several goals".
-        if let Some(what) = text
-            .strip_prefix("no ")
-            .and_then(|rest| rest.split_whitespace().next())
-            .filter(|w| matches!(*w, "contact" | "goal" | "meeting" | "user"))
-        {
-            return WebError::invalid(what, text.clone());
-        }
-        if text.contains(" matches several ") {
-            let what = if text.contains("goals") {
-                "goal"
-            } else {
-                "contact"
-            };
-            return WebError::invalid(what, text);
         }
         WebError::Internal(e)
     }

@@ -21,8 +21,8 @@ use kith_core::user::User;
 use kith_store::Store;
 use serde_json::value::RawValue;
 
-use crate::commands::keep::{self, Ranking};
 use crate::json::DueOut;
+use kith_app::agenda::{self, Ranking};
 
 /// How many users' views are kept; the least recently used go first.
 const USERS: usize = 256;
@@ -44,8 +44,8 @@ impl Key {
         use chrono::{Offset as _, TimeZone as _};
         Key {
             version: user.data_version,
-            date: keep::today(now, user.timezone),
-            settings: keep::settings(user),
+            date: agenda::today(now, user.timezone),
+            settings: agenda::settings(user),
             offset: user
                 .timezone
                 .tz()

@@ -21,7 +21,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::{ApiError, Body, ErrorBody, Params};
 use crate::cli::{AddArgs, ContactFields, EditArgs, GoalAddArgs, LogArgs};
 use crate::commands::goals::new_goal;
-use crate::commands::keep::{self, Today};
 use crate::commands::{contacts, log, todo};
 use crate::json::{
     ContactOut, ContactSummaryOut, ConversationOut, DueOut, FollowUpOut, GoalOut, UserOut,
@@ -30,6 +29,7 @@ use crate::web::AppState;
 use crate::web::auth::ApiUser;
 use crate::web::error::WebError;
 use crate::web::memo::API_MAX as MAX_LIMIT;
+use kith_app::agenda::{self, Today};
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -529,7 +529,7 @@ pub async fn create_follow_up(
     let due_on = input
         .by
         .as_deref()
-        .map(|by| parse_date("by", by, keep::today(Utc::now(), user.timezone)))
+        .map(|by| parse_date("by", by, agenda::today(Utc::now(), user.timezone)))
         .transpose()?;
     let id = state
         .store
@@ -620,7 +620,7 @@ pub async fn list_goals(
     ApiUser(user): ApiUser,
     Params(q): Params<GoalQuery>,
 ) -> ApiResult<Json<Vec<GoalOut>>> {
-    let date = keep::today(Utc::now(), user.timezone);
+    let date = agenda::today(Utc::now(), user.timezone);
     let goals = state.store.goals(user.id, q.all.unwrap_or(false)).await?;
     Ok(Json(
         goals
@@ -653,7 +653,7 @@ pub async fn create_goal(
     Body(input): Body<GoalInput>,
 ) -> ApiResult<Response> {
     let now = Utc::now();
-    let date = keep::today(now, user.timezone);
+    let date = agenda::today(now, user.timezone);
     let args = GoalAddArgs {
         title: input.title,
         kind: input.kind,
@@ -686,7 +686,7 @@ pub async fn get_goal(
     Path(id): Path<String>,
 ) -> ApiResult<Json<GoalOut>> {
     let (g, n) = state.store.goal(user.id, GoalId(path_id(&id)?)).await?;
-    let date = keep::today(Utc::now(), user.timezone);
+    let date = agenda::today(Utc::now(), user.timezone);
     Ok(Json(GoalOut::new(&g, &progress(&g, n, date))))
 }
 
@@ -736,7 +736,7 @@ pub async fn today(
     let now = Utc::now();
     let ranking = state.memo.ranking(&state.store, &user, now).await?;
     let t = Today::with(&state.store, &user, now, ranking).await?;
-    let items = |list: &[keep::Item]| -> Vec<AgendaItem> {
+    let items = |list: &[agenda::Item]| -> Vec<AgendaItem> {
         list.iter()
             .map(|i| AgendaItem {
                 id: i.id,

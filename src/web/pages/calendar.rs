@@ -79,7 +79,7 @@ async fn calendar_page(
             },
         )
         .await?;
-    let (_, to_log) = meetings::agenda_meetings(&state.store, me, now).await?;
+    let (_, to_log) = kith_app::agenda::meetings(&state.store, me, now).await?;
     let blocks = state.store.blocks(me.id).await?;
     let plan = calendar::plan(&state.store, me, now, PLAN_WEEKS).await?;
     let goals = state

@@ -20,7 +20,7 @@ use super::{
 };
 use crate::cli::LogArgs;
 use crate::commands::browse::{ContactView, one_off_contacts};
-use crate::commands::{keep, log, todo};
+use crate::commands::{log, todo};
 use crate::web::AppState;
 use crate::web::auth::Viewer;
 use crate::web::error::WebError;
@@ -507,7 +507,7 @@ pub async fn add_follow_up(
         .and_then(|title| {
             let due_on = match some(&form.by) {
                 Some(by) => Some(
-                    parse_date("by", &by, keep::today(Utc::now(), me.timezone))
+                    parse_date("by", &by, kith_app::agenda::today(Utc::now(), me.timezone))
                         .map_err(WebError::from)?,
                 ),
                 None => None,

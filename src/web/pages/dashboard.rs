@@ -12,7 +12,7 @@ use kith_core::rules::due::DueEntry;
 use kith_core::rules::goals::{Progress, progress};
 
 use super::{Chrome, PageResult, render};
-use crate::commands::keep::{Ranking, Today};
+use kith_app::agenda::{Ranking, Today};
 
 /// How many items each homework section shows.
 const SECTION_ITEMS: usize = 8;

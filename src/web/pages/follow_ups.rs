@@ -52,7 +52,7 @@ pub async fn list(State(state): State<AppState>, viewer: Viewer, headers: Header
         theirs,
         mine_total,
         theirs_total,
-        today: crate::commands::keep::today(chrono::Utc::now(), viewer.user.timezone),
+        today: kith_app::agenda::today(chrono::Utc::now(), viewer.user.timezone),
     })
 }
 

@@ -15,11 +15,11 @@ use super::{
 };
 use crate::cli::{GoalAddArgs, OrgWorkedArgs};
 use crate::commands::goals::{Coverage, GoalView, employment, new_goal};
-use crate::commands::keep::today;
-use crate::resolve;
 use crate::web::AppState;
 use crate::web::auth::Viewer;
 use crate::web::error::WebError;
+use kith_app::agenda::today;
+use kith_app::{Field, resolve};
 
 #[derive(Template)]
 #[template(path = "goals.html")]
@@ -204,7 +204,8 @@ pub async fn link(
     let id = GoalId(id_from(&id)?);
     state.store.goal(viewer.user.id, id).await?;
     let back = format!("/goals/{id}");
-    let found = resolve::contact_in_field(&state.store, viewer.user.id, &form.contact, "contact");
+    let found =
+        resolve::contact_in_field(&state.store, viewer.user.id, &form.contact, Field::Contact);
     let contact = match found.await.map_err(WebError::from) {
         Ok(c) => c,
         Err(WebError::Internal(e)) => return Err(WebError::Internal(e).into()),

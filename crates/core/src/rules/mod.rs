@@ -5,6 +5,7 @@
 //! facts from storage and passes "now" and "today" in, so the rules are
 //! deterministic and testable without a database or a clock.
 
+pub mod agenda;
 pub mod cadence;
 pub mod coverage;
 pub mod due;

@@ -1,0 +1,104 @@
+//! Naming a contact: by id (`12`, `#12`) or by an unambiguous part of the
+//! name. Not finding one is `NotFound`, finding several is `Ambiguous` with
+//! the candidates; the `_in_field` forms make either the mistake of the
+//! input that named the contact.
+
+use kith_core::contact::ContactRef;
+use kith_core::ids::{ContactId, UserId};
+use kith_core::values::sort_key;
+use kith_store::{Store, StoreError};
+
+use crate::error::{AppError, Candidate, Field, Key};
+
+/// How many candidates an ambiguity lists.
+const SHOWN: u32 = 8;
+
+pub async fn contact(store: &Store, user: UserId, input: &str) -> Result<ContactRef, AppError> {
+    let input = input.trim();
+    if input.is_empty() {
+        return Err(AppError::Invalid {
+            field: Field::Contact,
+            message: "give an id or part of a name".into(),
+        });
+    }
+    if let Ok(id) = input.trim_start_matches('#').parse::<i64>() {
+        return match store.contact(user, ContactId(id)).await {
+            Ok(c) => Ok(ContactRef {
+                id: c.id,
+                name: c.name,
+            }),
+            Err(StoreError::NotFound { .. }) => Err(AppError::NotFound {
+                what: "contact",
+                key: Key::Id(id),
+                field: None,
+            }),
+            Err(e) => Err(e.into()),
+        };
+    }
+    let found = store.find_contacts(user, input, SHOWN + 1).await?;
+    let key = sort_key(input);
+    let exact: Vec<&ContactRef> = found.iter().filter(|c| sort_key(&c.name) == key).collect();
+    match (found.as_slice(), exact.as_slice()) {
+        ([], _) => Err(AppError::NotFound {
+            what: "contact",
+            key: Key::Name(input.to_owned()),
+            field: None,
+        }),
+        ([only], _) => Ok(only.clone()),
+        (_, [one]) => Ok((*one).clone()),
+        (many, _) => Err(AppError::Ambiguous {
+            what: "contact",
+            query: input.to_owned(),
+            candidates: many
+                .iter()
+                .take(SHOWN as usize)
+                .map(|c| Candidate {
+                    id: c.id.0,
+                    name: c.name.clone(),
+                })
+                .collect(),
+            more: many.len() > SHOWN as usize,
+            field: None,
+        }),
+    }
+}
+
+/// [`contact`] for a contact named in `field`: not finding it, or finding
+/// several, is that input's mistake.
+pub async fn contact_in_field(
+    store: &Store,
+    user: UserId,
+    input: &str,
+    field: Field,
+) -> Result<ContactRef, AppError> {
+    contact(store, user, input).await.map_err(|e| match e {
+        AppError::Invalid {
+            field: Field::Contact,
+            message,
+        } => AppError::Invalid { field, message },
+        other => other.in_field(field),
+    })
+}
+
+/// Several contacts, separated by commas; each must resolve, and at least
+/// one must be named.
+pub async fn contacts(
+    store: &Store,
+    user: UserId,
+    input: &str,
+) -> Result<Vec<ContactRef>, AppError> {
+    let mut found: Vec<ContactRef> = Vec::new();
+    for part in input.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let c = contact_in_field(store, user, part, Field::With).await?;
+        if !found.iter().any(|f| f.id == c.id) {
+            found.push(c);
+        }
+    }
+    if found.is_empty() {
+        return Err(AppError::Invalid {
+            field: Field::With,
+            message: "name at least one person you talked to".into(),
+        });
+    }
+    Ok(found)
+}

@@ -1,0 +1,116 @@
+//! How the command line says an error: an application error by its type, in
+//! the command line's terms (flags, and what to type next); anything else as
+//! its chain of causes.
+
+use kith_app::{AppError, Field, Key};
+
+/// The one line `kith` prints for `error` (after "kith: ").
+pub fn message(error: &anyhow::Error) -> String {
+    let text = match error.downcast_ref::<AppError>() {
+        Some(app) => app_message(app).unwrap_or_else(|| format!("{error:#}")),
+        None => format!("{error:#}"),
+    };
+    text.replace('\n', " ")
+}
+
+/// The flag (or, without one, the word) the command line names `field` by.
+fn name(field: &Field) -> String {
+    flag(field).map_or_else(|| field.to_string(), str::to_owned)
+}
+
+/// The flag that gave `field`, if a flag did (a positional argument has none).
+fn flag(field: &Field) -> Option<&'static str> {
+    match field {
+        Field::IntroducedBy => Some("--introduced-by"),
+        Field::OrgContact => Some("--contact"),
+        _ => None,
+    }
+}
+
+fn app_message(e: &AppError) -> Option<String> {
+    let prefix = |field: &Option<Field>| {
+        field
+            .as_ref()
+            .and_then(flag)
+            .map(|f| format!("{f}: "))
+            .unwrap_or_default()
+    };
+    Some(match e {
+        AppError::Invalid { field, message } => format!("invalid {}: {message}", name(field)),
+        AppError::NotFound { what, key, field } => {
+            let hint = match (*what, key) {
+                ("contact", Key::Name(name)) => format!(" (add one with: kith add \"{name}\")"),
+                _ => String::new(),
+            };
+            format!("{}{e}{hint}", prefix(field))
+        }
+        AppError::Ambiguous { field, .. } => format!("{}{e}", prefix(field)),
+        AppError::Conflict(_) | AppError::Busy | AppError::Forbidden(_) => e.to_string(),
+        AppError::Internal(_) => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kith_app::Candidate;
+
+    fn say(e: AppError) -> String {
+        message(&e.into())
+    }
+
+    #[test]
+    fn resolver_errors_read_as_before() {
+        let zed = || AppError::NotFound {
+            what: "contact",
+            key: Key::Name("zed".into()),
+            field: None,
+        };
+        assert_eq!(
+            say(zed()),
+            "no contact matches 'zed' (add one with: kith add \"zed\")"
+        );
+        assert_eq!(
+            say(zed().in_field(Field::IntroducedBy)),
+            "--introduced-by: no contact matches 'zed' (add one with: kith add \"zed\")"
+        );
+        assert_eq!(
+            say(zed().in_field(Field::With)),
+            "no contact matches 'zed' (add one with: kith add \"zed\")"
+        );
+        let by_id = AppError::NotFound {
+            what: "contact",
+            key: Key::Id(99),
+            field: None,
+        };
+        assert_eq!(say(by_id), "no contact with id 99");
+        let several = AppError::Ambiguous {
+            what: "contact",
+            query: "jan".into(),
+            candidates: vec![
+                Candidate {
+                    id: 3,
+                    name: "Jane".into(),
+                },
+                Candidate {
+                    id: 1,
+                    name: "Jane Doe".into(),
+                },
+            ],
+            more: true,
+            field: Some(Field::OrgContact),
+        };
+        assert_eq!(
+            say(several),
+            "--contact: 'jan' matches several contacts: Jane (#3), Jane Doe (#1), …; use the id or more of the name"
+        );
+        let empty = AppError::Invalid {
+            field: Field::With,
+            message: "name at least one person you talked to".into(),
+        };
+        assert_eq!(
+            say(empty),
+            "invalid participants: name at least one person you talked to"
+        );
+    }
+}
