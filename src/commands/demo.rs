@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::time::Instant;
 
 use anyhow::{Context as _, bail};
-use chrono::{Days, NaiveDate, NaiveTime, TimeZone as _, Utc};
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kith_core::contact::ArchivedFilter;
 use kith_core::conversation::NewConversation;
@@ -46,9 +46,7 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
     let network = fill(&store, user.id, args.contacts, args.seed, ui.json).await?;
     let elapsed = started.elapsed();
     let now = Utc::now();
-    let facts = store
-        .contact_facts(user.id, None, chrono::Utc::now())
-        .await?;
+    let facts = store.contact_facts(user.id, None, now).await?;
     let due = rank(
         &facts,
         &kith_app::agenda::settings(&user),
@@ -134,14 +132,15 @@ pub async fn fill(
     quiet: bool,
 ) -> anyhow::Result<DemoNetwork> {
     check_size(contacts)?;
+    let now = Utc::now();
     let network = generate(&DemoConfig {
         contacts,
         seed: seed_value,
-        now: Utc::now(),
+        now,
     });
     let total = network.contacts.len() + network.conversations.len() + network.follow_ups.len();
     let progress = progress_bar(total as u64, quiet);
-    seed(store, user, &network, &progress).await?;
+    seed(store, user, &network, now, &progress).await?;
     progress.finish_and_clear();
     Ok(network)
 }
@@ -184,6 +183,7 @@ async fn seed(
     store: &Store,
     user: UserId,
     network: &DemoNetwork,
+    now: DateTime<Utc>,
     progress: &ProgressBar,
 ) -> anyhow::Result<()> {
     progress.set_message("contacts");
@@ -197,7 +197,7 @@ async fn seed(
         .collect();
     let mut contacts: Vec<ContactId> = Vec::with_capacity(records.len());
     for batch in records.chunks(BATCH) {
-        contacts.extend(store.add_contacts(user, batch, chrono::Utc::now()).await?);
+        contacts.extend(store.add_contacts(user, batch, now).await?);
         progress.inc(batch.len() as u64);
     }
     let introductions: Vec<(ContactId, ContactId)> = network
@@ -206,11 +206,9 @@ async fn seed(
         .enumerate()
         .filter_map(|(i, c)| Some((contacts[i], contacts[c.introduced_by?])))
         .collect();
+    store.set_introducers(user, &introductions, now).await?;
     store
-        .set_introducers(user, &introductions, chrono::Utc::now())
-        .await?;
-    store
-        .set_my_organisation(user, &network.my_organisation, chrono::Utc::now())
+        .set_my_organisation(user, &network.my_organisation, now)
         .await?;
     let employments: Vec<EmploymentRecord> = network
         .my_past_employers
@@ -223,9 +221,7 @@ async fn seed(
                 .map(move |stint| employment(Some(id), stint))
         }))
         .collect();
-    store
-        .add_employments(user, &employments, chrono::Utc::now())
-        .await?;
+    store.add_employments(user, &employments, now).await?;
 
     progress.set_message("conversations");
     let mut conversations: Vec<ConversationId> = Vec::with_capacity(network.conversations.len());
@@ -243,11 +239,7 @@ async fn seed(
                 )
             })
             .collect::<Result<_, _>>()?;
-        conversations.extend(
-            store
-                .log_conversations(user, &batch, chrono::Utc::now())
-                .await?,
-        );
+        conversations.extend(store.log_conversations(user, &batch, now).await?);
         progress.inc(batch.len() as u64);
     }
 

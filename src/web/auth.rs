@@ -185,12 +185,8 @@ pub async fn sign_in(
         _ => None,
     };
     let Some(user) = user else {
-        store
-            .record_login_failure(&account, chrono::Utc::now())
-            .await?;
-        store
-            .record_login_failure(address, chrono::Utc::now())
-            .await?;
+        store.record_login_failure(&account, now).await?;
+        store.record_login_failure(address, now).await?;
         return Ok(SignIn::Refused);
     };
     store.clear_login_failures(&account, since).await?;
@@ -221,7 +217,7 @@ pub async fn sign_in(
             purpose,
             secret.as_deref(),
             now + PENDING_FOR,
-            chrono::Utc::now(),
+            now,
         )
         .await?;
     Ok(SignIn::SecondStep {
