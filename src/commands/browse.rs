@@ -12,7 +12,7 @@ use kith_core::rules::cadence::{EffectiveCadence, effective};
 use kith_core::rules::due::is_one_off;
 use kith_core::rules::health::{Health, health};
 use kith_core::user::User;
-use kith_core::values::{TagName, TimeZone};
+use kith_core::values::{TagName, TimeZone, optional_text};
 use kith_store::{ContactStats, Store};
 use serde_json::json;
 
@@ -333,8 +333,8 @@ pub async fn list(ctx: &mut Ctx, args: &ListArgs) -> anyhow::Result<()> {
             .map(TagName::parse)
             .transpose()
             .map_err(|e| e.in_field("--tag"))?,
-        organisation: args.organisation.clone().filter(|o| !o.trim().is_empty()),
-        function: args.function.clone().filter(|f| !f.trim().is_empty()),
+        organisation: optional_text("--organisation", args.organisation.as_deref(), 200)?,
+        function: optional_text("--function", args.function.as_deref(), 200)?,
         archived: match (args.archived, args.all) {
             (true, _) => ArchivedFilter::Archived,
             (_, true) => ArchivedFilter::All,

@@ -12,7 +12,7 @@ use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
 use kith_core::goal::GoalStatus;
 use kith_core::ids::{ContactId, FollowUpId, GoalId};
 use kith_core::rules::goals::progress;
-use kith_core::values::TagName;
+use kith_core::values::{TagName, optional_text};
 use kith_core::when::parse_date;
 use kith_store::FollowUpFilter;
 use serde::{Deserialize, Serialize};
@@ -102,8 +102,10 @@ pub async fn list_contacts(
             .map(TagName::parse)
             .transpose()
             .map_err(|e| e.in_field("tag"))?,
-        organisation: q.org.clone(),
-        function: q.function.as_deref().map(str::to_lowercase),
+        // Checked as text (no control characters): PostgreSQL refuses a NUL
+        // in a string, which reached it as a 500.
+        organisation: optional_text("org", q.org.as_deref(), 200)?,
+        function: optional_text("function", q.function.as_deref(), 200)?.map(|f| f.to_lowercase()),
         archived: match q.archived.as_deref() {
             None | Some("active") => ArchivedFilter::Active,
             Some("archived") => ArchivedFilter::Archived,

@@ -11,7 +11,7 @@ use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
 use kith_core::goal::Goal;
 use kith_core::ids::ContactId;
 use kith_core::rules::due::DueEntry;
-use kith_core::values::TagName;
+use kith_core::values::{TagName, optional_text};
 use kith_core::when::parse_date;
 use serde::Deserialize;
 
@@ -115,8 +115,8 @@ async fn rows(state: &AppState, viewer: &Viewer, q: &ListQuery) -> Result<Rows, 
             .map(|t| TagName::parse(&t))
             .transpose()
             .map_err(|e| e.in_field("tag"))?,
-        organisation: blank(&q.org),
-        function: blank(&q.function).map(|f| f.to_lowercase()),
+        organisation: optional_text("org", Some(&q.org), 200)?,
+        function: optional_text("function", Some(&q.function), 200)?.map(|f| f.to_lowercase()),
         archived: match q.show.as_str() {
             "archived" => ArchivedFilter::Archived,
             "all" => ArchivedFilter::All,
