@@ -9,7 +9,6 @@ mod commands;
 mod digest;
 mod errors;
 mod imports;
-mod json;
 mod mail;
 mod ui;
 mod web;

@@ -10,8 +10,8 @@ use serde_json::json;
 
 use crate::app::{self, Ctx};
 use crate::cli::{Global, TokenCommand, UserCommand};
-use crate::json;
 use crate::ui::{self, BOLD, DIM, Ui, columns};
+use kith_app::json;
 
 /// Reads a new password from stdin (`--password-stdin`) or, on a terminal,
 /// asks for it twice without echo.

@@ -19,8 +19,8 @@ use serde_json::json;
 use crate::app::Ctx;
 use crate::cli::{ListArgs, SearchArgs};
 use crate::commands::keep;
-use crate::json;
 use crate::ui::{self, BOLD, DIM, YELLOW, columns};
+use kith_app::json;
 use kith_app::resolve;
 
 /// How many recent conversations `show` prints.

@@ -13,8 +13,8 @@ use kith_store::{Store, StoreError};
 
 use crate::app::Ctx;
 use crate::cli::{AddArgs, ContactFields, EditArgs};
-use crate::json;
 use crate::ui::{BOLD, DIM};
+use kith_app::json;
 use kith_app::{Field, resolve};
 
 fn each<T>(

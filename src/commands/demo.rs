@@ -66,7 +66,7 @@ pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Resu
             "conversations": network.conversations.len(),
             "follow_ups": network.follow_ups.len(),
             "seconds": elapsed.as_secs_f64(),
-            "due": due.iter().take(5).map(crate::json::due).collect::<Vec<_>>(),
+            "due": due.iter().take(5).map(kith_app::json::due).collect::<Vec<_>>(),
         });
         return Ok(ui.print_json(&value)?);
     }

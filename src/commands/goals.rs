@@ -21,9 +21,9 @@ use serde_json::{Value, json};
 use crate::app::Ctx;
 use crate::cli::{GoalAddArgs, GoalCommand, GoalLinkArgs, OrgCommand, OrgWorkedArgs};
 use crate::commands::todo::title;
-use crate::json;
 use crate::ui::{self, BOLD, DIM, columns};
 use kith_app::agenda::today;
+use kith_app::json;
 use kith_app::{Field, resolve};
 
 /// How many people `goal show` suggests.

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use crate::app;
 use crate::cli::{Global, InitArgs};
-use crate::json;
 use crate::ui::{BOLD, Ui};
+use kith_app::json;
 
 pub async fn init(global: &Global, args: &InitArgs, ui: &mut Ui) -> anyhow::Result<()> {
     let location = app::location(global)?;

@@ -17,8 +17,8 @@ use serde_json::json;
 
 use crate::app::Ctx;
 use crate::cli::{DueArgs, SnoozeArgs};
-use crate::json;
 use crate::ui::{self, BOLD, DIM, Ui, YELLOW, columns};
+use kith_app::json;
 use kith_app::resolve;
 
 /// How many items each other section of `today` shows (most pressing first).
@@ -96,9 +96,9 @@ pub async fn agenda(ctx: &mut Ctx) -> anyhow::Result<()> {
             "loop_backs": sections.loop_backs.iter().map(json::agenda_item).collect::<Vec<_>>(),
             "introductions": sections.introductions.iter().map(json::agenda_item).collect::<Vec<_>>(),
             "nudges": sections.nudges.iter().map(json::agenda_item).collect::<Vec<_>>(),
-            "meetings_today": meetings_today.iter().map(crate::json::meeting).collect::<Vec<_>>(),
+            "meetings_today": meetings_today.iter().map(kith_app::json::meeting).collect::<Vec<_>>(),
             "meetings_to_log": to_log.iter().map(|m| {
-                let mut v = crate::json::meeting(m);
+                let mut v = kith_app::json::meeting(m);
                 v["log"] = json!(super::meetings::log_hint(m));
                 v
             }).collect::<Vec<_>>(),

@@ -18,9 +18,9 @@ use crate::app::Ctx;
 use crate::cli::LogArgs;
 use crate::commands::goals;
 use crate::commands::todo::title;
-use crate::json;
 use crate::ui::{self, BOLD, DIM};
 use kith_app::agenda::today;
+use kith_app::json;
 use kith_app::resolve;
 
 /// A conversation checked and ready to store, with its homework.

@@ -15,8 +15,8 @@ use serde_json::{Value, json};
 use crate::app::Ctx;
 use crate::calendar;
 use crate::cli::{MeetArgs, MeetingCommand, ModeArgs};
-use crate::json;
 use crate::ui::{self, BOLD, DIM, YELLOW, columns};
+use kith_app::json;
 use kith_app::resolve;
 
 /// The meeting `meet` (or the web's form) describes, checked.

@@ -9,8 +9,8 @@ use serde_json::json;
 
 use crate::app::Ctx;
 use crate::cli::{SettingsArgs, TagCommand};
-use crate::json;
 use crate::ui::{BOLD, columns};
+use kith_app::json;
 
 /// The change `settings` (or the web's settings form) describes, checked.
 pub fn patch(args: &SettingsArgs) -> anyhow::Result<SettingsPatch> {

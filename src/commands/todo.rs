@@ -12,9 +12,9 @@ use serde_json::json;
 
 use crate::app::Ctx;
 use crate::cli::{TodoAddArgs, TodoCommand, TodoListArgs};
-use crate::json;
 use crate::ui::{BOLD, DIM, columns};
 use kith_app::agenda::today;
+use kith_app::json;
 use kith_app::resolve;
 
 pub async fn run(ctx: &mut Ctx, command: &TodoCommand) -> anyhow::Result<()> {

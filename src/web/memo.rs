@@ -21,8 +21,8 @@ use kith_core::user::User;
 use kith_store::Store;
 use serde_json::value::RawValue;
 
-use crate::json::DueOut;
 use kith_app::agenda::{self, Ranking};
+use kith_app::json::DueOut;
 
 /// How many users' views are kept; the least recently used go first.
 const USERS: usize = 256;

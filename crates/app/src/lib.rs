@@ -7,6 +7,8 @@
 
 pub mod agenda;
 pub mod error;
+pub mod json;
 pub mod resolve;
+pub mod words;
 
 pub use error::{AppError, Candidate, Field, Key};

@@ -17,10 +17,10 @@ use super::{ApiError, Body, ErrorBody, Params};
 use crate::calendar;
 use crate::cli::{BlockAddArgs, MeetArgs, ModeArgs};
 use crate::commands::{meetings, plan};
-use crate::json::{ContactRefOut, MeetingOut};
 use crate::web::AppState;
 use crate::web::auth::ApiUser;
 use crate::web::error::WebError;
+use kith_app::json::{ContactRefOut, MeetingOut};
 
 type ApiResult<T> = Result<T, ApiError>;
 

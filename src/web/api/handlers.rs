@@ -1,6 +1,6 @@
 //! The API's handlers: each checks its input with the same code as the
 //! command line, scopes every read and write to the caller, and answers with
-//! `crate::json` shapes.
+//! `kith_app::json` shapes.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -22,14 +22,14 @@ use super::{ApiError, Body, ErrorBody, Params};
 use crate::cli::{AddArgs, ContactFields, EditArgs, GoalAddArgs, LogArgs};
 use crate::commands::goals::new_goal;
 use crate::commands::{contacts, log, todo};
-use crate::json::{
-    ContactOut, ContactSummaryOut, ConversationOut, DueOut, FollowUpOut, GoalOut, UserOut,
-};
 use crate::web::AppState;
 use crate::web::auth::ApiUser;
 use crate::web::error::WebError;
 use crate::web::memo::API_MAX as MAX_LIMIT;
 use kith_app::agenda::{self, Today};
+use kith_app::json::{
+    ContactOut, ContactSummaryOut, ConversationOut, DueOut, FollowUpOut, GoalOut, UserOut,
+};
 
 type ApiResult<T> = Result<T, ApiError>;
 

@@ -1,5 +1,5 @@
 //! The JSON API under `/api/v1`. Authentication is a bearer token (`kith
-//! token create`) or the browser's session. The shapes are `crate::json`'s,
+//! token create`) or the browser's session. The shapes are `kith_app::json`'s,
 //! the same as `--json` on the command line; the OpenAPI document at
 //! `/api/v1/openapi.json` is generated from these handlers and types.
 

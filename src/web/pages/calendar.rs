@@ -47,7 +47,7 @@ struct CalendarPage {
 
 impl CalendarPage {
     fn when(&self, at: &chrono::DateTime<Utc>) -> String {
-        crate::ui::date_time(*at, self.tz)
+        kith_app::words::date_time(*at, self.tz)
     }
 
     fn goal_title(&self, id: &Option<kith_core::ids::GoalId>) -> String {

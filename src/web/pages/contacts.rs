@@ -368,7 +368,7 @@ async fn contact_page(
         .recent
         .iter()
         .map(|cv: &Conversation| TimelineItem {
-            when: crate::ui::date_time(cv.occurred_at, tz),
+            when: kith_app::words::date_time(cv.occurred_at, tz),
             channel: cv.channel.to_string(),
             minutes: cv.minutes,
             others: cv
@@ -393,7 +393,7 @@ async fn contact_page(
         .contact
         .snoozed_until
         .filter(|t| *t > now)
-        .map(|t| crate::ui::date(t, tz));
+        .map(|t| kith_app::words::date(t, tz));
     let graph = graph(&v.contact, &v.introduced);
     let (follow_up, follow_up_error) = match follow_up {
         Some((form, why)) => (form, Some(why)),

@@ -45,7 +45,7 @@ struct DashboardPage {
 
 impl DashboardPage {
     fn when(&self, at: &chrono::DateTime<Utc>) -> String {
-        crate::ui::date_time(*at, self.tz)
+        kith_app::words::date_time(*at, self.tz)
     }
 }
 

@@ -163,7 +163,7 @@ impl GoalPage {
     }
 
     fn when(&self, at: &chrono::DateTime<Utc>) -> String {
-        crate::ui::date(*at, self.tz)
+        kith_app::words::date(*at, self.tz)
     }
 }
 
@@ -228,7 +228,8 @@ struct OrganisationPage {
 
 impl OrganisationPage {
     fn when(&self, at: &Option<chrono::DateTime<Utc>>) -> String {
-        at.map(|t| crate::ui::date(t, self.tz)).unwrap_or_default()
+        at.map(|t| kith_app::words::date(t, self.tz))
+            .unwrap_or_default()
     }
 }
 

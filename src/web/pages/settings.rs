@@ -64,7 +64,7 @@ struct SettingsPage {
 
 impl SettingsPage {
     fn date(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        crate::ui::date(*at, self.me.timezone)
+        kith_app::words::date(*at, self.me.timezone)
     }
 
     fn day(&self, index: &usize) -> bool {
@@ -72,7 +72,7 @@ impl SettingsPage {
     }
 
     fn time(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        crate::ui::date_time(*at, self.me.timezone)
+        kith_app::words::date_time(*at, self.me.timezone)
     }
 
     fn mail_state(&self, entry: &kith_store::OutboxEntry) -> String {
@@ -80,7 +80,7 @@ impl SettingsPage {
     }
 
     fn when(&self, at: &Option<chrono::DateTime<chrono::Utc>>) -> String {
-        at.map(|t| crate::ui::date(t, self.me.timezone))
+        at.map(|t| kith_app::words::date(t, self.me.timezone))
             .unwrap_or_else(|| "never".into())
     }
 }

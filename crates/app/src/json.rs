@@ -371,7 +371,7 @@ pub fn follow_up(f: &FollowUp) -> Value {
 }
 
 /// One open follow-up of the agenda (`kith today --json`).
-pub fn agenda_item(item: &kith_app::agenda::Item) -> Value {
+pub fn agenda_item(item: &crate::agenda::Item) -> Value {
     serde_json::json!({ "id": item.id, "contact": item.contact, "text": item.text, "when": item.when })
 }
 
