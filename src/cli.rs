@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use kith_store::Durability;
 
-mod mail;
 mod meetings;
 pub use crate::cli_interop::*;
-pub use mail::*;
+pub use crate::commands::mail::{DigestArgs, OutboxArgs, OutboxCommand};
+pub use crate::commands::settings::{SettingsArgs, TagCommand};
 pub use meetings::*;
 
 #[derive(Debug, Parser)]
@@ -429,44 +429,6 @@ pub struct SnoozeArgs {
     /// Wake the contact now
     #[arg(long)]
     pub off: bool,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum TagCommand {
-    /// Every tag, how many contacts carry it and its rhythm
-    List,
-    /// Set the keep-in-touch interval for contacts with this tag
-    Set(TagSetArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct TagSetArgs {
-    pub tag: String,
-    /// Keep in touch this often: 30d, 6w, 3m, 1y ("" removes it)
-    #[arg(long, value_name = "INTERVAL")]
-    pub every: String,
-}
-
-#[derive(Debug, Args)]
-pub struct SettingsArgs {
-    /// Your name as others see it
-    #[arg(long)]
-    pub name: Option<String>,
-    /// Your e-mail address ("" removes it)
-    #[arg(long)]
-    pub email: Option<String>,
-    /// Your IANA time zone
-    #[arg(long)]
-    pub timezone: Option<String>,
-    /// The rhythm for contacts whose own or tags' rhythm is not set: 30d, 6w, 3m
-    #[arg(long, value_name = "INTERVAL")]
-    pub every: Option<String>,
-    /// Whether an e-mail or message resets the keep-in-touch clock
-    #[arg(long, value_name = "BOOL")]
-    pub light_resets_clock: Option<bool>,
-    /// The Jitsi server for --jitsi rooms ("" for https://meet.jit.si)
-    #[arg(long, value_name = "URL")]
-    pub jitsi: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -23,7 +23,26 @@ fn flag(field: &Field) -> Option<&'static str> {
     match field {
         Field::IntroducedBy => Some("--introduced-by"),
         Field::OrgContact => Some("--contact"),
+        Field::DisplayName => Some("--name"),
+        Field::AccountEmail => Some("--email"),
+        Field::TimeZone => Some("--timezone"),
+        Field::DefaultCadence | Field::RhythmEvery => Some("--every"),
+        Field::JitsiServer => Some("--jitsi"),
+        Field::DigestDays => Some("--days"),
+        Field::DigestAt => Some("--at"),
+        Field::DigestTo => Some("--to"),
         _ => None,
+    }
+}
+
+/// How to give a missing value from the command line.
+fn where_to(field: &Field) -> String {
+    match field {
+        Field::DigestTo => {
+            "give one with --to ADDRESS, or set your account's with kith settings --email ADDRESS"
+                .into()
+        }
+        other => format!("give {}", name(other)),
     }
 }
 
@@ -37,6 +56,7 @@ fn app_message(e: &AppError) -> Option<String> {
     };
     Some(match e {
         AppError::Invalid { field, message } => format!("invalid {}: {message}", name(field)),
+        AppError::Missing { field, message } => format!("{message}: {}", where_to(field)),
         AppError::NotFound { what, key, field } => {
             let hint = match (*what, key) {
                 ("contact", Key::Name(name)) => format!(" (add one with: kith add \"{name}\")"),

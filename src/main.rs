@@ -6,6 +6,7 @@ mod calendar;
 mod cli;
 mod cli_interop;
 mod commands;
+mod config;
 mod digest;
 mod errors;
 mod imports;

@@ -29,7 +29,7 @@ const MAX_CONTACTS: usize = 100_000;
 const BATCH: usize = 5_000;
 
 pub async fn demo(global: &Global, args: &DemoArgs, ui: &mut Ui) -> anyhow::Result<()> {
-    check_size(args.contacts)?;
+    check_size(args.contacts).map_err(|e| anyhow::anyhow!("invalid --contacts: {e}"))?;
     // Demo data never mixes with the user's own: by default it gets a file of
     // its own, made anew on every run.
     let location = location(global, "demo.db")?;
@@ -131,7 +131,7 @@ pub async fn fill(
     seed_value: u64,
     quiet: bool,
 ) -> anyhow::Result<DemoNetwork> {
-    check_size(contacts)?;
+    check_size(contacts).map_err(|e| anyhow::anyhow!("invalid contacts: {e}"))?;
     let now = Utc::now();
     let network = generate(&DemoConfig {
         contacts,
@@ -145,9 +145,22 @@ pub async fn fill(
     Ok(network)
 }
 
-pub fn check_size(contacts: usize) -> anyhow::Result<()> {
+/// A demo network's size that does not fit; each caller names it by its
+/// own flag (`--contacts`, `--demo-contacts`).
+#[derive(Debug)]
+pub struct SizeError(usize);
+
+impl std::fmt::Display for SizeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is not between 1 and {MAX_CONTACTS}", self.0)
+    }
+}
+
+impl std::error::Error for SizeError {}
+
+pub fn check_size(contacts: usize) -> Result<(), SizeError> {
     if !(1..=MAX_CONTACTS).contains(&contacts) {
-        bail!("invalid --contacts: {contacts} is not between 1 and {MAX_CONTACTS}");
+        return Err(SizeError(contacts));
     }
     Ok(())
 }

@@ -1,109 +1,124 @@
-//! `digest` and `outbox`, and queueing a meeting's invitation for e-mail
-//! (the web uses the same functions).
+//! `digest` and `outbox`: the e-mail digest and the messages on their way
+//! out, and telling the command-line user what queueing an invitation did.
+//! The use cases are `kith_app::digest` and `kith_app::mail`.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::bail;
-use chrono::{DateTime, Utc};
-use kith_core::digest::{DigestPatch, DigestSettings, next_after};
-use kith_core::meeting::Meeting;
-use kith_core::outreach::{Weekdays, parse_time};
-use kith_core::user::User;
-use kith_core::values::Email;
-use kith_store::{DigestState, MailKind, NewMail, OutboxEntry, Store};
+use clap::{Args, Subcommand};
+use kith_app::AppError;
+use kith_app::digest::{DigestChanges, digest_address, schedule_words, set_digest};
+use kith_app::mail::{QueuedInvitation, last_words, queue_digest_now};
+use kith_store::OutboxEntry;
 use serde_json::{Value, json};
 
 use crate::app::Ctx;
-use crate::cli::{
-    DigestArgs, DigestCommand, DigestSetArgs, Global, MailArgs, OutboxArgs, OutboxCommand,
-};
-use crate::mail::Sender;
+use crate::cli::{Global, MailArgs};
+use crate::digest::{self, Templates};
 use crate::ui::{self, BOLD, DIM, Ui, YELLOW, columns};
-use crate::{calendar, digest};
 
-/// The change `digest set` (or the settings page) describes, checked.
-pub fn digest_patch(args: &DigestSetArgs) -> anyhow::Result<DigestPatch> {
-    Ok(DigestPatch {
-        enabled: match (args.on, args.off) {
-            (true, _) => Some(true),
-            (_, true) => Some(false),
-            _ => None,
-        },
-        days: args
-            .days
-            .as_deref()
-            .map(Weekdays::parse)
-            .transpose()
-            .map_err(|e| e.in_field("--days"))?,
-        at: args
-            .at
-            .as_deref()
-            .map(|at| parse_time("--at", at))
-            .transpose()?,
-        address: match (&args.to, args.to_account) {
-            (Some(to), _) => Some(Some(Email::parse(to).map_err(|e| e.in_field("--to"))?)),
-            (None, true) => Some(None),
-            (None, false) => None,
-        },
-    })
+/// Queueing an invitation: the meetings commands call it here.
+pub use crate::mail::queue_invitation;
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct DigestArgs {
+    #[command(subcommand)]
+    pub command: Option<DigestCommand>,
+    /// Print today's digest as it would be sent, instead of the settings
+    #[arg(long)]
+    pub preview: bool,
+    /// With --preview: the HTML part instead of the text
+    #[arg(long, requires = "preview")]
+    pub html: bool,
 }
 
-/// Where `settings` send the digest: their own address, else the account's.
-pub fn digest_address(settings: &DigestSettings, user: &User) -> Option<String> {
-    settings
-        .address
-        .as_ref()
-        .map(|a| a.as_str().to_owned())
-        .or_else(|| user.email.clone())
+#[derive(Debug, Subcommand)]
+pub enum DigestCommand {
+    /// Change when and where the digest goes: kith digest set --on --days weekdays --at 07:30
+    Set(DigestSetArgs),
+    /// Queue today's digest now (kith serve, or kith outbox deliver, sends it)
+    Send,
 }
 
-/// Applies `patch` and schedules the next digest.
-pub async fn set_digest(
-    store: &Store,
-    user: &User,
-    patch: &DigestPatch,
-    now: DateTime<Utc>,
-) -> anyhow::Result<DigestState> {
-    let current = store.digest_state(user.id).await?.settings;
-    let settings = patch.apply(&current);
-    if settings.enabled && digest_address(&settings, user).is_none() {
-        bail!(
-            "the digest needs an address: give one with --to ADDRESS, or set your account's with kith settings --email ADDRESS"
-        );
-    }
-    let next = next_after(settings.days, settings.at, user.timezone, now);
-    Ok(store.set_digest(user.id, &settings, Some(next)).await?)
+#[derive(Debug, Args)]
+pub struct DigestSetArgs {
+    /// Send the digest
+    #[arg(long, conflicts_with = "off")]
+    pub on: bool,
+    /// Stop sending it
+    #[arg(long)]
+    pub off: bool,
+    /// Which days: mon,wed,fri, mon-fri, weekdays or daily
+    #[arg(long, value_name = "DAYS")]
+    pub days: Option<String>,
+    /// The local time it arrives, HH:MM in your time zone
+    #[arg(long, value_name = "HH:MM")]
+    pub at: Option<String>,
+    /// Send it here instead of your account's e-mail address
+    #[arg(long, value_name = "ADDRESS", conflicts_with = "to_account")]
+    pub to: Option<String>,
+    /// Send it to your account's e-mail address again
+    #[arg(long)]
+    pub to_account: bool,
 }
 
-/// Schedules the next digest again (after a change of time zone, say).
-pub async fn reschedule_digest(
-    store: &Store,
-    user: &User,
-    now: DateTime<Utc>,
-) -> anyhow::Result<()> {
-    let state = store.digest_state(user.id).await?;
-    if state.settings.enabled {
-        let s = &state.settings;
-        let next = next_after(s.days, s.at, user.timezone, now);
-        if state.next_at != Some(next) {
-            store.set_digest(user.id, s, Some(next)).await?;
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct OutboxArgs {
+    #[command(subcommand)]
+    pub command: Option<OutboxCommand>,
+    /// How many recent messages to list
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=500))]
+    pub limit: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutboxCommand {
+    /// Send a failed or uncertain message again (same Message-ID)
+    Retry(OutboxRetryArgs),
+    /// Record due digests and send everything queued, once, for every user
+    /// (kith serve does this every 30 seconds; this is for a server without it)
+    Deliver(DeliverArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OutboxRetryArgs {
+    /// The message's id (from kith outbox)
+    pub id: i64,
+}
+
+#[derive(Debug, Args)]
+pub struct DeliverArgs {
+    /// The TOML settings file kith serve reads (its mail settings, database_url
+    /// and public_url); flags and KITH_ variables override it
+    #[arg(long, env = "KITH_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// The address people use, for the links in the digest
+    #[arg(long, env = "KITH_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+impl From<&DigestSetArgs> for DigestChanges {
+    fn from(args: &DigestSetArgs) -> Self {
+        DigestChanges {
+            enabled: match (args.on, args.off) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
+            days: args.days.clone(),
+            at: args.at.clone(),
+            to: match (&args.to, args.to_account) {
+                (Some(to), _) => Some(Some(to.clone())),
+                (None, true) => Some(None),
+                (None, false) => None,
+            },
         }
     }
-    Ok(())
-}
-
-/// "weekdays at 07:30 (Europe/Berlin)".
-pub fn schedule_words(settings: &DigestSettings, user: &User) -> String {
-    let days = match settings.days.bits() {
-        0b001_1111 => "weekdays".to_owned(),
-        0b111_1111 => "every day".to_owned(),
-        _ => settings.days.to_string(),
-    };
-    format!(
-        "{days} at {} ({})",
-        settings.at.format("%H:%M"),
-        user.timezone.name()
-    )
 }
 
 pub async fn digest(ctx: &mut Ctx, args: &DigestArgs) -> anyhow::Result<()> {
@@ -111,12 +126,18 @@ pub async fn digest(ctx: &mut Ctx, args: &DigestArgs) -> anyhow::Result<()> {
         None if args.preview => preview(ctx, args.html).await,
         None => status(ctx).await,
         Some(DigestCommand::Set(set)) => {
-            let patch = digest_patch(set)?;
-            set_digest(&ctx.store, &ctx.user, &patch, ctx.now).await?;
+            set_digest(&ctx.store, &ctx.user, &set.into(), ctx.now).await?;
             status(ctx).await
         }
         Some(DigestCommand::Send) => {
-            let (id, to) = queue_digest_now(&ctx.store, &ctx.user, ctx.now, None).await?;
+            let (id, to) = queue_digest_now(&ctx.store, &ctx.user, &Templates, ctx.now, None)
+                .await
+                .map_err(|e| match e {
+                    AppError::Missing { message, .. } => anyhow::anyhow!(
+                        "{message}: kith digest set --to ADDRESS, or kith settings --email ADDRESS"
+                    ),
+                    other => other.into(),
+                })?;
             if ctx.ui.json {
                 return Ok(ctx.ui.print_json(&json!({ "queued": id, "to": to }))?);
             }
@@ -127,38 +148,6 @@ pub async fn digest(ctx: &mut Ctx, args: &DigestArgs) -> anyhow::Result<()> {
             Ok(())
         }
     }
-}
-
-/// Records today's digest for sending now, whatever the schedule says.
-/// Returns the message's id and where it goes.
-pub async fn queue_digest_now(
-    store: &Store,
-    user: &User,
-    now: DateTime<Utc>,
-    public_url: Option<&str>,
-) -> anyhow::Result<(i64, String)> {
-    let settings = store.digest_state(user.id).await?.settings;
-    let Some(to) = digest_address(&settings, user) else {
-        bail!(
-            "the digest needs an address: kith digest set --to ADDRESS, or kith settings --email ADDRESS"
-        );
-    };
-    let digest = digest::compose(store, user, now, public_url).await?;
-    let mail = NewMail {
-        kind: MailKind::Digest,
-        dedup_key: format!("digest:sent-by-hand:{}", now.timestamp_micros()),
-        to: vec![Email::parse(&to)?],
-        reply_to: None,
-        subject: digest.subject,
-        text: digest.text,
-        html: Some(digest.html),
-        calendar: None,
-    };
-    let id = store
-        .enqueue_mail(user.id, &mail, now)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("a digest was queued at this very moment already"))?;
-    Ok((id, to))
 }
 
 async fn preview(ctx: &mut Ctx, html: bool) -> anyhow::Result<()> {
@@ -233,36 +222,6 @@ async fn status(ctx: &mut Ctx) -> anyhow::Result<()> {
         "{DIM}Preview today's: kith digest --preview · Messages and errors: kith outbox{DIM:#}"
     )?;
     Ok(())
-}
-
-/// "sent 2026-11-26 07:30" or "not sent yet: 451 … (attempt 2)".
-pub fn last_words(entry: &OutboxEntry, tz: kith_core::values::TimeZone) -> String {
-    use kith_store::MailStatus::*;
-    match entry.status {
-        Sent => format!(
-            "sent {}",
-            ui::date_time(entry.sent_at.unwrap_or(entry.created_at), tz)
-        ),
-        Pending if entry.attempts == 0 => {
-            format!("queued {}", ui::date_time(entry.created_at, tz))
-        }
-        Pending => format!(
-            "not sent yet, retrying at {} (attempt {} failed: {})",
-            ui::date_time(entry.next_attempt_at, tz),
-            entry.attempts,
-            entry.last_error.as_deref().unwrap_or("unknown error")
-        ),
-        Sending => "being sent now".into(),
-        Failed => format!(
-            "failed after {} attempts: {}",
-            entry.attempts,
-            entry.last_error.as_deref().unwrap_or("unknown error")
-        ),
-        Uncertain => format!(
-            "may not have arrived: {}",
-            entry.last_error.as_deref().unwrap_or("the server stopped")
-        ),
-    }
 }
 
 /// How to send a failed or uncertain message again, from the command line.
@@ -352,19 +311,20 @@ pub async fn outbox(ctx: &mut Ctx, args: &OutboxArgs) -> anyhow::Result<()> {
     }
 }
 
-/// `kith outbox deliver`: one pass of the server's sender, for everyone.
-pub async fn deliver(global: &Global, args: &MailArgs, ui: &mut Ui) -> anyhow::Result<()> {
-    let public_url = std::env::var("KITH_PUBLIC_URL").ok();
-    let Some(config) = crate::web::mail_config(args, [None, None], public_url, [None, None, None])?
-    else {
+/// `kith outbox deliver`: one pass of the server's sender, for everyone,
+/// with the mail settings `kith serve` would use.
+pub async fn deliver(global: &Global, args: &DeliverArgs, ui: &mut Ui) -> anyhow::Result<()> {
+    let settings = crate::config::Settings::read(args.config.as_deref())?;
+    let public_url = crate::config::public_url(args.public_url.clone(), &settings)?;
+    let Some(config) = crate::config::mail(&args.mail, &settings, public_url)? else {
         bail!(
-            "kith outbox deliver needs --smtp-url and --mail-from (or KITH_SMTP_URL and KITH_MAIL_FROM)"
+            "kith outbox deliver needs --smtp-url and --mail-from (or KITH_SMTP_URL and KITH_MAIL_FROM, or smtp_url and mail_from in the settings file)"
         );
     };
-    let location = crate::app::location(global)?;
+    let location = crate::config::location(global, &settings)?;
     let store = crate::app::open(global, &location).await?;
-    let sender = Sender::new(store.clone(), config)?;
-    let result = sender.tick(Utc::now()).await;
+    let sender = crate::mail::sender(store.clone(), config)?;
+    let result = sender.tick(chrono::Utc::now()).await;
     store.close().await;
     let tick = result?;
     if ui.json {
@@ -386,74 +346,6 @@ pub async fn deliver(global: &Global, args: &MailArgs, ui: &mut Ui) -> anyhow::R
         tick.uncertain
     )?;
     Ok(())
-}
-
-/// What queueing an invitation did.
-pub struct QueuedInvitation {
-    /// `None`: this version of the invitation was queued before.
-    pub id: Option<i64>,
-    pub to: Vec<String>,
-    /// Attendees without an e-mail address, left out.
-    pub missing: Vec<String>,
-}
-
-/// Records the meeting's current invitation (REQUEST, or CANCEL once
-/// cancelled) in the outbox for its attendees, once per sequence number.
-pub async fn queue_invitation(
-    store: &Store,
-    user: &User,
-    meeting: &Meeting,
-    now: DateTime<Utc>,
-) -> anyhow::Result<QueuedInvitation> {
-    let invitation = calendar::invitation(store, user, meeting).await?;
-    let method = invitation.method.as_str();
-    let when = format!(
-        "{} ({})",
-        meeting
-            .starts_at
-            .with_timezone(&user.timezone.tz())
-            .format("%a %-d %b %Y, %H:%M"),
-        user.timezone.name()
-    );
-    let subject = match (invitation.method, meeting.sequence) {
-        (kith_core::ical::Method::Cancel, _) => format!("Cancelled: {} @ {when}", meeting.title),
-        (_, 0) => format!("Invitation: {} @ {when}", meeting.title),
-        _ => format!("Updated invitation: {} @ {when}", meeting.title),
-    };
-    let headline = match invitation.method {
-        kith_core::ical::Method::Cancel => {
-            format!("{} has cancelled this meeting.", user.display_name)
-        }
-        _ if meeting.sequence > 0 => format!("{} has updated this meeting.", user.display_name),
-        _ => format!("{} invites you to this meeting.", user.display_name),
-    };
-    let text = format!(
-        "{headline}\n\n{}\nWhen: {when}, {} minutes\nWhere: {}\n\nYour calendar can add or update the event from this message.\n",
-        meeting.title,
-        meeting.minutes,
-        meeting.mode.describe()
-    );
-    let to: Vec<Email> = invitation
-        .to
-        .iter()
-        .map(|p| Email::parse(&p.email))
-        .collect::<Result<_, _>>()?;
-    let mail = NewMail {
-        kind: MailKind::Invitation,
-        dedup_key: format!("invitation:{}:{}:{method}", meeting.id, meeting.sequence),
-        to: to.clone(),
-        reply_to: user.email.as_deref().and_then(|e| Email::parse(e).ok()),
-        subject,
-        text,
-        html: None,
-        calendar: Some((method.to_owned(), invitation.text)),
-    };
-    let id = store.enqueue_mail(user.id, &mail, now).await?;
-    Ok(QueuedInvitation {
-        id,
-        to: to.iter().map(|e| e.as_str().to_owned()).collect(),
-        missing: invitation.missing,
-    })
 }
 
 /// Tells the command-line user what `queue_invitation` did.

@@ -2,16 +2,14 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
 use kith_auth::{Secret, hash_password};
 use kith_core::user::{Password, Username};
-use kith_store::Location;
 
-use crate::app;
 use crate::cli::{Global, ServeArgs};
 use crate::commands::demo;
+use crate::config::{self, Settings};
 use crate::ui::{BOLD, Ui};
-use crate::web::{self, WebConfig};
+use crate::{app, web};
 
 /// `kith routes`: the route table, one `METHOD path` a line, or as JSON.
 pub fn routes(ui: &mut Ui) -> anyhow::Result<()> {
@@ -29,24 +27,24 @@ pub fn routes(ui: &mut Ui) -> anyhow::Result<()> {
 }
 
 pub async fn serve(global: &Global, args: &ServeArgs, ui: &mut Ui) -> anyhow::Result<()> {
-    let config = WebConfig::resolve(args)?;
+    let settings = Settings::read(args.config.as_deref())?;
+    let in_settings = config::location(global, &settings);
+    let config = config::server(args, settings)?;
     if args.demo {
-        demo::check_size(args.demo_contacts).map_err(|e| {
-            anyhow::anyhow!("{}", e.to_string().replace("--contacts", "--demo-contacts"))
-        })?;
+        demo::check_size(args.demo_contacts)
+            .map_err(|e| anyhow::anyhow!("invalid --demo-contacts: {e}"))?;
     }
     init_tracing();
     let location = if args.demo {
         demo::location(global, "demo-web.db")?
-    } else if global.db.is_none()
-        && global.database_url.is_none()
-        && let Some(url) = &config.database_url
-    {
-        Location::parse(url).context("database_url in the settings file")?
     } else {
-        app::location(global)?
+        in_settings?
     };
     let store = app::open(global, &location).await?;
+    let sender = match &config.mail {
+        Some(mail) => Some(crate::mail::sender(store.clone(), mail.clone())?),
+        None => None,
+    };
     let demo_login = if args.demo {
         Some(demo_account(&store, args.demo_contacts).await?)
     } else {
@@ -55,7 +53,7 @@ pub async fn serve(global: &Global, args: &ServeArgs, ui: &mut Ui) -> anyhow::Re
     let users = store.users().await?.len();
     let public = config.public_url.clone();
     let out = ui.out();
-    web::run(store, config, |addr| {
+    web::run(store, config, sender, |addr| {
         let url = public.unwrap_or_else(|| format!("http://{addr}"));
         let _ = writeln!(out, "Kith is listening on {url}");
         match &demo_login {

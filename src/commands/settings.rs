@@ -2,66 +2,67 @@
 
 use std::io::Write;
 
-use kith_core::meeting::JitsiBase;
-use kith_core::user::SettingsPatch;
-use kith_core::values::{Cadence, Email, TagName, TimeZone, optional_text};
+use clap::{Args, Subcommand};
+use kith_app::settings::{SettingsChanges, set_tag, update_settings};
 use serde_json::json;
 
 use crate::app::Ctx;
-use crate::cli::{SettingsArgs, TagCommand};
 use crate::ui::{BOLD, columns};
 use kith_app::json;
 
-/// The change `settings` (or the web's settings form) describes, checked.
-pub fn patch(args: &SettingsArgs) -> anyhow::Result<SettingsPatch> {
-    Ok(SettingsPatch {
-        display_name: args
-            .name
-            .as_deref()
-            .map(|n| {
-                optional_text("--name", Some(n), 200)?
-                    .ok_or_else(|| kith_core::ValidationError::new("--name", "must not be empty"))
-            })
-            .transpose()?,
-        email: match args.email.as_deref().map(str::trim) {
-            None => None,
-            Some("") => Some(None),
-            Some(e) => Some(Some(Email::parse(e).map_err(|e| e.in_field("--email"))?)),
-        },
-        timezone: args
-            .timezone
-            .as_deref()
-            .map(TimeZone::parse)
-            .transpose()
-            .map_err(|e| e.in_field("--timezone"))?,
-        default_cadence: args
-            .every
-            .as_deref()
-            .map(Cadence::parse)
-            .transpose()
-            .map_err(|e| e.in_field("--every"))?,
-        light_resets_clock: args.light_resets_clock,
-    })
+#[derive(Debug, Subcommand)]
+pub enum TagCommand {
+    /// Every tag, how many contacts carry it and its rhythm
+    List,
+    /// Set the keep-in-touch interval for contacts with this tag
+    Set(TagSetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TagSetArgs {
+    pub tag: String,
+    /// Keep in touch this often: 30d, 6w, 3m, 1y ("" removes it)
+    #[arg(long, value_name = "INTERVAL")]
+    pub every: String,
+}
+
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Your name as others see it
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Your e-mail address ("" removes it)
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Your IANA time zone
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// The rhythm for contacts whose own or tags' rhythm is not set: 30d, 6w, 3m
+    #[arg(long, value_name = "INTERVAL")]
+    pub every: Option<String>,
+    /// Whether an e-mail or message resets the keep-in-touch clock
+    #[arg(long, value_name = "BOOL")]
+    pub light_resets_clock: Option<bool>,
+    /// The Jitsi server for --jitsi rooms ("" for https://meet.jit.si)
+    #[arg(long, value_name = "URL")]
+    pub jitsi: Option<String>,
+}
+
+impl From<&SettingsArgs> for SettingsChanges {
+    fn from(args: &SettingsArgs) -> Self {
+        SettingsChanges {
+            name: args.name.clone(),
+            email: args.email.clone(),
+            timezone: args.timezone.clone(),
+            every: args.every.clone(),
+            light_resets_clock: args.light_resets_clock,
+            jitsi: args.jitsi.clone(),
+        }
+    }
 }
 
 pub async fn settings(ctx: &mut Ctx, args: &SettingsArgs) -> anyhow::Result<()> {
-    let patch = patch(args)?;
-    let jitsi = match args.jitsi.as_deref().map(str::trim) {
-        None => None,
-        Some("") => Some(None),
-        Some(url) => Some(Some(
-            JitsiBase::parse(url).map_err(|e| e.in_field("--jitsi"))?,
-        )),
-    };
-    if patch != SettingsPatch::default() {
-        ctx.user = ctx.store.update_settings(ctx.user.id, &patch).await?;
-        if patch.timezone.is_some() {
-            super::mail::reschedule_digest(&ctx.store, &ctx.user, ctx.now).await?;
-        }
-    }
-    if let Some(base) = &jitsi {
-        ctx.store.set_jitsi_base(ctx.user.id, base.as_ref()).await?;
-    }
+    ctx.user = update_settings(&ctx.store, &ctx.user, &args.into(), ctx.now).await?;
     let jitsi = ctx.store.jitsi_base(ctx.user.id).await?;
     let u = &ctx.user;
     if ctx.ui.json {
@@ -98,34 +99,6 @@ pub async fn settings(ctx: &mut Ctx, args: &SettingsArgs) -> anyhow::Result<()> 
         vec!["jitsi".into(), jitsi.as_str().to_owned()],
     ];
     columns(ctx.ui.out(), &rows)?;
-    Ok(())
-}
-
-/// Sets (or, with "" or "none", clears) a tag's keep-in-touch interval.
-pub async fn set_tag(
-    store: &kith_store::Store,
-    user: kith_core::ids::UserId,
-    tag: &str,
-    every: &str,
-) -> anyhow::Result<()> {
-    let tag = TagName::parse(tag).map_err(|e| e.in_field("tag"))?;
-    let cadence = match every.trim() {
-        "" | "none" => None,
-        every => Some(Cadence::parse(every).map_err(|e| e.in_field("--every"))?),
-    };
-    store
-        .set_tag_cadence(user, &tag, cadence)
-        .await
-        .map_err(|e| match e {
-            // The input's fault, not the server's: the web answers 422.
-            kith_store::StoreError::NotFound { .. } => {
-                anyhow::Error::from(kith_core::ValidationError::new(
-                    "tag",
-                    format!("no tag '{tag}': a tag exists once a contact has it"),
-                ))
-            }
-            other => other.into(),
-        })?;
     Ok(())
 }
 

@@ -114,6 +114,15 @@ pub fn field_name(field: &Field) -> String {
         Field::Contact | Field::OrgContact => "contact".into(),
         Field::IntroducedBy => "introduced-by".into(),
         Field::With => "with".into(),
+        Field::DisplayName => "name".into(),
+        Field::AccountEmail => "email".into(),
+        Field::TimeZone => "timezone".into(),
+        Field::DefaultCadence | Field::RhythmEvery => "every".into(),
+        Field::JitsiServer => "jitsi".into(),
+        Field::RhythmTag => "tag".into(),
+        Field::DigestDays => "days".into(),
+        Field::DigestAt => "at".into(),
+        Field::DigestTo => "address".into(),
         Field::Named(name) => name.trim_start_matches("--").to_owned(),
         other => other.to_string(),
     }
@@ -135,6 +144,10 @@ impl From<AppError> for WebError {
 fn mapped(e: &AppError) -> Option<WebError> {
     Some(match e {
         AppError::Invalid { field, message } => WebError::invalid(&field_name(field), message),
+        AppError::Missing { field, message } => WebError::invalid(
+            &field_name(field),
+            format!("{message}: {}", where_to(field)),
+        ),
         AppError::NotFound {
             field: Some(field), ..
         }
@@ -150,6 +163,14 @@ fn mapped(e: &AppError) -> Option<WebError> {
         AppError::Forbidden(m) => WebError::Forbidden(m.clone()),
         AppError::Internal(_) => return None,
     })
+}
+
+/// Where on the web a missing value is given.
+fn where_to(field: &Field) -> &'static str {
+    match field {
+        Field::DigestTo => "set the digest's or your account's",
+        _ => "fill it in",
+    }
 }
 
 impl From<ValidationError> for WebError {

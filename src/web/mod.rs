@@ -28,7 +28,7 @@ use kith_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 
-pub use self::config::{WebConfig, mail_config};
+pub use self::config::WebConfig;
 use self::metrics::Metrics;
 use self::routes::{RouteTable, get};
 
@@ -122,28 +122,24 @@ async fn healthz(state: axum::extract::State<AppState>) -> axum::response::Respo
     }
 }
 
-/// Binds, prints where to go, and serves until Ctrl-C or SIGTERM.
+/// Binds, prints where to go, and serves until Ctrl-C or SIGTERM, with
+/// the mail `sender` (if mail is set up) running beside.
 pub async fn run(
     store: Store,
     config: WebConfig,
+    sender: Option<kith_app::mail::Sender>,
     banner: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
     let addr = listener.local_addr()?;
-    let mail = config.mail.clone();
     let state = AppState::new(store.clone(), config);
     // The mail sender runs beside the server until it stops; a message it
     // is sending is finished first.
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let sender = match mail {
-        Some(mail) => {
-            let sender = crate::mail::Sender::new(store.clone(), mail)?;
-            Some(tokio::spawn(sender.run(state.mail_wake.clone(), stopped)))
-        }
-        None => None,
-    };
+    let sender = sender
+        .map(|sender| tokio::spawn(sender.run(chrono::Utc::now, state.mail_wake.clone(), stopped)));
     let app = router(state);
     banner(addr);
     serve(listener, app).await;

@@ -9,7 +9,7 @@
 //! hours late skipped; a server killed between sending and marking sends
 //! nothing twice; a failing SMTP server leads to retries and a visible
 //! error, never to a lost digest, and its password stays out of the log.
-//! (The cap of eight attempts is tested in `src/mail/sender.rs`, where a
+//! (The cap of eight attempts is tested in `crates/app/src/mail/sender.rs`, where a
 //! pass can run at any moment.)
 
 #[path = "../support/clock.rs"]

@@ -24,6 +24,26 @@ pub enum Field {
     With,
     /// The contact who worked at an organisation.
     OrgContact,
+    /// The user's name as others see it (settings).
+    DisplayName,
+    /// The user's own e-mail address (settings).
+    AccountEmail,
+    /// The user's time zone (settings).
+    TimeZone,
+    /// The rhythm for contacts without one of their own (settings).
+    DefaultCadence,
+    /// The Jitsi server new rooms are made on (settings).
+    JitsiServer,
+    /// The tag whose rhythm is set.
+    RhythmTag,
+    /// A tag's rhythm.
+    RhythmEvery,
+    /// The days the digest goes out.
+    DigestDays,
+    /// The local time it goes out.
+    DigestAt,
+    /// Where it goes.
+    DigestTo,
     /// A field that core's validation (`ValidationError`) or the store
     /// named by its own word; it becomes a variant of its own as the use
     /// cases that check it move here.
@@ -37,6 +57,16 @@ impl fmt::Display for Field {
             Field::Contact | Field::OrgContact => "contact",
             Field::IntroducedBy => "introduced by",
             Field::With => "participants",
+            Field::DisplayName => "name",
+            Field::AccountEmail => "e-mail address",
+            Field::TimeZone => "time zone",
+            Field::DefaultCadence => "rhythm",
+            Field::JitsiServer => "Jitsi server",
+            Field::RhythmTag => "tag",
+            Field::RhythmEvery => "tag rhythm",
+            Field::DigestDays => "digest days",
+            Field::DigestAt => "digest time",
+            Field::DigestTo => "digest address",
             Field::Named(name) => name,
         })
     }
@@ -75,6 +105,11 @@ pub enum AppError {
     /// A value the person gave does not pass: fix `field`.
     #[error("invalid {field}: {message}")]
     Invalid { field: Field, message: String },
+    /// Nothing gives `field`, and this needs it (`message` says what
+    /// for: "the digest needs an address"). Each front end says where to
+    /// give it.
+    #[error("{message}")]
+    Missing { field: Field, message: String },
     /// No `what` fits `key`. `field` is the input that named it, if one did:
     /// then it is that input's mistake rather than a missing page.
     #[error("no {what} {key}")]

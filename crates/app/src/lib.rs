@@ -6,9 +6,12 @@
 //! renders the values and names the error in its own terms.
 
 pub mod agenda;
+pub mod digest;
 pub mod error;
 pub mod json;
+pub mod mail;
 pub mod resolve;
+pub mod settings;
 pub mod words;
 
 pub use error::{AppError, Candidate, Field, Key};

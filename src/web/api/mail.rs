@@ -12,15 +12,17 @@ use kith_store::OutboxEntry;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::handlers::{LimitQuery, in_body, limit};
+use super::handlers::{LimitQuery, limit};
 use super::{ApiError, Body, ErrorBody, Params};
 
 type ApiResult<T> = Result<T, ApiError>;
-use crate::cli::DigestSetArgs;
-use crate::commands::mail::{self, digest_address, digest_patch};
+use crate::digest::Templates;
 use crate::web::AppState;
 use crate::web::auth::ApiUser;
 use crate::web::error::WebError;
+use kith_app::AppError;
+use kith_app::digest::{DigestChanges, digest_address, set_digest};
+use kith_app::mail::queue_digest_now;
 
 /// The digest's settings and where the schedule stands.
 #[derive(Serialize, ToSchema)]
@@ -123,22 +125,15 @@ pub async fn update_digest(
     Body(input): Body<DigestInput>,
 ) -> ApiResult<Json<DigestOut>> {
     let address = input.address.as_deref().map(str::trim);
-    let args = DigestSetArgs {
-        on: input.enabled == Some(true),
-        off: input.enabled == Some(false),
+    let changes = DigestChanges {
+        enabled: input.enabled,
         days: input.days,
         at: input.at,
-        to: address.filter(|a| !a.is_empty()).map(str::to_owned),
-        to_account: address == Some(""),
+        to: address.map(|a| Some(a.to_owned()).filter(|a| !a.is_empty())),
     };
-    let patch = digest_patch(&args).map_err(|e| in_body(e, &[("to", "address")]))?;
-    mail::set_digest(&state.store, &user, &patch, Utc::now())
+    set_digest(&state.store, &user, &changes, Utc::now())
         .await
-        .map_err(|e| match e.downcast::<kith_store::StoreError>() {
-            Ok(store) => WebError::from(store),
-            // Switched on with nowhere to send it.
-            Err(e) => WebError::invalid("address", format!("{e:#}")),
-        })?;
+        .map_err(WebError::from)?;
     Ok(Json(digest_out(&state, &user).await?))
 }
 
@@ -159,18 +154,10 @@ pub async fn send_digest(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
 ) -> ApiResult<Response> {
-    let settings = state.store.digest_state(user.id).await?.settings;
-    if digest_address(&settings, &user).is_none() {
-        return Err(WebError::invalid(
-            "address",
-            "the digest needs an address: set the digest's or your account's",
-        )
-        .into());
-    }
     let public = state.config.public_url.as_deref();
-    let (id, to) = mail::queue_digest_now(&state.store, &user, Utc::now(), public)
+    let (id, to) = queue_digest_now(&state.store, &user, &Templates, Utc::now(), public)
         .await
-        .map_err(WebError::Internal)?;
+        .map_err(WebError::from)?;
     state.mail_wake.notify_one();
     let body = Queued {
         id: Some(id),
@@ -224,11 +211,14 @@ pub async fn send_invitation(
     let meeting = state.store.meeting(user.id, MeetingId(id)).await?;
     // What can fail here is the invitation itself (no organiser address,
     // no attendee with one).
-    let queued = mail::queue_invitation(&state.store, &user, &meeting, Utc::now())
+    let queued = crate::mail::queue_invitation(&state.store, &user, &meeting, Utc::now())
         .await
-        .map_err(|e| match e.downcast::<kith_store::StoreError>() {
-            Ok(store) => WebError::from(store),
-            Err(e) => WebError::invalid("invitation", format!("{e:#}")),
+        .map_err(|e| match e.downcast::<AppError>() {
+            Ok(app) => WebError::from(app),
+            Err(e) => match e.downcast::<kith_store::StoreError>() {
+                Ok(store) => WebError::from(store),
+                Err(e) => WebError::invalid("invitation", format!("{e:#}")),
+            },
         })?;
     state.mail_wake.notify_one();
     let body = Queued {

@@ -73,7 +73,7 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: Header
     let last = state.memo.last_digest(&state.store, me, now).await?;
     let next_block = state.memo.next_block(&state.store, me, now).await?;
     let digest = last.as_ref().as_ref().map(|last| {
-        let words = crate::commands::mail::last_words(last, me.timezone);
+        let words = kith_app::mail::last_words(last, me.timezone);
         (
             format!("Last e-mail digest: {words}"),
             last.status != kith_store::MailStatus::Sent,

@@ -14,12 +14,13 @@ use super::{
     Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render, render_form_page,
 };
 use crate::app::local_user;
-use crate::cli::{DigestSetArgs, SettingsArgs};
-use crate::commands::mail::{self, digest_address, digest_patch};
-use crate::commands::settings::patch;
+use crate::digest::Templates;
 use crate::web::AppState;
 use crate::web::auth::Viewer;
 use crate::web::error::WebError;
+use kith_app::digest::{DigestChanges, digest_address, schedule_words};
+use kith_app::mail::queue_digest_now;
+use kith_app::settings::{SettingsChanges, update_settings};
 
 #[derive(Template)]
 #[template(path = "settings.html")]
@@ -76,7 +77,7 @@ impl SettingsPage {
     }
 
     fn mail_state(&self, entry: &kith_store::OutboxEntry) -> String {
-        crate::commands::mail::last_words(entry, self.me.timezone)
+        kith_app::mail::last_words(entry, self.me.timezone)
     }
 
     fn when(&self, at: &Option<chrono::DateTime<chrono::Utc>>) -> String {
@@ -210,47 +211,46 @@ pub async fn set_digest(
     .map(|(day, _)| day)
     .collect();
     let address = form.address.trim();
-    let args = DigestSetArgs {
-        on: form.enabled.is_some(),
-        off: form.enabled.is_none(),
+    let changes = DigestChanges {
+        enabled: Some(form.enabled.is_some()),
         days: Some(days.join(",")),
         at: Some(form.at),
-        to: (!address.is_empty()).then(|| address.to_owned()),
-        to_account: address.is_empty(),
+        to: Some((!address.is_empty()).then(|| address.to_owned())),
     };
-    let result = async {
-        let patch = digest_patch(&args).map_err(form_error)?;
-        mail::set_digest(&state.store, &viewer.user, &patch, chrono::Utc::now())
-            .await
-            .map_err(form_error)
-    }
-    .await;
+    let result =
+        kith_app::digest::set_digest(&state.store, &viewer.user, &changes, chrono::Utc::now())
+            .await;
     Ok(match result {
         Ok(state) if state.settings.enabled => redirect_with(
             "/settings#digest",
             &format!(
                 "Digest on: {}.",
-                mail::schedule_words(&state.settings, &viewer.user)
+                schedule_words(&state.settings, &viewer.user)
             ),
         ),
         Ok(_) => redirect_with("/settings#digest", "Digest off."),
-        Err(message) => redirect_with_error("/settings#digest", &message),
+        Err(e) => form_error("/settings#digest", e)?,
     })
 }
 
-/// A form error in words, with command-line flags named as the form's fields.
-fn form_error(e: anyhow::Error) -> String {
-    match e.downcast::<kith_core::ValidationError>() {
-        Ok(v) => format!("{}: {}", v.field.trim_start_matches("--"), v.message),
-        Err(e) => format!("{e:#}"),
+/// A refused form: back to `to`, saying which field and why; a fault of
+/// ours is an error page.
+fn form_error(to: &str, e: kith_app::AppError) -> Result<axum::response::Response, WebError> {
+    match WebError::from(e) {
+        WebError::Invalid { field, message } => {
+            Ok(redirect_with_error(to, &format!("{field}: {message}")))
+        }
+        WebError::Internal(e) => Err(WebError::Internal(e)),
+        other => Ok(redirect_with_error(to, &other.message())),
     }
 }
 
 /// Queues today's digest now.
 pub async fn send_digest(State(state): State<AppState>, viewer: Viewer) -> PageResult {
     let public = state.config.public_url.as_deref();
+    let now = chrono::Utc::now();
     Ok(
-        match mail::queue_digest_now(&state.store, &viewer.user, chrono::Utc::now(), public).await {
+        match queue_digest_now(&state.store, &viewer.user, &Templates, now, public).await {
             Ok((_, to)) => {
                 state.mail_wake.notify_one();
                 redirect_with(
@@ -258,7 +258,7 @@ pub async fn send_digest(State(state): State<AppState>, viewer: Viewer) -> PageR
                     &format!("Today's digest is on its way to {to}."),
                 )
             }
-            Err(e) => redirect_with_error("/settings#digest", &format!("{e:#}")),
+            Err(e) => form_error("/settings#digest", e)?,
         },
     )
 }
@@ -315,37 +315,24 @@ pub async fn update(
     headers: HeaderMap,
     Form(form): Form<ProfileForm>,
 ) -> PageResult {
-    let args = SettingsArgs {
+    let changes = SettingsChanges {
         name: Some(form.name.clone()),
         email: Some(form.email.clone()),
         timezone: Some(form.timezone.clone()),
         every: Some(form.every.clone()),
         light_resets_clock: Some(form.light_resets_clock.is_some()),
-        jitsi: None,
+        jitsi: Some(form.jitsi.clone()),
     };
-    let checked = patch(&args).map_err(WebError::from).and_then(|p| {
-        let jitsi = match form.jitsi.trim() {
-            "" => None,
-            url => Some(kith_core::meeting::JitsiBase::parse(url).map_err(WebError::from)?),
-        };
-        Ok((p, jitsi))
-    });
-    let (p, jitsi) = match checked {
-        Ok(checked) => checked,
-        // The page again, with what was typed kept, and why.
-        Err(e) => {
-            let refused = Some((form, e.message()));
-            return settings_page(&state, &viewer, &headers, None, refused).await;
-        }
-    };
-    let user = state.store.update_settings(viewer.user.id, &p).await?;
     // The digest keeps its local time in a new zone.
-    mail::reschedule_digest(&state.store, &user, chrono::Utc::now()).await?;
-    state
-        .store
-        .set_jitsi_base(viewer.user.id, jitsi.as_ref())
-        .await?;
-    Ok(redirect_with("/settings", "Settings saved."))
+    match update_settings(&state.store, &viewer.user, &changes, chrono::Utc::now()).await {
+        Ok(_) => Ok(redirect_with("/settings", "Settings saved.")),
+        // The page again, with what was typed kept, and why.
+        Err(e @ kith_app::AppError::Invalid { .. }) => {
+            let refused = Some((form, WebError::from(e).message()));
+            settings_page(&state, &viewer, &headers, None, refused).await
+        }
+        Err(e) => Err(WebError::from(e).into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -361,9 +348,7 @@ pub async fn set_tag(
     viewer: Viewer,
     Form(form): Form<TagForm>,
 ) -> PageResult {
-    match crate::commands::settings::set_tag(&state.store, viewer.user.id, &form.tag, &form.every)
-        .await
-    {
+    match kith_app::settings::set_tag(&state.store, viewer.user.id, &form.tag, &form.every).await {
         Ok(()) => Ok(redirect_with(
             "/settings#tags",
             &format!("Saved the rhythm of {}.", form.tag),

@@ -10,8 +10,9 @@ use kith_store::{Delivery, DueDigest, MailKind, NewMail, OutgoingMail, Store};
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
 use tokio::sync::{Notify, watch};
 
-use super::{MailConfig, build};
-use crate::digest;
+use super::{Compose, ConfigError, MailConfig, build};
+use crate::digest::digest_address;
+use crate::error::AppError;
 
 /// A digest this much past its time is skipped: yesterday's agenda is no
 /// use in the inbox (the server was down, say).
@@ -36,44 +37,52 @@ pub struct Tick {
 pub struct Sender {
     store: Store,
     config: MailConfig,
+    /// Writes the digests it records.
+    compose: Arc<dyn Compose>,
     transport: AsyncSmtpTransport<Tokio1Executor>,
-    /// This process's name in claims.
+    /// This process's name in claims (unique among the servers sharing a
+    /// database: the caller makes it from the host, process and a nonce).
     server: String,
 }
 
 impl Sender {
-    pub fn new(store: Store, config: MailConfig) -> anyhow::Result<Sender> {
+    pub fn new(
+        store: Store,
+        config: MailConfig,
+        compose: Arc<dyn Compose>,
+        server: String,
+    ) -> Result<Sender, ConfigError> {
         // Each SMTP read or write may take this long: well inside the lease,
         // so a live server always finishes (or gives up) before its claim ends.
         let timeout = (config.lease / 3).min(Duration::from_secs(60));
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(config.smtp.expose())?
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(config.smtp.expose())
+            .map_err(|e| ConfigError(format!("invalid SMTP URL '{}': {e}", config.smtp)))?
             .timeout(Some(timeout))
             .build();
-        let mut nonce = [0u8; 4];
-        getrandom::fill(&mut nonce)?;
-        let server = format!(
-            "{}-{}-{:08x}",
-            hostname(),
-            std::process::id(),
-            u32::from_le_bytes(nonce)
-        );
         Ok(Sender {
             store,
             config,
+            compose,
             transport,
             server,
         })
     }
 
     /// Runs a pass every `poll`, or sooner when woken, until `stop` turns
-    /// true; a message being sent is finished first.
-    pub async fn run(self, wake: Arc<Notify>, mut stop: watch::Receiver<bool>) {
+    /// true; a message being sent is finished first. Each pass starts at
+    /// the moment `clock` gives.
+    pub async fn run(
+        self,
+        clock: impl Fn() -> DateTime<Utc> + Send,
+        wake: Arc<Notify>,
+        mut stop: watch::Receiver<bool>,
+    ) {
         tracing::info!(smtp = %self.config.smtp, server = %self.server, "mail: sending");
         loop {
             if *stop.borrow() {
                 break;
             }
-            match self.tick(Utc::now()).await {
+            match self.tick(clock()).await {
                 Ok(tick) if tick != Tick::default() => tracing::info!(?tick, "mail: pass"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %format!("{e:#}"), "mail: pass failed"),
@@ -95,11 +104,12 @@ impl Sender {
     /// then everything queued out. The pass runs on the clock it is given:
     /// `now` at its start, moving on as it takes time (so a test can run a
     /// pass at any moment).
-    pub async fn tick(&self, now: DateTime<Utc>) -> anyhow::Result<Tick> {
+    pub async fn tick(&self, now: DateTime<Utc>) -> Result<Tick, AppError> {
         let started = std::time::Instant::now();
         let clock = || now + chrono::Duration::from_std(started.elapsed()).unwrap_or_default();
         let mut tick = Tick::default();
-        let lease = chrono::Duration::from_std(self.config.lease)?;
+        let lease = chrono::Duration::from_std(self.config.lease)
+            .map_err(|e| AppError::Internal(Box::new(e)))?;
         for due in self.store.claim_due_digests(now, now + lease, 50).await? {
             if self.record_digest(due, now).await? {
                 tick.digests += 1;
@@ -138,7 +148,7 @@ impl Sender {
     }
 
     /// Composes and records one claimed digest, moving the schedule on.
-    async fn record_digest(&self, due: DueDigest, now: DateTime<Utc>) -> anyhow::Result<bool> {
+    async fn record_digest(&self, due: DueDigest, now: DateTime<Utc>) -> Result<bool, AppError> {
         let Some(user) = self.store.user(due.user).await? else {
             return Ok(false);
         };
@@ -150,8 +160,8 @@ impl Sender {
             user.timezone,
             now.max(due.due_at),
         );
-        let address = crate::commands::mail::digest_address(settings, &user)
-            .and_then(|a| kith_core::values::Email::parse(&a).ok());
+        let address =
+            digest_address(settings, &user).and_then(|a| kith_core::values::Email::parse(&a).ok());
         let mail = match address {
             _ if now - due.due_at > STALE => None,
             None => {
@@ -162,9 +172,11 @@ impl Sender {
                 None
             }
             Some(address) => {
-                let digest =
-                    digest::compose(&self.store, &user, now, self.config.public_url.as_deref())
-                        .await?;
+                let public_url = self.config.public_url.as_deref();
+                let digest = self
+                    .compose
+                    .compose(&self.store, &user, now, public_url)
+                    .await?;
                 (!digest.empty).then(|| NewMail {
                     kind: MailKind::Digest,
                     dedup_key: format!("digest:{}", digest.date),
@@ -186,11 +198,7 @@ impl Sender {
     async fn deliver(&self, mail: &OutgoingMail, clock: impl Fn() -> DateTime<Utc>) -> Delivery {
         let message = match build(&self.config.from, mail) {
             Ok(message) => message,
-            Err(e) => {
-                return Delivery::Failed {
-                    error: format!("{e:#}"),
-                };
-            }
+            Err(error) => return Delivery::Failed { error },
         };
         match self.transport.send(message).await {
             Ok(_) => Delivery::Sent,
@@ -217,14 +225,6 @@ fn backoff(base: Duration, attempts: i64) -> chrono::Duration {
         .map_or(MAX_BACKOFF, |d| d.min(MAX_BACKOFF))
 }
 
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_owned())
-        .ok()
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "kith".into())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +232,21 @@ mod tests {
     use kith_core::values::{Email, TimeZone};
     use kith_store::testing::{TestDatabase, postgres_admin_url};
     use kith_store::{Location, MailStatus};
+
+    /// No digest is due in these tests.
+    struct NoDigest;
+
+    impl Compose for NoDigest {
+        fn compose<'a>(
+            &'a self,
+            _: &'a Store,
+            _: &'a kith_core::user::User,
+            _: DateTime<Utc>,
+            _: Option<&'a str>,
+        ) -> crate::mail::Composing<'a> {
+            unreachable!("no digest is due")
+        }
+    }
 
     /// A message to an SMTP server that refuses every connection is tried
     /// eight times, each pass run at a moment past the last retry time, and
@@ -262,7 +277,7 @@ mod tests {
         let smtp = format!("smtp://127.0.0.1:{}", closed.local_addr().unwrap().port());
         drop(closed);
         let config = MailConfig::new(&smtp, "Kith <kith@example.com>", None, [None; 3]).unwrap();
-        let sender = Sender::new(store.clone(), config).unwrap();
+        let sender = Sender::new(store.clone(), config, Arc::new(NoDigest), "test".into()).unwrap();
         for attempt in 1..=9 {
             sender.tick(now).await.unwrap();
             let entry = store.outbox(user.id, 10).await.unwrap().remove(0);

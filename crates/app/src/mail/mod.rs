@@ -1,19 +1,36 @@
-//! E-mail out: the SMTP settings, MIME messages built from outbox rows, and
-//! the sender that `kith serve` runs every few seconds (and `kith outbox
-//! deliver` runs once). The protocol that makes each message go out once,
-//! even with several servers on one database, is in `kith_store::mail`.
+//! E-mail out: the SMTP settings, MIME messages built from outbox rows,
+//! queueing digests and invitations, and the sender that `kith serve` runs
+//! every few seconds (and `kith outbox deliver` runs once). The protocol
+//! that makes each message go out once, even with several servers on one
+//! database, is in `kith_store::mail`.
 
 mod message;
+mod queue;
 mod sender;
 
 use std::fmt;
 use std::time::Duration;
 
-use anyhow::{Context as _, bail};
 use lettre::message::Mailbox;
 
 pub use message::build;
-pub use sender::Sender;
+pub use queue::{
+    Compose, Composing, Digest, Invitation, QueuedInvitation, last_words, queue_digest_now,
+    queue_invitation,
+};
+pub use sender::{Sender, Tick};
+
+/// A mail setting that does not work, in the operator's words (it names
+/// the setting, never a password).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+macro_rules! bail {
+    ($($arg:tt)*) => {
+        return Err(ConfigError(format!($($arg)*)))
+    };
+}
 
 /// An SMTP server's URL: `smtp://host:25` (plain), `smtp://host:587?tls=required`
 /// (STARTTLS), `smtps://host:465` (TLS), with optional `user:password@`.
@@ -22,7 +39,7 @@ pub use sender::Sender;
 pub struct SmtpUrl(String);
 
 impl SmtpUrl {
-    pub fn parse(input: &str) -> anyhow::Result<Self> {
+    pub fn parse(input: &str) -> Result<Self, ConfigError> {
         let value = input.trim();
         let Some((scheme, rest)) = value.split_once("://") else {
             bail!(
@@ -42,7 +59,7 @@ impl SmtpUrl {
         }
         // lettre parses it for real; its error goes with the redacted URL.
         lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(value)
-            .map_err(|e| anyhow::anyhow!("invalid SMTP URL '{}': {e}", redact(value)))?;
+            .map_err(|e| ConfigError(format!("invalid SMTP URL '{}': {e}", redact(value))))?;
         Ok(Self(value.to_owned()))
     }
 
@@ -106,20 +123,23 @@ impl MailConfig {
         from: &str,
         public_url: Option<String>,
         timings: [Option<u64>; 3],
-    ) -> anyhow::Result<Self> {
+    ) -> Result<Self, ConfigError> {
         let smtp = SmtpUrl::parse(smtp)?;
-        let from: Mailbox = from
-            .trim()
-            .parse()
-            .with_context(|| format!("invalid mail_from '{}': expected an e-mail address such as Kith <kith@example.com>", from.trim()))?;
+        let from: Mailbox = from.trim().parse().map_err(|e| {
+            ConfigError(format!(
+                "invalid mail_from '{}': expected an e-mail address such as Kith <kith@example.com>: {e}",
+                from.trim()
+            ))
+        })?;
         let [poll, retry, lease] = timings;
-        let secs = |value: Option<u64>, default: u64, name: &str| -> anyhow::Result<Duration> {
-            match value.unwrap_or(default) {
-                0 => bail!("invalid {name}: must be at least 1 second"),
-                n if n > 86_400 => bail!("invalid {name}: must be at most 86400 seconds"),
-                n => Ok(Duration::from_secs(n)),
-            }
-        };
+        let secs =
+            |value: Option<u64>, default: u64, name: &str| -> Result<Duration, ConfigError> {
+                match value.unwrap_or(default) {
+                    0 => bail!("invalid {name}: must be at least 1 second"),
+                    n if n > 86_400 => bail!("invalid {name}: must be at most 86400 seconds"),
+                    n => Ok(Duration::from_secs(n)),
+                }
+            };
         Ok(Self {
             smtp,
             from,

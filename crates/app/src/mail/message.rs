@@ -1,7 +1,6 @@
 //! MIME messages from outbox rows: the same bytes' meaning on every attempt
 //! (the Message-ID and Date come from the row, not from the clock).
 
-use anyhow::Context as _;
 use kith_store::OutgoingMail;
 use lettre::Message;
 use lettre::message::header::ContentType;
@@ -10,8 +9,9 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 /// The message for `mail`, from `from`. A digest is `multipart/alternative`
 /// (text and HTML); an invitation adds its iTIP part as `text/calendar;
 /// method=…` inside the alternative, as RFC 6047 (iMIP) describes, so mail
-/// clients offer to update the event.
-pub fn build(from: &Mailbox, mail: &OutgoingMail) -> anyhow::Result<Message> {
+/// clients offer to update the event. The error says what in the row cannot
+/// be sent (the message fails; trying again would not help).
+pub fn build(from: &Mailbox, mail: &OutgoingMail) -> Result<Message, String> {
     let mut builder = Message::builder()
         .from(from.clone())
         // A title with a line break cannot add a header.
@@ -21,13 +21,13 @@ pub fn build(from: &Mailbox, mail: &OutgoingMail) -> anyhow::Result<Message> {
     for to in &mail.to {
         builder = builder.to(to
             .parse::<Mailbox>()
-            .with_context(|| format!("invalid recipient '{to}'"))?);
+            .map_err(|e| format!("invalid recipient '{to}': {e}"))?);
     }
     if let Some(reply_to) = &mail.reply_to {
         builder = builder.reply_to(
             reply_to
                 .parse::<Mailbox>()
-                .with_context(|| format!("invalid reply-to '{reply_to}'"))?,
+                .map_err(|e| format!("invalid reply-to '{reply_to}': {e}"))?,
         );
     }
     let mut body = MultiPart::alternative().singlepart(SinglePart::plain(mail.text.clone()));
@@ -36,10 +36,10 @@ pub fn build(from: &Mailbox, mail: &OutgoingMail) -> anyhow::Result<Message> {
     }
     if let Some((method, calendar)) = &mail.calendar {
         let kind = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
-            .with_context(|| format!("invalid calendar method '{method}'"))?;
+            .map_err(|e| format!("invalid calendar method '{method}': {e}"))?;
         body = body.singlepart(SinglePart::builder().header(kind).body(calendar.clone()));
     }
-    Ok(builder.multipart(body)?)
+    builder.multipart(body).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -95,7 +95,6 @@ mod tests {
         assert!(
             build(&from, &bad)
                 .unwrap_err()
-                .to_string()
                 .contains("invalid recipient")
         );
     }
