@@ -206,3 +206,70 @@ fn an_invitation_needs_attendees_with_addresses() {
         "{subject}"
     );
 }
+
+/// `kith outbox deliver` sends with the mail settings of the file `kith
+/// serve` reads (`--config` or `KITH_CONFIG`), flags over the file.
+#[test]
+fn outbox_deliver_reads_the_settings_file() {
+    let kith = Kith::new();
+    kith.ok(&["settings", "--email", "me@example.com"]);
+    kith.ok(&["digest", "send"]);
+    // Nothing listens on this port: the message is tried and kept to retry.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let file = kith.dir.path().join("kith.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "smtp_url = \"smtp://127.0.0.1:{port}\"\nmail_from = \"Kith <kith@example.com>\"\n"
+        ),
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let err = kith.fails(&["outbox", "deliver"]);
+    assert!(
+        err.starts_with("kith: kith outbox deliver needs --smtp-url and --mail-from"),
+        "{err}"
+    );
+    let v = kith.json(&["outbox", "deliver", "--config", file]);
+    assert_eq!(
+        (v["sent"].as_u64(), v["retrying"].as_u64()),
+        (Some(0), Some(1)),
+        "{v}"
+    );
+    let entry = &kith.json(&["outbox"])[0];
+    assert_eq!(
+        (entry["status"].as_str(), entry["attempts"].as_i64()),
+        (Some("pending"), Some(1)),
+        "{entry}"
+    );
+    // The variable names the file too, and a flag wins over what it says.
+    let bad = kith.dir.path().join("bad.toml");
+    std::fs::write(
+        &bad,
+        "smtp_url = \"http://mail.example.com\"\nmail_from = \"k@example.com\"\n",
+    )
+    .unwrap();
+    let out = kith
+        .command(&["outbox", "deliver"])
+        .env("KITH_CONFIG", &bad)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("kith: invalid SMTP URL 'http://mail.example.com'"),
+        "{err}"
+    );
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let out = kith
+        .command(&["outbox", "deliver", "--smtp-url", &smtp])
+        .env("KITH_CONFIG", &bad)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

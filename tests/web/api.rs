@@ -463,3 +463,52 @@ async fn who_is_due_is_never_stale(#[values(Backend::Sqlite, Backend::Postgres)]
     assert_eq!(due().await, ["Bob Roe"], "after waking Bob from the CLI");
     server.stop().await;
 }
+
+/// A digest switched on with nowhere to go, on the API and on the settings
+/// page: each names the field in its own terms (the body's `address`, the
+/// form's) and says where to set it on the web, with no command-line advice
+/// (the command line names `--to`: tests/cli/mail.rs).
+#[rstest]
+#[tokio::test]
+async fn a_digest_without_an_address_is_named_without_flags(
+    #[values(Backend::Sqlite)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let token = server.token("alice");
+    let (got, v) = send(
+        Client::new()
+            .patch(server.at("/api/v1/digest"))
+            .bearer_auth(&token)
+            .json(&json!({ "enabled": true })),
+    )
+    .await;
+    assert_eq!(
+        (got, v["error"]["field"].as_str()),
+        (422, Some("address")),
+        "{v}"
+    );
+    let message = v["error"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("the digest needs an address"), "{v}");
+    assert!(!message.contains("--") && !message.contains("kith "), "{v}");
+    let alice = server.signed_in("alice").await;
+    let r = alice
+        .post(server.at("/settings/digest"))
+        .form(&[("enabled", "on"), ("mon", "on"), ("at", "07:30")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let html = alice
+        .get(server.at("/settings"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("the digest needs an address"), "{html}");
+    assert!(!html.contains("--to ADDRESS"), "{html}");
+    server.stop().await;
+}
