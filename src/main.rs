@@ -4,11 +4,9 @@
 mod app;
 mod calendar;
 mod cli;
-mod cli_interop;
 mod commands;
 mod digest;
 mod errors;
-mod imports;
 mod mail;
 mod ui;
 mod web;

@@ -114,6 +114,11 @@ pub fn field_name(field: &Field) -> String {
         Field::Contact | Field::OrgContact => "contact".into(),
         Field::IntroducedBy => "introduced-by".into(),
         Field::With => "with".into(),
+        Field::Format => "format".into(),
+        Field::File => "file".into(),
+        Field::Version => "version".into(),
+        Field::MergeKeep => "keep".into(),
+        Field::MergeOther => "other".into(),
         Field::Named(name) => name.trim_start_matches("--").to_owned(),
         other => other.to_string(),
     }

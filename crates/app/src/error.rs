@@ -24,6 +24,16 @@ pub enum Field {
     With,
     /// The contact who worked at an organisation.
     OrgContact,
+    /// The kind of file imported (vCard, LinkedIn, Google, Outlook).
+    Format,
+    /// The file given to import.
+    File,
+    /// The vCard version to export.
+    Version,
+    /// The contact a merge keeps.
+    MergeKeep,
+    /// The contact a merge folds into the kept one and deletes.
+    MergeOther,
     /// A field that core's validation (`ValidationError`) or the store
     /// named by its own word; it becomes a variant of its own as the use
     /// cases that check it move here.
@@ -37,6 +47,10 @@ impl fmt::Display for Field {
             Field::Contact | Field::OrgContact => "contact",
             Field::IntroducedBy => "introduced by",
             Field::With => "participants",
+            Field::Format => "format",
+            Field::File => "file",
+            Field::Version => "version",
+            Field::MergeKeep | Field::MergeOther => "contact",
             Field::Named(name) => name,
         })
     }

@@ -6,7 +6,11 @@
 //! renders the values and names the error in its own terms.
 
 pub mod agenda;
+pub mod archive;
+pub mod duplicates;
 pub mod error;
+pub mod exports;
+pub mod imports;
 pub mod json;
 pub mod resolve;
 pub mod words;
