@@ -47,3 +47,21 @@ pub async fn contacts_csv(store: &Store, user: UserId) -> Result<String, AppErro
     }
     Ok(out.finish())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_is_3_or_4_and_4_by_default() {
+        assert!(matches!(vcard_version(None), Ok(VcardVersion::V4)));
+        assert!(matches!(vcard_version(Some("3")), Ok(VcardVersion::V3)));
+        match vcard_version(Some("5")) {
+            Err(AppError::Invalid { field, message }) => {
+                assert_eq!(field, Field::Version);
+                assert_eq!(message, "'5' is not 3 or 4");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -308,3 +308,32 @@ async fn resembled_names(
         .map(|s| (s.id, s.name))
         .collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_format_is_named_by_its_source() {
+        assert_eq!(Format::parse("linkedin").unwrap(), Format::LinkedIn);
+        let refused = |text: &str| match Format::parse(text) {
+            Err(AppError::Invalid { field, message }) => (field, message),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            refused("excel"),
+            (
+                Field::Format,
+                "'excel' is not vcard, linkedin, google or outlook".to_owned()
+            )
+        );
+        assert!(matches!(
+            uploaded(b""),
+            Err(AppError::Invalid {
+                field: Field::File,
+                ..
+            })
+        ));
+        assert_eq!(uploaded(b"x").unwrap(), b"x");
+    }
+}
