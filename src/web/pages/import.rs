@@ -5,12 +5,11 @@
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
-
-use super::{Chrome, PageResult, render};
 use kith_app::duplicates::{self, Duplicate};
 use kith_app::exports;
 use kith_app::imports::{self, Action, Format, ImportOptions, ImportReport};
 
+use super::{Chrome, PageResult, render};
 use crate::web::AppState;
 use crate::web::auth::Viewer;
 use crate::web::error::WebError;

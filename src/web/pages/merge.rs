@@ -1,17 +1,16 @@
 //! Merging two contacts who are the same person: a preview of what moves
 //! (the store runs the merge and rolls it back), then the merge itself. The
-//! same store call as `kith merge`.
+//! same use case as `kith merge` (`kith_app::duplicates::merge`).
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
+use kith_app::duplicates::{self, Merge};
 use kith_core::ids::ContactId;
 use kith_store::MergeReport;
 use serde::Deserialize;
 
 use super::{Chrome, Form, PageResult, id_from, redirect_with, render};
-use kith_app::duplicates::{self, Merge};
-
 use crate::web::AppState;
 use crate::web::auth::Viewer;
 
