@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand};
 use kith_store::Durability;
 
 mod meetings;
-pub use crate::cli_interop::*;
+pub use crate::commands::archive::{BackupArgs, RestoreArgs};
+pub use crate::commands::interop::{ExportCommand, ImportCommand, MergeArgs};
 pub use crate::commands::mail::{DigestArgs, OutboxArgs, OutboxCommand};
 pub use crate::commands::settings::{SettingsArgs, TagCommand};
 pub use meetings::*;
@@ -141,7 +142,7 @@ pub enum Command {
     Duplicates,
     /// Merge two contacts who are the same person: B's card, conversations,
     /// follow-ups, goals, meetings and introductions move to A, then B is deleted
-    Merge(crate::cli_interop::MergeArgs),
+    Merge(MergeArgs),
     /// A consistent copy of the whole database, while kith serve may be running
     Backup(BackupArgs),
     /// Put a backup in place of the database (stop kith serve first)

@@ -31,6 +31,7 @@ fn flag(field: &Field) -> Option<&'static str> {
         Field::DigestDays => Some("--days"),
         Field::DigestAt => Some("--at"),
         Field::DigestTo => Some("--to"),
+        Field::Version => Some("--version"),
         _ => None,
     }
 }
@@ -132,5 +133,22 @@ mod tests {
             say(empty),
             "invalid participants: name at least one person you talked to"
         );
+    }
+
+    #[test]
+    fn interop_fields_read_as_flags_or_words() {
+        let itself = AppError::Invalid {
+            field: Field::MergeOther,
+            message: "cannot merge a contact with itself".into(),
+        };
+        assert_eq!(
+            say(itself),
+            "invalid contact: cannot merge a contact with itself"
+        );
+        let version = AppError::Invalid {
+            field: Field::Version,
+            message: "'5' is not 3 or 4".into(),
+        };
+        assert_eq!(say(version), "invalid --version: '5' is not 3 or 4");
     }
 }

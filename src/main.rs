@@ -4,12 +4,10 @@
 mod app;
 mod calendar;
 mod cli;
-mod cli_interop;
 mod commands;
 mod config;
 mod digest;
 mod errors;
-mod imports;
 mod mail;
 mod ui;
 mod web;

@@ -5,6 +5,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
+use clap::Args;
 use kith_store::{
     AccountExport, InstanceBackup, Location, SQLITE_HEADER, check_sqlite_snapshot,
     replace_sqlite_file, sqlite_user_count,
@@ -12,22 +13,42 @@ use kith_store::{
 use serde_json::json;
 
 use crate::app::{self, Ctx};
-use crate::cli::{BackupArgs, ExportJsonArgs, Global, ImportJsonArgs, RestoreArgs};
+use crate::cli::Global;
 use crate::ui::{BOLD, Ui};
 
-/// The whole account as the JSON document `kith export json` writes.
-pub async fn account_json(
-    store: &kith_store::Store,
-    user: kith_core::ids::UserId,
-) -> anyhow::Result<String> {
-    let doc = store.export_account(user, chrono::Utc::now()).await?;
-    let mut text = serde_json::to_string_pretty(&doc)?;
-    text.push('\n');
-    Ok(text)
+#[derive(Debug, Args)]
+pub struct ExportJsonArgs {
+    /// Write to this file instead of standard output
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportJsonArgs {
+    /// The file `kith export json` wrote (- for standard input)
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Where to write the backup (SQLite: a database file; PostgreSQL: JSON)
+    pub file: PathBuf,
+    /// Replace FILE if it exists
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A backup written by kith backup
+    pub file: PathBuf,
+    /// Replace a database that has users (everything in it is lost)
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub async fn export_json(ctx: &mut Ctx, args: &ExportJsonArgs) -> anyhow::Result<()> {
-    let text = account_json(&ctx.store, ctx.user.id).await?;
+    let text = kith_app::archive::account_json(&ctx.store, ctx.user.id, ctx.now).await?;
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write {}", path.display()))?,

@@ -1,18 +1,103 @@
-//! `import`, `export` and `duplicates`: files in, files out, and who looks
-//! like the same person.
+//! `import`, `export`, `duplicates` and `merge`: files in, files out, and
+//! who looks like the same person. The use cases are `kith_app::imports`,
+//! `exports` and `duplicates`; here are the flags, the progress bar and the
+//! printing.
 
 use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
 
 use anyhow::Context as _;
+use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use kith_core::rules::duplicates::duplicate_pairs;
-use kith_interop::vcard::{Version, write_card};
+use kith_app::duplicates::{self, Merge};
+use kith_app::exports;
+use kith_app::imports::{self, Action, Format, ImportOptions, ImportReport};
+use kith_app::{Field, resolve};
 use serde_json::json;
 
 use crate::app::Ctx;
-use crate::cli::{ExportVcardArgs, ImportArgs, ImportCommand, VcardVersion};
-use crate::imports::{self, Action, Format, ImportOptions, ImportReport};
+use crate::commands::archive::{ExportJsonArgs, ImportJsonArgs};
 use crate::ui::{BOLD, DIM, YELLOW};
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A vCard file (2.1, 3.0 or 4.0; any number of cards)
+    Vcard(ImportArgs),
+    /// LinkedIn's Connections.csv (Settings > Data privacy > Get a copy of your data)
+    Linkedin(ImportArgs),
+    /// A Google Contacts CSV export
+    Google(ImportArgs),
+    /// An Outlook CSV export
+    Outlook(ImportArgs),
+    /// A whole account written by `kith export json`, into an empty account
+    Json(ImportJsonArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file to import (- for standard input)
+    pub file: PathBuf,
+    /// Show what would be created, updated, merged and rejected; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Every contact as vCard, with the properties Kith does not model written back
+    Vcard(ExportVcardArgs),
+    /// An iCalendar file: meetings, planned outreach blocks, follow-up due dates
+    Ics(crate::cli::ExportIcsArgs),
+    /// Your whole account as one JSON document (kith import json reads it back)
+    Json(ExportJsonArgs),
+    /// Every contact as one CSV file for spreadsheets (formula-like cells escaped)
+    Csv(ExportCsvArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportCsvArgs {
+    /// Write to this file instead of standard output
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportVcardArgs {
+    /// The vCard version to write
+    #[arg(long, value_enum, default_value = "4")]
+    pub version: VcardVersion,
+    /// Write to this file instead of standard output
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum VcardVersion {
+    #[value(name = "3")]
+    V3,
+    #[value(name = "4")]
+    V4,
+}
+
+impl From<VcardVersion> for exports::VcardVersion {
+    fn from(v: VcardVersion) -> Self {
+        match v {
+            VcardVersion::V3 => exports::VcardVersion::V3,
+            VcardVersion::V4 => exports::VcardVersion::V4,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The contact to keep (name, #id or e-mail)
+    pub keep: String,
+    /// The contact merged into it and then deleted
+    pub other: String,
+    /// Show what would move; change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
 
 pub async fn import(ctx: &mut Ctx, command: &ImportCommand) -> anyhow::Result<()> {
     let (format, args): (Format, &ImportArgs) = match command {
@@ -52,6 +137,7 @@ pub async fn import(ctx: &mut Ctx, command: &ImportCommand) -> anyhow::Result<()
             bar.set_length(total as u64);
             bar.set_position(done as u64);
         },
+        ctx.now,
     )
     .await?;
     bar.finish_and_clear();
@@ -147,27 +233,8 @@ fn print_report(ctx: &mut Ctx, report: &ImportReport, file: &str) -> anyhow::Res
     Ok(())
 }
 
-/// Every contact of `user` as one vCard file (what `export vcard` writes
-/// and the web's export link serves).
-pub async fn vcards(
-    store: &kith_store::Store,
-    user: kith_core::ids::UserId,
-    version: VcardVersion,
-) -> anyhow::Result<String> {
-    let version = match version {
-        VcardVersion::V3 => Version::V3,
-        VcardVersion::V4 => Version::V4,
-    };
-    let mut text = String::new();
-    for id in store.contact_ids(user).await? {
-        let (contact, card) = store.contact_with_card(user, id).await?;
-        text.push_str(&write_card(&contact, card.as_deref(), version));
-    }
-    Ok(text)
-}
-
 pub async fn export(ctx: &mut Ctx, args: &ExportVcardArgs) -> anyhow::Result<()> {
-    let text = vcards(&ctx.store, ctx.user.id, args.version).await?;
+    let text = exports::vcards(&ctx.store, ctx.user.id, args.version.into()).await?;
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write {}", path.display()))?,
@@ -176,68 +243,18 @@ pub async fn export(ctx: &mut Ctx, args: &ExportVcardArgs) -> anyhow::Result<()>
     Ok(())
 }
 
-/// Every contact of `user` as one CSV file (what `export csv` writes and
-/// the web's export link serves), loaded 500 at a time.
-pub async fn contacts_csv(
-    store: &kith_store::Store,
-    user: kith_core::ids::UserId,
-) -> anyhow::Result<String> {
-    let mut out = kith_interop::csv::export::CsvWriter::new();
-    for ids in store.contact_ids(user).await?.chunks(500) {
-        for (contact, _) in store.contacts_with_cards(user, ids).await? {
-            out.push(&contact);
-        }
-    }
-    Ok(out.finish())
-}
-
-pub async fn export_csv(ctx: &mut Ctx, args: &crate::cli::ExportCsvArgs) -> anyhow::Result<()> {
-    let text = contacts_csv(&ctx.store, ctx.user.id).await?;
+pub async fn export_csv(ctx: &mut Ctx, args: &ExportCsvArgs) -> anyhow::Result<()> {
+    let text = exports::contacts_csv(&ctx.store, ctx.user.id).await?;
     match &args.output {
         Some(path) => std::fs::write(path, text)
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => ctx.ui.out().write_all(text.as_bytes())?,
     }
     Ok(())
-}
-
-/// A pair of contacts that look like the same person, and why.
-pub struct Duplicate {
-    pub a: kith_core::contact::ContactRef,
-    pub b: kith_core::contact::ContactRef,
-    pub reason: String,
-}
-
-/// Candidate duplicates among `user`'s contacts, strongest reason first.
-pub async fn find_duplicates(
-    store: &kith_store::Store,
-    user: kith_core::ids::UserId,
-) -> anyhow::Result<Vec<Duplicate>> {
-    let keys = store.match_keys(user).await?;
-    let pairs = duplicate_pairs(&keys);
-    let ids: Vec<_> = pairs.iter().flat_map(|(a, b, _)| [*a, *b]).collect();
-    let names: std::collections::HashMap<_, _> = store
-        .contact_summaries(user, &ids)
-        .await?
-        .into_iter()
-        .map(|s| (s.id, s.name))
-        .collect();
-    let named = |id| kith_core::contact::ContactRef {
-        id,
-        name: names.get(&id).cloned().unwrap_or_default(),
-    };
-    Ok(pairs
-        .iter()
-        .map(|(a, b, reason)| Duplicate {
-            a: named(*a),
-            b: named(*b),
-            reason: reason.to_string(),
-        })
-        .collect())
 }
 
 pub async fn duplicates(ctx: &mut Ctx) -> anyhow::Result<()> {
-    let found = find_duplicates(&ctx.store, ctx.user.id).await?;
+    let found = duplicates::find(&ctx.store, ctx.user.id).await?;
     if ctx.ui.json {
         let rows: Vec<_> = found
             .iter()
@@ -266,61 +283,16 @@ pub async fn duplicates(ctx: &mut Ctx) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What a merge moves, in words: "3 conversations, 1 follow-up".
-pub fn merge_summary(r: &kith_store::MergeReport) -> String {
-    let counted = |n: u64, one: &str, many: &str| match n {
-        0 => None,
-        1 => Some(format!("1 {one}")),
-        n => Some(format!("{n} {many}")),
+pub async fn merge(ctx: &mut Ctx, args: &MergeArgs) -> anyhow::Result<()> {
+    let (store, user) = (&ctx.store, ctx.user.id);
+    let keep = resolve::contact_in_field(store, user, &args.keep, Field::MergeKeep).await?;
+    let other = resolve::contact_in_field(store, user, &args.other, Field::MergeOther).await?;
+    let merge = Merge {
+        keep: keep.id,
+        other: other.id,
+        apply: !args.dry_run,
     };
-    let parts: Vec<String> = [
-        counted(r.conversations, "conversation", "conversations"),
-        counted(r.follow_ups, "follow-up", "follow-ups"),
-        counted(r.goals, "goal link", "goal links"),
-        counted(r.meetings, "meeting", "meetings"),
-        counted(r.introductions, "introduction", "introductions"),
-        r.card.then(|| "details for the card".to_owned()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    if parts.is_empty() {
-        "nothing beyond the contact itself".into()
-    } else {
-        parts.join(", ")
-    }
-}
-
-/// The stored vCard two contacts end with when merged, if both have one.
-pub async fn merged_card(
-    store: &kith_store::Store,
-    user: kith_core::ids::UserId,
-    keep: kith_core::ids::ContactId,
-    other: kith_core::ids::ContactId,
-) -> anyhow::Result<Option<String>> {
-    let (_, kept) = store.contact_with_card(user, keep).await?;
-    let (_, theirs) = store.contact_with_card(user, other).await?;
-    Ok(match (kept, theirs) {
-        (Some(kept), Some(theirs)) => kith_interop::vcard::merge_cards(&kept, &theirs),
-        _ => None,
-    })
-}
-
-pub async fn merge(ctx: &mut Ctx, args: &crate::cli_interop::MergeArgs) -> anyhow::Result<()> {
-    let keep = kith_app::resolve::contact(&ctx.store, ctx.user.id, &args.keep).await?;
-    let other = kith_app::resolve::contact(&ctx.store, ctx.user.id, &args.other).await?;
-    let card = merged_card(&ctx.store, ctx.user.id, keep.id, other.id).await?;
-    let report = ctx
-        .store
-        .merge_contacts(
-            ctx.user.id,
-            keep.id,
-            other.id,
-            !args.dry_run,
-            card.as_deref(),
-            ctx.now,
-        )
-        .await?;
+    let report = duplicates::merge(store, user, merge, ctx.now).await?;
     if ctx.ui.json {
         let value = json!({
             "kept": { "id": keep.id.0, "name": report.kept },
@@ -335,7 +307,7 @@ pub async fn merge(ctx: &mut Ctx, args: &crate::cli_interop::MergeArgs) -> anyho
         });
         return Ok(ctx.ui.print_json(&value)?);
     }
-    let what = merge_summary(&report);
+    let what = duplicates::summary(&report);
     let out = ctx.ui.out();
     if args.dry_run {
         writeln!(

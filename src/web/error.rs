@@ -123,6 +123,11 @@ pub fn field_name(field: &Field) -> String {
         Field::DigestDays => "days".into(),
         Field::DigestAt => "at".into(),
         Field::DigestTo => "address".into(),
+        Field::Format => "format".into(),
+        Field::File => "file".into(),
+        Field::Version => "version".into(),
+        Field::MergeKeep => "keep".into(),
+        Field::MergeOther => "other".into(),
         Field::Named(name) => name.trim_start_matches("--").to_owned(),
         other => other.to_string(),
     }

@@ -44,6 +44,16 @@ pub enum Field {
     DigestAt,
     /// Where it goes.
     DigestTo,
+    /// The kind of file imported (vCard, LinkedIn, Google, Outlook).
+    Format,
+    /// The file given to import.
+    File,
+    /// The vCard version to export.
+    Version,
+    /// The contact a merge keeps.
+    MergeKeep,
+    /// The contact a merge folds into the kept one and deletes.
+    MergeOther,
     /// A field that core's validation (`ValidationError`) or the store
     /// named by its own word; it becomes a variant of its own as the use
     /// cases that check it move here.
@@ -67,6 +77,10 @@ impl fmt::Display for Field {
             Field::DigestDays => "digest days",
             Field::DigestAt => "digest time",
             Field::DigestTo => "digest address",
+            Field::Format => "format",
+            Field::File => "file",
+            Field::Version => "version",
+            Field::MergeKeep | Field::MergeOther => "contact",
             Field::Named(name) => name,
         })
     }

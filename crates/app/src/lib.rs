@@ -6,8 +6,12 @@
 //! renders the values and names the error in its own terms.
 
 pub mod agenda;
+pub mod archive;
 pub mod digest;
+pub mod duplicates;
 pub mod error;
+pub mod exports;
+pub mod imports;
 pub mod json;
 pub mod mail;
 pub mod resolve;

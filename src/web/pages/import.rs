@@ -5,11 +5,11 @@
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
+use kith_app::duplicates::{self, Duplicate};
+use kith_app::exports;
+use kith_app::imports::{self, Action, Format, ImportOptions, ImportReport};
 
 use super::{Chrome, PageResult, render};
-use crate::cli::VcardVersion;
-use crate::commands::interop::{Duplicate, find_duplicates, vcards};
-use crate::imports::{Action, Format, ImportOptions, ImportReport, import};
 use crate::web::AppState;
 use crate::web::auth::Viewer;
 use crate::web::error::WebError;
@@ -86,7 +86,7 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: Header
     render(&ImportPage {
         chrome: Chrome::new(&viewer, "import", &headers),
         report: None,
-        duplicates: find_duplicates(&state.store, viewer.user.id).await?,
+        duplicates: duplicates::find(&state.store, viewer.user.id).await?,
     })
 }
 
@@ -102,14 +102,8 @@ pub async fn export_vcard(
     viewer: Viewer,
     axum::extract::Query(q): axum::extract::Query<ExportQuery>,
 ) -> PageResult {
-    let version = match q.version.as_deref() {
-        None | Some("4") => VcardVersion::V4,
-        Some("3") => VcardVersion::V3,
-        Some(other) => {
-            return Err(WebError::invalid("version", format!("'{other}' is not 3 or 4")).into());
-        }
-    };
-    let text = vcards(&state.store, viewer.user.id, version).await?;
+    let version = exports::vcard_version(q.version.as_deref())?;
+    let text = exports::vcards(&state.store, viewer.user.id, version).await?;
     Ok(download(
         "text/vcard; charset=utf-8",
         "kith-contacts.vcf",
@@ -129,13 +123,14 @@ pub async fn export_ics(State(state): State<AppState>, viewer: Viewer) -> PageRe
 
 /// The whole account as JSON (what `kith export json` writes).
 pub async fn export_json(State(state): State<AppState>, viewer: Viewer) -> PageResult {
-    let text = crate::commands::archive::account_json(&state.store, viewer.user.id).await?;
+    let text =
+        kith_app::archive::account_json(&state.store, viewer.user.id, chrono::Utc::now()).await?;
     Ok(download("application/json", "kith-account.json", text))
 }
 
 /// Every contact as CSV for spreadsheets (what `kith export csv` writes).
 pub async fn export_csv(State(state): State<AppState>, viewer: Viewer) -> PageResult {
-    let text = crate::commands::interop::contacts_csv(&state.store, viewer.user.id).await?;
+    let text = exports::contacts_csv(&state.store, viewer.user.id).await?;
     Ok(download(
         "text/csv; charset=utf-8",
         "kith-contacts.csv",
@@ -183,37 +178,22 @@ pub async fn upload(
             _ => {}
         }
     }
-    let format = match format.as_deref() {
-        Some("vcard") => Format::Vcard,
-        Some("linkedin") => Format::LinkedIn,
-        Some("google") => Format::Google,
-        Some("outlook") => Format::Outlook,
-        other => {
-            return Err(WebError::invalid(
-                "format",
-                format!(
-                    "'{}' is not vcard, linkedin, google or outlook",
-                    other.unwrap_or("")
-                ),
-            )
-            .into());
-        }
-    };
-    let (name, bytes) = file
-        .filter(|(_, b)| !b.is_empty())
-        .ok_or_else(|| WebError::invalid("file", "choose a file to import"))?;
-    let report = import(
+    let format = Format::parse(format.as_deref().unwrap_or(""))?;
+    let (name, bytes) = file.unwrap_or_default();
+    let bytes = imports::uploaded(&bytes)?;
+    let report = imports::import(
         &state.store,
         viewer.user.id,
         format,
-        &bytes,
+        bytes,
         ImportOptions { dry_run },
         &|_, _| {},
+        chrono::Utc::now(),
     )
     .await?;
     render(&ImportPage {
         chrome: Chrome::new(&viewer, "import", &headers),
         report: Some(Summary::new(name, &report)),
-        duplicates: find_duplicates(&state.store, viewer.user.id).await?,
+        duplicates: duplicates::find(&state.store, viewer.user.id).await?,
     })
 }

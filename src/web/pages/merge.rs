@@ -1,16 +1,16 @@
 //! Merging two contacts who are the same person: a preview of what moves
 //! (the store runs the merge and rolls it back), then the merge itself. The
-//! same store call as `kith merge`.
+//! same use case as `kith merge` (`kith_app::duplicates::merge`).
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
+use kith_app::duplicates::{self, Merge};
 use kith_core::ids::ContactId;
 use kith_store::MergeReport;
 use serde::Deserialize;
 
 use super::{Chrome, Form, PageResult, id_from, redirect_with, render};
-use crate::commands::interop::{merge_summary, merged_card};
 use crate::web::AppState;
 use crate::web::auth::Viewer;
 
@@ -46,15 +46,17 @@ pub async fn preview(
     Query(pair): Query<Pair>,
 ) -> PageResult {
     let (keep, other) = pair.ids()?;
-    let report = state
-        .store
-        .merge_contacts(viewer.user.id, keep, other, false, None, chrono::Utc::now())
-        .await?;
+    let merge = Merge {
+        keep,
+        other,
+        apply: false,
+    };
+    let report = duplicates::merge(&state.store, viewer.user.id, merge, chrono::Utc::now()).await?;
     render(&MergePage {
         chrome: Chrome::new(&viewer, "import", &headers),
         keep,
         other,
-        summary: merge_summary(&report),
+        summary: duplicates::summary(&report),
         report,
     })
 }
@@ -65,23 +67,17 @@ pub async fn merge(
     Form(pair): Form<Pair>,
 ) -> PageResult {
     let (keep, other) = pair.ids()?;
-    let card = merged_card(&state.store, viewer.user.id, keep, other).await?;
-    let report = state
-        .store
-        .merge_contacts(
-            viewer.user.id,
-            keep,
-            other,
-            true,
-            card.as_deref(),
-            chrono::Utc::now(),
-        )
-        .await?;
+    let merge = Merge {
+        keep,
+        other,
+        apply: true,
+    };
+    let report = duplicates::merge(&state.store, viewer.user.id, merge, chrono::Utc::now()).await?;
     let text = format!(
         "Merged {} into {}: moved {}.",
         report.gone,
         report.kept,
-        merge_summary(&report)
+        duplicates::summary(&report)
     );
     Ok(redirect_with(&format!("/contacts/{keep}"), &text))
 }
