@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::{Context as _, anyhow, bail};
 use chrono::{DateTime, Utc};
-use kith_core::user::{NewUser, User, Username};
-use kith_core::values::{Email, TimeZone};
+use kith_app::accounts::{AccountInput, MachineDefaults, new_user};
+use kith_core::user::{User, Username};
+use kith_core::values::TimeZone;
 use kith_store::{Location, Store};
 
 use crate::cli::Global;
@@ -76,7 +77,10 @@ pub async fn acting_user(store: &Store, wanted: Option<&str>) -> anyhow::Result<
         }
         None => match users.as_slice() {
             [] => Ok(store
-                .create_user(&local_user(None, None, None, None)?, chrono::Utc::now())
+                .create_user(
+                    &new_user(AccountInput::default(), &machine_defaults())?,
+                    chrono::Utc::now(),
+                )
                 .await?),
             [only] => Ok(only.clone()),
             _ => bail!(
@@ -87,33 +91,15 @@ pub async fn acting_user(store: &Store, wanted: Option<&str>) -> anyhow::Result<
     }
 }
 
-/// A user for this machine's account, with the given overrides.
-pub fn local_user(
-    username: Option<&str>,
-    name: Option<&str>,
-    email: Option<&str>,
-    timezone: Option<&str>,
-) -> anyhow::Result<NewUser> {
-    let login = std::env::var("USER")
-        .ok()
-        .filter(|u| Username::parse(u).is_ok());
-    let username = match username {
-        Some(u) => Username::parse(u).map_err(|e| e.in_field("--username"))?,
-        None => Username::parse(login.as_deref().unwrap_or("me"))?,
-    };
-    let timezone = match timezone {
-        Some(tz) => TimeZone::parse(tz).map_err(|e| e.in_field("--timezone"))?,
-        None => system_time_zone(),
-    };
-    Ok(NewUser {
-        display_name: name.map_or_else(|| username.as_str().to_owned(), str::to_owned),
-        username,
-        email: email
-            .map(Email::parse)
-            .transpose()
-            .map_err(|e| e.in_field("--email"))?,
-        timezone,
-    })
+/// What this machine suggests for a new account: `USER` as its username
+/// (when it is a valid one) and its time zone.
+pub fn machine_defaults() -> MachineDefaults {
+    MachineDefaults {
+        login: std::env::var("USER")
+            .ok()
+            .filter(|u| Username::parse(u).is_ok()),
+        zone: system_time_zone(),
+    }
 }
 
 /// `TZ` if it names a zone, else the system's zone, else UTC.

@@ -141,6 +141,7 @@ pub fn server(args: &ServeArgs, settings: Settings) -> anyhow::Result<WebConfig>
         providers.push(p);
     }
     Ok(WebConfig {
+        machine: crate::app::machine_defaults(),
         providers,
         mail,
         bind,

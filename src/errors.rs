@@ -23,6 +23,7 @@ fn flag(field: &Field) -> Option<&'static str> {
     match field {
         Field::IntroducedBy => Some("--introduced-by"),
         Field::OrgContact => Some("--contact"),
+        Field::Username => Some("--username"),
         Field::DisplayName => Some("--name"),
         Field::AccountEmail => Some("--email"),
         Field::TimeZone => Some("--timezone"),

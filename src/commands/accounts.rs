@@ -1,5 +1,6 @@
 //! `user` and `token`: who can sign in, and the tokens scripts and phones use.
 
+use kith_app::accounts::{AccountInput, new_user};
 use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::{Context as _, anyhow, bail};
@@ -54,11 +55,14 @@ pub async fn user(global: &Global, command: &UserCommand, ui: &mut Ui) -> anyhow
 async fn run_user(store: &Store, command: &UserCommand, ui: &mut Ui) -> anyhow::Result<()> {
     match command {
         UserCommand::Add(args) => {
-            let new = app::local_user(
-                Some(&args.username),
-                args.name.as_deref(),
-                args.email.as_deref(),
-                args.timezone.as_deref(),
+            let new = new_user(
+                AccountInput {
+                    username: Some(&args.username),
+                    name: args.name.as_deref(),
+                    email: args.email.as_deref(),
+                    timezone: args.timezone.as_deref(),
+                },
+                &app::machine_defaults(),
             )?;
             let password = read_password(args.password_stdin)?;
             let hash = hash_password(&password)?;

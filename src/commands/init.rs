@@ -1,5 +1,6 @@
 //! `init`: create the database and the first user, with their details.
 
+use kith_app::accounts::{AccountInput, new_user};
 use std::io::Write;
 
 use crate::app;
@@ -9,11 +10,14 @@ use kith_app::json;
 
 pub async fn init(global: &Global, args: &InitArgs, ui: &mut Ui) -> anyhow::Result<()> {
     let location = app::location(global)?;
-    let wanted = app::local_user(
-        args.username.as_deref(),
-        args.name.as_deref(),
-        args.email.as_deref(),
-        args.timezone.as_deref(),
+    let wanted = new_user(
+        AccountInput {
+            username: args.username.as_deref(),
+            name: args.name.as_deref(),
+            email: args.email.as_deref(),
+            timezone: args.timezone.as_deref(),
+        },
+        &app::machine_defaults(),
     )?;
     let store = app::open(global, &location).await?;
     let users = store.users().await?;

@@ -1,5 +1,6 @@
 //! `serve`: the web app over the same database the command line uses.
 
+use kith_app::accounts::{AccountInput, new_user};
 use std::io::Write;
 
 use kith_auth::{Secret, hash_password};
@@ -94,11 +95,14 @@ async fn demo_account(
         move || hash_password(&password)
     })
     .await??;
-    let new = app::local_user(
-        Some("demo"),
-        Some("Demo User"),
-        Some("demo@example.com"),
-        None,
+    let new = new_user(
+        AccountInput {
+            username: Some("demo"),
+            name: Some("Demo User"),
+            email: Some("demo@example.com"),
+            timezone: None,
+        },
+        &app::machine_defaults(),
     )?;
     debug_assert_eq!(new.username.as_str(), Username::parse("demo")?.as_str());
     let user = store

@@ -24,6 +24,8 @@ pub struct WebConfig {
     pub max_body: usize,
     /// How digests and invitations go out; `None`: no mail is sent.
     pub mail: Option<MailConfig>,
+    /// What a new account takes where its form leaves a field blank.
+    pub machine: kith_app::accounts::MachineDefaults,
     /// OpenID Connect and OAuth providers people may sign in with.
     pub providers: Vec<crate::web::oidc::Provider>,
 }
@@ -41,6 +43,7 @@ impl std::fmt::Debug for WebConfig {
             .field("session_max", &self.session_max)
             .field("max_body", &self.max_body)
             .field("mail", &self.mail)
+            .field("machine", &self.machine)
             .field("providers", &self.providers)
             .finish_non_exhaustive()
     }

@@ -114,6 +114,7 @@ pub fn field_name(field: &Field) -> String {
         Field::Contact | Field::OrgContact => "contact".into(),
         Field::IntroducedBy => "introduced-by".into(),
         Field::With => "with".into(),
+        Field::Username => "username".into(),
         Field::DisplayName => "name".into(),
         Field::AccountEmail => "email".into(),
         Field::TimeZone => "timezone".into(),

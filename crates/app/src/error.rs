@@ -24,6 +24,8 @@ pub enum Field {
     With,
     /// The contact who worked at an organisation.
     OrgContact,
+    /// An account's username.
+    Username,
     /// The user's name as others see it (settings).
     DisplayName,
     /// The user's own e-mail address (settings).
@@ -67,6 +69,7 @@ impl fmt::Display for Field {
             Field::Contact | Field::OrgContact => "contact",
             Field::IntroducedBy => "introduced by",
             Field::With => "participants",
+            Field::Username => "username",
             Field::DisplayName => "name",
             Field::AccountEmail => "e-mail address",
             Field::TimeZone => "time zone",

@@ -5,6 +5,7 @@
 //! never speaks HTTP and never reads the process environment: each front end
 //! renders the values and names the error in its own terms.
 
+pub mod accounts;
 pub mod agenda;
 pub mod archive;
 pub mod digest;

@@ -11,10 +11,10 @@ use kith_core::user::Password;
 use serde::Deserialize;
 
 use super::{Chrome, Form, PageResult, redirect_with, render};
-use crate::app::local_user;
 use crate::web::AppState;
 use crate::web::auth::{self, SESSION_COOKIE, SignIn, cookie_value, safe_next};
 use crate::web::error::WebError;
+use kith_app::accounts::{AccountInput, new_user};
 
 #[derive(Template)]
 #[template(path = "login.html")]
@@ -192,12 +192,14 @@ pub async fn setup(
         Ok(r)
     };
     let blank = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_owned);
-    let new = match local_user(
-        Some(form.username.trim()),
-        blank(&form.name).as_deref(),
-        blank(&form.email).as_deref(),
-        blank(&form.timezone).as_deref(),
-    ) {
+    let (name, email, timezone) = (blank(&form.name), blank(&form.email), blank(&form.timezone));
+    let input = AccountInput {
+        username: Some(form.username.trim()),
+        name: name.as_deref(),
+        email: email.as_deref(),
+        timezone: timezone.as_deref(),
+    };
+    let new = match new_user(input, &state.config.machine) {
         Ok(new) => new,
         Err(e) => return again(WebError::from(e).message()),
     };

@@ -13,11 +13,11 @@ use serde::Deserialize;
 use super::{
     Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render, render_form_page,
 };
-use crate::app::local_user;
 use crate::digest::Templates;
 use crate::web::AppState;
 use crate::web::auth::Viewer;
 use crate::web::error::WebError;
+use kith_app::accounts::{AccountInput, new_user};
 use kith_app::digest::{DigestChanges, digest_address, schedule_words};
 use kith_app::mail::queue_digest_now;
 use kith_app::settings::{SettingsChanges, update_settings};
@@ -562,16 +562,14 @@ pub async fn add_user(
 ) -> PageResult {
     require_admin(&state, &viewer).await?;
     let blank = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-    let new = match local_user(
-        Some(form.username.trim()),
-        blank(&form.name).as_deref(),
-        blank(&form.email).as_deref(),
-        Some(
-            blank(&form.timezone)
-                .as_deref()
-                .unwrap_or(viewer.user.timezone.name()),
-        ),
-    ) {
+    let (name, email, timezone) = (blank(&form.name), blank(&form.email), blank(&form.timezone));
+    let input = AccountInput {
+        username: Some(form.username.trim()),
+        name: name.as_deref(),
+        email: email.as_deref(),
+        timezone: Some(timezone.as_deref().unwrap_or(viewer.user.timezone.name())),
+    };
+    let new = match new_user(input, &state.config.machine) {
         Ok(n) => n,
         Err(e) => return Ok(redirect_with_error("/users", &WebError::from(e).message())),
     };
