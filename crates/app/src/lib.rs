@@ -6,8 +6,12 @@
 //! renders the values and names the error in its own terms.
 
 pub mod agenda;
+pub mod contact_view;
+pub mod contacts;
 pub mod error;
+pub mod follow_ups;
 pub mod json;
+pub mod log;
 pub mod resolve;
 pub mod words;
 
