@@ -2,7 +2,7 @@
 //! the homework on both sides, introductions, learnings, a goal) checked
 //! against their contacts and goals, then stored in one transaction.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use kith_core::ValidationError;
 use kith_core::contact::ContactRef;
 use kith_core::conversation::{Channel, ConversationKind, Learning, Minutes, NewConversation};
@@ -62,13 +62,21 @@ fn invalid(field: Field) -> impl Fn(ValidationError) -> AppError {
     }
 }
 
-/// Checks `input` against the user's contacts and goals.
-pub async fn prepare(
-    store: &Store,
-    me: &User,
-    now: DateTime<Utc>,
-    input: &LogInput,
-) -> Result<Prepared, AppError> {
+/// What `input` says that needs no lookup, checked in the order the
+/// fields are read.
+struct Parts {
+    channel: Channel,
+    occurred_at: DateTime<Utc>,
+    minutes: Option<Minutes>,
+    due_on: Option<NaiveDate>,
+    mine: Vec<String>,
+    theirs: Vec<String>,
+    introductions: Vec<ContactName>,
+    kind: ConversationKind,
+    learned: Vec<Learning>,
+}
+
+fn parts(me: &User, now: DateTime<Utc>, input: &LogInput) -> Result<Parts, AppError> {
     let tz = me.timezone;
     let channel = Channel::parse(&input.via).map_err(invalid(Field::Via))?;
     let occurred_at = match &input.on {
@@ -106,32 +114,48 @@ pub async fn prepare(
             .map(|t| title(field.clone(), t))
             .collect::<Result<Vec<_>, _>>()
     };
-    let mine = titles(&input.todos, Field::MyTodo)?;
-    let theirs = titles(&input.their_todos, Field::TheirTodo)?;
-    let introductions = input
-        .intros
-        .iter()
-        .map(|n| ContactName::parse(n).map_err(invalid(Field::Intro)))
-        .collect::<Result<Vec<_>, _>>()?;
-    let kind = ConversationKind::parse(input.kind.as_deref().unwrap_or("regular"))
-        .map_err(invalid(Field::ConversationKind))?;
-    let learned = input
-        .learned
-        .iter()
-        .map(|l| Learning::parse(l).map_err(invalid(Field::Learned)))
-        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Parts {
+        channel,
+        occurred_at,
+        minutes,
+        due_on,
+        mine: titles(&input.todos, Field::MyTodo)?,
+        theirs: titles(&input.their_todos, Field::TheirTodo)?,
+        introductions: input
+            .intros
+            .iter()
+            .map(|n| ContactName::parse(n).map_err(invalid(Field::Intro)))
+            .collect::<Result<Vec<_>, _>>()?,
+        kind: ConversationKind::parse(input.kind.as_deref().unwrap_or("regular"))
+            .map_err(invalid(Field::ConversationKind))?,
+        learned: input
+            .learned
+            .iter()
+            .map(|l| Learning::parse(l).map_err(invalid(Field::Learned)))
+            .collect::<Result<Vec<_>, _>>()?,
+    })
+}
+
+/// Checks `input` against the user's contacts and goals.
+pub async fn prepare(
+    store: &Store,
+    me: &User,
+    now: DateTime<Utc>,
+    input: &LogInput,
+) -> Result<Prepared, AppError> {
+    let p = parts(me, now, input)?;
     let goal = match &input.goal {
         Some(g) => Some(goal(store, me.id, g).await?.id),
         None => None,
     };
     let people = resolve::people(store, me.id, &input.with, Field::With).await?;
     let conversation = NewConversation {
-        kind,
-        learned,
+        kind: p.kind,
+        learned: p.learned,
         ..NewConversation::new(
-            occurred_at,
-            channel,
-            minutes,
+            p.occurred_at,
+            p.channel,
+            p.minutes,
             &input.summary,
             people.iter().map(|p| p.id).collect(),
         )
@@ -149,22 +173,23 @@ pub async fn prepare(
         owner,
         kind: FollowUpKind::Task,
         title,
-        due_on,
+        due_on: p.due_on,
         loop_back: owner == Owner::Me && input.loop_back,
         parent: None,
         subject: None,
     };
-    let follow_ups = mine
+    let follow_ups = p
+        .mine
         .into_iter()
         .map(|t| follow_up(t, Owner::Me))
-        .chain(theirs.into_iter().map(|t| follow_up(t, Owner::Them)))
+        .chain(p.theirs.into_iter().map(|t| follow_up(t, Owner::Them)))
         .collect();
     Ok(Prepared {
         people,
         conversation,
         extras: ConversationExtras {
             follow_ups,
-            introductions,
+            introductions: p.introductions,
             goal,
         },
     })
