@@ -8,9 +8,13 @@ use kith_store::Durability;
 
 mod meetings;
 pub use crate::commands::archive::{BackupArgs, RestoreArgs};
+pub use crate::commands::browse::{ListArgs, SearchArgs};
+pub use crate::commands::contacts::{AddArgs, DeleteArgs, EditArgs};
 pub use crate::commands::interop::{ExportCommand, ImportCommand, MergeArgs};
+pub use crate::commands::log::LogArgs;
 pub use crate::commands::mail::{DigestArgs, OutboxArgs, OutboxCommand};
 pub use crate::commands::settings::{SettingsArgs, TagCommand};
+pub use crate::commands::todo::TodoCommand;
 pub use meetings::*;
 
 #[derive(Debug, Parser)]
@@ -160,15 +164,6 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-pub struct DeleteArgs {
-    /// Name, #id or e-mail
-    pub contact: String,
-    /// Do not ask first (needed when there is no terminal to ask on)
-    #[arg(long)]
-    pub yes: bool,
-}
-
-#[derive(Debug, Args)]
 pub struct InitArgs {
     /// Your login name [default: $USER]
     #[arg(long)]
@@ -190,173 +185,6 @@ pub struct ContactArg {
     pub contact: String,
 }
 
-/// Fields that `add` sets and `edit` changes.
-#[derive(Debug, Clone, Args, Default)]
-pub struct ContactFields {
-    /// An e-mail address (repeat for more)
-    #[arg(long = "email", value_name = "ADDRESS")]
-    pub emails: Vec<String>,
-    /// A phone number (repeat for more)
-    #[arg(long = "phone", value_name = "NUMBER")]
-    pub phones: Vec<String>,
-    /// A link such as a LinkedIn profile (repeat for more)
-    #[arg(long = "link", value_name = "URL")]
-    pub links: Vec<String>,
-    /// A tag (repeat for more)
-    #[arg(long = "tag", value_name = "TAG")]
-    pub tags: Vec<String>,
-    /// Organisation they work for
-    #[arg(long = "org", value_name = "NAME")]
-    pub organisation: Option<String>,
-    /// Job title
-    #[arg(long)]
-    pub title: Option<String>,
-    /// Function or department (engineering, sales, finance, …)
-    #[arg(long)]
-    pub function: Option<String>,
-    /// Industry
-    #[arg(long)]
-    pub industry: Option<String>,
-    /// Where they live or work
-    #[arg(long)]
-    pub location: Option<String>,
-    /// Their IANA time zone, e.g. America/New_York
-    #[arg(long)]
-    pub timezone: Option<String>,
-    /// Birthday: YYYY-MM-DD or --MM-DD
-    #[arg(long, allow_hyphen_values = true)]
-    pub birthday: Option<String>,
-    /// How you met
-    #[arg(long = "met", value_name = "HOW")]
-    pub how_met: Option<String>,
-    /// The contact who introduced you
-    #[arg(long, value_name = "CONTACT")]
-    pub introduced_by: Option<String>,
-    /// Free notes
-    #[arg(long)]
-    pub notes: Option<String>,
-    /// Keep in touch this often: 30d, 6w, 3m, 1y
-    #[arg(long, value_name = "INTERVAL")]
-    pub every: Option<String>,
-    /// Given (first) name
-    #[arg(long)]
-    pub given_name: Option<String>,
-    /// Family (last) name
-    #[arg(long)]
-    pub family_name: Option<String>,
-    /// Nickname
-    #[arg(long)]
-    pub nickname: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct AddArgs {
-    /// Full name
-    pub name: String,
-    #[command(flatten)]
-    pub fields: ContactFields,
-}
-
-#[derive(Debug, Args)]
-pub struct EditArgs {
-    /// Id or part of the name
-    pub contact: String,
-    /// New full name
-    #[arg(long)]
-    pub name: Option<String>,
-    #[command(flatten)]
-    pub fields: ContactFields,
-    /// Remove an e-mail address
-    #[arg(long = "remove-email", value_name = "ADDRESS")]
-    pub remove_emails: Vec<String>,
-    /// Remove a phone number
-    #[arg(long = "remove-phone", value_name = "NUMBER")]
-    pub remove_phones: Vec<String>,
-    /// Remove a link
-    #[arg(long = "remove-link", value_name = "URL")]
-    pub remove_links: Vec<String>,
-    /// Remove a tag
-    #[arg(long = "untag", value_name = "TAG")]
-    pub remove_tags: Vec<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Only contacts with this tag
-    #[arg(long)]
-    pub tag: Option<String>,
-    /// Only contacts whose organisation contains this
-    #[arg(long = "org", value_name = "NAME")]
-    pub organisation: Option<String>,
-    /// Only contacts in this function
-    #[arg(long)]
-    pub function: Option<String>,
-    /// Only archived contacts
-    #[arg(long, conflicts_with = "all")]
-    pub archived: bool,
-    /// Archived and active contacts
-    #[arg(long)]
-    pub all: bool,
-    /// Only one-off ties among active contacts: a single conversation, nothing since, older than the rhythm
-    #[arg(long, conflicts_with_all = ["archived", "all"])]
-    pub one_off: bool,
-    /// At most this many
-    #[arg(long)]
-    pub limit: Option<u32>,
-}
-
-#[derive(Debug, Args)]
-pub struct SearchArgs {
-    /// Words to look for (each matches as a prefix)
-    #[arg(required = true, num_args = 1..)]
-    pub query: Vec<String>,
-    /// At most this many contacts and this many conversations
-    #[arg(long, default_value_t = 20)]
-    pub limit: u32,
-}
-
-#[derive(Debug, Args)]
-pub struct LogArgs {
-    /// Who you talked to: ids or names, separated by commas
-    pub with: String,
-    /// What you talked about
-    #[arg(num_args = 0..)]
-    pub summary: Vec<String>,
-    /// How: zoom, meet, hangouts, teams, jitsi, video, phone, coffee, in-person, email, message
-    #[arg(long)]
-    pub via: String,
-    /// When [default: now]
-    #[arg(long, value_name = "WHEN")]
-    pub on: Option<String>,
-    /// How long, in minutes
-    #[arg(long)]
-    pub minutes: Option<String>,
-    /// Something you will do (repeat for more)
-    #[arg(long = "todo", value_name = "TASK")]
-    pub todos: Vec<String>,
-    /// Something they will do (repeat for more)
-    #[arg(long = "their-todo", value_name = "TASK")]
-    pub their_todos: Vec<String>,
-    /// When the to-dos are due
-    #[arg(long, value_name = "DATE")]
-    pub by: Option<String>,
-    /// Report back to them once your to-dos are done
-    #[arg(long)]
-    pub loop_back: bool,
-    /// Someone they suggested you meet (repeat for more): added, introduced by them
-    #[arg(long = "intro", value_name = "NAME")]
-    pub intros: Vec<String>,
-    /// regular, or informational (learning about their field)
-    #[arg(long, default_value = "regular")]
-    pub kind: String,
-    /// What you learned: "skill: SQL", "path: analyst to PM in 3 years" (repeat for more)
-    #[arg(long = "learned", value_name = "WHAT")]
-    pub learned: Vec<String>,
-    /// Count the conversation towards this goal (id or part of its title)
-    #[arg(long, value_name = "GOAL")]
-    pub goal: Option<String>,
-}
-
 #[derive(Debug, Args)]
 pub struct DueArgs {
     /// At most this many
@@ -365,56 +193,6 @@ pub struct DueArgs {
     /// Rank as of this date instead of today
     #[arg(long, value_name = "DATE")]
     pub on: Option<String>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum TodoCommand {
-    /// Open follow-ups (of one contact, if named)
-    List(TodoListArgs),
-    /// Add a follow-up without logging a conversation
-    Add(TodoAddArgs),
-    /// Mark a follow-up done (yours with --loop-back then asks you to report back)
-    Done(TodoId),
-    /// Drop a follow-up that will not happen
-    Drop(TodoId),
-}
-
-#[derive(Debug, Args)]
-pub struct TodoListArgs {
-    /// Id or part of the name
-    pub contact: Option<String>,
-    /// Include done and dropped ones
-    #[arg(long)]
-    pub all: bool,
-    /// Only yours
-    #[arg(long, conflicts_with = "theirs")]
-    pub mine: bool,
-    /// Only theirs
-    #[arg(long)]
-    pub theirs: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct TodoAddArgs {
-    /// Id or part of the name
-    pub contact: String,
-    /// What is to be done
-    pub title: String,
-    /// When it is due
-    #[arg(long, value_name = "DATE")]
-    pub by: Option<String>,
-    /// Report back to them once it is done
-    #[arg(long, conflicts_with = "theirs")]
-    pub loop_back: bool,
-    /// They promised it, not you
-    #[arg(long)]
-    pub theirs: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct TodoId {
-    /// The follow-up's id (from `kith todo list`)
-    pub id: String,
 }
 
 #[derive(Debug, Args)]

@@ -1,122 +1,58 @@
-//! Reading the contact book: `show`, `list`, `search`.
+//! Reading the contact book: `show`, `list`, `search`. What `show` tells
+//! is `kith_app::contact_view`; this prints it.
 
 use std::io::Write;
 
-use anyhow::Context as _;
-use chrono::{DateTime, NaiveDate, Utc};
-use kith_core::contact::{ArchivedFilter, Contact, ContactFilter, ContactRef, ContactSummary};
+use clap::Args;
+use kith_app::contact_view::{ContactView, one_off_contacts};
+use kith_app::json;
+use kith_app::resolve;
+use kith_core::contact::{ArchivedFilter, ContactFilter, ContactSummary};
 use kith_core::conversation::Conversation;
-use kith_core::follow_up::{FollowUp, FollowUpKind, Owner};
-use kith_core::ids::ContactId;
-use kith_core::rules::cadence::{EffectiveCadence, effective};
-use kith_core::rules::due::is_one_off;
-use kith_core::rules::health::{Health, health};
-use kith_core::user::User;
 use kith_core::values::{TagName, TimeZone, optional_text};
-use kith_store::{ContactStats, Store};
 use serde_json::json;
 
 use crate::app::Ctx;
-use crate::cli::{ListArgs, SearchArgs};
-use crate::commands::keep;
 use crate::ui::{self, BOLD, DIM, YELLOW, columns};
-use kith_app::json;
-use kith_app::resolve;
 
 /// How many recent conversations `show` prints.
 const RECENT: u32 = 5;
 /// Rows fetched per page while listing.
 const PAGE: u32 = 1_000;
 
-/// Everything `show` (and the web's contact page) tells about one contact.
-pub struct ContactView {
-    pub contact: Contact,
-    pub stats: ContactStats,
-    pub recent: Vec<Conversation>,
-    pub follow_ups: Vec<FollowUp>,
-    pub introduced: Vec<ContactRef>,
-    pub rhythm: EffectiveCadence,
-    pub due_on: NaiveDate,
-    pub today: NaiveDate,
-    pub health: Health,
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only contacts with this tag
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only contacts whose organisation contains this
+    #[arg(long = "org", value_name = "NAME")]
+    pub organisation: Option<String>,
+    /// Only contacts in this function
+    #[arg(long)]
+    pub function: Option<String>,
+    /// Only archived contacts
+    #[arg(long, conflicts_with = "all")]
+    pub archived: bool,
+    /// Archived and active contacts
+    #[arg(long)]
+    pub all: bool,
+    /// Only one-off ties among active contacts: a single conversation, nothing since, older than the rhythm
+    #[arg(long, conflicts_with_all = ["archived", "all"])]
+    pub one_off: bool,
+    /// At most this many
+    #[arg(long)]
+    pub limit: Option<u32>,
 }
 
-impl ContactView {
-    pub async fn load(
-        store: &Store,
-        me: &User,
-        now: DateTime<Utc>,
-        id: ContactId,
-        recent: u32,
-    ) -> anyhow::Result<ContactView> {
-        let user = me.id;
-        let c = store.contact(user, id).await?;
-        let stats = store.contact_stats(user, c.id).await?;
-        let recent_conversations = store.conversations_with(user, c.id, recent).await?;
-        let follow_ups = store.open_follow_ups_with(user, c.id).await?;
-        let introduced = store.introduced_by(user, c.id).await?;
-        let facts = store
-            .contact_facts(user, Some(c.id), chrono::Utc::now())
-            .await?;
-        let facts = facts.first().context("the contact's facts are missing")?;
-        let (rhythm, due_on) = keep::rhythm_of(me, facts);
-        let year_ago = now - chrono::Duration::days(365);
-        let channels = store.conversation_channels(user, c.id, year_ago).await?;
-        let today = kith_app::agenda::today(now, me.timezone);
-        let overdue_loops = facts
-            .open_loops
-            .iter()
-            .filter(|l| {
-                l.owner == Owner::Me
-                    && (l.kind == FollowUpKind::LoopBack || l.due_on.is_some_and(|d| d < today))
-            })
-            .count() as u32;
-        let health = health(
-            rhythm.cadence,
-            &channels,
-            facts.activity.last_meaningful_at,
-            overdue_loops,
-            now,
-        );
-        Ok(ContactView {
-            contact: c,
-            stats,
-            recent: recent_conversations,
-            follow_ups,
-            introduced,
-            rhythm,
-            due_on,
-            today,
-            health,
-        })
-    }
-
-    /// "12 days overdue", "due today", "next due 2026-12-01 (in 6 days)".
-    pub fn due_text(&self) -> String {
-        match (self.today - self.due_on).num_days() {
-            d if d > 0 => format!("{d} days overdue"),
-            0 => "due today".into(),
-            d => format!("next due {} (in {} days)", self.due_on, -d),
-        }
-    }
-
-    pub fn json(&self) -> serde_json::Value {
-        let (stats, rhythm, health) = (&self.stats, &self.rhythm, &self.health);
-        let mut value = json::contact(&self.contact);
-        value["conversation_count"] = json!(stats.conversations);
-        value["first_conversation_at"] = json!(stats.first.map(|t| t.to_rfc3339()));
-        value["last_conversation_at"] = json!(stats.last.map(|t| t.to_rfc3339()));
-        value["recent_conversations"] = self.recent.iter().map(json::conversation).collect();
-        value["open_follow_ups"] = self.follow_ups.iter().map(json::follow_up).collect();
-        value["introduced"] = self.introduced.iter().map(json::contact_ref).collect();
-        value["rhythm"] = json!({ "days": rhythm.cadence.days(), "source": json::cadence_source(&rhythm.source) });
-        value["due_on"] = json!(self.due_on.to_string());
-        value["health"] = json!({
-            "score": health.score,
-            "parts": health.parts.iter().map(|p| json!({ "name": p.name, "points": p.points, "max": p.max, "why": p.why })).collect::<Vec<_>>(),
-        });
-        value
-    }
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// Words to look for (each matches as a prefix)
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// At most this many contacts and this many conversations
+    #[arg(long, default_value_t = 20)]
+    pub limit: u32,
 }
 
 pub async fn show(ctx: &mut Ctx, who: &str) -> anyhow::Result<()> {
@@ -384,49 +320,6 @@ fn print_list(ctx: &mut Ctx, contacts: &[ContactSummary]) -> anyhow::Result<()> 
 async fn one_offs(ctx: &mut Ctx, filter: &ContactFilter, limit: u32) -> anyhow::Result<()> {
     let contacts = one_off_contacts(&ctx.store, &ctx.user, ctx.now, filter, limit).await?;
     print_list(ctx, &contacts)
-}
-
-/// One-off ties (one conversation, long ago, no rhythm of their own) that
-/// pass `filter`, in name order.
-pub async fn one_off_contacts(
-    store: &Store,
-    me: &User,
-    now: DateTime<Utc>,
-    filter: &ContactFilter,
-    limit: u32,
-) -> anyhow::Result<Vec<ContactSummary>> {
-    let facts = store.contact_facts(me.id, None, chrono::Utc::now()).await?;
-    let settings = kith_app::agenda::settings(me);
-    let today = kith_app::agenda::today(now, me.timezone);
-    let ids: Vec<_> = facts
-        .iter()
-        .filter(|f| {
-            let cadence =
-                effective(f.own_cadence, &f.tag_cadences, settings.default_cadence).cadence;
-            is_one_off(f, cadence, today, settings.tz)
-        })
-        .map(|f| f.id)
-        .collect();
-    let mut contacts = store.contact_summaries(me.id, &ids).await?;
-    contacts.retain(|c| {
-        filter
-            .tag
-            .as_ref()
-            .is_none_or(|t| c.tags.iter().any(|x| x == t.as_str()))
-            && filter.organisation.as_ref().is_none_or(|o| {
-                c.organisation
-                    .as_ref()
-                    .is_some_and(|x| x.to_lowercase().contains(&o.to_lowercase()))
-            })
-            && filter.function.as_ref().is_none_or(|f| {
-                c.function
-                    .as_ref()
-                    .is_some_and(|x| x.eq_ignore_ascii_case(f))
-            })
-    });
-    contacts.sort_by_cached_key(|c| (kith_core::values::sort_key(&c.name), c.id));
-    contacts.truncate(limit as usize);
-    Ok(contacts)
 }
 
 pub async fn search(ctx: &mut Ctx, args: &SearchArgs) -> anyhow::Result<()> {

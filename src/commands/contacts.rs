@@ -1,201 +1,191 @@
-//! `add`, `edit`, `archive`, `unarchive`: flags become a validated draft or
-//! patch, naming the flag in every error, before anything is stored.
+//! `add`, `edit`, `archive`, `unarchive`, `delete`: flags become
+//! `kith_app::contacts` inputs; the app checks them (naming the field of
+//! each mistake, which `errors.rs` says as the flag) and stores them.
 
 use std::io::Write;
 
-use kith_core::ValidationError;
-use kith_core::contact::{Contact, ContactDraft, ContactPatch};
-use kith_core::ids::UserId;
-use kith_core::values::{
-    Birthday, Cadence, ContactName, Email, Link, Phone, TagName, TimeZone, optional_text,
-};
-use kith_store::{Store, StoreError};
+use clap::Args;
+use kith_app::contacts::{self, ContactChanges, ContactInput};
+use kith_app::resolve::{self, Who};
+use kith_app::{AppError, Field, json};
+use kith_core::contact::{Contact, ContactPatch};
 
 use crate::app::Ctx;
-use crate::cli::{AddArgs, ContactFields, EditArgs};
 use crate::ui::{BOLD, DIM};
-use kith_app::json;
-use kith_app::{Field, resolve};
 
-fn each<T>(
-    values: &[String],
-    flag: &str,
-    parse: fn(&str) -> Result<T, ValidationError>,
-) -> Result<Vec<T>, ValidationError> {
-    values
-        .iter()
-        .map(|v| parse(v).map_err(|e| e.in_field(flag)))
-        .collect()
+/// Fields that `add` sets and `edit` changes.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ContactFields {
+    /// An e-mail address (repeat for more)
+    #[arg(long = "email", value_name = "ADDRESS")]
+    pub emails: Vec<String>,
+    /// A phone number (repeat for more)
+    #[arg(long = "phone", value_name = "NUMBER")]
+    pub phones: Vec<String>,
+    /// A link such as a LinkedIn profile (repeat for more)
+    #[arg(long = "link", value_name = "URL")]
+    pub links: Vec<String>,
+    /// A tag (repeat for more)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Organisation they work for
+    #[arg(long = "org", value_name = "NAME")]
+    pub organisation: Option<String>,
+    /// Job title
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Function or department (engineering, sales, finance, …)
+    #[arg(long)]
+    pub function: Option<String>,
+    /// Industry
+    #[arg(long)]
+    pub industry: Option<String>,
+    /// Where they live or work
+    #[arg(long)]
+    pub location: Option<String>,
+    /// Their IANA time zone, e.g. America/New_York
+    #[arg(long)]
+    pub timezone: Option<String>,
+    /// Birthday: YYYY-MM-DD or --MM-DD
+    #[arg(long, allow_hyphen_values = true)]
+    pub birthday: Option<String>,
+    /// How you met
+    #[arg(long = "met", value_name = "HOW")]
+    pub how_met: Option<String>,
+    /// The contact who introduced you
+    #[arg(long, value_name = "CONTACT")]
+    pub introduced_by: Option<String>,
+    /// Free notes
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Keep in touch this often: 30d, 6w, 3m, 1y
+    #[arg(long, value_name = "INTERVAL")]
+    pub every: Option<String>,
+    /// Given (first) name
+    #[arg(long)]
+    pub given_name: Option<String>,
+    /// Family (last) name
+    #[arg(long)]
+    pub family_name: Option<String>,
+    /// Nickname
+    #[arg(long)]
+    pub nickname: Option<String>,
 }
 
-/// A field's new value: `None` when the flag is absent, `Some(None)` when it
-/// is given empty (clear it), `Some(Some(v))` otherwise.
-fn change<T>(
-    value: &Option<String>,
-    flag: &str,
-    parse: impl Fn(&str) -> Result<T, ValidationError>,
-) -> Result<Option<Option<T>>, ValidationError> {
-    match value.as_deref().map(str::trim) {
-        None => Ok(None),
-        Some("") => Ok(Some(None)),
-        Some(v) => parse(v)
-            .map(|v| Some(Some(v)))
-            .map_err(|e| e.in_field(flag)),
+impl ContactFields {
+    fn input(&self) -> contacts::ContactFields {
+        contacts::ContactFields {
+            emails: self.emails.clone(),
+            phones: self.phones.clone(),
+            links: self.links.clone(),
+            tags: self.tags.clone(),
+            organisation: self.organisation.clone(),
+            title: self.title.clone(),
+            function: self.function.clone(),
+            industry: self.industry.clone(),
+            location: self.location.clone(),
+            timezone: self.timezone.clone(),
+            birthday: self.birthday.clone(),
+            how_met: self.how_met.clone(),
+            introduced_by: self.introduced_by.clone().map(Who::Named),
+            notes: self.notes.clone(),
+            cadence: self.every.clone(),
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            nickname: self.nickname.clone(),
+        }
     }
 }
 
-fn text(flag: &'static str, max: usize) -> impl Fn(&str) -> Result<String, ValidationError> {
-    move |v| optional_text(flag, Some(v), max).map(Option::unwrap_or_default)
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Full name
+    pub name: String,
+    #[command(flatten)]
+    pub fields: ContactFields,
 }
 
-/// The scalar fields shared by add and edit, validated.
-struct Scalars {
-    organisation: Option<Option<String>>,
-    title: Option<Option<String>>,
-    function: Option<Option<String>>,
-    industry: Option<Option<String>>,
-    location: Option<Option<String>>,
-    timezone: Option<Option<TimeZone>>,
-    birthday: Option<Option<Birthday>>,
-    how_met: Option<Option<String>>,
-    notes: Option<Option<String>>,
-    cadence: Option<Option<Cadence>>,
-    given_name: Option<Option<String>>,
-    family_name: Option<Option<String>>,
-    nickname: Option<Option<String>>,
+#[derive(Debug, Args)]
+pub struct EditArgs {
+    /// Id or part of the name
+    pub contact: String,
+    /// New full name
+    #[arg(long)]
+    pub name: Option<String>,
+    #[command(flatten)]
+    pub fields: ContactFields,
+    /// Remove an e-mail address
+    #[arg(long = "remove-email", value_name = "ADDRESS")]
+    pub remove_emails: Vec<String>,
+    /// Remove a phone number
+    #[arg(long = "remove-phone", value_name = "NUMBER")]
+    pub remove_phones: Vec<String>,
+    /// Remove a link
+    #[arg(long = "remove-link", value_name = "URL")]
+    pub remove_links: Vec<String>,
+    /// Remove a tag
+    #[arg(long = "untag", value_name = "TAG")]
+    pub remove_tags: Vec<String>,
 }
 
-fn scalars(f: &ContactFields) -> Result<Scalars, ValidationError> {
-    Ok(Scalars {
-        organisation: change(&f.organisation, "--org", text("--org", 200))?,
-        title: change(&f.title, "--title", text("--title", 200))?,
-        function: change(&f.function, "--function", |v| {
-            text("--function", 100)(v).map(|s| s.to_lowercase())
-        })?,
-        industry: change(&f.industry, "--industry", |v| {
-            text("--industry", 100)(v).map(|s| s.to_lowercase())
-        })?,
-        location: change(&f.location, "--location", text("--location", 200))?,
-        timezone: change(&f.timezone, "--timezone", TimeZone::parse)?,
-        birthday: change(&f.birthday, "--birthday", Birthday::parse)?,
-        how_met: change(&f.how_met, "--met", text("--met", 1000))?,
-        notes: change(&f.notes, "--notes", text("--notes", 20_000))?,
-        cadence: change(&f.every, "--every", Cadence::parse)?,
-        given_name: change(&f.given_name, "--given-name", text("--given-name", 100))?,
-        family_name: change(&f.family_name, "--family-name", text("--family-name", 100))?,
-        nickname: change(&f.nickname, "--nickname", text("--nickname", 100))?,
-    })
+impl EditArgs {
+    fn changes(&self) -> ContactChanges {
+        ContactChanges {
+            name: self.name.clone(),
+            fields: self.fields.input(),
+            remove_emails: self.remove_emails.clone(),
+            remove_phones: self.remove_phones.clone(),
+            remove_links: self.remove_links.clone(),
+            remove_tags: self.remove_tags.clone(),
+            archived: None,
+        }
+    }
 }
 
-/// The contact `add` (or the web's new-contact form, posting the same
-/// fields) describes, checked.
-pub async fn draft(store: &Store, user: UserId, args: &AddArgs) -> anyhow::Result<ContactDraft> {
-    let name = ContactName::parse(&args.name).map_err(|e| e.in_field("name"))?;
-    let f = &args.fields;
-    let s = scalars(f)?;
-    let introduced_by = match f.introduced_by.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(who) => Some(
-            resolve::contact_in_field(store, user, who, Field::IntroducedBy)
-                .await?
-                .id,
-        ),
-    };
-    let draft = ContactDraft {
-        name: Some(name),
-        emails: each(&f.emails, "--email", Email::parse)?,
-        phones: each(&f.phones, "--phone", Phone::parse)?,
-        links: each(&f.links, "--link", Link::parse)?,
-        tags: each(&f.tags, "--tag", TagName::parse)?,
-        organisation: s.organisation.flatten(),
-        title: s.title.flatten(),
-        function: s.function.flatten(),
-        industry: s.industry.flatten(),
-        location: s.location.flatten(),
-        timezone: s.timezone.flatten(),
-        birthday: s.birthday.flatten(),
-        how_met: s.how_met.flatten(),
-        notes: s.notes.flatten(),
-        cadence: s.cadence.flatten(),
-        given_name: s.given_name.flatten(),
-        family_name: s.family_name.flatten(),
-        nickname: s.nickname.flatten(),
-        introduced_by,
-        uid: None,
-    };
-    Ok(draft)
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Name, #id or e-mail
+    pub contact: String,
+    /// Do not ask first (needed when there is no terminal to ask on)
+    #[arg(long)]
+    pub yes: bool,
 }
 
 pub async fn add(ctx: &mut Ctx, args: &AddArgs) -> anyhow::Result<()> {
-    let draft = draft(&ctx.store, ctx.user.id, args).await?;
-    let id = ctx.store.add_contact(ctx.user.id, &draft, ctx.now).await?;
-    let contact = ctx.store.contact(ctx.user.id, id).await?;
+    let input = ContactInput {
+        name: args.name.clone(),
+        fields: args.fields.input(),
+    };
+    let contact = contacts::add(&ctx.store, ctx.user.id, &input, ctx.now).await?;
     report(ctx, "Added", &contact)
 }
 
-/// The change `edit` (or the web's edit form) describes, checked; empty
-/// when nothing changes.
-pub async fn patch(store: &Store, user: UserId, args: &EditArgs) -> anyhow::Result<ContactPatch> {
-    let f = &args.fields;
-    let s = scalars(f)?;
-    let name = args
-        .name
-        .as_deref()
-        .map(ContactName::parse)
-        .transpose()
-        .map_err(|e| e.in_field("--name"))?;
-    let introduced_by = match f.introduced_by.as_deref().map(str::trim) {
-        None => None,
-        Some("") => Some(None),
-        Some(who) => Some(Some(
-            resolve::contact_in_field(store, user, who, Field::IntroducedBy)
-                .await?
-                .id,
-        )),
-    };
-    let patch = ContactPatch {
-        name,
-        add_emails: each(&f.emails, "--email", Email::parse)?,
-        remove_emails: each(&args.remove_emails, "--remove-email", Email::parse)?,
-        add_phones: each(&f.phones, "--phone", Phone::parse)?,
-        remove_phones: each(&args.remove_phones, "--remove-phone", Phone::parse)?,
-        add_links: each(&f.links, "--link", Link::parse)?,
-        remove_links: each(&args.remove_links, "--remove-link", Link::parse)?,
-        add_tags: each(&f.tags, "--tag", TagName::parse)?,
-        remove_tags: each(&args.remove_tags, "--untag", TagName::parse)?,
-        organisation: s.organisation,
-        title: s.title,
-        function: s.function,
-        industry: s.industry,
-        location: s.location,
-        timezone: s.timezone,
-        birthday: s.birthday,
-        how_met: s.how_met,
-        notes: s.notes,
-        cadence: s.cadence,
-        given_name: s.given_name,
-        family_name: s.family_name,
-        nickname: s.nickname,
-        introduced_by,
-        archived: None,
-    };
-    Ok(patch)
-}
-
 pub async fn edit(ctx: &mut Ctx, args: &EditArgs) -> anyhow::Result<()> {
-    let patch = patch(&ctx.store, ctx.user.id, args).await?;
+    let patch = contacts::patch(&ctx.store, ctx.user.id, &args.changes())
+        .await
+        .map_err(new_name_flag)?;
     if patch.is_empty() {
         anyhow::bail!(
             "nothing to change: give at least one field, e.g. --title \"VP Product\" (see kith edit --help)"
         );
     }
     let target = resolve::contact(&ctx.store, ctx.user.id, &args.contact).await?;
-    let contact = ctx
-        .store
-        .update_contact(ctx.user.id, target.id, &patch, ctx.now)
-        .await
-        .map_err(removal_flag)?;
+    let contact = contacts::update(&ctx.store, ctx.user.id, target.id, &patch, ctx.now).await?;
     report(ctx, "Updated", &contact)
+}
+
+/// `edit` gives the name with `--name` (`add` takes it as an argument).
+fn new_name_flag(e: AppError) -> AppError {
+    match e {
+        AppError::Invalid {
+            field: Field::Name,
+            message,
+        } => AppError::Invalid {
+            field: Field::Named("--name".into()),
+            message,
+        },
+        other => other,
+    }
 }
 
 pub async fn set_archived(ctx: &mut Ctx, who: &str, archived: bool) -> anyhow::Result<()> {
@@ -204,15 +194,12 @@ pub async fn set_archived(ctx: &mut Ctx, who: &str, archived: bool) -> anyhow::R
         archived: Some(archived),
         ..ContactPatch::default()
     };
-    let contact = ctx
-        .store
-        .update_contact(ctx.user.id, target.id, &patch, ctx.now)
-        .await?;
+    let contact = contacts::update(&ctx.store, ctx.user.id, target.id, &patch, ctx.now).await?;
     let verb = if archived { "Archived" } else { "Unarchived" };
     report(ctx, verb, &contact)
 }
 
-pub async fn delete(ctx: &mut Ctx, args: &crate::cli::DeleteArgs) -> anyhow::Result<()> {
+pub async fn delete(ctx: &mut Ctx, args: &DeleteArgs) -> anyhow::Result<()> {
     use std::io::IsTerminal as _;
     let target = resolve::contact(&ctx.store, ctx.user.id, &args.contact).await?;
     if !args.yes {
@@ -261,23 +248,4 @@ fn report(ctx: &mut Ctx, verb: &str, contact: &Contact) -> anyhow::Result<()> {
         contact.id
     )?;
     Ok(())
-}
-
-/// Names the flag a refused removal came from (`--remove-email`, `--untag`…).
-pub fn removal_flag(error: StoreError) -> anyhow::Error {
-    match error {
-        StoreError::Invalid(e) => {
-            let flag = match e.field.as_str() {
-                "email" => "--remove-email",
-                "phone" => "--remove-phone",
-                "link" => "--remove-link",
-                "tag" => "--untag",
-                "introduced-by" => "--introduced-by",
-                other => other,
-            }
-            .to_owned();
-            e.in_field(flag).into()
-        }
-        other => other.into(),
-    }
 }

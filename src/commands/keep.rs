@@ -8,9 +8,7 @@ use anyhow::Context as _;
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use kith_app::agenda::{Agenda, Item, Today, settings, today};
 use kith_core::meeting::Meeting;
-use kith_core::rules::cadence::effective;
-use kith_core::rules::due::{ContactFacts, DueEntry, rank};
-use kith_core::user::User;
+use kith_core::rules::due::{DueEntry, rank};
 use kith_core::values::{Cadence, TimeZone};
 use kith_core::when::parse_date;
 use serde_json::json;
@@ -220,15 +218,4 @@ pub async fn snooze(ctx: &mut Ctx, args: &SnoozeArgs) -> anyhow::Result<()> {
         None => writeln!(ctx.ui.out(), "{BOLD}{}{BOLD:#} is awake again", target.name)?,
     }
     Ok(())
-}
-
-/// The effective rhythm and due date of one contact, for `show`.
-pub fn rhythm_of(
-    user: &User,
-    facts: &ContactFacts,
-) -> (kith_core::rules::cadence::EffectiveCadence, NaiveDate) {
-    let s = settings(user);
-    let cadence = effective(facts.own_cadence, &facts.tag_cadences, s.default_cadence);
-    let due_on = kith_core::rules::due::due_on(facts, cadence.cadence, &s);
-    (cadence, due_on)
 }

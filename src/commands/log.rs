@@ -1,152 +1,95 @@
 //! `log`: a conversation in one line, with the homework that came out of it.
+//! The flags become a `kith_app::log::LogInput`; the app checks and stores it.
 
 use std::io::Write;
 
-use anyhow::bail;
-use chrono::Duration;
-use chrono::{DateTime, Utc};
-use kith_core::contact::ContactRef;
-use kith_core::conversation::{Channel, ConversationKind, Learning, Minutes, NewConversation};
-use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
-use kith_core::user::User;
-use kith_core::values::ContactName;
-use kith_core::when::{parse_date, parse_moment};
-use kith_store::{ConversationExtras, Store};
+use clap::Args;
+use kith_app::json;
+use kith_app::log::{self, LogInput, Prepared};
+use kith_app::resolve::Who;
+use kith_core::follow_up::Owner;
 use serde_json::json;
 
 use crate::app::Ctx;
-use crate::cli::LogArgs;
-use crate::commands::goals;
-use crate::commands::todo::title;
 use crate::ui::{self, BOLD, DIM};
-use kith_app::agenda::today;
-use kith_app::json;
-use kith_app::resolve;
 
-/// A conversation checked and ready to store, with its homework.
-pub struct Prepared {
-    pub people: Vec<ContactRef>,
-    pub conversation: NewConversation,
-    pub extras: ConversationExtras,
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Who you talked to: ids or names, separated by commas
+    pub with: String,
+    /// What you talked about
+    #[arg(num_args = 0..)]
+    pub summary: Vec<String>,
+    /// How: zoom, meet, hangouts, teams, jitsi, video, phone, coffee, in-person, email, message
+    #[arg(long)]
+    pub via: String,
+    /// When [default: now]
+    #[arg(long, value_name = "WHEN")]
+    pub on: Option<String>,
+    /// How long, in minutes
+    #[arg(long)]
+    pub minutes: Option<String>,
+    /// Something you will do (repeat for more)
+    #[arg(long = "todo", value_name = "TASK")]
+    pub todos: Vec<String>,
+    /// Something they will do (repeat for more)
+    #[arg(long = "their-todo", value_name = "TASK")]
+    pub their_todos: Vec<String>,
+    /// When the to-dos are due
+    #[arg(long, value_name = "DATE")]
+    pub by: Option<String>,
+    /// Report back to them once your to-dos are done
+    #[arg(long)]
+    pub loop_back: bool,
+    /// Someone they suggested you meet (repeat for more): added, introduced by them
+    #[arg(long = "intro", value_name = "NAME")]
+    pub intros: Vec<String>,
+    /// regular, or informational (learning about their field)
+    #[arg(long, default_value = "regular")]
+    pub kind: String,
+    /// What you learned: "skill: SQL", "path: analyst to PM in 3 years" (repeat for more)
+    #[arg(long = "learned", value_name = "WHAT")]
+    pub learned: Vec<String>,
+    /// Count the conversation towards this goal (id or part of its title)
+    #[arg(long, value_name = "GOAL")]
+    pub goal: Option<String>,
 }
 
-/// Checks a `log` (from the command line or the web's quick-log form, which
-/// posts the same fields) against the user's contacts and goals.
-pub async fn prepare(
-    store: &Store,
-    me: &User,
-    now: DateTime<Utc>,
-    args: &LogArgs,
-) -> anyhow::Result<Prepared> {
-    let tz = me.timezone;
-    let channel = Channel::parse(&args.via).map_err(|e| e.in_field("--via"))?;
-    let occurred_at = match &args.on {
-        Some(when) => parse_moment("--on", when, now, tz)?,
-        None => now,
-    };
-    if occurred_at > now + Duration::minutes(5) {
-        bail!(
-            "invalid --on: {} is in the future; log a conversation after it happened",
-            ui::date_time(occurred_at, tz)
-        );
+impl LogArgs {
+    fn input(&self) -> LogInput {
+        LogInput {
+            with: self
+                .with
+                .split(',')
+                .map(|w| Who::Named(w.trim().to_owned()))
+                .collect(),
+            summary: self.summary.join(" "),
+            via: self.via.clone(),
+            on: self.on.clone(),
+            minutes: self.minutes.clone(),
+            todos: self.todos.clone(),
+            their_todos: self.their_todos.clone(),
+            by: self.by.clone(),
+            loop_back: self.loop_back,
+            intros: self.intros.clone(),
+            kind: Some(self.kind.clone()),
+            learned: self.learned.clone(),
+            goal: self.goal.clone(),
+        }
     }
-    let minutes = args
-        .minutes
-        .as_deref()
-        .map(Minutes::parse)
-        .transpose()
-        .map_err(|e| e.in_field("--minutes"))?;
-    let due_on = args
-        .by
-        .as_deref()
-        .map(|by| parse_date("--by", by, today(now, tz)))
-        .transpose()?;
-    if (args.by.is_some() || args.loop_back) && args.todos.is_empty() && args.their_todos.is_empty()
-    {
-        bail!(
-            "invalid --by/--loop-back: they apply to a --todo or --their-todo, and none was given"
-        );
-    }
-    let mine = args
-        .todos
-        .iter()
-        .map(|t| title("--todo", t))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let theirs = args
-        .their_todos
-        .iter()
-        .map(|t| title("--their-todo", t))
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let introductions = args
-        .intros
-        .iter()
-        .map(|n| ContactName::parse(n).map_err(|e| e.in_field("--intro")))
-        .collect::<Result<Vec<_>, _>>()?;
-    let kind = ConversationKind::parse(&args.kind).map_err(|e| e.in_field("--kind"))?;
-    let learned = args
-        .learned
-        .iter()
-        .map(|l| Learning::parse(l).map_err(|e| e.in_field("--learned")))
-        .collect::<Result<Vec<_>, _>>()?;
-    let goal = match &args.goal {
-        Some(g) => Some(goals::goal_in_field(store, me.id, g, "--goal").await?.id),
-        None => None,
-    };
-    let summary = args.summary.join(" ");
-    let people = resolve::contacts(store, me.id, &args.with).await?;
-    let conversation = NewConversation {
-        kind,
-        learned,
-        ..NewConversation::new(
-            occurred_at,
-            channel,
-            minutes,
-            &summary,
-            people.iter().map(|p| p.id).collect(),
-        )?
-    };
-
-    // To-dos belong to the first person named.
-    let follow_up = |title: String, owner: Owner| NewFollowUp {
-        contact: people[0].id,
-        conversation: None,
-        owner,
-        kind: FollowUpKind::Task,
-        title,
-        due_on,
-        loop_back: owner == Owner::Me && args.loop_back,
-        parent: None,
-        subject: None,
-    };
-    let follow_ups = mine
-        .into_iter()
-        .map(|t| follow_up(t, Owner::Me))
-        .chain(theirs.into_iter().map(|t| follow_up(t, Owner::Them)))
-        .collect();
-    let extras = ConversationExtras {
-        follow_ups,
-        introductions,
-        goal,
-    };
-    Ok(Prepared {
-        people,
-        conversation,
-        extras,
-    })
 }
 
 pub async fn log(ctx: &mut Ctx, args: &LogArgs) -> anyhow::Result<()> {
     let tz = ctx.user.timezone;
-    let Prepared {
-        people,
-        conversation,
-        extras,
-    } = prepare(&ctx.store, &ctx.user, ctx.now, args).await?;
+    let (
+        Prepared {
+            people,
+            conversation,
+            extras,
+        },
+        logged,
+    ) = log::log(&ctx.store, &ctx.user, ctx.now, &args.input()).await?;
     let (channel, occurred_at) = (conversation.channel, conversation.occurred_at);
-    let logged = ctx
-        .store
-        .log_conversation_with(ctx.user.id, &conversation, &extras, ctx.now)
-        .await?;
     if ctx.ui.json {
         let stored = ctx.store.conversation(ctx.user.id, logged.id).await?;
         let mut value = json::conversation(&stored);

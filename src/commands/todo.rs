@@ -3,19 +3,67 @@
 use std::io::Write;
 
 use anyhow::bail;
-use kith_core::follow_up::{FollowUp, FollowUpKind, FollowUpStatus, NewFollowUp, Owner};
+use clap::{Args, Subcommand};
+use kith_app::follow_ups::{self, FollowUpInput};
+use kith_app::resolve::{self, Who};
+use kith_app::{Field, json};
+use kith_core::follow_up::{FollowUp, FollowUpKind, FollowUpStatus, Owner};
 use kith_core::ids::FollowUpId;
-use kith_core::values::optional_text;
-use kith_core::when::parse_date;
 use kith_store::{FollowUpFilter, StoreError};
 use serde_json::json;
 
 use crate::app::Ctx;
-use crate::cli::{TodoAddArgs, TodoCommand, TodoListArgs};
 use crate::ui::{BOLD, DIM, columns};
-use kith_app::agenda::today;
-use kith_app::json;
-use kith_app::resolve;
+
+#[derive(Debug, Subcommand)]
+pub enum TodoCommand {
+    /// Open follow-ups (of one contact, if named)
+    List(TodoListArgs),
+    /// Add a follow-up without logging a conversation
+    Add(TodoAddArgs),
+    /// Mark a follow-up done (yours with --loop-back then asks you to report back)
+    Done(TodoId),
+    /// Drop a follow-up that will not happen
+    Drop(TodoId),
+}
+
+#[derive(Debug, Args)]
+pub struct TodoListArgs {
+    /// Id or part of the name
+    pub contact: Option<String>,
+    /// Include done and dropped ones
+    #[arg(long)]
+    pub all: bool,
+    /// Only yours
+    #[arg(long, conflicts_with = "theirs")]
+    pub mine: bool,
+    /// Only theirs
+    #[arg(long)]
+    pub theirs: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TodoAddArgs {
+    /// Id or part of the name
+    pub contact: String,
+    /// What is to be done
+    pub title: String,
+    /// When it is due
+    #[arg(long, value_name = "DATE")]
+    pub by: Option<String>,
+    /// Report back to them once it is done
+    #[arg(long, conflicts_with = "theirs")]
+    pub loop_back: bool,
+    /// They promised it, not you
+    #[arg(long)]
+    pub theirs: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TodoId {
+    /// The follow-up's id (from `kith todo list`)
+    pub id: String,
+}
 
 pub async fn run(ctx: &mut Ctx, command: &TodoCommand) -> anyhow::Result<()> {
     match command {
@@ -26,13 +74,9 @@ pub async fn run(ctx: &mut Ctx, command: &TodoCommand) -> anyhow::Result<()> {
     }
 }
 
-/// A follow-up title: one line of text, required.
+/// A title given by `flag` (a goal's): one line of text, required.
 pub fn title(flag: &str, input: &str) -> anyhow::Result<String> {
-    match optional_text(flag, Some(input), 500)? {
-        Some(t) if !t.contains('\n') => Ok(t),
-        Some(_) => bail!("invalid {flag}: must be a single line"),
-        None => bail!("invalid {flag}: must not be empty"),
-    }
+    Ok(follow_ups::title(Field::Named(flag.into()), input)?)
 }
 
 fn parse_id(input: &str) -> anyhow::Result<FollowUpId> {
@@ -111,43 +155,23 @@ async fn list(ctx: &mut Ctx, args: &TodoListArgs) -> anyhow::Result<()> {
 }
 
 async fn add(ctx: &mut Ctx, args: &TodoAddArgs) -> anyhow::Result<()> {
-    let title = title("title", &args.title)?;
-    let due_on = args
-        .by
-        .as_deref()
-        .map(|by| parse_date("--by", by, today(ctx.now, ctx.user.timezone)))
-        .transpose()?;
-    let contact = resolve::contact(&ctx.store, ctx.user.id, &args.contact).await?;
-    let follow_up = NewFollowUp {
-        contact: contact.id,
-        conversation: None,
+    let input = FollowUpInput {
+        contact: Who::Named(args.contact.clone()),
+        title: args.title.clone(),
         owner: if args.theirs { Owner::Them } else { Owner::Me },
-        kind: FollowUpKind::Task,
-        title,
-        due_on,
+        by: args.by.clone(),
         loop_back: args.loop_back,
-        parent: None,
-        subject: None,
     };
-    let id = ctx
-        .store
-        .add_follow_up(ctx.user.id, &follow_up, ctx.now)
-        .await?;
+    let added = follow_ups::add(&ctx.store, &ctx.user, ctx.now, &input).await?;
     if ctx.ui.json {
-        let filter = FollowUpFilter {
-            contact: Some(contact.id),
-            owner: None,
-            open_only: true,
-        };
-        let all = ctx.store.follow_ups(ctx.user.id, &filter).await?;
-        let added = all.iter().find(|f| f.id == id).map(json::follow_up);
-        return Ok(ctx.ui.print_json(&json!(added))?);
+        return Ok(ctx.ui.print_json(&json::follow_up(&added))?);
     }
     writeln!(
         ctx.ui.out(),
-        "Added follow-up {DIM}#{id}{DIM:#} with {BOLD}{}{BOLD:#}: {}",
-        contact.name,
-        follow_up.title
+        "Added follow-up {DIM}#{}{DIM:#} with {BOLD}{}{BOLD:#}: {}",
+        added.id,
+        added.contact.name,
+        added.title
     )?;
     Ok(())
 }

@@ -278,3 +278,21 @@ fn usage_errors_exit_with_two() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--via"));
     assert_eq!(kith.run(&["frobnicate"]).status.code(), Some(2));
 }
+
+/// The same mistakes the API names by its JSON field and the page by its
+/// form label (tests/web): the command line names the flag.
+#[test]
+fn an_invalid_contact_names_the_flag() {
+    let kith = Kith::new();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["add", "Bob", "--every", "soon"],
+            "kith: invalid --every: 'soon' is not an interval",
+        ),
+        (
+            &["add", "Bob", "--email", "bob@"],
+            "kith: invalid --email: 'bob@' is not an e-mail address",
+        ),
+    ];
+    crate::refuses_all(&kith, cases);
+}

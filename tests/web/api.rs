@@ -512,3 +512,39 @@ async fn a_digest_without_an_address_is_named_without_flags(
     assert!(!html.contains("--to ADDRESS"), "{html}");
     server.stop().await;
 }
+
+/// The same mistakes the page names by its form label and the command line
+/// by its flag (tests/cli): the API names the JSON field.
+#[rstest]
+#[tokio::test]
+async fn an_invalid_contact_names_the_json_field(#[values(Backend::Sqlite)] backend: Backend) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let token = server.token("alice");
+    for (body, field, message) in [
+        (
+            json!({ "name": "Bob", "cadence": "soon" }),
+            "cadence",
+            "invalid cadence: 'soon' is not an interval",
+        ),
+        (
+            json!({ "name": "Bob", "emails": ["bob@"] }),
+            "emails",
+            "invalid emails: 'bob@' is not an e-mail address",
+        ),
+    ] {
+        let (got, v) = send(
+            Client::new()
+                .post(server.at("/api/v1/contacts"))
+                .bearer_auth(&token)
+                .json(&body),
+        )
+        .await;
+        assert_eq!(got, 422, "{body}: {v}");
+        assert_eq!(v["error"]["field"], field, "{body}: {v}");
+        let said = v["error"]["message"].as_str().unwrap_or_default();
+        assert!(said.starts_with(message), "{body}: {v}");
+    }
+    server.stop().await;
+}

@@ -694,3 +694,42 @@ async fn an_unknown_name_is_said_without_command_line_advice(
     assert!(!flash.contains("kith+add"), "{flash}");
     server.stop().await;
 }
+
+/// The same mistakes the API names by its JSON field and the command line
+/// by its flag (tests/cli): the page names the form label, and keeps what
+/// was typed.
+#[rstest]
+#[tokio::test]
+async fn an_invalid_contact_names_the_form_label(#[values(Backend::Sqlite)] backend: Backend) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let alice = server.signed_in("alice").await;
+    for (field, value, said) in [
+        (
+            "every",
+            "soon",
+            "Keep in touch every: &#39;soon&#39; is not an interval",
+        ),
+        (
+            "emails",
+            "bob@",
+            "E-mails: &#39;bob@&#39; is not an e-mail address",
+        ),
+    ] {
+        let r = alice
+            .post(server.at("/contacts"))
+            .form(&[("name", "Bob"), (field, value)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{field}");
+        let html = r.text().await.unwrap();
+        let error = &html[html.find(r#"role="alert""#).expect("the reason")..];
+        let error = &error[..error.find("</p>").unwrap()];
+        assert!(error.contains(said), "{field}: {error}");
+        assert!(html.contains(&format!(r#"value="{value}""#)), "{field}");
+    }
+    assert!(!server.kith(&["--user", "alice", "list"]).contains("Bob"));
+    server.stop().await;
+}

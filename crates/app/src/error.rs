@@ -30,7 +30,7 @@ pub enum Field {
     DisplayName,
     /// The user's own e-mail address (settings).
     AccountEmail,
-    /// The user's time zone (settings).
+    /// A time zone: the user's (settings) or a contact's.
     TimeZone,
     /// The rhythm for contacts without one of their own (settings).
     DefaultCadence,
@@ -56,6 +56,53 @@ pub enum Field {
     MergeKeep,
     /// The contact a merge folds into the kept one and deletes.
     MergeOther,
+    // A contact's fields (`contacts.rs`).
+    Name,
+    Email,
+    Phone,
+    Link,
+    Tag,
+    Organisation,
+    /// A contact's job title.
+    JobTitle,
+    Function,
+    Industry,
+    Location,
+    Birthday,
+    HowMet,
+    Notes,
+    /// How often to keep in touch.
+    Cadence,
+    GivenName,
+    FamilyName,
+    Nickname,
+    RemoveEmail,
+    RemovePhone,
+    RemoveLink,
+    RemoveTag,
+    // A conversation to log (`log.rs`).
+    /// The channel it happened on.
+    Via,
+    /// When it happened.
+    When,
+    Minutes,
+    Summary,
+    /// What I will do.
+    MyTodo,
+    /// What they will do.
+    TheirTodo,
+    /// When the to-dos (or a follow-up) are due.
+    DueBy,
+    /// A due date or loop-back given without a to-do to apply to.
+    TodoOptions,
+    /// Someone they will introduce me to.
+    Intro,
+    ConversationKind,
+    Learned,
+    /// The goal a conversation counts towards.
+    Goal,
+    // A follow-up (`follow_ups.rs`).
+    FollowUpTitle,
     /// A field that core's validation (`ValidationError`) or the store
     /// named by its own word; it becomes a variant of its own as the use
     /// cases that check it move here.
@@ -84,6 +131,40 @@ impl fmt::Display for Field {
             Field::File => "file",
             Field::Version => "version",
             Field::MergeKeep | Field::MergeOther => "contact",
+            Field::Name => "name",
+            Field::Email => "e-mail",
+            Field::Phone => "phone",
+            Field::Link => "link",
+            Field::Tag => "tag",
+            Field::Organisation => "organisation",
+            Field::JobTitle => "job title",
+            Field::Function => "function",
+            Field::Industry => "industry",
+            Field::Location => "location",
+            Field::Birthday => "birthday",
+            Field::HowMet => "how met",
+            Field::Notes => "notes",
+            Field::Cadence => "rhythm",
+            Field::GivenName => "given name",
+            Field::FamilyName => "family name",
+            Field::Nickname => "nickname",
+            Field::RemoveEmail => "e-mail to remove",
+            Field::RemovePhone => "phone to remove",
+            Field::RemoveLink => "link to remove",
+            Field::RemoveTag => "tag to remove",
+            Field::Via => "channel",
+            Field::When => "when",
+            Field::Minutes => "minutes",
+            Field::Summary => "summary",
+            Field::MyTodo => "to-do",
+            Field::TheirTodo => "their to-do",
+            Field::DueBy => "due date",
+            Field::TodoOptions => "due date or loop-back",
+            Field::Intro => "introduction",
+            Field::ConversationKind => "kind",
+            Field::Learned => "learned",
+            Field::Goal => "goal",
+            Field::FollowUpTitle => "title",
             Field::Named(name) => name,
         })
     }

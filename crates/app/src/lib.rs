@@ -8,12 +8,16 @@
 pub mod accounts;
 pub mod agenda;
 pub mod archive;
+pub mod contact_view;
+pub mod contacts;
 pub mod digest;
 pub mod duplicates;
 pub mod error;
 pub mod exports;
+pub mod follow_ups;
 pub mod imports;
 pub mod json;
+pub mod log;
 pub mod mail;
 pub mod resolve;
 pub mod settings;

@@ -102,3 +102,64 @@ pub async fn contacts(
     }
     Ok(found)
 }
+
+/// A contact as a front end names it: by the id it already holds (an API
+/// body, a page's path) or by what a person typed (an id or part of a name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Who {
+    Id(ContactId),
+    Named(String),
+}
+
+/// [`contact_in_field`] for a [`Who`]: an id that is not there is a
+/// `NotFound` by that id.
+pub async fn who(
+    store: &Store,
+    user: UserId,
+    who: &Who,
+    field: Field,
+) -> Result<ContactRef, AppError> {
+    match who {
+        Who::Named(text) => contact_in_field(store, user, text, field).await,
+        Who::Id(id) => match store.contact(user, *id).await {
+            Ok(c) => Ok(ContactRef {
+                id: c.id,
+                name: c.name,
+            }),
+            Err(StoreError::NotFound { .. }) => Err(AppError::NotFound {
+                what: "contact",
+                key: Key::Id(id.0),
+                field: None,
+            }
+            .in_field(field)),
+            Err(e) => Err(e.into()),
+        },
+    }
+}
+
+/// Several contacts, each resolved as the mistake of `field` (named twice
+/// counts once); at least one must be named.
+pub async fn people(
+    store: &Store,
+    user: UserId,
+    named: &[Who],
+    field: Field,
+) -> Result<Vec<ContactRef>, AppError> {
+    let mut found: Vec<ContactRef> = Vec::new();
+    for one in named {
+        if matches!(one, Who::Named(text) if text.trim().is_empty()) {
+            continue;
+        }
+        let c = who(store, user, one, field.clone()).await?;
+        if !found.iter().any(|f| f.id == c.id) {
+            found.push(c);
+        }
+    }
+    if found.is_empty() {
+        return Err(AppError::Invalid {
+            field,
+            message: "name at least one person you talked to".into(),
+        });
+    }
+    Ok(found)
+}

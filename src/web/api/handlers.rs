@@ -1,27 +1,25 @@
-//! The API's handlers: each checks its input with the same code as the
-//! command line, scopes every read and write to the caller, and answers with
-//! `kith_app::json` shapes.
+//! The API's handlers: each turns its body into the same `kith_app` input
+//! as the command line and the pages, scopes every read and write to the
+//! caller, and answers with `kith_app::json` shapes.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use kith_core::contact::{ArchivedFilter, ContactFilter, ContactPatch};
-use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
+use kith_core::contact::{ArchivedFilter, ContactFilter};
+use kith_core::follow_up::Owner;
 use kith_core::goal::GoalStatus;
 use kith_core::ids::{ContactId, FollowUpId, GoalId};
 use kith_core::rules::goals::progress;
 use kith_core::values::{TagName, optional_text};
-use kith_core::when::parse_date;
 use kith_store::FollowUpFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, Body, ErrorBody, Params};
-use crate::cli::{AddArgs, ContactFields, EditArgs, GoalAddArgs, LogArgs};
+use crate::cli::GoalAddArgs;
 use crate::commands::goals::new_goal;
-use crate::commands::{contacts, log, todo};
 use crate::web::AppState;
 use crate::web::auth::ApiUser;
 use crate::web::error::WebError;
@@ -30,6 +28,8 @@ use kith_app::agenda::{self, Today};
 use kith_app::json::{
     ContactOut, ContactSummaryOut, ConversationOut, DueOut, FollowUpOut, GoalOut, UserOut,
 };
+use kith_app::resolve::Who;
+use kith_app::{contacts, follow_ups, log};
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -181,8 +181,8 @@ pub struct ContactInput {
 }
 
 impl ContactInput {
-    fn fields(&self) -> ContactFields {
-        ContactFields {
+    fn fields(&self) -> contacts::ContactFields {
+        contacts::ContactFields {
             emails: self.emails.clone(),
             phones: self.phones.clone(),
             links: self.links.clone(),
@@ -195,9 +195,9 @@ impl ContactInput {
             timezone: self.timezone.clone(),
             birthday: self.birthday.clone(),
             how_met: self.how_met.clone(),
-            introduced_by: self.introduced_by.map(|id| format!("#{id}")),
+            introduced_by: self.introduced_by.map(|id| Who::Id(ContactId(id))),
             notes: self.notes.clone(),
-            every: self.cadence.clone(),
+            cadence: self.cadence.clone(),
             given_name: self.given_name.clone(),
             family_name: self.family_name.clone(),
             nickname: self.nickname.clone(),
@@ -213,21 +213,14 @@ pub async fn create_contact(
     ApiUser(user): ApiUser,
     Body(input): Body<ContactInput>,
 ) -> ApiResult<Response> {
-    let args = AddArgs {
+    let input = contacts::ContactInput {
         name: input
             .name
             .clone()
             .ok_or_else(|| WebError::invalid("name", "is required"))?,
         fields: input.fields(),
     };
-    let draft = contacts::draft(&state.store, user.id, &args)
-        .await
-        .map_err(in_contact_body)?;
-    let id = state
-        .store
-        .add_contact(user.id, &draft, chrono::Utc::now())
-        .await?;
-    let c = state.store.contact(user.id, id).await?;
+    let c = contacts::add(&state.store, user.id, &input, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(ContactOut::from(&c))).into_response())
 }
 
@@ -246,27 +239,6 @@ pub fn in_body(e: impl Into<WebError>, renames: &[(&str, &str)]) -> WebError {
         }
         other => other,
     }
-}
-
-/// A contact body's problem named by its field (`--every` is `cadence`,
-/// `--untag` is `remove_tags`).
-fn in_contact_body(e: impl Into<WebError>) -> WebError {
-    in_body(
-        e,
-        &[
-            ("email", "emails"),
-            ("phone", "phones"),
-            ("link", "links"),
-            ("tag", "tags"),
-            ("org", "organisation"),
-            ("met", "how_met"),
-            ("every", "cadence"),
-            ("remove-email", "remove_emails"),
-            ("remove-phone", "remove_phones"),
-            ("remove-link", "remove_links"),
-            ("untag", "remove_tags"),
-        ],
-    )
 }
 
 /// A contact.
@@ -315,26 +287,17 @@ pub async fn update_contact(
 ) -> ApiResult<Json<ContactOut>> {
     let id = ContactId(path_id(&id)?);
     state.store.contact(user.id, id).await?;
-    let args = EditArgs {
-        contact: format!("#{id}"),
+    let changes = contacts::ContactChanges {
         name: change.set.name.clone(),
         fields: change.set.fields(),
         remove_emails: change.remove_emails.clone(),
         remove_phones: change.remove_phones.clone(),
         remove_links: change.remove_links.clone(),
         remove_tags: change.remove_tags.clone(),
-    };
-    let patch = ContactPatch {
         archived: change.archived,
-        ..contacts::patch(&state.store, user.id, &args)
-            .await
-            .map_err(in_contact_body)?
     };
-    let c = state
-        .store
-        .update_contact(user.id, id, &patch, chrono::Utc::now())
-        .await
-        .map_err(|e| in_contact_body(contacts::removal_flag(e)))?;
+    let patch = contacts::patch(&state.store, user.id, &changes).await?;
+    let c = contacts::update(&state.store, user.id, id, &patch, Utc::now()).await?;
     Ok(Json(ContactOut::from(&c)))
 }
 
@@ -419,47 +382,26 @@ pub async fn log_conversation(
     if input.with.is_empty() {
         return Err(WebError::invalid("with", "name at least one contact id").into());
     }
-    let args = LogArgs {
+    let input = log::LogInput {
         with: input
             .with
             .iter()
-            .map(|id| format!("#{id}"))
-            .collect::<Vec<_>>()
-            .join(","),
-        summary: vec![input.summary.clone()],
-        via: input.via.clone(),
-        on: input.on.clone(),
-        minutes: input.minutes.clone(),
-        todos: input.todos.clone(),
-        their_todos: input.their_todos.clone(),
-        by: input.by.clone(),
+            .map(|id| Who::Id(ContactId(*id)))
+            .collect(),
+        summary: input.summary,
+        via: input.via,
+        on: input.on,
+        minutes: input.minutes,
+        todos: input.todos,
+        their_todos: input.their_todos,
+        by: input.by,
         loop_back: input.loop_back,
-        intros: input.intros.clone(),
-        kind: input.kind.clone().unwrap_or_else(|| "regular".into()),
-        learned: input.learned.clone(),
+        intros: input.intros,
+        kind: input.kind,
+        learned: input.learned,
         goal: input.goal.map(|g| g.to_string()),
     };
-    let prepared = log::prepare(&state.store, &user, Utc::now(), &args)
-        .await
-        .map_err(|e| {
-            in_body(
-                e,
-                &[
-                    ("todo", "todos"),
-                    ("their-todo", "their_todos"),
-                    ("intro", "intros"),
-                ],
-            )
-        })?;
-    let logged = state
-        .store
-        .log_conversation_with(
-            user.id,
-            &prepared.conversation,
-            &prepared.extras,
-            chrono::Utc::now(),
-        )
-        .await?;
+    let (_, logged) = log::log(&state.store, &user, Utc::now(), &input).await?;
     let stored = state.store.conversation(user.id, logged.id).await?;
     let body = Logged {
         conversation: (&stored).into(),
@@ -528,41 +470,14 @@ pub async fn create_follow_up(
         Some(o) => Owner::parse(o).map_err(|e| e.in_field("owner"))?,
         None => Owner::Me,
     };
-    let due_on = input
-        .by
-        .as_deref()
-        .map(|by| parse_date("by", by, agenda::today(Utc::now(), user.timezone)))
-        .transpose()?;
-    let id = state
-        .store
-        .add_follow_up(
-            user.id,
-            &NewFollowUp {
-                contact,
-                conversation: None,
-                owner,
-                kind: FollowUpKind::Task,
-                title: todo::title("title", &input.title)?,
-                due_on,
-                loop_back: owner == Owner::Me && input.loop_back,
-                parent: None,
-                subject: None,
-            },
-            chrono::Utc::now(),
-        )
-        .await?;
-    let filter = FollowUpFilter {
-        contact: Some(contact),
-        owner: None,
-        open_only: true,
+    let input = follow_ups::FollowUpInput {
+        contact: Who::Id(contact),
+        title: input.title,
+        owner,
+        by: input.by,
+        loop_back: input.loop_back,
     };
-    let created = state
-        .store
-        .follow_ups(user.id, &filter)
-        .await?
-        .into_iter()
-        .find(|f| f.id == id)
-        .ok_or_else(|| WebError::Internal(anyhow::anyhow!("the new follow-up is missing")))?;
+    let created = follow_ups::add(&state.store, &user, Utc::now(), &input).await?;
     Ok((StatusCode::CREATED, Json(FollowUpOut::from(&created))).into_response())
 }
 

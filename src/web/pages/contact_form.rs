@@ -1,5 +1,6 @@
-//! Adding and editing a contact: the fields of `kith add` and `kith edit`,
-//! checked by the same code.
+//! Adding and editing a contact: the form becomes the same
+//! `kith_app::contacts` input as `kith add` and `kith edit`, checked by the
+//! same code; a refused form names the label of the field to fix.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -8,12 +9,14 @@ use kith_core::contact::Contact;
 use kith_core::ids::ContactId;
 use serde::Deserialize;
 
+use kith_app::AppError;
+use kith_app::contacts::{self, ContactChanges, ContactFields, ContactInput};
+use kith_app::resolve::Who;
+
+use super::label::refused;
 use super::{Chrome, Form, PageResult, id_from, redirect_with, render};
-use crate::cli::{AddArgs, ContactFields, EditArgs};
-use crate::commands::contacts;
 use crate::web::AppState;
 use crate::web::auth::Viewer;
-use crate::web::error::WebError;
 
 /// The add and edit forms: the fields of `kith add` / `kith edit`.
 #[derive(Deserialize, Default, Clone)]
@@ -61,7 +64,7 @@ fn split_list(text: &str) -> Vec<String> {
 }
 
 impl ContactForm {
-    /// As flags: an empty field is absent (add) or cleared (edit).
+    /// As the app's input: an empty field is absent (add) or cleared (edit).
     fn fields(&self, clear_empty: bool) -> ContactFields {
         let f = |s: &str| {
             let s = s.trim();
@@ -84,9 +87,9 @@ impl ContactForm {
             timezone: f(&self.timezone),
             birthday: f(&self.birthday),
             how_met: f(&self.how_met),
-            introduced_by: f(&self.introduced_by),
+            introduced_by: f(&self.introduced_by).map(Who::Named),
             notes: f(&self.notes),
-            every: f(&self.every),
+            cadence: f(&self.every),
             given_name: None,
             family_name: None,
             nickname: None,
@@ -158,17 +161,15 @@ fn form_again(
     heading: String,
     action: String,
     form: ContactForm,
-    e: WebError,
+    e: AppError,
 ) -> PageResult {
-    if matches!(e, WebError::Internal(_) | WebError::Unavailable(_)) {
-        return Err(e.into());
-    }
+    let (message, e) = refused(e)?;
     let mut r = render(&ContactFormPage {
         chrome: Chrome::new(viewer, "contacts", headers),
         heading,
         action,
         form,
-        error: Some(e.message()),
+        error: Some(message),
     })?;
     *r.status_mut() = e.status();
     Ok(r)
@@ -180,23 +181,14 @@ pub async fn create(
     headers: HeaderMap,
     Form(form): Form<ContactForm>,
 ) -> PageResult {
-    let args = AddArgs {
+    let input = ContactInput {
         name: form.name.clone(),
         fields: form.fields(false),
     };
-    let result = async {
-        let draft = contacts::draft(&state.store, viewer.user.id, &args).await?;
-        Ok::<_, anyhow::Error>(
-            state
-                .store
-                .add_contact(viewer.user.id, &draft, chrono::Utc::now())
-                .await?,
-        )
-    }
-    .await;
-    match result {
-        Ok(id) => Ok(redirect_with(
-            &format!("/contacts/{id}"),
+    let added = contacts::add(&state.store, viewer.user.id, &input, chrono::Utc::now()).await;
+    match added {
+        Ok(c) => Ok(redirect_with(
+            &format!("/contacts/{}", c.id),
             &format!("Added {}.", form.name.trim()),
         )),
         Err(e) => form_again(
@@ -205,7 +197,7 @@ pub async fn create(
             "Add a contact".into(),
             "/contacts".into(),
             form,
-            e.into(),
+            e,
         ),
     }
 }
@@ -247,8 +239,7 @@ pub async fn update(
             .collect()
     };
     let old_links: Vec<String> = current.links.iter().map(|l| l.url.clone()).collect();
-    let args = EditArgs {
-        contact: format!("#{id}"),
+    let changes = ContactChanges {
         name: Some(form.name.clone()),
         remove_emails: gone(&current.emails, &posted.emails),
         remove_phones: gone(&current.phones, &posted.phones),
@@ -281,14 +272,11 @@ pub async fn update(
                 .collect(),
             ..posted.clone()
         },
+        archived: None,
     };
     let result = async {
-        let patch = contacts::patch(&state.store, me, &args).await?;
-        state
-            .store
-            .update_contact(me, id, &patch, chrono::Utc::now())
-            .await
-            .map_err(contacts::removal_flag)
+        let patch = contacts::patch(&state.store, me, &changes).await?;
+        contacts::update(&state.store, me, id, &patch, chrono::Utc::now()).await
     }
     .await;
     match result {
@@ -302,7 +290,7 @@ pub async fn update(
             format!("Edit {}", current.name),
             format!("/contacts/{id}"),
             form,
-            e.into(),
+            e,
         ),
     }
 }

@@ -7,20 +7,22 @@ use axum::http::HeaderMap;
 use chrono::{Duration, Utc};
 use kith_core::contact::{ArchivedFilter, Contact, ContactFilter, ContactPatch, ContactSummary};
 use kith_core::conversation::{Channel, Conversation, ConversationKind};
-use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
+use kith_core::follow_up::Owner;
 use kith_core::goal::Goal;
 use kith_core::ids::ContactId;
 use kith_core::rules::due::DueEntry;
 use kith_core::values::{TagName, optional_text};
-use kith_core::when::parse_date;
 use serde::Deserialize;
 
+use kith_app::contact_view::{ContactView, one_off_contacts};
+use kith_app::follow_ups::{self, FollowUpInput};
+use kith_app::log::{self, LogInput};
+use kith_app::resolve::Who;
+
+use super::label::refused;
 use super::{
     Chrome, Form, PageError, PageResult, id_from, redirect_with, render, render_form_page,
 };
-use crate::cli::LogArgs;
-use crate::commands::browse::{ContactView, one_off_contacts};
-use crate::commands::{log, todo};
 use crate::web::AppState;
 use crate::web::auth::Viewer;
 use crate::web::error::WebError;
@@ -327,15 +329,15 @@ fn some(text: &str) -> Option<String> {
 }
 
 impl LogForm {
-    fn args(&self, contact: ContactId) -> LogArgs {
-        let mut with = format!("#{contact}");
-        if let Some(others) = some(&self.with_others) {
-            with.push(',');
-            with.push_str(&others);
-        }
-        LogArgs {
-            with,
-            summary: vec![self.summary.trim().to_owned()],
+    /// The app's input: this contact first, then the others named.
+    fn input(&self, contact: ContactId) -> LogInput {
+        let others = self
+            .with_others
+            .split(',')
+            .map(|w| Who::Named(w.trim().to_owned()));
+        LogInput {
+            with: std::iter::once(Who::Id(contact)).chain(others).collect(),
+            summary: self.summary.trim().to_owned(),
             via: some(&self.via).unwrap_or_else(|| "video".into()),
             on: some(&self.on),
             minutes: some(&self.minutes),
@@ -344,7 +346,7 @@ impl LogForm {
             by: some(&self.by),
             loop_back: self.loop_back.is_some(),
             intros: lines(&self.intros),
-            kind: some(&self.kind).unwrap_or_else(|| "regular".into()),
+            kind: some(&self.kind),
             learned: lines(&self.learned),
             goal: some(&self.goal),
         }
@@ -449,27 +451,13 @@ pub async fn log(
     let id = ContactId(id_from(&id)?);
     // The contact must be the viewer's before anything else is looked at.
     state.store.contact(viewer.user.id, id).await?;
-    let args = form.args(id);
-    let prepared = match log::prepare(&state.store, &viewer.user, Utc::now(), &args).await {
-        Ok(p) => p,
+    let logged = match log::log(&state.store, &viewer.user, Utc::now(), &form.input(id)).await {
+        Ok((_, logged)) => logged,
         Err(e) => {
-            let e = WebError::from(e);
-            if matches!(e, WebError::Internal(_) | WebError::Unavailable(_)) {
-                return Err(e.into());
-            }
-            let error = Some(e.message());
-            return contact_page(&state, &viewer, &headers, id, error, form, None).await;
+            let (error, _) = refused(e)?;
+            return contact_page(&state, &viewer, &headers, id, Some(error), form, None).await;
         }
     };
-    let logged = state
-        .store
-        .log_conversation_with(
-            viewer.user.id,
-            &prepared.conversation,
-            &prepared.extras,
-            chrono::Utc::now(),
-        )
-        .await?;
     let homework = logged.follow_ups.len();
     let text = match homework {
         0 => "Conversation logged.".to_owned(),
@@ -501,59 +489,31 @@ pub async fn add_follow_up(
     let id = ContactId(id_from(&id)?);
     // The contact must be the viewer's before anything else is looked at.
     state.store.contact(viewer.user.id, id).await?;
-    let me = &viewer.user;
-    let checked = todo::title("title", &form.title)
-        .map_err(WebError::from)
-        .and_then(|title| {
-            let due_on = match some(&form.by) {
-                Some(by) => Some(
-                    parse_date("by", &by, kith_app::agenda::today(Utc::now(), me.timezone))
-                        .map_err(WebError::from)?,
-                ),
-                None => None,
-            };
-            Ok((title, due_on))
-        });
-    let (title, due_on) = match checked {
-        Ok(checked) => checked,
+    let input = FollowUpInput {
+        contact: Who::Id(id),
+        title: form.title.clone(),
+        owner: if form.owner == "them" {
+            Owner::Them
+        } else {
+            Owner::Me
+        },
+        by: some(&form.by),
+        loop_back: form.loop_back.is_some(),
+    };
+    if let Err(e) = follow_ups::add(&state.store, &viewer.user, Utc::now(), &input).await {
         // The page again, with the form open, what was typed kept, and why.
-        Err(e) => {
-            let refused = Some((form, e.message()));
-            return contact_page(
-                &state,
-                &viewer,
-                &headers,
-                id,
-                None,
-                LogForm::default(),
-                refused,
-            )
-            .await;
-        }
-    };
-    let owner = if form.owner == "them" {
-        Owner::Them
-    } else {
-        Owner::Me
-    };
-    state
-        .store
-        .add_follow_up(
-            me.id,
-            &NewFollowUp {
-                contact: id,
-                conversation: None,
-                owner,
-                kind: FollowUpKind::Task,
-                title,
-                due_on,
-                loop_back: owner == Owner::Me && form.loop_back.is_some(),
-                parent: None,
-                subject: None,
-            },
-            chrono::Utc::now(),
+        let (why, _) = refused(e)?;
+        return contact_page(
+            &state,
+            &viewer,
+            &headers,
+            id,
+            None,
+            LogForm::default(),
+            Some((form, why)),
         )
-        .await?;
+        .await;
+    }
     Ok(redirect_with(
         &format!("/contacts/{id}#top"),
         "Follow-up added.",

@@ -9,6 +9,7 @@ mod dashboard;
 mod follow_ups;
 mod goals;
 mod import;
+mod label;
 mod merge;
 mod passkeys;
 mod providers;
