@@ -24,6 +24,39 @@ pub enum Field {
     With,
     /// The contact who worked at an organisation.
     OrgContact,
+    /// A goal named by id or part of its title (a block's or a
+    /// conversation's goal).
+    Goal,
+    /// A goal's title, kind, aims, count of conversations and date.
+    GoalTitle,
+    GoalKind,
+    GoalIndustry,
+    GoalFunction,
+    GoalCompany,
+    GoalSkill,
+    GoalTarget,
+    GoalBy,
+    /// An organisation someone worked at, the first and last year there,
+    /// and the title they had.
+    Organisation,
+    WorkedFrom,
+    WorkedTo,
+    WorkedTitle,
+    /// When a meeting starts, how long it is and what it is called.
+    MeetingAt,
+    MeetingMinutes,
+    MeetingTitle,
+    /// The kind of place a meeting has (the web's word for it).
+    MeetingHow,
+    /// The place, link or number of a meeting of that kind.
+    MeetingMode(crate::meetings::How),
+    /// An outreach block's weekdays, start, length and capacity.
+    BlockDays,
+    BlockAt,
+    BlockMinutes,
+    BlockCapacity,
+    /// How many weeks a plan or calendar feed looks ahead.
+    Weeks,
     /// A field that core's validation (`ValidationError`) or the store
     /// named by its own word; it becomes a variant of its own as the use
     /// cases that check it move here.
@@ -37,6 +70,26 @@ impl fmt::Display for Field {
             Field::Contact | Field::OrgContact => "contact",
             Field::IntroducedBy => "introduced by",
             Field::With => "participants",
+            Field::Goal => "goal",
+            Field::GoalTitle | Field::MeetingTitle => "title",
+            Field::GoalKind => "kind",
+            Field::GoalIndustry => "industry",
+            Field::GoalFunction => "function",
+            Field::GoalCompany => "company",
+            Field::GoalSkill => "skill",
+            Field::GoalTarget => "target",
+            Field::GoalBy => "by",
+            Field::Organisation => "organisation",
+            Field::WorkedFrom => "from",
+            Field::WorkedTo => "to",
+            Field::WorkedTitle => "title",
+            Field::MeetingAt | Field::BlockAt => "at",
+            Field::MeetingMinutes | Field::BlockMinutes => "minutes",
+            Field::MeetingHow => "how",
+            Field::MeetingMode(how) => how.word(),
+            Field::BlockDays => "days",
+            Field::BlockCapacity => "capacity",
+            Field::Weeks => "weeks",
             Field::Named(name) => name,
         })
     }

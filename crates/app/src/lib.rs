@@ -6,8 +6,13 @@
 //! renders the values and names the error in its own terms.
 
 pub mod agenda;
+pub mod blocks;
+pub mod calendar;
+pub mod coverage;
 pub mod error;
+pub mod goals;
 pub mod json;
+pub mod meetings;
 pub mod resolve;
 pub mod words;
 

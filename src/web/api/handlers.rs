@@ -19,14 +19,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, Body, ErrorBody, Params};
-use crate::cli::{AddArgs, ContactFields, EditArgs, GoalAddArgs, LogArgs};
-use crate::commands::goals::new_goal;
+use crate::cli::{AddArgs, ContactFields, EditArgs, LogArgs};
 use crate::commands::{contacts, log, todo};
 use crate::web::AppState;
 use crate::web::auth::ApiUser;
 use crate::web::error::WebError;
 use crate::web::memo::API_MAX as MAX_LIMIT;
 use kith_app::agenda::{self, Today};
+use kith_app::goals::{NewGoalInput, new_goal};
 use kith_app::json::{
     ContactOut, ContactSummaryOut, ConversationOut, DueOut, FollowUpOut, GoalOut, UserOut,
 };
@@ -656,7 +656,7 @@ pub async fn create_goal(
 ) -> ApiResult<Response> {
     let now = Utc::now();
     let date = agenda::today(now, user.timezone);
-    let args = GoalAddArgs {
+    let args = NewGoalInput {
         title: input.title,
         kind: input.kind,
         industry: input.industry,
