@@ -209,3 +209,66 @@ impl GoalView {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(input: NewGoalInput) -> (Field, String) {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        match new_goal(&input, today) {
+            Err(AppError::Invalid { field, message }) => (field, message),
+            other => panic!("not refused as invalid: {other:?}"),
+        }
+    }
+
+    fn goal(kind: &str, title: &str) -> NewGoalInput {
+        NewGoalInput {
+            title: title.into(),
+            kind: kind.into(),
+            ..NewGoalInput::default()
+        }
+    }
+
+    #[test]
+    fn each_refusal_names_its_field() {
+        assert_eq!(refused(goal("fame", "x")).0, Field::GoalKind);
+        assert_eq!(refused(goal("custom", " ")).0, Field::GoalTitle);
+        let past = NewGoalInput {
+            by: Some("2026-11-30".into()),
+            ..goal("custom", "x")
+        };
+        assert_eq!(
+            refused(past),
+            (Field::GoalBy, "2026-11-30 is not in the future".into())
+        );
+        let zero = NewGoalInput {
+            target: Some(0),
+            ..goal("custom", "x")
+        };
+        assert_eq!(
+            refused(zero),
+            (Field::GoalTarget, "0 is not between 1 and 1000".into())
+        );
+        let long = NewGoalInput {
+            skill: Some("s".repeat(201)),
+            ..goal("custom", "x")
+        };
+        assert_eq!(refused(long).0, Field::GoalSkill);
+    }
+
+    #[test]
+    fn aims_are_stored_in_their_canonical_form() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let input = NewGoalInput {
+            industry: Some("FinTech".into()),
+            target: Some(10),
+            by: Some("2027-03-01".into()),
+            ..goal("industry-change", "  Move into product ")
+        };
+        let g = new_goal(&input, today).unwrap();
+        assert_eq!(g.title, "Move into product");
+        assert_eq!(g.industry.as_deref(), Some("fintech"));
+        assert_eq!(g.due_on, NaiveDate::from_ymd_opt(2027, 3, 1));
+    }
+}

@@ -147,3 +147,23 @@ pub async fn new_meeting(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_of_place_is_read_by_its_word() {
+        for how in How::ALL {
+            let input = ModeInput::parse(how.word(), "  there ").unwrap();
+            assert_eq!((input.how, input.detail.as_str()), (*how, "there"));
+        }
+        match ModeInput::parse("pigeon", "") {
+            Err(AppError::Invalid { field, message }) => {
+                assert_eq!(field, Field::MeetingHow);
+                assert!(message.contains("'pigeon'"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}
