@@ -6,16 +6,17 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use kith_store::Durability;
 
-mod meetings;
 pub use crate::commands::archive::{BackupArgs, RestoreArgs};
 pub use crate::commands::browse::{ListArgs, SearchArgs};
 pub use crate::commands::contacts::{AddArgs, DeleteArgs, EditArgs};
+pub use crate::commands::goals::{GoalCommand, OrgCommand};
 pub use crate::commands::interop::{ExportCommand, ImportCommand, MergeArgs};
 pub use crate::commands::log::LogArgs;
 pub use crate::commands::mail::{DigestArgs, OutboxArgs, OutboxCommand};
+pub use crate::commands::meetings::{MeetArgs, MeetingCommand};
+pub use crate::commands::plan::{BlockCommand, ExportIcsArgs, PlanArgs};
 pub use crate::commands::settings::{SettingsArgs, TagCommand};
 pub use crate::commands::todo::TodoCommand;
-pub use meetings::*;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -347,106 +348,4 @@ pub struct TokenCreateArgs {
 pub struct TokenRevokeArgs {
     /// The token's id (from `kith token list`)
     pub id: i64,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum GoalCommand {
-    /// Set a goal: kith goal add --kind industry-change "Move into product" --function product --target 10 --by 2027-03-01
-    Add(GoalAddArgs),
-    /// Goals with their progress
-    List(GoalListArgs),
-    /// A goal's progress, people, conversations, what you learned, and who to talk to next
-    Show(GoalArg),
-    /// Link a contact (or --conversation ID) to a goal
-    Link(GoalLinkArgs),
-    /// Mark a goal reached
-    Done(GoalArg),
-    /// Give up a goal
-    Drop(GoalArg),
-}
-
-#[derive(Debug, Args)]
-pub struct GoalAddArgs {
-    /// What you want, in your words
-    pub title: String,
-    /// new-role, new-skill, industry-change, reconnect, internal or custom
-    #[arg(long)]
-    pub kind: String,
-    /// The industry you aim at
-    #[arg(long)]
-    pub industry: Option<String>,
-    /// The function you aim at
-    #[arg(long)]
-    pub function: Option<String>,
-    /// The company you aim at
-    #[arg(long)]
-    pub company: Option<String>,
-    /// The skill you want
-    #[arg(long)]
-    pub skill: Option<String>,
-    /// When you want to get there
-    #[arg(long, value_name = "DATE")]
-    pub by: Option<String>,
-    /// How many conversations count as success
-    #[arg(long)]
-    pub target: Option<u32>,
-}
-
-#[derive(Debug, Args)]
-pub struct GoalListArgs {
-    /// Include reached and dropped goals
-    #[arg(long)]
-    pub all: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct GoalArg {
-    /// Id or part of the title
-    pub goal: String,
-}
-
-#[derive(Debug, Args)]
-pub struct GoalLinkArgs {
-    /// Id or part of the title
-    pub goal: String,
-    /// A contact: id or part of the name
-    #[arg(required_unless_present = "conversation")]
-    pub contact: Option<String>,
-    /// A conversation's id instead
-    #[arg(long, value_name = "ID")]
-    pub conversation: Option<i64>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum OrgCommand {
-    /// Say which organisation is yours (or show it)
-    Mine(OrgMineArgs),
-    /// Each function of your organisation: how many people you know, how fresh, and the gaps
-    Coverage,
-    /// Record where you (or, with --contact, someone else) worked: reconnect goals find former colleagues by it
-    Worked(OrgWorkedArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct OrgWorkedArgs {
-    /// The organisation
-    pub organisation: String,
-    /// First year there
-    #[arg(long, value_name = "YEAR")]
-    pub from: Option<i32>,
-    /// Last year there
-    #[arg(long, value_name = "YEAR")]
-    pub to: Option<i32>,
-    /// Their title there
-    #[arg(long)]
-    pub title: Option<String>,
-    /// Someone else's history, not yours
-    #[arg(long, value_name = "CONTACT")]
-    pub contact: Option<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct OrgMineArgs {
-    /// The organisation's name, as your contacts have it
-    pub name: Option<String>,
 }

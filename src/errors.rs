@@ -2,6 +2,7 @@
 //! the command line's terms (flags, and what to type next); anything else as
 //! its chain of causes.
 
+use kith_app::meetings::How;
 use kith_app::{AppError, Field, Key};
 
 /// The one line `kith` prints for `error` (after "kith: ").
@@ -64,6 +65,29 @@ fn flag(field: &Field) -> Option<&'static str> {
         Field::ConversationKind => Some("--kind"),
         Field::Learned => Some("--learned"),
         Field::Goal => Some("--goal"),
+        Field::GoalKind => Some("--kind"),
+        Field::GoalIndustry => Some("--industry"),
+        Field::GoalFunction => Some("--function"),
+        Field::GoalCompany => Some("--company"),
+        Field::GoalSkill => Some("--skill"),
+        Field::GoalTarget => Some("--target"),
+        Field::GoalBy => Some("--by"),
+        Field::WorkedFrom => Some("--from"),
+        Field::WorkedTo => Some("--to"),
+        Field::WorkedTitle | Field::MeetingTitle => Some("--title"),
+        Field::MeetingAt | Field::BlockAt => Some("--at"),
+        Field::MeetingMinutes | Field::BlockMinutes => Some("--minutes"),
+        Field::MeetingMode(how) => Some(match how {
+            How::Where => "--where",
+            How::Zoom => "--zoom",
+            How::Meet => "--meet",
+            How::Teams => "--teams",
+            How::Jitsi => "--jitsi",
+            How::Phone => "--phone",
+        }),
+        Field::BlockDays => Some("--days"),
+        Field::BlockCapacity => Some("--capacity"),
+        Field::Weeks => Some("--weeks"),
         _ => None,
     }
 }
@@ -93,6 +117,7 @@ fn app_message(e: &AppError) -> Option<String> {
         AppError::NotFound { what, key, field } => {
             let hint = match (*what, key) {
                 ("contact", Key::Name(name)) => format!(" (add one with: kith add \"{name}\")"),
+                ("goal", Key::Id(_) | Key::Name(_)) => " (see kith goal list --all)".into(),
                 _ => String::new(),
             };
             format!("{}{e}{hint}", prefix(field))

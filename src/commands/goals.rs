@@ -3,31 +3,122 @@
 use std::io::Write;
 
 use anyhow::{anyhow, bail};
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use kith_core::ValidationError;
-use kith_core::contact::ContactRef;
-use kith_core::conversation::Conversation;
-use kith_core::goal::{Goal, GoalKind, GoalStatus, NewGoal};
-use kith_core::ids::{ConversationId, GoalId, UserId};
-use kith_core::rules::coverage::{Colleague, FunctionCoverage, canonical_function, coverage};
-use kith_core::rules::goals::{Progress, Suggestion, SuggestionKind, progress, suggestions};
-use kith_core::rules::learning::{Learned as LearnedItem, aggregate};
-use kith_core::user::User;
-use kith_core::values::{optional_text, sort_key};
-use kith_core::when::parse_date;
-use kith_store::{EmploymentRecord, NetworkScope, Store, StoreError};
+use clap::{Args, Subcommand};
+use kith_core::goal::{Goal, GoalStatus};
+use kith_core::ids::ConversationId;
+use kith_core::rules::goals::{Progress, SuggestionKind, progress};
+use kith_core::values::optional_text;
+use kith_store::{NetworkScope, StoreError};
 use serde_json::{Value, json};
 
 use crate::app::Ctx;
-use crate::cli::{GoalAddArgs, GoalCommand, GoalLinkArgs, OrgCommand, OrgWorkedArgs};
-use crate::commands::todo::title;
 use crate::ui::{self, BOLD, DIM, columns};
 use kith_app::agenda::today;
-use kith_app::json;
-use kith_app::{Field, resolve};
+use kith_app::coverage::{Coverage, WorkedInput, employment};
+use kith_app::goals::{self, GoalView, NewGoalInput};
+use kith_app::{AppError, json, resolve};
 
-/// How many people `goal show` suggests.
-const SUGGESTIONS: usize = 8;
+#[derive(Debug, Subcommand)]
+pub enum GoalCommand {
+    /// Set a goal: kith goal add --kind industry-change "Move into product" --function product --target 10 --by 2027-03-01
+    Add(GoalAddArgs),
+    /// Goals with their progress
+    List(GoalListArgs),
+    /// A goal's progress, people, conversations, what you learned, and who to talk to next
+    Show(GoalArg),
+    /// Link a contact (or --conversation ID) to a goal
+    Link(GoalLinkArgs),
+    /// Mark a goal reached
+    Done(GoalArg),
+    /// Give up a goal
+    Drop(GoalArg),
+}
+
+#[derive(Debug, Args)]
+pub struct GoalAddArgs {
+    /// What you want, in your words
+    pub title: String,
+    /// new-role, new-skill, industry-change, reconnect, internal or custom
+    #[arg(long)]
+    pub kind: String,
+    /// The industry you aim at
+    #[arg(long)]
+    pub industry: Option<String>,
+    /// The function you aim at
+    #[arg(long)]
+    pub function: Option<String>,
+    /// The company you aim at
+    #[arg(long)]
+    pub company: Option<String>,
+    /// The skill you want
+    #[arg(long)]
+    pub skill: Option<String>,
+    /// When you want to get there
+    #[arg(long, value_name = "DATE")]
+    pub by: Option<String>,
+    /// How many conversations count as success
+    #[arg(long)]
+    pub target: Option<u32>,
+}
+
+#[derive(Debug, Args)]
+pub struct GoalListArgs {
+    /// Include reached and dropped goals
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GoalArg {
+    /// Id or part of the title
+    pub goal: String,
+}
+
+#[derive(Debug, Args)]
+pub struct GoalLinkArgs {
+    /// Id or part of the title
+    pub goal: String,
+    /// A contact: id or part of the name
+    #[arg(required_unless_present = "conversation")]
+    pub contact: Option<String>,
+    /// A conversation's id instead
+    #[arg(long, value_name = "ID")]
+    pub conversation: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OrgCommand {
+    /// Say which organisation is yours (or show it)
+    Mine(OrgMineArgs),
+    /// Each function of your organisation: how many people you know, how fresh, and the gaps
+    Coverage,
+    /// Record where you (or, with --contact, someone else) worked: reconnect goals find former colleagues by it
+    Worked(OrgWorkedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OrgWorkedArgs {
+    /// The organisation
+    pub organisation: String,
+    /// First year there
+    #[arg(long, value_name = "YEAR")]
+    pub from: Option<i32>,
+    /// Last year there
+    #[arg(long, value_name = "YEAR")]
+    pub to: Option<i32>,
+    /// Their title there
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Someone else's history, not yours
+    #[arg(long, value_name = "CONTACT")]
+    pub contact: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct OrgMineArgs {
+    /// The organisation's name, as your contacts have it
+    pub name: Option<String>,
+}
 
 pub async fn goal(ctx: &mut Ctx, command: &GoalCommand) -> anyhow::Result<()> {
     match command {
@@ -41,103 +132,28 @@ pub async fn goal(ctx: &mut Ctx, command: &GoalCommand) -> anyhow::Result<()> {
 }
 
 /// A goal named by id (`3`, `#3`) or by an unambiguous part of its title.
-pub async fn resolve_goal(ctx: &Ctx, input: &str) -> anyhow::Result<Goal> {
-    find_goal(&ctx.store, ctx.user.id, input).await
+pub async fn resolve_goal(ctx: &Ctx, input: &str) -> Result<Goal, AppError> {
+    goals::find(&ctx.store, ctx.user.id, input).await
 }
 
-/// [`find_goal`] for a flag or form field: a goal that is not there, or a
-/// name that fits several, is the input's fault (a [`ValidationError`]
-/// naming `field`, which the web answers with 422), not the server's.
-pub async fn goal_in_field(
-    store: &Store,
-    user: UserId,
-    input: &str,
-    field: &str,
-) -> anyhow::Result<Goal> {
-    find_goal(store, user, input)
-        .await
-        .map_err(|e| match e.downcast::<StoreError>() {
-            Ok(store_error) => store_error.into(),
-            Err(e) => ValidationError::new(field, e.to_string()).into(),
-        })
-}
-
-/// [`resolve_goal`] without a command context (the web uses it too).
-pub async fn find_goal(store: &Store, user: UserId, input: &str) -> anyhow::Result<Goal> {
-    let input = input.trim();
-    if let Ok(id) = input.trim_start_matches('#').parse::<i64>() {
-        return store
-            .goal(user, GoalId(id))
-            .await
-            .map(|(goal, _)| goal)
-            .map_err(|e| match e {
-                StoreError::NotFound { .. } => {
-                    anyhow!("no goal with id {id} (see kith goal list --all)")
-                }
-                other => other.into(),
-            });
-    }
-    let key = sort_key(input);
-    let goals: Vec<Goal> = store
-        .goals(user, true)
-        .await?
-        .into_iter()
-        .map(|(g, _)| g)
-        .collect();
-    let found: Vec<&Goal> = goals
-        .iter()
-        .filter(|g| sort_key(&g.title).contains(&key))
-        .collect();
-    match found.as_slice() {
-        [] => bail!("no goal matches '{input}' (see kith goal list --all)"),
-        [one] => Ok((*one).clone()),
-        many => {
-            let names: Vec<String> = many
-                .iter()
-                .map(|g| format!("{} (#{})", g.title, g.id))
-                .collect();
-            bail!(
-                "'{input}' matches several goals: {}; use the id",
-                names.join(", ")
-            )
+impl From<&GoalAddArgs> for NewGoalInput {
+    fn from(args: &GoalAddArgs) -> Self {
+        NewGoalInput {
+            title: args.title.clone(),
+            kind: args.kind.clone(),
+            industry: args.industry.clone(),
+            function: args.function.clone(),
+            company: args.company.clone(),
+            skill: args.skill.clone(),
+            by: args.by.clone(),
+            target: args.target,
         }
     }
 }
 
-fn text(flag: &str, value: &Option<String>) -> anyhow::Result<Option<String>> {
-    Ok(optional_text(flag, value.as_deref(), 200)?)
-}
-
-/// The goal `goal add` (or the web's goal form) describes, checked.
-pub fn new_goal(args: &GoalAddArgs, today: NaiveDate) -> anyhow::Result<NewGoal> {
-    let kind = GoalKind::parse(&args.kind).map_err(|e| e.in_field("--kind"))?;
-    let due_on = args
-        .by
-        .as_deref()
-        .map(|by| parse_date("--by", by, today))
-        .transpose()?;
-    if let Some(due) = due_on.filter(|d| *d <= today) {
-        bail!("invalid --by: {due} is not in the future");
-    }
-    if let Some(target) = args.target.filter(|t| !(1..=1000).contains(t)) {
-        bail!("invalid --target: {target} is not between 1 and 1000");
-    }
-    let goal = NewGoal {
-        kind,
-        title: title("title", &args.title)?,
-        industry: text("--industry", &args.industry)?.map(|i| i.to_lowercase()),
-        function: text("--function", &args.function)?.map(|f| canonical_function(&f)),
-        company: text("--company", &args.company)?,
-        skill: text("--skill", &args.skill)?,
-        target_count: args.target,
-        due_on,
-    };
-    Ok(goal)
-}
-
 async fn add(ctx: &mut Ctx, args: &GoalAddArgs) -> anyhow::Result<()> {
     let today = today(ctx.now, ctx.user.timezone);
-    let goal = new_goal(args, today)?;
+    let goal = goals::new_goal(&args.into(), today)?;
     let id = ctx
         .store
         .add_goal(ctx.user.id, &goal, GoalStatus::Active, ctx.now)
@@ -146,7 +162,7 @@ async fn add(ctx: &mut Ctx, args: &GoalAddArgs) -> anyhow::Result<()> {
     if ctx.ui.json {
         return Ok(ctx
             .ui
-            .print_json(&goal_json(&stored, &progress(&stored, 0, today)))?);
+            .print_json(&json::goal(&stored, &progress(&stored, 0, today)))?);
     }
     writeln!(
         ctx.ui.out(),
@@ -154,10 +170,6 @@ async fn add(ctx: &mut Ctx, args: &GoalAddArgs) -> anyhow::Result<()> {
         stored.title
     )?;
     Ok(())
-}
-
-pub fn goal_json(g: &Goal, p: &Progress) -> Value {
-    json::goal(g, p)
 }
 
 async fn list(ctx: &mut Ctx, all: bool) -> anyhow::Result<()> {
@@ -173,7 +185,7 @@ async fn list(ctx: &mut Ctx, all: bool) -> anyhow::Result<()> {
     if ctx.ui.json {
         return Ok(ctx
             .ui
-            .print_json(&rows.iter().map(|(g, p)| goal_json(g, p)).collect())?);
+            .print_json(&rows.iter().map(|(g, p)| json::goal(g, p)).collect())?);
     }
     let out = ctx.ui.out();
     if rows.is_empty() {
@@ -205,54 +217,6 @@ async fn list(ctx: &mut Ctx, all: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Everything `goal show` (and the web's goal page) tells about one goal.
-pub struct GoalView {
-    pub goal: Goal,
-    pub progress: Progress,
-    pub people: Vec<ContactRef>,
-    pub conversations: Vec<Conversation>,
-    pub learned: Vec<LearnedItem>,
-    pub next: Vec<Suggestion>,
-}
-
-impl GoalView {
-    pub async fn load(
-        store: &Store,
-        me: &User,
-        now: DateTime<Utc>,
-        id: GoalId,
-    ) -> anyhow::Result<GoalView> {
-        let user = me.id;
-        let (goal, linked) = store.goal(user, id).await?;
-        let progress = progress(&goal, linked, today(now, me.timezone));
-        let people = store.goal_contacts(user, goal.id).await?;
-        let conversations = store.goal_conversations(user, goal.id, 5).await?;
-        let learned = aggregate(&store.goal_learnings(user, goal.id).await?);
-        let scope = NetworkScope {
-            my_organisation_only: false,
-            notes: goal.skill.is_some(),
-        };
-        let network = store.network(user, scope).await?;
-        let exclude: Vec<_> = people.iter().map(|p| p.id).collect();
-        let next = suggestions(
-            &goal,
-            &network.candidates,
-            &network.connections,
-            &exclude,
-            now,
-            SUGGESTIONS,
-        );
-        Ok(GoalView {
-            goal,
-            progress,
-            people,
-            conversations,
-            learned,
-            next,
-        })
-    }
-}
-
 async fn show(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
     let id = resolve_goal(ctx, input).await?.id;
     let GoalView {
@@ -264,7 +228,7 @@ async fn show(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
         next,
     } = GoalView::load(&ctx.store, &ctx.user, ctx.now, id).await?;
     if ctx.ui.json {
-        let mut value = goal_json(&goal, &p);
+        let mut value = json::goal(&goal, &p);
         value["people"] = people.iter().map(json::contact_ref).collect();
         value["recent_conversations"] = conversations.iter().map(json::conversation).collect();
         value["learned"] = learned
@@ -504,103 +468,20 @@ pub async fn org(ctx: &mut Ctx, command: &OrgCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// How well I am connected across my own organisation, function by function.
-pub struct Coverage {
-    pub organisation: String,
-    pub colleagues: Vec<Colleague>,
-    pub functions: Vec<FunctionCoverage>,
-}
-
-impl Coverage {
-    /// `None` while the user has not said which organisation is theirs.
-    pub async fn load(
-        store: &Store,
-        user: UserId,
-        now: DateTime<Utc>,
-    ) -> anyhow::Result<Option<Coverage>> {
-        let scope = NetworkScope {
-            my_organisation_only: true,
-            notes: false,
-        };
-        let network = store.network(user, scope).await?;
-        let Some(mine) = network.my_organisation.clone() else {
-            return Ok(None);
-        };
-        let key = sort_key(&mine);
-        let colleagues: Vec<Colleague> = network
-            .candidates
-            .iter()
-            .filter(|c| {
-                !c.archived
-                    && c.organisation
-                        .as_deref()
-                        .is_some_and(|o| sort_key(o) == key)
-            })
-            .map(|c| Colleague {
-                id: c.id,
-                name: c.name.clone(),
-                function: c.function.clone(),
-                activity: c.activity,
-            })
-            .collect();
-        let functions = coverage(&colleagues, &network.connections, now);
-        Ok(Some(Coverage {
-            organisation: mine,
-            colleagues,
-            functions,
-        }))
-    }
-}
-
-/// The stint `org worked` (or the web's form) describes, checked.
-pub async fn employment(
-    store: &Store,
-    me: &User,
-    now: DateTime<Utc>,
-    args: &OrgWorkedArgs,
-) -> anyhow::Result<(EmploymentRecord, Option<ContactRef>)> {
-    let organisation = optional_text("organisation", Some(&args.organisation), 200)?
-        .ok_or_else(|| anyhow!("invalid organisation: must not be empty"))?;
-    let this_year = today(now, me.timezone).year();
-    let year = |flag: &str, y: Option<i32>| -> anyhow::Result<Option<NaiveDate>> {
-        match y {
-            Some(y) if !(1950..=this_year).contains(&y) => {
-                bail!("invalid {flag}: {y} is not a year between 1950 and {this_year}")
-            }
-            Some(y) => Ok(NaiveDate::from_ymd_opt(
-                y,
-                if flag == "--from" { 1 } else { 12 },
-                if flag == "--from" { 1 } else { 31 },
-            )),
-            None => Ok(None),
+impl From<&OrgWorkedArgs> for WorkedInput {
+    fn from(args: &OrgWorkedArgs) -> Self {
+        WorkedInput {
+            organisation: args.organisation.clone(),
+            from: args.from,
+            to: args.to,
+            title: args.title.clone(),
+            contact: args.contact.clone(),
         }
-    };
-    let (started_on, ended_on) = (year("--from", args.from)?, year("--to", args.to)?);
-    if let (Some(from), Some(to)) = (started_on, ended_on)
-        && from > to
-    {
-        bail!(
-            "invalid --to: {} is before --from {}",
-            to.year(),
-            from.year()
-        );
     }
-    let contact = match &args.contact {
-        Some(who) => Some(resolve::contact_in_field(store, me.id, who, Field::OrgContact).await?),
-        None => None,
-    };
-    let record = EmploymentRecord {
-        contact: contact.as_ref().map(|c| c.id),
-        organisation,
-        title: text("--title", &args.title)?,
-        started_on,
-        ended_on,
-    };
-    Ok((record, contact))
 }
 
 async fn worked(ctx: &mut Ctx, args: &OrgWorkedArgs) -> anyhow::Result<()> {
-    let (record, contact) = employment(&ctx.store, &ctx.user, ctx.now, args).await?;
+    let (record, contact) = employment(&ctx.store, &ctx.user, ctx.now, &args.into()).await?;
     let organisation = record.organisation.clone();
     ctx.store
         .add_employments(ctx.user.id, &[record], ctx.now)

@@ -2,68 +2,173 @@
 //! the invitation, and logging a meeting that happened.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::{Context as _, anyhow, bail};
-use chrono::{DateTime, Utc};
+use clap::{ArgGroup, Args, Subcommand};
 use kith_core::ids::MeetingId;
-use kith_core::meeting::{JoinLink, Meeting, MeetingMode, MeetingStatus, NewMeeting, Platform};
-use kith_core::user::User;
-use kith_core::when::parse_moment;
-use kith_store::{MeetingFilter, Store, StoreError};
+use kith_core::meeting::{Meeting, MeetingStatus};
+use kith_store::{MeetingFilter, StoreError};
 use serde_json::{Value, json};
 
 use crate::app::Ctx;
-use crate::calendar;
-use crate::cli::{MeetArgs, MeetingCommand, ModeArgs};
 use crate::ui::{self, BOLD, DIM, YELLOW, columns};
+use kith_app::calendar;
 use kith_app::json;
-use kith_app::resolve;
+use kith_app::meetings::{self, How, ModeInput, NewMeetingInput, new_meeting};
 
-/// The meeting `meet` (or the web's form) describes, checked.
-pub async fn new_meeting(
-    store: &Store,
-    user: &User,
-    now: DateTime<Utc>,
-    args: &MeetArgs,
-) -> anyhow::Result<NewMeeting> {
-    let starts_at = parse_moment("--at", &args.at, now, user.timezone)?;
-    let minutes = kith_core::conversation::Minutes::parse(&args.minutes)
-        .map_err(|e| e.in_field("--minutes"))?
-        .get();
-    let mode = mode(store, user, &args.mode).await?;
-    let people = resolve::contacts(store, user.id, &args.with).await?;
-    let title = match &args.title {
-        Some(t) => t.clone(),
-        None => format!(
-            "Meeting with {}",
-            people
-                .iter()
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    };
-    let meeting = NewMeeting::new(
-        &title,
-        starts_at,
-        minutes,
-        mode,
-        people.iter().map(|p| p.id).collect(),
-    )
-    .map_err(|e| {
-        let flag = if e.field == "title" {
-            "--title"
-        } else {
-            e.field.as_str()
+/// Where a meeting happens: exactly one of these.
+#[derive(Debug, Default, Args)]
+#[command(group(ArgGroup::new("mode").required(true).multiple(false)))]
+pub struct ModeArgs {
+    /// In person, at this place
+    #[arg(long = "where", value_name = "PLACE", group = "mode")]
+    pub place: Option<String>,
+    /// On Zoom, with this join link (https://…zoom.us/…)
+    #[arg(long, value_name = "URL", group = "mode")]
+    pub zoom: Option<String>,
+    /// On Google Meet, with this link (https://meet.google.com/…)
+    #[arg(long, value_name = "URL", group = "mode")]
+    pub meet: Option<String>,
+    /// On Microsoft Teams, with this link (https://teams.microsoft.com/… or teams.live.com)
+    #[arg(long, value_name = "URL", group = "mode")]
+    pub teams: Option<String>,
+    /// On Jitsi Meet, in a new unguessable room (server: kith settings --jitsi)
+    #[arg(long, group = "mode")]
+    pub jitsi: bool,
+    /// By phone, on this number
+    #[arg(long, value_name = "NUMBER", group = "mode")]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MeetArgs {
+    /// Who: ids or names, separated by commas
+    pub with: String,
+    /// When, in your time zone ("2026-12-03 10:00") or with an offset (2026-12-03T10:00:00+01:00)
+    #[arg(long, value_name = "WHEN")]
+    pub at: String,
+    /// How long, in minutes
+    #[arg(long, default_value = "30")]
+    pub minutes: String,
+    #[command(flatten)]
+    pub mode: ModeArgs,
+    /// What it is about [default: "Meeting with NAMES"]
+    #[arg(long)]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MeetingCommand {
+    /// Coming meetings (--all: past and cancelled ones too)
+    List(MeetingListArgs),
+    /// One meeting
+    Show(MeetingArg),
+    /// Move a meeting online or to the phone: same invitation, updated (then: kith meeting ics ID)
+    Convert(MeetingConvertArgs),
+    /// Call a meeting off (--send e-mails the cancellation)
+    Cancel(MeetingCancelArgs),
+    /// E-mail the invitation (or the cancellation) to the attendees
+    Send(MeetingArg),
+    /// The invitation to send: iTIP REQUEST, or CANCEL once cancelled
+    Ics(MeetingIcsArgs),
+    /// Log a meeting that happened as a conversation with its attendees
+    Log(MeetingLogArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MeetingArg {
+    /// The meeting's id (from `kith meeting list`)
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MeetingListArgs {
+    /// Past and cancelled meetings too
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MeetingConvertArgs {
+    /// The meeting's id
+    pub id: String,
+    #[command(flatten)]
+    pub mode: ModeArgs,
+    /// E-mail the updated invitation to the attendees
+    #[arg(long)]
+    pub send: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MeetingCancelArgs {
+    /// The meeting's id
+    pub id: String,
+    /// E-mail the cancellation to the attendees
+    #[arg(long)]
+    pub send: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MeetingIcsArgs {
+    /// The meeting's id
+    pub id: String,
+    /// Write to this file instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MeetingLogArgs {
+    /// The meeting's id
+    pub id: String,
+    /// What you talked about
+    #[arg(num_args = 0..)]
+    pub summary: Vec<String>,
+}
+
+impl ModeArgs {
+    /// The one mode the flags name (clap lets through exactly one).
+    fn input(&self) -> anyhow::Result<ModeInput> {
+        let detail = |how: How, detail: &String| ModeInput {
+            how,
+            detail: detail.clone(),
         };
-        e.clone().in_field(flag)
-    })?;
-    Ok(meeting)
+        Ok(if let Some(place) = &self.place {
+            detail(How::Where, place)
+        } else if let Some(url) = &self.zoom {
+            detail(How::Zoom, url)
+        } else if let Some(url) = &self.meet {
+            detail(How::Meet, url)
+        } else if let Some(url) = &self.teams {
+            detail(How::Teams, url)
+        } else if let Some(number) = &self.phone {
+            detail(How::Phone, number)
+        } else if self.jitsi {
+            detail(How::Jitsi, &String::new())
+        } else {
+            bail!(
+                "say where: --where PLACE, --zoom URL, --meet URL, --teams URL, --jitsi or --phone NUMBER"
+            );
+        })
+    }
+}
+
+impl MeetArgs {
+    fn input(&self) -> anyhow::Result<NewMeetingInput> {
+        Ok(NewMeetingInput {
+            with: self.with.clone(),
+            at: self.at.clone(),
+            minutes: self.minutes.clone(),
+            mode: self.mode.input()?,
+            title: self.title.clone(),
+        })
+    }
 }
 
 pub async fn meet(ctx: &mut Ctx, args: &MeetArgs) -> anyhow::Result<()> {
     let tz = ctx.user.timezone;
-    let meeting = new_meeting(&ctx.store, &ctx.user, ctx.now, args).await?;
+    let meeting = new_meeting(&ctx.store, &ctx.user, ctx.now, &args.input()?).await?;
     let id = ctx
         .store
         .add_meeting(ctx.user.id, &meeting, ctx.now)
@@ -95,58 +200,6 @@ pub async fn meet(ctx: &mut Ctx, args: &MeetArgs) -> anyhow::Result<()> {
         )?;
     }
     Ok(())
-}
-
-/// The mode flags as the web form and the API name them: a kind (`where`,
-/// `zoom`, `meet`, `teams`, `jitsi`, `phone`) and its place, link or number.
-pub fn mode_args(how: &str, detail: &str) -> Result<ModeArgs, kith_core::ValidationError> {
-    let detail = Some(detail.trim().to_owned());
-    let mut args = ModeArgs::default();
-    match how {
-        "where" => args.place = detail,
-        "zoom" => args.zoom = detail,
-        "meet" => args.meet = detail,
-        "teams" => args.teams = detail,
-        "phone" => args.phone = detail,
-        "jitsi" => args.jitsi = true,
-        other => {
-            return Err(kith_core::ValidationError::new(
-                "how",
-                format!("'{other}' is not where, zoom, meet, teams, jitsi or phone"),
-            ));
-        }
-    }
-    Ok(args)
-}
-
-/// The mode the flags name; `--jitsi` makes a new room on the user's server.
-pub async fn mode(store: &Store, user: &User, args: &ModeArgs) -> anyhow::Result<MeetingMode> {
-    let link = |platform: Platform, url: &str, flag: &str| {
-        JoinLink::parse(platform, url)
-            .map(MeetingMode::virtual_call)
-            .map_err(|e| e.in_field(flag))
-    };
-    Ok(if let Some(place) = &args.place {
-        MeetingMode::in_person(place).map_err(|e| e.in_field("--where"))?
-    } else if let Some(url) = &args.zoom {
-        link(Platform::Zoom, url, "--zoom")?
-    } else if let Some(url) = &args.meet {
-        link(Platform::Meet, url, "--meet")?
-    } else if let Some(url) = &args.teams {
-        link(Platform::Teams, url, "--teams")?
-    } else if let Some(number) = &args.phone {
-        MeetingMode::phone(number).map_err(|e| e.in_field("--phone"))?
-    } else if args.jitsi {
-        let base = store.jitsi_base(user.id).await?;
-        let mut entropy = [0u8; 16];
-        getrandom::fill(&mut entropy)
-            .map_err(|e| anyhow!("no randomness for a Jitsi room: {e}"))?;
-        MeetingMode::virtual_call(JoinLink::jitsi(&base, entropy))
-    } else {
-        bail!(
-            "say where: --where PLACE, --zoom URL, --meet URL, --teams URL, --jitsi or --phone NUMBER"
-        );
-    })
 }
 
 fn meeting_id(input: &str) -> anyhow::Result<MeetingId> {
@@ -181,7 +234,7 @@ pub async fn run(ctx: &mut Ctx, command: &MeetingCommand) -> anyhow::Result<()> 
         }
         MeetingCommand::Convert(args) => {
             let id = find(ctx, &args.id).await?.id;
-            let mode = mode(&ctx.store, &ctx.user, &args.mode).await?;
+            let mode = meetings::mode(&ctx.store, &ctx.user, &args.mode.input()?).await?;
             let changed = ctx
                 .store
                 .change_meeting_mode(ctx.user.id, id, &mode, ctx.now)

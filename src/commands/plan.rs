@@ -2,43 +2,87 @@
 //! fills it, and the calendar file.
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use anyhow::{Context as _, anyhow};
+use clap::{Args, Subcommand};
 use kith_core::ids::OutreachBlockId;
-use kith_core::outreach::{NewOutreachBlock, Weekdays, parse_time};
 use kith_store::StoreError;
 use serde_json::{Value, json};
 
 use crate::app::Ctx;
-use crate::calendar::{self, BlockPlan};
-use crate::cli::{BlockCommand, ExportIcsArgs, PlanArgs};
-use crate::commands::goals;
 use crate::ui::{BOLD, DIM, columns};
+use kith_app::blocks::{NewBlockInput, new_block};
+use kith_app::calendar::{self, BlockPlan};
 
-/// The block `block add` (or the web's form) describes, checked.
-pub async fn new_block(
-    store: &kith_store::Store,
-    user: kith_core::ids::UserId,
-    args: &crate::cli::BlockAddArgs,
-) -> anyhow::Result<NewOutreachBlock> {
-    let weekdays = Weekdays::parse(&args.days).map_err(|e| e.in_field("--days"))?;
-    let at = parse_time("--at", &args.at)?;
-    let goal = match &args.goal {
-        Some(g) => Some(goals::goal_in_field(store, user, g, "--goal").await?.id),
-        None => None,
-    };
-    Ok(
-        NewOutreachBlock::new(weekdays, at, args.minutes, args.capacity, goal).map_err(|e| {
-            let flag = format!("--{}", e.field);
-            e.in_field(flag)
-        })?,
-    )
+#[derive(Debug, Subcommand)]
+pub enum BlockCommand {
+    /// A recurring time for outreach: kith block add --days tue,thu --at 08:30 --minutes 30 --capacity 3
+    Add(BlockAddArgs),
+    /// Your outreach blocks
+    List,
+    /// Remove an outreach block
+    Remove(BlockId),
+}
+
+#[derive(Debug, Args)]
+pub struct BlockAddArgs {
+    /// Weekdays: tue,thu or mon-fri
+    #[arg(long)]
+    pub days: String,
+    /// Start time in your time zone, HH:MM
+    #[arg(long)]
+    pub at: String,
+    /// How long, in minutes
+    #[arg(long, default_value_t = 30)]
+    pub minutes: u32,
+    /// How many people to reach in one block
+    #[arg(long, default_value_t = 3)]
+    pub capacity: u32,
+    /// Fill it with people who matter for this goal first (id or part of its title)
+    #[arg(long)]
+    pub goal: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BlockId {
+    /// The block's id (from `kith block list`)
+    pub id: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// How many weeks ahead, from today
+    #[arg(long, default_value_t = 2)]
+    pub weeks: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportIcsArgs {
+    /// How many weeks of outreach blocks to plan
+    #[arg(long, default_value_t = 2)]
+    pub weeks: u32,
+    /// Write to this file instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+impl From<&BlockAddArgs> for NewBlockInput {
+    fn from(args: &BlockAddArgs) -> Self {
+        NewBlockInput {
+            days: args.days.clone(),
+            at: args.at.clone(),
+            minutes: args.minutes,
+            capacity: args.capacity,
+            goal: args.goal.clone(),
+        }
+    }
 }
 
 pub async fn block(ctx: &mut Ctx, command: &BlockCommand) -> anyhow::Result<()> {
     match command {
         BlockCommand::Add(args) => {
-            let block = new_block(&ctx.store, ctx.user.id, args).await?;
+            let block = new_block(&ctx.store, ctx.user.id, &args.into()).await?;
             let (weekdays, at, goal) = (block.weekdays, block.starts_at, block.goal);
             let id = ctx.store.add_block(ctx.user.id, &block, ctx.now).await?;
             if ctx.ui.json {
@@ -204,20 +248,16 @@ fn block_json(b: &BlockPlan, tz: kith_core::values::TimeZone) -> Value {
 }
 
 pub async fn export(ctx: &mut Ctx, args: &ExportIcsArgs) -> anyhow::Result<()> {
-    {
-        {
-            let text = calendar::ics_feed(&ctx.store, &ctx.user, ctx.now, args.weeks).await?;
-            match &args.output {
-                Some(path) => {
-                    std::fs::write(path, &text)
-                        .with_context(|| format!("cannot write {}", path.display()))?;
-                    if !ctx.ui.json {
-                        writeln!(ctx.ui.out(), "Wrote {}", path.display())?;
-                    }
-                }
-                None => write!(ctx.ui.out(), "{text}")?,
+    let text = calendar::ics_feed(&ctx.store, &ctx.user, ctx.now, args.weeks).await?;
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &text)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            if !ctx.ui.json {
+                writeln!(ctx.ui.out(), "Wrote {}", path.display())?;
             }
-            Ok(())
         }
+        None => write!(ctx.ui.out(), "{text}")?,
     }
+    Ok(())
 }

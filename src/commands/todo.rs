@@ -5,8 +5,8 @@ use std::io::Write;
 use anyhow::bail;
 use clap::{Args, Subcommand};
 use kith_app::follow_ups::{self, FollowUpInput};
+use kith_app::json;
 use kith_app::resolve::{self, Who};
-use kith_app::{Field, json};
 use kith_core::follow_up::{FollowUp, FollowUpKind, FollowUpStatus, Owner};
 use kith_core::ids::FollowUpId;
 use kith_store::{FollowUpFilter, StoreError};
@@ -72,11 +72,6 @@ pub async fn run(ctx: &mut Ctx, command: &TodoCommand) -> anyhow::Result<()> {
         TodoCommand::Done(id) => done(ctx, &id.id).await,
         TodoCommand::Drop(id) => drop(ctx, &id.id).await,
     }
-}
-
-/// A title given by `flag` (a goal's): one line of text, required.
-pub fn title(flag: &str, input: &str) -> anyhow::Result<String> {
-    Ok(follow_ups::title(Field::Named(flag.into()), input)?)
 }
 
 fn parse_id(input: &str) -> anyhow::Result<FollowUpId> {

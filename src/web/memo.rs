@@ -174,7 +174,7 @@ impl DueView {
 /// comparing them).
 pub struct NextBlock {
     blocks: Vec<kith_core::outreach::OutreachBlock>,
-    pub plan: Option<crate::calendar::BlockPlan>,
+    pub plan: Option<kith_app::calendar::BlockPlan>,
 }
 
 #[derive(Default)]
@@ -205,7 +205,7 @@ impl Memo {
         let plan = if blocks.is_empty() {
             None
         } else {
-            crate::calendar::next_block(store, user, now).await?
+            kith_app::calendar::next_block(store, user, now).await?
         };
         let valid_until = plan.as_ref().map_or(now + chrono::Duration::hours(1), |p| {
             p.planned.instance.starts_at

@@ -103,6 +103,36 @@ pub enum Field {
     Goal,
     // A follow-up (`follow_ups.rs`).
     FollowUpTitle,
+    /// A goal's title, kind, aims, count of conversations and date.
+    GoalTitle,
+    GoalKind,
+    GoalIndustry,
+    GoalFunction,
+    GoalCompany,
+    GoalSkill,
+    GoalTarget,
+    GoalBy,
+    /// An organisation someone worked at, the first and last year there,
+    /// and the title they had.
+    WorkedAt,
+    WorkedFrom,
+    WorkedTo,
+    WorkedTitle,
+    /// When a meeting starts, how long it is and what it is called.
+    MeetingAt,
+    MeetingMinutes,
+    MeetingTitle,
+    /// The kind of place a meeting has (the web's word for it).
+    MeetingHow,
+    /// The place, link or number of a meeting of that kind.
+    MeetingMode(crate::meetings::How),
+    /// An outreach block's weekdays, start, length and capacity.
+    BlockDays,
+    BlockAt,
+    BlockMinutes,
+    BlockCapacity,
+    /// How many weeks a plan or calendar feed looks ahead.
+    Weeks,
     /// A field that core's validation (`ValidationError`) or the store
     /// named by its own word; it becomes a variant of its own as the use
     /// cases that check it move here.
@@ -165,6 +195,25 @@ impl fmt::Display for Field {
             Field::Learned => "learned",
             Field::Goal => "goal",
             Field::FollowUpTitle => "title",
+            Field::GoalTitle | Field::MeetingTitle => "title",
+            Field::GoalKind => "kind",
+            Field::GoalIndustry => "industry",
+            Field::GoalFunction => "function",
+            Field::GoalCompany => "company",
+            Field::GoalSkill => "skill",
+            Field::GoalTarget => "target",
+            Field::GoalBy => "by",
+            Field::WorkedAt => "organisation",
+            Field::WorkedFrom => "from",
+            Field::WorkedTo => "to",
+            Field::WorkedTitle => "title",
+            Field::MeetingAt | Field::BlockAt => "at",
+            Field::MeetingMinutes | Field::BlockMinutes => "minutes",
+            Field::MeetingHow => "how",
+            Field::MeetingMode(how) => how.word(),
+            Field::BlockDays => "days",
+            Field::BlockCapacity => "capacity",
+            Field::Weeks => "weeks",
             Field::Named(name) => name,
         })
     }

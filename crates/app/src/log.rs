@@ -7,12 +7,10 @@ use kith_core::ValidationError;
 use kith_core::contact::ContactRef;
 use kith_core::conversation::{Channel, ConversationKind, Learning, Minutes, NewConversation};
 use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
-use kith_core::goal::Goal;
-use kith_core::ids::{GoalId, UserId};
 use kith_core::user::User;
-use kith_core::values::{ContactName, sort_key};
+use kith_core::values::ContactName;
 use kith_core::when::parse_moment;
-use kith_store::{ConversationExtras, LoggedConversation, Store, StoreError};
+use kith_store::{ConversationExtras, LoggedConversation, Store};
 
 use crate::error::{AppError, Field};
 use crate::follow_ups::{due_on, title};
@@ -145,7 +143,11 @@ pub async fn prepare(
 ) -> Result<Prepared, AppError> {
     let p = parts(me, now, input)?;
     let goal = match &input.goal {
-        Some(g) => Some(goal(store, me.id, g).await?.id),
+        Some(g) => Some(
+            crate::goals::find_in_field(store, me.id, g, Field::Goal)
+                .await?
+                .id,
+        ),
         None => None,
     };
     let people = resolve::people(store, me.id, &input.with, Field::With).await?;
@@ -207,43 +209,4 @@ pub async fn log(
         .log_conversation_with(me.id, &prepared.conversation, &prepared.extras, now)
         .await?;
     Ok((prepared, logged))
-}
-
-/// The goal a conversation counts towards, by id or an unambiguous part of
-/// its title; a goal that is not there is the input's mistake.
-async fn goal(store: &Store, user: UserId, input: &str) -> Result<Goal, AppError> {
-    let input = input.trim();
-    let invalid = |message: String| AppError::Invalid {
-        field: Field::Goal,
-        message,
-    };
-    if let Ok(id) = input.trim_start_matches('#').parse::<i64>() {
-        return match store.goal(user, GoalId(id)).await {
-            Ok((goal, _)) => Ok(goal),
-            Err(StoreError::NotFound { .. }) => Err(invalid(format!("no goal with id {id}"))),
-            Err(e) => Err(e.into()),
-        };
-    }
-    let key = sort_key(input);
-    let mut found: Vec<Goal> = store
-        .goals(user, true)
-        .await?
-        .into_iter()
-        .map(|(g, _)| g)
-        .filter(|g| sort_key(&g.title).contains(&key))
-        .collect();
-    match found.len() {
-        0 => Err(invalid(format!("no goal matches '{input}'"))),
-        1 => Ok(found.remove(0)),
-        _ => {
-            let names: Vec<String> = found
-                .iter()
-                .map(|g| format!("{} (#{})", g.title, g.id))
-                .collect();
-            Err(invalid(format!(
-                "'{input}' matches several goals: {}; use the id",
-                names.join(", ")
-            )))
-        }
-    }
 }

@@ -12,15 +12,14 @@ use kith_store::MeetingFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::handlers::in_body;
 use super::{ApiError, Body, ErrorBody, Params};
-use crate::calendar;
-use crate::cli::{BlockAddArgs, MeetArgs, ModeArgs};
-use crate::commands::{meetings, plan};
 use crate::web::AppState;
 use crate::web::auth::ApiUser;
 use crate::web::error::WebError;
+use kith_app::blocks::{self, NewBlockInput};
 use kith_app::json::{ContactRefOut, MeetingOut};
+use kith_app::meetings::{self, NewMeetingInput};
+use kith_app::{AppError, Field, calendar};
 
 type ApiResult<T> = Result<T, ApiError>;
 
@@ -44,21 +43,30 @@ pub struct ModeInput {
 }
 
 impl ModeInput {
-    fn args(&self) -> ApiResult<ModeArgs> {
-        Ok(meetings::mode_args(&self.how, &self.detail).map_err(|e| in_body(e, MODE_FIELDS))?)
+    fn input(&self) -> ApiResult<meetings::ModeInput> {
+        Ok(meetings::ModeInput::parse(&self.how, &self.detail).map_err(in_body)?)
     }
 }
 
-/// The flags a meeting's place is checked under, as the body's fields.
-const MODE_FIELDS: &[(&str, &str)] = &[
-    ("how", "mode.how"),
-    ("where", "mode.detail"),
-    ("zoom", "mode.detail"),
-    ("meet", "mode.detail"),
-    ("teams", "mode.detail"),
-    ("jitsi", "mode.detail"),
-    ("phone", "mode.detail"),
-];
+/// A meeting body's problem named by its field: the place's kind and
+/// detail sit in `mode`; the other fields are named as everywhere.
+fn in_body(e: AppError) -> WebError {
+    let field = match &e {
+        AppError::Invalid {
+            field: Field::MeetingHow,
+            ..
+        } => "mode.how",
+        AppError::Invalid {
+            field: Field::MeetingMode(_),
+            ..
+        } => "mode.detail",
+        _ => return e.into(),
+    };
+    match e {
+        AppError::Invalid { message, .. } => WebError::invalid(field, message),
+        other => other.into(),
+    }
+}
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -110,7 +118,7 @@ pub async fn create_meeting(
         return Err(WebError::invalid("with", "name at least one contact id").into());
     }
     let now = Utc::now();
-    let args = MeetArgs {
+    let draft = NewMeetingInput {
         with: input
             .with
             .iter()
@@ -119,12 +127,12 @@ pub async fn create_meeting(
             .join(","),
         at: input.at.clone(),
         minutes: input.minutes.unwrap_or(30).to_string(),
-        mode: input.mode.args()?,
+        mode: input.mode.input()?,
         title: input.title.clone(),
     };
-    let meeting = meetings::new_meeting(&state.store, &user, now, &args)
+    let meeting = meetings::new_meeting(&state.store, &user, now, &draft)
         .await
-        .map_err(|e| in_body(e, MODE_FIELDS))?;
+        .map_err(in_body)?;
     let id = state.store.add_meeting(user.id, &meeting, now).await?;
     let stored = state.store.meeting(user.id, id).await?;
     Ok((StatusCode::CREATED, Json(MeetingOut::from(&stored))).into_response())
@@ -154,7 +162,7 @@ pub async fn convert_meeting(
 ) -> ApiResult<Json<MeetingOut>> {
     let id = meeting_id(&id)?;
     state.store.meeting(user.id, id).await?;
-    let mode = meetings::mode(&state.store, &user, &input.args()?).await?;
+    let mode = meetings::mode(&state.store, &user, &input.input()?).await?;
     let m = state
         .store
         .change_meeting_mode(user.id, id, &mode, Utc::now())
@@ -188,7 +196,10 @@ pub async fn invitation(
     let m = state.store.meeting(user.id, meeting_id(&id)?).await?;
     let invitation = calendar::invitation(&state.store, &user, &m)
         .await
-        .map_err(|e| WebError::invalid("invitation", format!("{e:#}")))?;
+        .map_err(|e| match e {
+            e @ AppError::Internal(_) => WebError::from(e),
+            e => WebError::invalid("invitation", e.to_string()),
+        })?;
     Ok((
         [(header::CONTENT_TYPE, "text/calendar; charset=utf-8")],
         invitation.text,
@@ -255,16 +266,14 @@ pub async fn create_block(
     ApiUser(user): ApiUser,
     Body(input): Body<BlockInput>,
 ) -> ApiResult<Response> {
-    let args = BlockAddArgs {
+    let draft = NewBlockInput {
         days: input.days,
         at: input.at,
         minutes: input.minutes.unwrap_or(30),
         capacity: input.capacity.unwrap_or(3),
         goal: input.goal.map(|g| g.to_string()),
     };
-    let block = plan::new_block(&state.store, user.id, &args)
-        .await
-        .map_err(|e| in_body(e, &[]))?;
+    let block = blocks::new_block(&state.store, user.id, &draft).await?;
     let id = state.store.add_block(user.id, &block, Utc::now()).await?;
     let stored = state
         .store
@@ -326,12 +335,7 @@ pub async fn plan(
     Params(q): Params<PlanQuery>,
 ) -> ApiResult<Json<Vec<PlanOut>>> {
     let weeks = q.weeks.unwrap_or(2);
-    let plans = calendar::plan(&state.store, &user, Utc::now(), weeks)
-        .await
-        .map_err(|e| match WebError::from(e) {
-            WebError::Invalid { message, .. } => WebError::invalid("weeks", message),
-            other => other,
-        })?;
+    let plans = calendar::plan(&state.store, &user, Utc::now(), weeks).await?;
     Ok(Json(
         plans
             .iter()

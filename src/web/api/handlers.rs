@@ -18,13 +18,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, Body, ErrorBody, Params};
-use crate::cli::GoalAddArgs;
-use crate::commands::goals::new_goal;
 use crate::web::AppState;
 use crate::web::auth::ApiUser;
 use crate::web::error::WebError;
 use crate::web::memo::API_MAX as MAX_LIMIT;
 use kith_app::agenda::{self, Today};
+use kith_app::goals::{NewGoalInput, new_goal};
 use kith_app::json::{
     ContactOut, ContactSummaryOut, ConversationOut, DueOut, FollowUpOut, GoalOut, UserOut,
 };
@@ -222,23 +221,6 @@ pub async fn create_contact(
     };
     let c = contacts::add(&state.store, user.id, &input, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(ContactOut::from(&c))).into_response())
-}
-
-/// A body's problem named by the body's field, not by the command-line flag
-/// the shared validation speaks of: `renames` maps flags (without `--`)
-/// to fields, and any other flag becomes its snake-case self.
-pub fn in_body(e: impl Into<WebError>, renames: &[(&str, &str)]) -> WebError {
-    match e.into() {
-        WebError::Invalid { field, message } => {
-            let flag = field.trim_start_matches("--");
-            let field = renames
-                .iter()
-                .find(|(from, _)| *from == flag)
-                .map_or_else(|| flag.replace('-', "_"), |(_, to)| (*to).to_owned());
-            WebError::Invalid { field, message }
-        }
-        other => other,
-    }
 }
 
 /// A contact.
@@ -571,7 +553,7 @@ pub async fn create_goal(
 ) -> ApiResult<Response> {
     let now = Utc::now();
     let date = agenda::today(now, user.timezone);
-    let args = GoalAddArgs {
+    let args = NewGoalInput {
         title: input.title,
         kind: input.kind,
         industry: input.industry,

@@ -17,12 +17,12 @@ use serde::Deserialize;
 use super::{
     Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render_form_page,
 };
-use crate::calendar::{self, BlockPlan};
-use crate::cli::{BlockAddArgs, MeetArgs, ModeArgs};
-use crate::commands::{meetings, plan};
 use crate::web::AppState;
 use crate::web::auth::Viewer;
 use crate::web::error::WebError;
+use kith_app::blocks::{self, NewBlockInput};
+use kith_app::calendar::{self, BlockPlan};
+use kith_app::meetings::{self, ModeInput, NewMeetingInput};
 
 /// Weeks of outreach blocks the page plans.
 const PLAN_WEEKS: u32 = 2;
@@ -120,8 +120,8 @@ pub struct ModeForm {
 }
 
 impl ModeForm {
-    fn args(&self) -> Result<ModeArgs, WebError> {
-        Ok(meetings::mode_args(&self.how, &self.detail)?)
+    fn input(&self) -> Result<ModeInput, WebError> {
+        Ok(ModeInput::parse(&self.how, &self.detail)?)
     }
 }
 
@@ -161,16 +161,16 @@ pub async fn create_meeting(
 ) -> PageResult {
     let now = Utc::now();
     let result = async {
-        let args = MeetArgs {
+        let draft = NewMeetingInput {
             with: form.with.clone(),
             at: form.at.clone(),
             minutes: Some(form.minutes.trim().to_owned())
                 .filter(|m| !m.is_empty())
                 .unwrap_or_else(|| "30".into()),
-            mode: form.mode.args()?,
+            mode: form.mode.input()?,
             title: Some(form.title.trim().to_owned()).filter(|t| !t.is_empty()),
         };
-        let meeting = meetings::new_meeting(&state.store, &viewer.user, now, &args).await?;
+        let meeting = meetings::new_meeting(&state.store, &viewer.user, now, &draft).await?;
         let id = state
             .store
             .add_meeting(viewer.user.id, &meeting, now)
@@ -222,7 +222,7 @@ pub async fn convert(
 ) -> PageResult {
     let meeting = own_meeting(&state, &viewer, &id).await?;
     let result = async {
-        let mode = meetings::mode(&state.store, &viewer.user, &form.mode.args()?).await?;
+        let mode = meetings::mode(&state.store, &viewer.user, &form.mode.input()?).await?;
         Ok::<_, WebError>(
             state
                 .store
@@ -364,7 +364,8 @@ pub async fn invitation(
             invitation.text,
         )
             .into_response()),
-        Err(e) => Ok(redirect_with_error("/calendar", &format!("{e:#}"))),
+        Err(e @ kith_app::AppError::Internal(_)) => Err(WebError::from(e).into()),
+        Err(e) => Ok(redirect_with_error("/calendar", &e.to_string())),
     }
 }
 
@@ -394,14 +395,14 @@ pub async fn create_block(
         }
     };
     let result = async {
-        let args = BlockAddArgs {
+        let draft = NewBlockInput {
             days: form.days.clone(),
             at: form.at.clone(),
             minutes: number("minutes", &form.minutes, 30)?,
             capacity: number("capacity", &form.capacity, 3)?,
             goal: Some(form.goal.trim().to_owned()).filter(|g| !g.is_empty()),
         };
-        let block = plan::new_block(&state.store, viewer.user.id, &args).await?;
+        let block = blocks::new_block(&state.store, viewer.user.id, &draft).await?;
         Ok::<_, WebError>(
             state
                 .store

@@ -13,12 +13,12 @@ use serde::Deserialize;
 use super::{
     Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render, render_form_page,
 };
-use crate::cli::{GoalAddArgs, OrgWorkedArgs};
-use crate::commands::goals::{Coverage, GoalView, employment, new_goal};
 use crate::web::AppState;
 use crate::web::auth::Viewer;
 use crate::web::error::WebError;
 use kith_app::agenda::today;
+use kith_app::coverage::{Coverage, WorkedInput, employment};
+use kith_app::goals::{GoalView, NewGoalInput, new_goal};
 use kith_app::{Field, resolve};
 
 #[derive(Template)]
@@ -106,7 +106,7 @@ pub async fn create(
         },
         None => None,
     };
-    let args = GoalAddArgs {
+    let draft = NewGoalInput {
         title: form.title.clone(),
         kind: form.kind.clone(),
         industry: some(&form.industry),
@@ -117,7 +117,7 @@ pub async fn create(
         target,
     };
     let now = Utc::now();
-    let goal = match new_goal(&args, today(now, viewer.user.timezone)) {
+    let goal = match new_goal(&draft, today(now, viewer.user.timezone)) {
         Ok(g) => g,
         Err(e) => {
             let why = WebError::from(e).message();
@@ -272,8 +272,8 @@ pub async fn worked(
                 .map_err(|_| WebError::invalid(field, format!("'{y}' is not a year"))),
         }
     };
-    let args = match (year("from", &form.from), year("to", &form.to)) {
-        (Ok(from), Ok(to)) => OrgWorkedArgs {
+    let draft = match (year("from", &form.from), year("to", &form.to)) {
+        (Ok(from), Ok(to)) => WorkedInput {
             organisation: form.organisation.clone(),
             from,
             to,
@@ -282,7 +282,7 @@ pub async fn worked(
         },
         (Err(e), _) | (_, Err(e)) => return Ok(redirect_with_error("/organisation", &e.message())),
     };
-    match employment(&state.store, &viewer.user, Utc::now(), &args).await {
+    match employment(&state.store, &viewer.user, Utc::now(), &draft).await {
         Ok((record, _)) => {
             state
                 .store

@@ -113,7 +113,8 @@ pub async fn export_vcard(
 
 /// The calendar as a file (what `kith export ics` writes).
 pub async fn export_ics(State(state): State<AppState>, viewer: Viewer) -> PageResult {
-    let text = crate::calendar::ics_feed(&state.store, &viewer.user, chrono::Utc::now(), 2).await?;
+    let text =
+        kith_app::calendar::ics_feed(&state.store, &viewer.user, chrono::Utc::now(), 2).await?;
     Ok(download(
         "text/calendar; charset=utf-8",
         "kith-calendar.ics",
