@@ -3,7 +3,7 @@
 //! character references, bounded depth and element count). Any input gives
 //! a tree or an error message, never a panic (`fuzz/` checks it).
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
 
@@ -82,21 +82,7 @@ pub fn parse(body: &[u8]) -> Result<Element, String> {
                     Event::Empty(e) => (e, true),
                     _ => unreachable!("matched above"),
                 };
-                let mut element = Element {
-                    ns: resolve(ns),
-                    name: e.local_name().as_ref().to_owned(),
-                    ..Element::default()
-                };
-                for attr in e.attributes() {
-                    let attr = attr.map_err(|e| format!("malformed attribute: {e}"))?;
-                    let value = attr
-                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                        .map_err(|e| format!("malformed attribute value: {e}"))?;
-                    element.attrs.push((
-                        attr.key.local_name().as_ref().to_owned(),
-                        value.into_owned(),
-                    ));
-                }
+                let element = element_of(resolve(ns), e)?;
                 // An empty element is closed at once; a start waits for its end.
                 if empty {
                     match stack.last_mut() {
@@ -125,18 +111,7 @@ pub fn parse(body: &[u8]) -> Result<Element, String> {
                 }
             }
             (_, Event::GeneralRef(r)) => {
-                let name: String = r.to_string();
-                let ch = match name.as_str() {
-                    "lt" => "<".to_owned(),
-                    "gt" => ">".to_owned(),
-                    "amp" => "&".to_owned(),
-                    "apos" => "'".to_owned(),
-                    "quot" => "\"".to_owned(),
-                    _ => match r.resolve_char_ref() {
-                        Ok(Some(c)) => c.to_string(),
-                        _ => return Err(format!("unknown entity &{name};")),
-                    },
-                };
+                let ch = entity(&r)?;
                 if let Some(current) = stack.last_mut() {
                     current.text.push_str(&ch);
                 }
@@ -148,6 +123,42 @@ pub fn parse(body: &[u8]) -> Result<Element, String> {
             _ => {}
         }
     }
+}
+
+/// An element as it starts: its namespace, name and attributes.
+fn element_of(ns: String, e: &BytesStart) -> Result<Element, String> {
+    let mut element = Element {
+        ns,
+        name: e.local_name().as_ref().to_owned(),
+        ..Element::default()
+    };
+    for attr in e.attributes() {
+        let attr = attr.map_err(|e| format!("malformed attribute: {e}"))?;
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| format!("malformed attribute value: {e}"))?;
+        element.attrs.push((
+            attr.key.local_name().as_ref().to_owned(),
+            value.into_owned(),
+        ));
+    }
+    Ok(element)
+}
+
+/// The text of an entity or character reference: XML's five, or a number.
+fn entity(r: &BytesRef) -> Result<String, String> {
+    let name: String = r.to_string();
+    Ok(match name.as_str() {
+        "lt" => "<".to_owned(),
+        "gt" => ">".to_owned(),
+        "amp" => "&".to_owned(),
+        "apos" => "'".to_owned(),
+        "quot" => "\"".to_owned(),
+        _ => match r.resolve_char_ref() {
+            Ok(Some(c)) => c.to_string(),
+            _ => return Err(format!("unknown entity &{name};")),
+        },
+    })
 }
 
 #[cfg(test)]

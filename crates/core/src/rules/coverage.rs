@@ -197,20 +197,9 @@ fn warmer(a: &Colleague, b: &Colleague) -> Ordering {
 
 /// Coverage of my own organisation: every built-in function (even with nobody), then custom functions
 /// found among colleagues, alphabetically; colleagues without a function are counted under "unknown" (last).
-/// Suggestions for gaps: someone there I have not talked to lately, best reached through a fresh
-/// colleague connected to them ("ask Ann Lee to introduce you to Bo Chen"), else "reach out to Bo Chen";
-/// for a function with nobody: "ask Ann Lee (your freshest tie here) who to meet in finance", or None if I know nobody fresh at all.
-///
-/// Among several people to reach in a gap, the one whose introducer is the
-/// freshest tie is named; without any introducer, the one I talked to most.
-pub fn coverage(
-    colleagues: &[Colleague],
-    connections: &[Connection],
-    now: DateTime<Utc>,
-) -> Vec<FunctionCoverage> {
-    let since = now - Duration::days(FRESH_DAYS);
-    let is_fresh = |c: &Colleague| last_talked(c).is_some_and(|at| at >= since);
-
+/// Colleagues by function: the taxonomy's functions first in its order
+/// (each present, even with nobody), then others by name, then unknown.
+fn by_function(colleagues: &[Colleague]) -> BTreeMap<(u8, String, String), Vec<&Colleague>> {
     let mut groups: BTreeMap<(u8, String, String), Vec<&Colleague>> = BTreeMap::new();
     for (i, f) in FUNCTIONS.iter().enumerate() {
         groups.insert((0, format!("{i:02}"), (*f).to_owned()), Vec::new());
@@ -231,7 +220,14 @@ pub fn coverage(
         };
         groups.entry(key).or_default().push(c);
     }
+    groups
+}
 
+/// Who each colleague is connected to, among the colleagues.
+fn neighbours<'a>(
+    colleagues: &'a [Colleague],
+    connections: &[Connection],
+) -> HashMap<ContactId, Vec<&'a Colleague>> {
     let by_id: HashMap<ContactId, &Colleague> = colleagues.iter().map(|c| (c.id, c)).collect();
     let mut neighbours: HashMap<ContactId, Vec<&Colleague>> = HashMap::new();
     for conn in connections {
@@ -243,6 +239,25 @@ pub fn coverage(
             neighbours.entry(b.id).or_default().push(a);
         }
     }
+    neighbours
+}
+
+/// Suggestions for gaps: someone there I have not talked to lately, best reached through a fresh
+/// colleague connected to them ("ask Ann Lee to introduce you to Bo Chen"), else "reach out to Bo Chen";
+/// for a function with nobody: "ask Ann Lee (your freshest tie here) who to meet in finance", or None if I know nobody fresh at all.
+///
+/// Among several people to reach in a gap, the one whose introducer is the
+/// freshest tie is named; without any introducer, the one I talked to most.
+pub fn coverage(
+    colleagues: &[Colleague],
+    connections: &[Connection],
+    now: DateTime<Utc>,
+) -> Vec<FunctionCoverage> {
+    let since = now - Duration::days(FRESH_DAYS);
+    let is_fresh = |c: &Colleague| last_talked(c).is_some_and(|at| at >= since);
+
+    let groups = by_function(colleagues);
+    let neighbours = neighbours(colleagues, connections);
     let freshest = colleagues
         .iter()
         .filter(|c| is_fresh(c))

@@ -276,28 +276,7 @@ fn extras(facts: &ContactFacts, today: NaiveDate, tz: TimeZone, one_off: bool) -
     let first = first_name(&facts.name);
     let mut extras = Vec::new();
 
-    let loop_backs: Vec<String> = facts
-        .open_loops
-        .iter()
-        .filter(|l| l.owner == Owner::Me && l.kind == FollowUpKind::LoopBack)
-        .map(|l| {
-            format!(
-                "you owe {first} an update: {}",
-                loop_back_topic(&l.title, first)
-            )
-        })
-        .collect();
-    if !loop_backs.is_empty() {
-        extras.push(Extra {
-            bonus: bonus(LOOP_BACK, len(&loop_backs)),
-            reasons: named(loop_backs, |n| {
-                format!(
-                    "and {} you owe {first}",
-                    count(n as u64, "more update", "more updates")
-                )
-            }),
-        });
-    }
+    extras.extend(owed_updates(facts, first));
 
     let mine: Vec<&OpenLoop> = facts
         .open_loops
@@ -324,32 +303,7 @@ fn extras(facts: &ContactFacts, today: NaiveDate, tz: TimeZone, one_off: bool) -
         });
     }
 
-    let promises: Vec<String> = facts
-        .open_loops
-        .iter()
-        .filter(|l| l.owner == Owner::Them)
-        .filter_map(|l| {
-            let late = (today - l.due_on?).num_days();
-            (late > 0).then(|| {
-                format!(
-                    "{first} promised: {} ({} overdue)",
-                    l.title,
-                    count(late.unsigned_abs(), "day", "days")
-                )
-            })
-        })
-        .collect();
-    if !promises.is_empty() {
-        extras.push(Extra {
-            bonus: bonus(THEIR_OVERDUE_PROMISE, len(&promises)),
-            reasons: named(promises, |n| {
-                format!(
-                    "and {} of {first}'s overdue",
-                    count(n as u64, "more promise", "more promises")
-                )
-            }),
-        });
-    }
+    extras.extend(their_late_promises(facts, today, first));
 
     if facts.active_goals > 0 {
         extras.push(Extra {
@@ -378,6 +332,58 @@ fn extras(facts: &ContactFacts, today: NaiveDate, tz: TimeZone, one_off: bool) -
         });
     }
     extras
+}
+
+/// The loop-backs the user owes the contact.
+fn owed_updates(facts: &ContactFacts, first: &str) -> Option<Extra> {
+    let loop_backs: Vec<String> = facts
+        .open_loops
+        .iter()
+        .filter(|l| l.owner == Owner::Me && l.kind == FollowUpKind::LoopBack)
+        .map(|l| {
+            format!(
+                "you owe {first} an update: {}",
+                loop_back_topic(&l.title, first)
+            )
+        })
+        .collect();
+    (!loop_backs.is_empty()).then(|| Extra {
+        bonus: bonus(LOOP_BACK, len(&loop_backs)),
+        reasons: named(loop_backs, |n| {
+            format!(
+                "and {} you owe {first}",
+                count(n as u64, "more update", "more updates")
+            )
+        }),
+    })
+}
+
+/// What the contact promised and has not done by its date.
+fn their_late_promises(facts: &ContactFacts, today: NaiveDate, first: &str) -> Option<Extra> {
+    let promises: Vec<String> = facts
+        .open_loops
+        .iter()
+        .filter(|l| l.owner == Owner::Them)
+        .filter_map(|l| {
+            let late = (today - l.due_on?).num_days();
+            (late > 0).then(|| {
+                format!(
+                    "{first} promised: {} ({} overdue)",
+                    l.title,
+                    count(late.unsigned_abs(), "day", "days")
+                )
+            })
+        })
+        .collect();
+    (!promises.is_empty()).then(|| Extra {
+        bonus: bonus(THEIR_OVERDUE_PROMISE, len(&promises)),
+        reasons: named(promises, |n| {
+            format!(
+                "and {} of {first}'s overdue",
+                count(n as u64, "more promise", "more promises")
+            )
+        }),
+    })
 }
 
 fn len<T>(items: &[T]) -> u32 {

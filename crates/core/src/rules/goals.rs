@@ -290,6 +290,34 @@ fn tie_words(a: &Activity, now: DateTime<Utc>) -> String {
     }
 }
 
+/// For everyone, the strongest real tie connected to them (never an
+/// archived contact, never one without a meaningful conversation).
+fn introducers<'a>(
+    candidates: &'a [Candidate],
+    connections: &[Connection],
+) -> HashMap<ContactId, &'a Candidate> {
+    let by_id: HashMap<ContactId, &Candidate> = candidates.iter().map(|c| (c.id, c)).collect();
+    let mut introducer: HashMap<ContactId, &Candidate> = HashMap::new();
+    for conn in connections {
+        for (one, other) in [(conn.a, conn.b), (conn.b, conn.a)] {
+            if one == other {
+                continue;
+            }
+            let Some(&via) = by_id.get(&other) else {
+                continue;
+            };
+            if via.archived || via.activity.meaningful == 0 {
+                continue;
+            }
+            let best = introducer.entry(one).or_insert(via);
+            if stronger(via, best) {
+                *best = via;
+            }
+        }
+    }
+    introducer
+}
+
 /// People to talk to next for the goal, best first, at most `limit`, never archived ones, never the
 /// ones in `exclude` (already linked to the goal). Fitting contacts I have a real tie with
 /// (activity.meaningful > 0) are Direct, ranked by tie strength (meaningful conversations, capped)
@@ -314,26 +342,7 @@ pub fn suggestions(
     if limit == 0 {
         return Vec::new();
     }
-    let by_id: HashMap<ContactId, &Candidate> = candidates.iter().map(|c| (c.id, c)).collect();
-    // For everyone, the strongest real tie connected to them.
-    let mut introducer: HashMap<ContactId, &Candidate> = HashMap::new();
-    for conn in connections {
-        for (one, other) in [(conn.a, conn.b), (conn.b, conn.a)] {
-            if one == other {
-                continue;
-            }
-            let Some(&via) = by_id.get(&other) else {
-                continue;
-            };
-            if via.archived || via.activity.meaningful == 0 {
-                continue;
-            }
-            let best = introducer.entry(one).or_insert(via);
-            if stronger(via, best) {
-                *best = via;
-            }
-        }
-    }
+    let introducer = introducers(candidates, connections);
 
     let matcher = Matcher::new(goal);
     let mut out: Vec<Suggestion> = candidates

@@ -94,6 +94,7 @@ pub fn merged_card(keep: &Contact, gone: &Contact) -> ContactPatch {
 /// the card lacks it, and the lists become the card's. What cards do not
 /// carry (location, function, industry, rhythm, snooze, archive, who
 /// introduced whom, how we met) stays.
+// Long on purpose: a table of the card's fields, one paragraph per field or list.
 pub fn card_replacement(current: &Contact, card: &ContactDraft) -> ContactPatch {
     fn set<T: Clone + PartialEq>(now: Option<T>, new: &Option<T>) -> Option<Option<T>> {
         (now.as_ref() != new.as_ref()).then(|| new.clone())

@@ -85,77 +85,10 @@ pub(crate) async fn contact_facts(
     let mut rows: Vec<FactsRow> = json_rows(&mut conn, &mut qb).await?;
     rows.sort_unstable_by_key(|r| r.0);
 
-    let mut qb = QueryBuilder::<Db>::new(
-        "SELECT ct.contact_id, t.name, t.cadence_days FROM tags t \
-         JOIN contact_tags ct ON ct.tag_id = t.id \
-         WHERE t.cadence_days IS NOT NULL AND t.user_id = ",
-    );
-    qb.push_bind(user.0);
-    only(&mut qb, "ct.contact_id", contact);
-    let mut tags: HashMap<i64, Vec<(String, Cadence)>> = HashMap::new();
-    for (id, name, days) in qb
-        .build_query_as::<(i64, String, i64)>()
-        .fetch_all(&mut *conn)
-        .await?
-    {
-        if let Some(c) = cadence(days) {
-            tags.entry(id).or_default().push((name, c));
-        }
-    }
-
-    let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT CAST(COALESCE({JSON_AGG}({JSON_ROW}(f.id, f.contact_id, f.owner, f.kind, \
-         f.title, f.due_on)), '[]') AS TEXT) FROM follow_ups f \
-         WHERE f.status = 'open' AND f.user_id = "
-    ));
-    qb.push_bind(user.0);
-    only(&mut qb, "f.contact_id", contact);
-    let mut loops: HashMap<i64, Vec<OpenLoop>> = HashMap::new();
-    let mut open: Vec<LoopRow> = json_rows(&mut conn, &mut qb).await?;
-    open.sort_unstable_by_key(|r| r.0);
-    for (id, contact_id, owner, kind, title, due_on) in open {
-        let (Ok(owner), Ok(kind)) = (Owner::parse(&owner), FollowUpKind::parse(&kind)) else {
-            continue;
-        };
-        loops.entry(contact_id).or_default().push(OpenLoop {
-            id: FollowUpId(id),
-            owner,
-            kind,
-            title,
-            due_on: to_date(due_on),
-        });
-    }
-
-    let mut qb = QueryBuilder::<Db>::new(
-        "SELECT gc.contact_id, count(*) FROM goal_contacts gc JOIN goals g ON g.id = gc.goal_id \
-         WHERE g.status = 'active' AND g.user_id = ",
-    );
-    qb.push_bind(user.0);
-    only(&mut qb, "gc.contact_id", contact);
-    qb.push(" GROUP BY gc.contact_id");
-    let goals: HashMap<i64, i64> = qb
-        .build_query_as()
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .collect();
-
-    let mut qb = QueryBuilder::<Db>::new(
-        "SELECT ma.contact_id, min(m.starts_at) FROM meeting_attendees ma \
-         JOIN meetings m ON m.id = ma.meeting_id \
-         WHERE m.status = 'scheduled' AND m.starts_at > ",
-    );
-    qb.push_bind(from_time(now))
-        .push(" AND m.user_id = ")
-        .push_bind(user.0);
-    only(&mut qb, "ma.contact_id", contact);
-    qb.push(" GROUP BY ma.contact_id");
-    let meetings: HashMap<i64, i64> = qb
-        .build_query_as()
-        .fetch_all(&mut *conn)
-        .await?
-        .into_iter()
-        .collect();
+    let mut tags = tag_cadences(&mut conn, user, contact).await?;
+    let mut loops = open_loops(&mut conn, user, contact).await?;
+    let goals = active_goals(&mut conn, user, contact).await?;
+    let meetings = next_meetings(&mut conn, user, contact, now).await?;
 
     Ok(rows
         .into_iter()
@@ -194,6 +127,109 @@ pub(crate) async fn contact_facts(
                 }
             },
         )
+        .collect())
+}
+
+/// The rhythms of each contact's tags that have one.
+async fn tag_cadences(
+    conn: &mut Conn,
+    user: UserId,
+    contact: Option<ContactId>,
+) -> Result<HashMap<i64, Vec<(String, Cadence)>>> {
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT ct.contact_id, t.name, t.cadence_days FROM tags t \
+         JOIN contact_tags ct ON ct.tag_id = t.id \
+         WHERE t.cadence_days IS NOT NULL AND t.user_id = ",
+    );
+    qb.push_bind(user.0);
+    only(&mut qb, "ct.contact_id", contact);
+    let mut tags: HashMap<i64, Vec<(String, Cadence)>> = HashMap::new();
+    for (id, name, days) in qb
+        .build_query_as::<(i64, String, i64)>()
+        .fetch_all(&mut *conn)
+        .await?
+    {
+        if let Some(c) = cadence(days) {
+            tags.entry(id).or_default().push((name, c));
+        }
+    }
+    Ok(tags)
+}
+
+/// Each contact's open follow-ups, in id order.
+async fn open_loops(
+    conn: &mut Conn,
+    user: UserId,
+    contact: Option<ContactId>,
+) -> Result<HashMap<i64, Vec<OpenLoop>>> {
+    let mut qb = QueryBuilder::<Db>::new(format!(
+        "SELECT CAST(COALESCE({JSON_AGG}({JSON_ROW}(f.id, f.contact_id, f.owner, f.kind, \
+         f.title, f.due_on)), '[]') AS TEXT) FROM follow_ups f \
+         WHERE f.status = 'open' AND f.user_id = "
+    ));
+    qb.push_bind(user.0);
+    only(&mut qb, "f.contact_id", contact);
+    let mut loops: HashMap<i64, Vec<OpenLoop>> = HashMap::new();
+    let mut open: Vec<LoopRow> = json_rows(conn, &mut qb).await?;
+    open.sort_unstable_by_key(|r| r.0);
+    for (id, contact_id, owner, kind, title, due_on) in open {
+        let (Ok(owner), Ok(kind)) = (Owner::parse(&owner), FollowUpKind::parse(&kind)) else {
+            continue;
+        };
+        loops.entry(contact_id).or_default().push(OpenLoop {
+            id: FollowUpId(id),
+            owner,
+            kind,
+            title,
+            due_on: to_date(due_on),
+        });
+    }
+    Ok(loops)
+}
+
+/// How many active goals name each contact.
+async fn active_goals(
+    conn: &mut Conn,
+    user: UserId,
+    contact: Option<ContactId>,
+) -> Result<HashMap<i64, i64>> {
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT gc.contact_id, count(*) FROM goal_contacts gc JOIN goals g ON g.id = gc.goal_id \
+         WHERE g.status = 'active' AND g.user_id = ",
+    );
+    qb.push_bind(user.0);
+    only(&mut qb, "gc.contact_id", contact);
+    qb.push(" GROUP BY gc.contact_id");
+    Ok(qb
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// When each contact's next scheduled meeting starts (after `now`).
+async fn next_meetings(
+    conn: &mut Conn,
+    user: UserId,
+    contact: Option<ContactId>,
+    now: DateTime<Utc>,
+) -> Result<HashMap<i64, i64>> {
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT ma.contact_id, min(m.starts_at) FROM meeting_attendees ma \
+         JOIN meetings m ON m.id = ma.meeting_id \
+         WHERE m.status = 'scheduled' AND m.starts_at > ",
+    );
+    qb.push_bind(from_time(now))
+        .push(" AND m.user_id = ")
+        .push_bind(user.0);
+    only(&mut qb, "ma.contact_id", contact);
+    qb.push(" GROUP BY ma.contact_id");
+    Ok(qb
+        .build_query_as()
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
         .collect())
 }
 

@@ -81,100 +81,14 @@ pub(crate) async fn insert_contacts(
                 None => None,
             });
         }
-        // SQLite numbers them itself only above every id ever used.
-        let first_id = next_contact_id(&mut *tx).await?;
-        let mut qb = QueryBuilder::<Db>::new(if first_id.is_some() {
-            "INSERT INTO contacts (id, user_id, uid, full_name, sort_key, given_name, family_name, \
-             nickname, organisation_id, title, function, industry, location, timezone, birthday, \
-             how_met, introduced_by, notes, cadence_days, created_at, updated_at) "
-        } else {
-            "INSERT INTO contacts (user_id, uid, full_name, sort_key, given_name, family_name, \
-             nickname, organisation_id, title, function, industry, location, timezone, birthday, \
-             how_met, introduced_by, notes, cadence_days, created_at, updated_at) "
-        });
-        qb.push_values(
-            chunk.iter().zip(&uids).zip(&org_ids).enumerate(),
-            |mut row, (i, ((record, uid), org))| {
-                let d = &record.draft;
-                let name = d.name.as_ref().map(|n| n.as_str()).unwrap_or_default();
-                let created = from_time(record.created_at);
-                if let Some(first) = first_id {
-                    row.push_bind(first + i as i64);
-                }
-                row.push_bind(user.0)
-                    .push_bind(uid.as_str())
-                    .push_bind(name)
-                    .push_bind(sort_key(name))
-                    .push_bind(d.given_name.as_deref())
-                    .push_bind(d.family_name.as_deref())
-                    .push_bind(d.nickname.as_deref())
-                    .push_bind(*org)
-                    .push_bind(d.title.as_deref())
-                    .push_bind(d.function.as_deref())
-                    .push_bind(d.industry.as_deref())
-                    .push_bind(d.location.as_deref())
-                    .push_bind(d.timezone.map(|z| z.name()))
-                    .push_bind(d.birthday.map(|b| b.to_string()))
-                    .push_bind(d.how_met.as_deref())
-                    .push_bind(d.introduced_by.map(|c| c.0))
-                    .push_bind(d.notes.as_deref())
-                    .push_bind(d.cadence.map(|c| i64::from(c.days())))
-                    .push_bind(created)
-                    .push_bind(created);
-            },
-        );
-        qb.push(" RETURNING id, uid");
-        let rows: Vec<(i64, String)> =
-            qb.build_query_as().fetch_all(&mut *tx).await.map_err(|e| {
-                match StoreError::from(e) {
-                    StoreError::Conflict(_) => {
-                        StoreError::Conflict("a contact with the same UID already exists".into())
-                    }
-                    other => other,
-                }
-            })?;
-        let by_uid: HashMap<&str, i64> = rows.iter().map(|(id, uid)| (uid.as_str(), *id)).collect();
-        let chunk_ids: Vec<i64> = uids.iter().map(|u| by_uid[u.as_str()]).collect();
-
-        let drafts = chunk_ids
+        let chunk_ids = insert_contact_rows(&mut *tx, user, chunk, &uids, &org_ids).await?;
+        let drafts: Vec<(i64, &ContactDraft)> = chunk_ids
             .iter()
             .copied()
-            .zip(chunk.iter().map(|r| &r.draft));
-        insert_emails(
-            &mut *tx,
-            user,
-            drafts
-                .clone()
-                .flat_map(|(id, d)| numbered(id, d.emails.iter().map(|e| e.as_str()))),
-        )
-        .await?;
-        insert_phones(
-            &mut *tx,
-            user,
-            drafts.clone().flat_map(|(id, d)| {
-                numbered(id, d.phones.iter().map(|p| (p.as_str(), p.normalized())))
-            }),
-        )
-        .await?;
-        insert_links(
-            &mut *tx,
-            user,
-            drafts.clone().flat_map(|(id, d)| {
-                numbered(id, d.links.iter().map(|l| (l.url(), l.kind().as_str())))
-            }),
-        )
-        .await?;
-        let mut tag_rows = Vec::new();
-        for (id, draft) in drafts.clone() {
-            let mut seen = HashSet::new();
-            for tag in &draft.tags {
-                if seen.insert(tag.as_str()) {
-                    tag_rows.push((id, tag_id(&mut *tx, user, tag.as_str(), &mut tags).await?));
-                }
-            }
-        }
-        insert_contact_tags(&mut *tx, user, &tag_rows).await?;
-        let docs: Vec<(i64, String)> = drafts.clone().map(|(id, d)| (id, draft_doc(d))).collect();
+            .zip(chunk.iter().map(|r| &r.draft))
+            .collect();
+        insert_draft_lists(&mut *tx, user, &drafts, &mut tags).await?;
+        let docs: Vec<(i64, String)> = drafts.iter().map(|(id, d)| (*id, draft_doc(d))).collect();
         set_search_docs(&mut *tx, user, &docs).await?;
         let changes: Vec<(i64, &str, i64)> = chunk_ids
             .iter()
@@ -185,6 +99,116 @@ pub(crate) async fn insert_contacts(
         ids.extend(chunk_ids.into_iter().map(ContactId));
     }
     Ok(ids)
+}
+
+/// One chunk of contacts' rows in one INSERT; their new ids, in the chunk's
+/// order (matched back by UID).
+async fn insert_contact_rows(
+    tx: &mut Conn,
+    user: UserId,
+    chunk: &[ContactRecord],
+    uids: &[String],
+    org_ids: &[Option<i64>],
+) -> Result<Vec<i64>> {
+    // SQLite numbers them itself only above every id ever used.
+    let first_id = next_contact_id(&mut *tx).await?;
+    let mut qb = QueryBuilder::<Db>::new(if first_id.is_some() {
+        "INSERT INTO contacts (id, user_id, uid, full_name, sort_key, given_name, family_name, \
+         nickname, organisation_id, title, function, industry, location, timezone, birthday, \
+         how_met, introduced_by, notes, cadence_days, created_at, updated_at) "
+    } else {
+        "INSERT INTO contacts (user_id, uid, full_name, sort_key, given_name, family_name, \
+         nickname, organisation_id, title, function, industry, location, timezone, birthday, \
+         how_met, introduced_by, notes, cadence_days, created_at, updated_at) "
+    });
+    qb.push_values(
+        chunk.iter().zip(uids).zip(org_ids).enumerate(),
+        |mut row, (i, ((record, uid), org))| {
+            let d = &record.draft;
+            let name = d.name.as_ref().map(|n| n.as_str()).unwrap_or_default();
+            let created = from_time(record.created_at);
+            if let Some(first) = first_id {
+                row.push_bind(first + i as i64);
+            }
+            row.push_bind(user.0)
+                .push_bind(uid.as_str())
+                .push_bind(name)
+                .push_bind(sort_key(name))
+                .push_bind(d.given_name.as_deref())
+                .push_bind(d.family_name.as_deref())
+                .push_bind(d.nickname.as_deref())
+                .push_bind(*org)
+                .push_bind(d.title.as_deref())
+                .push_bind(d.function.as_deref())
+                .push_bind(d.industry.as_deref())
+                .push_bind(d.location.as_deref())
+                .push_bind(d.timezone.map(|z| z.name()))
+                .push_bind(d.birthday.map(|b| b.to_string()))
+                .push_bind(d.how_met.as_deref())
+                .push_bind(d.introduced_by.map(|c| c.0))
+                .push_bind(d.notes.as_deref())
+                .push_bind(d.cadence.map(|c| i64::from(c.days())))
+                .push_bind(created)
+                .push_bind(created);
+        },
+    );
+    qb.push(" RETURNING id, uid");
+    let rows: Vec<(i64, String)> =
+        qb.build_query_as()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|e| match StoreError::from(e) {
+                StoreError::Conflict(_) => {
+                    StoreError::Conflict("a contact with the same UID already exists".into())
+                }
+                other => other,
+            })?;
+    let by_uid: HashMap<&str, i64> = rows.iter().map(|(id, uid)| (uid.as_str(), *id)).collect();
+    Ok(uids.iter().map(|u| by_uid[u.as_str()]).collect())
+}
+
+/// New contacts' e-mails, phones and links in position order, and their
+/// tags (each once, created on first use).
+async fn insert_draft_lists(
+    tx: &mut Conn,
+    user: UserId,
+    drafts: &[(i64, &ContactDraft)],
+    tags: &mut HashMap<String, i64>,
+) -> Result<()> {
+    insert_emails(
+        &mut *tx,
+        user,
+        drafts
+            .iter()
+            .flat_map(|(id, d)| numbered(*id, d.emails.iter().map(|e| e.as_str()))),
+    )
+    .await?;
+    insert_phones(
+        &mut *tx,
+        user,
+        drafts.iter().flat_map(|(id, d)| {
+            numbered(*id, d.phones.iter().map(|p| (p.as_str(), p.normalized())))
+        }),
+    )
+    .await?;
+    insert_links(
+        &mut *tx,
+        user,
+        drafts.iter().flat_map(|(id, d)| {
+            numbered(*id, d.links.iter().map(|l| (l.url(), l.kind().as_str())))
+        }),
+    )
+    .await?;
+    let mut tag_rows = Vec::new();
+    for (id, draft) in drafts {
+        let mut seen = HashSet::new();
+        for tag in &draft.tags {
+            if seen.insert(tag.as_str()) {
+                tag_rows.push((*id, tag_id(&mut *tx, user, tag.as_str(), tags).await?));
+            }
+        }
+    }
+    insert_contact_tags(&mut *tx, user, &tag_rows).await
 }
 
 pub(crate) async fn insert_emails<'a>(

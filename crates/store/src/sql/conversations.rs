@@ -104,6 +104,7 @@ pub(crate) async fn log_conversation_with(
 
 /// Inserts conversations, their participants, the activity summary and the
 /// loops they close, inside the caller's transaction.
+// Long on purpose: each chunk's three multi-row INSERTs share the ids the first returns.
 pub(crate) async fn insert_conversations(
     tx: &mut Conn,
     user: UserId,

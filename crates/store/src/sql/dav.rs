@@ -94,53 +94,93 @@ pub(crate) async fn dav_put(
     }
     let uid = draft.uid.clone().unwrap_or_default();
     let (id, created) = match found {
-        Some((id, _)) => {
-            let current = contact_in(&mut tx, user, ContactId(id)).await?;
-            if !uid.is_empty() && uid != current.uid {
-                return Ok(Err(DavRefusal::UidChanged));
-            }
-            let patch = card_replacement(&current, draft);
-            let changed = update_contact_in(&mut tx, user, ContactId(id), &patch, now).await?;
-            let stored: Option<String> =
-                sqlx::query_scalar("SELECT card FROM contact_cards WHERE contact_id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if !changed && stored.as_deref() != Some(card) {
-                // Only properties Kith keeps as text changed: still a new version.
-                let (uid, revision): (String, i64) = sqlx::query_as(
-                    "UPDATE contacts SET revision = revision + 1, updated_at = $3 \
-                     WHERE user_id = $1 AND id = $2 RETURNING uid, revision",
-                )
-                .bind(user.0)
-                .bind(id)
-                .bind(from_time(now))
-                .fetch_one(&mut *tx)
-                .await?;
-                record_changes(&mut tx, user, &[(id, &uid, revision)], false, now).await?;
-            }
-            (id, false)
-        }
-        None => {
-            if !uid.is_empty() {
-                let taken: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM contacts WHERE user_id = $1 AND uid = $2")
-                        .bind(user.0)
-                        .bind(&uid)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                if taken.is_some() {
-                    return Ok(Err(DavRefusal::UidConflict));
-                }
-            }
-            let record = ContactRecord {
-                draft: draft.clone(),
-                created_at: now,
-            };
-            let id = insert_contacts(&mut tx, user, std::slice::from_ref(&record), now).await?[0].0;
-            (id, true)
-        }
+        Some((id, _)) => match dav_replace(&mut tx, user, id, &uid, draft, card, now).await? {
+            Ok(()) => (id, false),
+            Err(refusal) => return Ok(Err(refusal)),
+        },
+        None => match dav_create(&mut tx, user, &uid, draft, now).await? {
+            Ok(id) => (id, true),
+            Err(refusal) => return Ok(Err(refusal)),
+        },
     };
+    let revision = store_card(&mut tx, user, id, name, card).await?;
+    tx.commit().await?;
+    Ok(Ok(DavPut {
+        contact: ContactId(id),
+        etag: etag(id, revision),
+        created,
+    }))
+}
+
+/// Replaces contact `id` with the card's contents (its UID must not change);
+/// a card whose modelled properties are the same still makes a new version
+/// when its text changed.
+async fn dav_replace(
+    tx: &mut Conn,
+    user: UserId,
+    id: i64,
+    uid: &str,
+    draft: &ContactDraft,
+    card: &str,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<(), DavRefusal>> {
+    let current = contact_in(&mut *tx, user, ContactId(id)).await?;
+    if !uid.is_empty() && uid != current.uid {
+        return Ok(Err(DavRefusal::UidChanged));
+    }
+    let patch = card_replacement(&current, draft);
+    let changed = update_contact_in(&mut *tx, user, ContactId(id), &patch, now).await?;
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT card FROM contact_cards WHERE contact_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if !changed && stored.as_deref() != Some(card) {
+        // Only properties Kith keeps as text changed: still a new version.
+        let (uid, revision): (String, i64) = sqlx::query_as(
+            "UPDATE contacts SET revision = revision + 1, updated_at = $3 \
+             WHERE user_id = $1 AND id = $2 RETURNING uid, revision",
+        )
+        .bind(user.0)
+        .bind(id)
+        .bind(from_time(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        record_changes(&mut *tx, user, &[(id, &uid, revision)], false, now).await?;
+    }
+    Ok(Ok(()))
+}
+
+/// Creates a contact from the card, unless another contact has its UID.
+async fn dav_create(
+    tx: &mut Conn,
+    user: UserId,
+    uid: &str,
+    draft: &ContactDraft,
+    now: DateTime<Utc>,
+) -> Result<std::result::Result<i64, DavRefusal>> {
+    if !uid.is_empty() {
+        let taken: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM contacts WHERE user_id = $1 AND uid = $2")
+                .bind(user.0)
+                .bind(uid)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if taken.is_some() {
+            return Ok(Err(DavRefusal::UidConflict));
+        }
+    }
+    let record = ContactRecord {
+        draft: draft.clone(),
+        created_at: now,
+    };
+    let id = insert_contacts(&mut *tx, user, std::slice::from_ref(&record), now).await?[0].0;
+    Ok(Ok(id))
+}
+
+/// Files the contact under `name` (no name kept when it is the default one)
+/// and keeps the card's text; returns the contact's revision.
+async fn store_card(tx: &mut Conn, user: UserId, id: i64, name: &str, card: &str) -> Result<i64> {
     let (uid, revision): (String, i64) = sqlx::query_as(
         "UPDATE contacts SET dav_name = $3 WHERE user_id = $1 AND id = $2 RETURNING uid, revision",
     )
@@ -167,12 +207,7 @@ pub(crate) async fn dav_put(
         .bind(card)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
-    Ok(Ok(DavPut {
-        contact: ContactId(id),
-        etag: etag(id, revision),
-        created,
-    }))
+    Ok(revision)
 }
 
 /// Deletes the card at `name`, recording its name for the next sync.
@@ -346,74 +381,18 @@ pub(crate) async fn contacts_with_cards(
     let mut conn = pool.acquire().await?;
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK * 5) {
-        let list = |qb: &mut QueryBuilder<Db>, column: &str| {
-            qb.push(format_args!(" AND {column} IN ("));
-            let mut sep = qb.separated(", ");
-            for id in chunk {
-                sep.push_bind(id.0);
-            }
-            qb.push(")");
-        };
         let mut qb = QueryBuilder::<Db>::new(concat!(contact_select!(), "WHERE +c.user_id = "));
         qb.push_bind(user.0);
-        list(&mut qb, "c.id");
+        in_list(&mut qb, "c.id", chunk);
         let rows: Vec<ContactRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
-
-        let mut qb = QueryBuilder::<Db>::new(
-            "SELECT contact_id, address FROM contact_emails WHERE +user_id = ",
-        );
-        qb.push_bind(user.0);
-        list(&mut qb, "contact_id");
-        qb.push(" ORDER BY contact_id, position");
-        let emails: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
-
-        let mut qb = QueryBuilder::<Db>::new(
-            "SELECT contact_id, number FROM contact_phones WHERE +user_id = ",
-        );
-        qb.push_bind(user.0);
-        list(&mut qb, "contact_id");
-        qb.push(" ORDER BY contact_id, position");
-        let phones: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
-
-        let mut qb = QueryBuilder::<Db>::new(
-            "SELECT contact_id, url, kind FROM contact_links WHERE +user_id = ",
-        );
-        qb.push_bind(user.0);
-        list(&mut qb, "contact_id");
-        qb.push(" ORDER BY contact_id, position");
-        let links: Vec<(i64, String, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
-
-        let mut qb = QueryBuilder::<Db>::new(
-            "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id \
-             WHERE +ct.user_id = ",
-        );
-        qb.push_bind(user.0);
-        list(&mut qb, "ct.contact_id");
-        let tags: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+        let mut parts = parts_of(&mut conn, user, chunk).await?;
 
         let mut qb =
             QueryBuilder::<Db>::new("SELECT contact_id, card FROM contact_cards WHERE +user_id = ");
         qb.push_bind(user.0);
-        list(&mut qb, "contact_id");
+        in_list(&mut qb, "contact_id", chunk);
         let cards: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
 
-        let mut parts: HashMap<i64, ContactParts> = HashMap::new();
-        for (id, email) in emails {
-            parts.entry(id).or_default().emails.push(email);
-        }
-        for (id, phone) in phones {
-            parts.entry(id).or_default().phones.push(phone);
-        }
-        for (id, url, kind) in links {
-            parts
-                .entry(id)
-                .or_default()
-                .links
-                .push(kith_core::contact::StoredLink { url, kind });
-        }
-        for (id, tag) in tags {
-            parts.entry(id).or_default().tags.push(tag);
-        }
         let mut cards: HashMap<i64, String> = cards.into_iter().collect();
         let mut rows: HashMap<i64, ContactRow> = rows.into_iter().map(|r| (r.id, r)).collect();
         for id in chunk {
@@ -426,4 +405,70 @@ pub(crate) async fn contacts_with_cards(
         }
     }
     Ok(out)
+}
+
+/// Adds `AND <column> IN (ids)`.
+fn in_list(qb: &mut QueryBuilder<Db>, column: &str, ids: &[ContactId]) {
+    qb.push(format_args!(" AND {column} IN ("));
+    let mut sep = qb.separated(", ");
+    for id in ids {
+        sep.push_bind(id.0);
+    }
+    qb.push(")");
+}
+
+/// The e-mails, phones, links (in position order) and tags of `ids`.
+async fn parts_of(
+    conn: &mut Conn,
+    user: UserId,
+    ids: &[ContactId],
+) -> Result<HashMap<i64, ContactParts>> {
+    let mut qb =
+        QueryBuilder::<Db>::new("SELECT contact_id, address FROM contact_emails WHERE +user_id = ");
+    qb.push_bind(user.0);
+    in_list(&mut qb, "contact_id", ids);
+    qb.push(" ORDER BY contact_id, position");
+    let emails: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+
+    let mut qb =
+        QueryBuilder::<Db>::new("SELECT contact_id, number FROM contact_phones WHERE +user_id = ");
+    qb.push_bind(user.0);
+    in_list(&mut qb, "contact_id", ids);
+    qb.push(" ORDER BY contact_id, position");
+    let phones: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT contact_id, url, kind FROM contact_links WHERE +user_id = ",
+    );
+    qb.push_bind(user.0);
+    in_list(&mut qb, "contact_id", ids);
+    qb.push(" ORDER BY contact_id, position");
+    let links: Vec<(i64, String, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+
+    let mut qb = QueryBuilder::<Db>::new(
+        "SELECT ct.contact_id, t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id \
+         WHERE +ct.user_id = ",
+    );
+    qb.push_bind(user.0);
+    in_list(&mut qb, "ct.contact_id", ids);
+    let tags: Vec<(i64, String)> = qb.build_query_as().fetch_all(&mut *conn).await?;
+
+    let mut parts: HashMap<i64, ContactParts> = HashMap::new();
+    for (id, email) in emails {
+        parts.entry(id).or_default().emails.push(email);
+    }
+    for (id, phone) in phones {
+        parts.entry(id).or_default().phones.push(phone);
+    }
+    for (id, url, kind) in links {
+        parts
+            .entry(id)
+            .or_default()
+            .links
+            .push(kith_core::contact::StoredLink { url, kind });
+    }
+    for (id, tag) in tags {
+        parts.entry(id).or_default().tags.push(tag);
+    }
+    Ok(parts)
 }

@@ -35,6 +35,24 @@ pub(crate) async fn update_contact_in(
     now: DateTime<Utc>,
 ) -> Result<bool> {
     let before = contact_in(&mut *tx, user, id).await?;
+    update_fields(&mut *tx, user, id, patch, now).await?;
+    let current = contact_parts(&mut *tx, id.0).await?;
+    edit_emails(&mut *tx, user, id, current.emails, patch).await?;
+    edit_phones(&mut *tx, user, id, current.phones, patch).await?;
+    edit_links(&mut *tx, user, id, current.links, patch).await?;
+    edit_tags(&mut *tx, user, id, current.tags, patch).await?;
+    card_changed(&mut *tx, user, id, &before, now).await
+}
+
+/// The contact's own columns, each from the patch or as they were; the
+/// revision goes up (`card_changed` puts it back if nothing changed).
+async fn update_fields(
+    tx: &mut Conn,
+    user: UserId,
+    id: ContactId,
+    patch: &ContactPatch,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let row = contact_row(&mut *tx, user, id).await?;
     let organisation_id = match &patch.organisation {
         Some(Some(name)) => {
@@ -98,11 +116,19 @@ pub(crate) async fn update_contact_in(
     .bind(from_time(now))
     .execute(&mut *tx)
     .await?;
+    Ok(())
+}
 
-    let current = contact_parts(&mut *tx, id.0).await?;
+async fn edit_emails(
+    tx: &mut Conn,
+    user: UserId,
+    id: ContactId,
+    current: Vec<String>,
+    patch: &ContactPatch,
+) -> Result<()> {
     let emails = edit_list(
         "email",
-        current.emails,
+        current,
         |e| e.to_lowercase(),
         patch.add_emails.iter().map(|e| e.as_str().to_owned()),
         patch
@@ -122,10 +148,20 @@ pub(crate) async fn update_contact_in(
         )
         .await?;
     }
+    Ok(())
+}
+
+async fn edit_phones(
+    tx: &mut Conn,
+    user: UserId,
+    id: ContactId,
+    current: Vec<String>,
+    patch: &ContactPatch,
+) -> Result<()> {
     let phone_key = |p: &String| Phone::parse(p).map_or_else(|_| p.clone(), |p| p.normalized());
     let phones = edit_list(
         "phone",
-        current.phones,
+        current,
         phone_key,
         patch.add_phones.iter().map(|p| p.as_str().to_owned()),
         patch.remove_phones.iter().map(Phone::normalized),
@@ -142,9 +178,19 @@ pub(crate) async fn update_contact_in(
         )
         .await?;
     }
+    Ok(())
+}
+
+async fn edit_links(
+    tx: &mut Conn,
+    user: UserId,
+    id: ContactId,
+    current: Vec<StoredLink>,
+    patch: &ContactPatch,
+) -> Result<()> {
     let links = edit_list(
         "link",
-        current.links,
+        current,
         |l| l.url.clone(),
         patch.add_links.iter().map(|l| StoredLink {
             url: l.url().to_owned(),
@@ -167,9 +213,19 @@ pub(crate) async fn update_contact_in(
         )
         .await?;
     }
+    Ok(())
+}
+
+async fn edit_tags(
+    tx: &mut Conn,
+    user: UserId,
+    id: ContactId,
+    current: Vec<String>,
+    patch: &ContactPatch,
+) -> Result<()> {
     let tags = edit_list(
         "tag",
-        current.tags,
+        current,
         String::clone,
         patch.add_tags.iter().map(|t| t.as_str().to_owned()),
         patch.remove_tags.iter().map(|t| t.as_str().to_owned()),
@@ -186,13 +242,25 @@ pub(crate) async fn update_contact_in(
         }
         insert_contact_tags(&mut *tx, user, &rows).await?;
     }
+    Ok(())
+}
 
+/// Compares the contact as it now reads with `before`: unchanged, its
+/// revision and time are put back (false); changed, its search document and
+/// a "put" in the change log follow (true).
+async fn card_changed(
+    tx: &mut Conn,
+    user: UserId,
+    id: ContactId,
+    before: &Contact,
+    now: DateTime<Utc>,
+) -> Result<bool> {
     let contact = contact_in(&mut *tx, user, id).await?;
     let unchanged = Contact {
         revision: before.revision,
         updated_at: before.updated_at,
         ..contact.clone()
-    } == before;
+    } == *before;
     if unchanged {
         sqlx::query(
             "UPDATE contacts SET revision = $3, updated_at = $4 WHERE user_id = $1 AND id = $2",

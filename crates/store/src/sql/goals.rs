@@ -317,25 +317,71 @@ pub(crate) async fn goal_learnings(
         .collect())
 }
 
+/// A candidate's row: id, name, organisation, title, function, industry,
+/// notes, archived (0/1), then its activity summary.
+type NetworkRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+    Option<i64>,
+);
+
+/// Contacts whose stint at an organisation overlaps one of the user's there.
+async fn former_colleagues(conn: &mut Conn, user: UserId) -> Result<HashSet<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT e.contact_id FROM employments e \
+         JOIN employments m ON m.organisation_id = e.organisation_id \
+             AND m.user_id = e.user_id AND m.contact_id IS NULL \
+         WHERE e.user_id = $1 AND e.contact_id IS NOT NULL \
+           AND (e.started_on IS NULL OR m.ended_on IS NULL OR e.started_on <= m.ended_on) \
+           AND (m.started_on IS NULL OR e.ended_on IS NULL OR m.started_on <= e.ended_on)",
+    )
+    .bind(user.0)
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect())
+}
+
+/// Who introduced whom and who was in a conversation together, among `ids`.
+async fn connections(conn: &mut Conn, user: UserId, ids: &[i64]) -> Result<Vec<Connection>> {
+    let mut pairs: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, introduced_by FROM contacts WHERE user_id = $1 AND introduced_by IS NOT NULL",
+    )
+    .bind(user.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut qb = QueryBuilder::<Db>::new(format!(
+        "SELECT CAST(COALESCE({JSON_AGG}({JSON_ROW}(contact_a, contact_b)), '[]') AS TEXT) \
+         FROM contact_ties WHERE user_id = "
+    ));
+    qb.push_bind(user.0);
+    pairs.extend(json_rows::<(i64, i64)>(conn, &mut qb).await?);
+    pairs.sort_unstable();
+    let known: HashSet<i64> = ids.iter().copied().collect();
+    Ok(pairs
+        .into_iter()
+        .filter(|(a, b)| known.contains(a) && known.contains(b))
+        .map(|(a, b)| Connection {
+            a: ContactId(a),
+            b: ContactId(b),
+        })
+        .collect())
+}
+
 /// Contacts as the goal and coverage rules see them, the ties between them,
 /// and the user's own organisation.
 pub(crate) async fn network(pool: &Pool, user: UserId, scope: NetworkScope) -> Result<Network> {
     let mut conn = pool.acquire().await?;
-    type Row = (
-        i64,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        i64,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-    );
     // Notes are the bulk of the rows; only a skill is looked for in them.
     let notes = if scope.notes { "c.notes" } else { "NULL" };
     let mut qb = QueryBuilder::<Db>::new(format!(
@@ -349,47 +395,13 @@ pub(crate) async fn network(pool: &Pool, user: UserId, scope: NetworkScope) -> R
     if scope.my_organisation_only {
         qb.push(" AND o.is_mine");
     }
-    let mut rows: Vec<Row> = json_rows(&mut conn, &mut qb).await?;
+    let mut rows: Vec<NetworkRow> = json_rows(&mut conn, &mut qb).await?;
     rows.sort_unstable_by_key(|r| r.0);
     let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
     let mut tags = tags_for(&mut conn, &ids).await?;
 
-    let former: HashSet<i64> = sqlx::query_scalar(
-        "SELECT DISTINCT e.contact_id FROM employments e \
-         JOIN employments m ON m.organisation_id = e.organisation_id \
-             AND m.user_id = e.user_id AND m.contact_id IS NULL \
-         WHERE e.user_id = $1 AND e.contact_id IS NOT NULL \
-           AND (e.started_on IS NULL OR m.ended_on IS NULL OR e.started_on <= m.ended_on) \
-           AND (m.started_on IS NULL OR e.ended_on IS NULL OR m.started_on <= e.ended_on)",
-    )
-    .bind(user.0)
-    .fetch_all(&mut *conn)
-    .await?
-    .into_iter()
-    .collect();
-
-    let mut pairs: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT id, introduced_by FROM contacts WHERE user_id = $1 AND introduced_by IS NOT NULL",
-    )
-    .bind(user.0)
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut qb = QueryBuilder::<Db>::new(format!(
-        "SELECT CAST(COALESCE({JSON_AGG}({JSON_ROW}(contact_a, contact_b)), '[]') AS TEXT) \
-         FROM contact_ties WHERE user_id = "
-    ));
-    qb.push_bind(user.0);
-    pairs.extend(json_rows::<(i64, i64)>(&mut conn, &mut qb).await?);
-    pairs.sort_unstable();
-    let known: HashSet<i64> = ids.iter().copied().collect();
-    let connections = pairs
-        .into_iter()
-        .filter(|(a, b)| known.contains(a) && known.contains(b))
-        .map(|(a, b)| Connection {
-            a: ContactId(a),
-            b: ContactId(b),
-        })
-        .collect();
+    let former = former_colleagues(&mut conn, user).await?;
+    let connections = connections(&mut conn, user, &ids).await?;
 
     let mine: Option<String> = sqlx::query_scalar(
         "SELECT name FROM organisations WHERE user_id = $1 AND is_mine ORDER BY id LIMIT 1",

@@ -22,6 +22,9 @@ use crate::{ContactEvent, ImportOutcome, ImportRecord, ImportRun, Resemblance};
 /// New contacts per transaction.
 const BATCH: usize = 500;
 
+mod plan;
+use plan::{Plan, plan};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Target {
     Existing(i64),
@@ -115,13 +118,28 @@ pub(crate) async fn import_contacts(
     records: &[ImportRecord],
     run: &ImportRun<'_>,
 ) -> Result<Vec<ImportOutcome>> {
-    let &ImportRun {
-        source,
-        dry_run,
-        progress,
-        now,
-        ..
-    } = run;
+    let (known, index) = import_state(pool, user, run.source).await?;
+    let Plan {
+        mut outcomes,
+        creates,
+        updates,
+    } = plan(records, &known, index);
+    let done = create_all(pool, user, records, run, &creates, &mut outcomes).await;
+    update_all(pool, user, records, run, updates, &mut outcomes, done).await;
+    (run.progress)(records.len());
+    Ok(outcomes
+        .into_iter()
+        .map(|o| o.unwrap_or(ImportOutcome::Failed("not imported".into())))
+        .collect())
+}
+
+/// The source's records imported before (key: contact and fingerprint), and
+/// the match keys of every contact the user has.
+async fn import_state(
+    pool: &Pool,
+    user: UserId,
+    source: &str,
+) -> Result<(HashMap<String, (i64, String)>, MatchIndex<Target>)> {
     let mut conn = pool.acquire().await?;
     let known: HashMap<String, (i64, String)> = sqlx::query_as::<_, (String, i64, String)>(
         "SELECT source_key, contact_id, fingerprint FROM import_sources \
@@ -138,68 +156,40 @@ pub(crate) async fn import_contacts(
     for (id, keys) in match_keys(&mut conn, user).await? {
         index.insert(Target::Existing(id), &keys);
     }
-    drop(conn);
+    Ok((known, index))
+}
 
-    // Plan: what each record is to the contact book.
-    let mut outcomes: Vec<Option<ImportOutcome>> = vec![None; records.len()];
-    let mut creates: Vec<Create> = Vec::new();
-    let mut updates: Vec<(usize, i64, Option<String>)> = Vec::new();
-    for (i, record) in records.iter().enumerate() {
-        if let Some((id, fp)) = known.get(&record.key) {
-            if *fp == record.fingerprint {
-                outcomes[i] = Some(ImportOutcome::Unchanged(ContactId(*id)));
-            } else {
-                updates.push((i, *id, None));
-            }
-            continue;
-        }
-        let keys = MatchKeys::of_draft(&record.draft);
-        match index.find(&keys) {
-            Some((Target::Existing(id), reason)) => {
-                // Its other keys now name that contact too.
-                index.insert(Target::Existing(id), &keys);
-                updates.push((i, id, Some(reason.to_string())));
-            }
-            Some((Target::Pending(n), reason)) => {
-                index.insert(Target::Pending(n), &keys);
-                absorb(&mut creates[n].draft, &record.draft);
-                creates[n].absorbed.push(i);
-                outcomes[i] = Some(ImportOutcome::Merged {
-                    into: None,
-                    with_record: Some(creates[n].record),
-                    reason: reason.to_string(),
-                });
-            }
-            None => {
-                let resembles = index
-                    .resembles(&keys)
-                    .map(|(target, reason)| (target, reason.to_string()));
-                index.insert(Target::Pending(creates.len()), &keys);
-                creates.push(Create {
-                    record: i,
-                    draft: record.draft.clone(),
-                    absorbed: Vec::new(),
-                    resembles,
-                });
-            }
-        }
-    }
-
+/// New contacts, in batches (a failed batch one by one); returns how many
+/// records that settled.
+async fn create_all(
+    pool: &Pool,
+    user: UserId,
+    records: &[ImportRecord],
+    run: &ImportRun<'_>,
+    creates: &[Create],
+    outcomes: &mut [Option<ImportOutcome>],
+) -> usize {
+    let &ImportRun {
+        source,
+        dry_run,
+        progress,
+        now,
+        ..
+    } = run;
     let mut done = 0;
-    // New contacts, in batches.
     for batch in creates.chunks(BATCH) {
         if dry_run {
             for c in batch {
                 outcomes[c.record] = Some(ImportOutcome::Created {
                     id: None,
-                    resembles: resemblance(&creates, &outcomes, c),
+                    resembles: resemblance(creates, outcomes, c),
                 });
             }
         } else {
             match create_batch(pool, user, source, records, batch, now).await {
                 Ok(ids) => {
                     for (c, id) in batch.iter().zip(ids) {
-                        settle_create(&mut outcomes, &creates, c, Ok(id));
+                        settle_create(outcomes, creates, c, Ok(id));
                     }
                 }
                 Err(_) => {
@@ -208,7 +198,7 @@ pub(crate) async fn import_contacts(
                             create_batch(pool, user, source, records, std::slice::from_ref(c), now)
                                 .await
                                 .map(|ids| ids[0]);
-                        settle_create(&mut outcomes, &creates, c, one.map_err(|e| e.to_string()));
+                        settle_create(outcomes, creates, c, one.map_err(|e| e.to_string()));
                     }
                 }
             }
@@ -216,7 +206,22 @@ pub(crate) async fn import_contacts(
         done += batch.len() + batch.iter().map(|c| c.absorbed.len()).sum::<usize>();
         progress(done);
     }
-    // Records about contacts that exist, one transaction each.
+    done
+}
+
+/// Records about contacts that exist, one transaction each.
+async fn update_all(
+    pool: &Pool,
+    user: UserId,
+    records: &[ImportRecord],
+    run: &ImportRun<'_>,
+    updates: Vec<(usize, i64, Option<String>)>,
+    outcomes: &mut [Option<ImportOutcome>],
+    mut done: usize,
+) {
+    let &ImportRun {
+        dry_run, progress, ..
+    } = run;
     for (i, id, reason) in updates {
         let record = &records[i];
         let outcome = if dry_run {
@@ -226,15 +231,10 @@ pub(crate) async fn import_contacts(
         };
         outcomes[i] = Some(outcome.unwrap_or_else(|e| ImportOutcome::Failed(e.to_string())));
         done += 1;
-        if done % 100 == 0 {
+        if done.is_multiple_of(100) {
             progress(done);
         }
     }
-    progress(records.len());
-    Ok(outcomes
-        .into_iter()
-        .map(|o| o.unwrap_or(ImportOutcome::Failed("not imported".into())))
-        .collect())
 }
 
 /// The contact a new one looks like: an existing one, or one an earlier

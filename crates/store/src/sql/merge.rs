@@ -70,8 +70,42 @@ pub(crate) async fn merge_contacts(
         card: !patch.is_empty(),
         ..MergeReport::default()
     };
+    move_history(&mut tx, user, k, g, &mut report).await?;
+    if let Some(card) = card {
+        sqlx::query("UPDATE contact_cards SET card = $3 WHERE user_id = $1 AND contact_id = $2")
+            .bind(user.0)
+            .bind(k)
+            .bind(card)
+            .execute(&mut *tx)
+            .await?;
+    }
+    report.introductions = hand_over_introductions(&mut tx, user, k, g, now).await?;
+
+    // The merged contact goes first, so the kept one can take its e-mails
+    // and links without the two ever matching each other.
+    delete_contact_in(&mut tx, user, g, now).await?;
+    update_contact_in(&mut tx, user, keep, &patch, now).await?;
+    refresh_activity(&mut tx, user, k).await?;
+
+    if apply {
+        tx.commit().await?;
+    } else {
+        tx.rollback().await?;
+    }
+    Ok(report)
+}
+
+/// Moves `gone`'s conversations, goals, meetings, follow-ups, employments,
+/// import sources, stored card and events to `keep`, counting in `report`.
+async fn move_history(
+    tx: &mut Conn,
+    user: UserId,
+    k: i64,
+    g: i64,
+    report: &mut MergeReport,
+) -> Result<()> {
     report.conversations = move_rows(
-        &mut tx,
+        &mut *tx,
         user,
         "conversation_participants",
         "conversation_id",
@@ -79,8 +113,8 @@ pub(crate) async fn merge_contacts(
         g,
     )
     .await?;
-    report.goals = move_rows(&mut tx, user, "goal_contacts", "goal_id", k, g).await?;
-    report.meetings = move_rows(&mut tx, user, "meeting_attendees", "meeting_id", k, g).await?;
+    report.goals = move_rows(&mut *tx, user, "goal_contacts", "goal_id", k, g).await?;
+    report.meetings = move_rows(&mut *tx, user, "meeting_attendees", "meeting_id", k, g).await?;
     // Each statement moves `gone`'s rows to `keep` ($1 user, $2 keep, $3 gone).
     let moves: [&'static str; 6] = [
         "UPDATE follow_ups SET contact_id = $2 WHERE user_id = $1 AND contact_id = $3",
@@ -106,15 +140,18 @@ pub(crate) async fn merge_contacts(
             report.follow_ups = moved;
         }
     }
-    if let Some(card) = card {
-        sqlx::query("UPDATE contact_cards SET card = $3 WHERE user_id = $1 AND contact_id = $2")
-            .bind(user.0)
-            .bind(k)
-            .bind(card)
-            .execute(&mut *tx)
-            .await?;
-    }
-    // People the merged contact introduced were introduced by the kept one.
+    Ok(())
+}
+
+/// People the merged contact introduced were introduced by the kept one;
+/// returns how many.
+async fn hand_over_introductions(
+    tx: &mut Conn,
+    user: UserId,
+    k: i64,
+    g: i64,
+    now: DateTime<Utc>,
+) -> Result<u64> {
     let introduced: Vec<(i64, String, i64)> = sqlx::query_as(
         "UPDATE contacts SET introduced_by = $2, revision = revision + 1, updated_at = $4 \
          WHERE user_id = $1 AND introduced_by = $3 AND id <> $2 RETURNING id, uid, revision",
@@ -125,25 +162,12 @@ pub(crate) async fn merge_contacts(
     .bind(from_time(now))
     .fetch_all(&mut *tx)
     .await?;
-    report.introductions = introduced.len() as u64;
     let changes: Vec<(i64, &str, i64)> = introduced
         .iter()
         .map(|(id, uid, revision)| (*id, uid.as_str(), *revision))
         .collect();
-    record_changes(&mut tx, user, &changes, false, now).await?;
-
-    // The merged contact goes first, so the kept one can take its e-mails
-    // and links without the two ever matching each other.
-    delete_contact_in(&mut tx, user, g, now).await?;
-    update_contact_in(&mut tx, user, keep, &patch, now).await?;
-    refresh_activity(&mut tx, user, k).await?;
-
-    if apply {
-        tx.commit().await?;
-    } else {
-        tx.rollback().await?;
-    }
-    Ok(report)
+    record_changes(&mut *tx, user, &changes, false, now).await?;
+    Ok(introduced.len() as u64)
 }
 
 /// Recomputes one contact's activity summary and ties from its

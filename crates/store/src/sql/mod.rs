@@ -7,6 +7,7 @@
 
 mod accounts;
 mod activity;
+mod backup;
 mod contacts;
 mod conversations;
 mod dashboard;
@@ -16,6 +17,7 @@ mod export;
 mod follow_ups;
 mod goals;
 mod identities;
+mod import_account;
 mod imports;
 mod lists;
 mod mail;
@@ -27,6 +29,7 @@ mod users;
 
 pub(crate) use accounts::*;
 pub(crate) use activity::*;
+pub(crate) use backup::*;
 pub(crate) use contacts::*;
 pub(crate) use conversations::*;
 pub(crate) use dashboard::*;
@@ -36,6 +39,7 @@ pub(crate) use export::*;
 pub(crate) use follow_ups::*;
 pub(crate) use goals::*;
 pub(crate) use identities::*;
+pub(crate) use import_account::*;
 pub(crate) use imports::*;
 pub(crate) use lists::*;
 pub(crate) use mail::*;
