@@ -99,6 +99,8 @@ fn where_to(field: &Field) -> String {
             "give one with --to ADDRESS, or set your account's with kith settings --email ADDRESS"
                 .into()
         }
+        Field::AccountEmail => "set it with kith settings --email ADDRESS".into(),
+        Field::Attendees => "add one with kith edit NAME --email ADDRESS".into(),
         other => format!("give {}", name(other)),
     }
 }

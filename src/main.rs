@@ -2,11 +2,9 @@
 //! error into one line on stderr and exit code 2.
 
 mod app;
-mod calendar;
 mod cli;
 mod commands;
 mod config;
-mod digest;
 mod errors;
 mod mail;
 mod ui;

@@ -15,11 +15,10 @@ use serde_json::{Value, json};
 
 use crate::app::Ctx;
 use crate::cli::{Global, MailArgs};
-use crate::digest::{self, Templates};
 use crate::ui::{self, BOLD, DIM, Ui, YELLOW, columns};
+use kith_app::mail::{Templates, compose};
 
 /// Queueing an invitation: the meetings commands call it here.
-pub use crate::mail::queue_invitation;
 
 #[derive(Debug, Args)]
 #[command(args_conflicts_with_subcommands = true)]
@@ -151,7 +150,7 @@ pub async fn digest(ctx: &mut Ctx, args: &DigestArgs) -> anyhow::Result<()> {
 }
 
 async fn preview(ctx: &mut Ctx, html: bool) -> anyhow::Result<()> {
-    let digest = digest::compose(&ctx.store, &ctx.user, ctx.now, None).await?;
+    let digest = compose(&ctx.store, &ctx.user, ctx.now, None).await?;
     if ctx.ui.json {
         let value = json!({
             "date": digest.date.to_string(),

@@ -310,7 +310,7 @@ pub async fn run(ctx: &mut Ctx, command: &MeetingCommand) -> anyhow::Result<()> 
 
 /// Queues the meeting's invitation for its attendees.
 async fn send(ctx: &mut Ctx, meeting: &Meeting) -> anyhow::Result<()> {
-    let queued = super::mail::queue_invitation(&ctx.store, &ctx.user, meeting, ctx.now).await?;
+    let queued = kith_app::mail::queue_invitation(&ctx.store, &ctx.user, meeting, ctx.now).await?;
     if ctx.ui.json {
         let value = json!({ "queued": queued.id, "to": queued.to, "missing": queued.missing });
         return Ok(ctx.ui.print_json(&value)?);

@@ -114,6 +114,7 @@ pub fn field_name(field: &Field) -> String {
         Field::Contact | Field::OrgContact => "contact".into(),
         Field::IntroducedBy => "introduced_by".into(),
         Field::With => "with".into(),
+        Field::Attendees => "attendees".into(),
         Field::Username => "username".into(),
         Field::DisplayName => "name".into(),
         Field::AccountEmail => "email".into(),
@@ -224,9 +225,11 @@ fn mapped(e: &AppError) -> Option<WebError> {
 }
 
 /// Where on the web a missing value is given.
-fn where_to(field: &Field) -> &'static str {
+pub fn where_to(field: &Field) -> &'static str {
     match field {
         Field::DigestTo => "set the digest's or your account's",
+        Field::AccountEmail => "set your e-mail address in Settings",
+        Field::Attendees => "add an address to an attendee's contact",
         _ => "fill it in",
     }
 }

@@ -255,15 +255,17 @@ pub async fn invitation(
     meeting: &Meeting,
 ) -> Result<Invitation, AppError> {
     let Some(organizer) = organizer(user) else {
-        return Err(AppError::Conflict(
-            "an invitation needs your e-mail address as its organiser; set it with: kith settings --email ADDRESS".into(),
-        ));
+        return Err(AppError::Missing {
+            field: Field::AccountEmail,
+            message: "an invitation needs your e-mail address as its organiser".into(),
+        });
     };
     let (people, missing) = attendees(store, user, meeting, &mut HashMap::new()).await?;
     if people.is_empty() {
-        return Err(AppError::Conflict(
-            "none of the attendees has an e-mail address; add one with: kith edit NAME --email ADDRESS".into(),
-        ));
+        return Err(AppError::Missing {
+            field: Field::Attendees,
+            message: "none of the attendees has an e-mail address".into(),
+        });
     }
     let event = MeetingEvent {
         meeting,

@@ -24,6 +24,8 @@ pub enum Field {
     With,
     /// The contact who worked at an organisation.
     OrgContact,
+    /// The people a meeting is with, as its invitation's recipients.
+    Attendees,
     /// An account's username.
     Username,
     /// The user's name as others see it (settings).
@@ -146,6 +148,7 @@ impl fmt::Display for Field {
             Field::Contact | Field::OrgContact => "contact",
             Field::IntroducedBy => "introduced by",
             Field::With => "participants",
+            Field::Attendees => "attendees",
             Field::Username => "username",
             Field::DisplayName => "name",
             Field::AccountEmail => "e-mail address",

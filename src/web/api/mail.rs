@@ -16,12 +16,11 @@ use super::handlers::{LimitQuery, limit};
 use super::{ApiError, Body, ErrorBody, Params};
 
 type ApiResult<T> = Result<T, ApiError>;
-use crate::digest::Templates;
 use crate::web::AppState;
 use crate::web::auth::ApiUser;
 use crate::web::error::WebError;
-use kith_app::AppError;
 use kith_app::digest::{DigestChanges, digest_address, set_digest};
+use kith_app::mail::Templates;
 use kith_app::mail::queue_digest_now;
 
 /// The digest's settings and where the schedule stands.
@@ -209,17 +208,8 @@ pub async fn send_invitation(
         .parse::<i64>()
         .map_err(|_| WebError::NotFound("no such meeting".into()))?;
     let meeting = state.store.meeting(user.id, MeetingId(id)).await?;
-    // What can fail here is the invitation itself (no organiser address,
-    // no attendee with one).
-    let queued = crate::mail::queue_invitation(&state.store, &user, &meeting, Utc::now())
-        .await
-        .map_err(|e| match e.downcast::<AppError>() {
-            Ok(app) => WebError::from(app),
-            Err(e) => match e.downcast::<kith_store::StoreError>() {
-                Ok(store) => WebError::from(store),
-                Err(e) => WebError::invalid("invitation", format!("{e:#}")),
-            },
-        })?;
+    let queued =
+        kith_app::mail::queue_invitation(&state.store, &user, &meeting, Utc::now()).await?;
     state.mail_wake.notify_one();
     let body = Queued {
         id: queued.id,

@@ -290,7 +290,7 @@ async fn send_invitation(state: &AppState, viewer: &Viewer, meeting: &Meeting) -
             "This server sends no e-mail (no SMTP server is set up): download the invitation and send it yourself.",
         );
     }
-    match crate::mail::queue_invitation(&state.store, &viewer.user, meeting, Utc::now()).await {
+    match kith_app::mail::queue_invitation(&state.store, &viewer.user, meeting, Utc::now()).await {
         Ok(queued) => {
             state.mail_wake.notify_one();
             let mut words = match queued.id {
@@ -307,7 +307,7 @@ async fn send_invitation(state: &AppState, viewer: &Viewer, meeting: &Meeting) -
             }
             redirect_with(&back, &words)
         }
-        Err(e) => redirect_with_error(&back, &format!("{e:#}")),
+        Err(e) => redirect_with_error(&back, &super::label::said(&e)),
     }
 }
 

@@ -59,6 +59,9 @@ pub fn said(e: &AppError) -> String {
         | AppError::Ambiguous {
             field: Some(field), ..
         } => format!("{}: {e}", label(field)),
+        AppError::Missing { field, message } => {
+            format!("{message}: {}", crate::web::error::where_to(field))
+        }
         other => other.to_string(),
     }
 }

@@ -13,12 +13,12 @@ use serde::Deserialize;
 use super::{
     Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render, render_form_page,
 };
-use crate::digest::Templates;
 use crate::web::AppState;
 use crate::web::auth::Viewer;
 use crate::web::error::WebError;
 use kith_app::accounts::{AccountInput, new_user};
 use kith_app::digest::{DigestChanges, digest_address, schedule_words};
+use kith_app::mail::Templates;
 use kith_app::mail::queue_digest_now;
 use kith_app::settings::{SettingsChanges, update_settings};
 

@@ -4,6 +4,7 @@
 //! that makes each message go out once, even with several servers on one
 //! database, is in `kith_store::mail`.
 
+mod compose;
 mod message;
 mod queue;
 mod sender;
@@ -13,10 +14,10 @@ use std::time::Duration;
 
 use lettre::message::Mailbox;
 
+pub use compose::{Templates, compose};
 pub use message::build;
 pub use queue::{
-    Compose, Composing, Digest, Invitation, QueuedInvitation, last_words, queue_digest_now,
-    queue_invitation,
+    Compose, Composing, Digest, QueuedInvitation, last_words, queue_digest_now, queue_invitation,
 };
 pub use sender::{Sender, Tick};
 

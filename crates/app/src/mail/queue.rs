@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use kith_core::ical::{Method, Person};
+use kith_core::ical::Method;
 use kith_core::meeting::Meeting;
 use kith_core::user::User;
 use kith_core::values::{Email, TimeZone};
@@ -76,18 +76,6 @@ pub async fn queue_digest_now(
     Ok((id, to.as_str().to_owned()))
 }
 
-/// A meeting's iTIP message (REQUEST, or CANCEL once cancelled) and who it
-/// goes to, as the calendar makes it.
-pub struct Invitation {
-    /// The iCalendar text.
-    pub text: String,
-    pub method: Method,
-    /// The attendees with an e-mail address.
-    pub to: Vec<Person>,
-    /// The names of attendees without one, left out.
-    pub missing: Vec<String>,
-}
-
 /// What queueing an invitation did.
 pub struct QueuedInvitation {
     /// `None`: this version of the invitation was queued before.
@@ -97,15 +85,17 @@ pub struct QueuedInvitation {
     pub missing: Vec<String>,
 }
 
-/// Records `meeting`'s `invitation` in the outbox for its attendees, once
-/// per sequence number.
+/// Records `meeting`'s current invitation (REQUEST, or CANCEL once
+/// cancelled; [`crate::calendar::invitation`]) in the outbox for its
+/// attendees, once per sequence number. Without the organiser's address or
+/// any attendee's it is refused as the calendar refuses it.
 pub async fn queue_invitation(
     store: &Store,
     user: &User,
     meeting: &Meeting,
-    invitation: Invitation,
     now: DateTime<Utc>,
 ) -> Result<QueuedInvitation, AppError> {
+    let invitation = crate::calendar::invitation(store, user, meeting).await?;
     let method = invitation.method.as_str();
     let when = format!(
         "{} ({})",

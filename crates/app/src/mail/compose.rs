@@ -1,15 +1,15 @@
-//! The e-mail digest's words: the text and HTML templates over
-//! `kith_app::digest::DigestView`, with the next outreach block from the
-//! plan (`crate::calendar`). `kith digest --preview`, `kith digest send`,
-//! the web and the mail sender (through [`Templates`], its
-//! `kith_app::mail::Compose`) all compose it here.
+//! The e-mail digest's words: the text and HTML templates (askama, under
+//! `crates/app/templates/mail/`) over [`DigestView`], with the next outreach
+//! block from the plan ([`crate::calendar::next_block`]). `kith digest
+//! --preview`, `kith digest send`, the web and the mail sender (through
+//! [`Templates`], its [`Compose`]) all compose it here.
 
+use crate::AppError;
+use crate::agenda::Today;
+use crate::digest::{Block, DigestView, Line};
+use crate::mail::{Compose, Composing, Digest};
 use askama::Template;
 use chrono::{DateTime, Utc};
-use kith_app::AppError;
-use kith_app::agenda::Today;
-use kith_app::digest::{Block, DigestView, Line};
-use kith_app::mail::{Compose, Composing, Digest};
 use kith_core::user::User;
 use kith_store::Store;
 
@@ -37,22 +37,19 @@ pub async fn compose(
 ) -> Result<Digest, AppError> {
     let today = Today::load(store, user, now).await?;
     let tz = user.timezone;
-    let block = calendar::next_block(store, user, now)
-        .await
-        .map_err(internal)?
-        .map(|b| {
-            let people = b
-                .planned
-                .people
-                .iter()
-                .zip(&b.briefs)
-                .map(|(p, brief)| Line {
-                    title: p.name.clone(),
-                    detail: brief[0].clone(),
-                })
-                .collect();
-            Block::new(b.planned.instance.starts_at, tz, b.goal.clone(), people)
-        });
+    let block = calendar::next_block(store, user, now).await?.map(|b| {
+        let people = b
+            .planned
+            .people
+            .iter()
+            .zip(&b.briefs)
+            .map(|(p, brief)| Line {
+                title: p.name.clone(),
+                detail: brief[0].clone(),
+            })
+            .collect();
+        Block::new(b.planned.instance.starts_at, tz, b.goal.clone(), people)
+    });
     let view = DigestView::new(user, now, &today, block, public_url);
     Ok(Digest {
         text: TextMail { v: &view }.render().map_err(internal)?,
@@ -63,14 +60,9 @@ pub async fn compose(
     })
 }
 
-/// A fault of ours, kept for the log; a busy or refusing store keeps its
-/// meaning.
-fn internal(e: impl Into<anyhow::Error>) -> AppError {
-    let e = e.into();
-    match e.downcast::<kith_store::StoreError>() {
-        Ok(store) => store.into(),
-        Err(e) => AppError::Internal(e.into()),
-    }
+/// A template that does not render is a fault of ours, kept for the log.
+fn internal(e: askama::Error) -> AppError {
+    AppError::Internal(Box::new(e))
 }
 
 /// The digest's templates, for the mail sender and the queue.
