@@ -14,8 +14,8 @@ use kith_store::Location;
 use serde::Deserialize;
 
 use crate::cli::{Global, MailArgs, ServeArgs};
-use crate::web::WebConfig;
-use crate::web::oidc::{Provider, ProviderFile};
+use kith_web::WebConfig;
+use kith_web::oidc::{Provider, ProviderFile};
 
 /// The settings file as written; every key is optional.
 #[derive(Debug, Default, Deserialize)]

@@ -8,7 +8,7 @@ mod config;
 mod errors;
 mod mail;
 mod ui;
-mod web;
+
 
 use std::process::ExitCode;
 

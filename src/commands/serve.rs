@@ -10,7 +10,8 @@ use crate::cli::{Global, ServeArgs};
 use crate::commands::demo;
 use crate::config::{self, Settings};
 use crate::ui::{BOLD, Ui};
-use crate::{app, web};
+use crate::app;
+use kith_web as web;
 
 /// `kith routes`: the route table, one `METHOD path` a line, or as JSON.
 pub fn routes(ui: &mut Ui) -> anyhow::Result<()> {

@@ -23,9 +23,9 @@ use super::label::refused;
 use super::{
     Chrome, Form, PageError, PageResult, id_from, redirect_with, render, render_form_page,
 };
-use crate::web::AppState;
-use crate::web::auth::Viewer;
-use crate::web::error::WebError;
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::WebError;
 
 /// Contacts per page of the list.
 const PAGE: u32 = 50;

@@ -13,10 +13,10 @@ use kith_store::{OAuthFlow, StoreError};
 use serde::Deserialize;
 
 use super::{PageResult, redirect_with, redirect_with_error};
-use crate::web::AppState;
-use crate::web::auth::{self, Viewer, safe_next};
-use crate::web::error::WebError;
-use crate::web::oidc::{self, Account, Provider};
+use crate::AppState;
+use crate::auth::{self, Viewer, safe_next};
+use crate::error::WebError;
+use crate::oidc::{self, Account, Provider};
 
 fn provider<'a>(state: &'a AppState, name: &str) -> Result<&'a Provider, WebError> {
     state

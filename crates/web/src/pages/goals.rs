@@ -13,9 +13,9 @@ use serde::Deserialize;
 use super::{
     Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render, render_form_page,
 };
-use crate::web::AppState;
-use crate::web::auth::Viewer;
-use crate::web::error::WebError;
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::WebError;
 use kith_app::agenda::today;
 use kith_app::coverage::{Coverage, WorkedInput, employment};
 use kith_app::goals::{GoalView, NewGoalInput, new_goal};

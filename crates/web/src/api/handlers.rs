@@ -18,10 +18,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, Body, ErrorBody, Params};
-use crate::web::AppState;
-use crate::web::auth::ApiUser;
-use crate::web::error::WebError;
-use crate::web::memo::API_MAX as MAX_LIMIT;
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::WebError;
+use crate::memo::API_MAX as MAX_LIMIT;
 use kith_app::agenda::{self, Today};
 use kith_app::goals::{NewGoalInput, new_goal};
 use kith_app::json::{

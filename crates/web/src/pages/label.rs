@@ -3,7 +3,7 @@
 
 use kith_app::{AppError, Field};
 
-use crate::web::error::WebError;
+use crate::error::WebError;
 
 /// The form label for `field`.
 pub fn label(field: &Field) -> String {
@@ -60,7 +60,7 @@ pub fn said(e: &AppError) -> String {
             field: Some(field), ..
         } => format!("{}: {e}", label(field)),
         AppError::Missing { field, message } => {
-            format!("{message}: {}", crate::web::error::where_to(field))
+            format!("{message}: {}", crate::error::where_to(field))
         }
         other => other.to_string(),
     }

@@ -10,9 +10,9 @@ use kith_app::exports;
 use kith_app::imports::{self, Action, Format, ImportOptions, ImportReport};
 
 use super::{Chrome, PageResult, render};
-use crate::web::AppState;
-use crate::web::auth::Viewer;
-use crate::web::error::WebError;
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::WebError;
 
 /// The largest file accepted (a 30,000-row LinkedIn export is about 3 MiB).
 pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;

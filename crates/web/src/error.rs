@@ -243,11 +243,9 @@ impl From<ValidationError> for WebError {
     }
 }
 
-/// The shared command code reports with `anyhow`: an application, validation
-/// or store error inside keeps its meaning by its type. The one message read
-/// as text is `invalid FLAG: …` from a `bail!` in that code (a user error by
-/// construction: it names a flag); those producers move to typed errors as
-/// their use cases move into `kith_app`. Anything else is ours.
+/// What still reports with `anyhow` (the server's own plumbing): an
+/// application, validation or store error inside keeps its meaning by its
+/// type; anything else is ours. No message is ever read as text.
 impl From<anyhow::Error> for WebError {
     fn from(e: anyhow::Error) -> Self {
         let e = match e.downcast::<ValidationError>() {
@@ -272,12 +270,6 @@ impl From<anyhow::Error> for WebError {
                 StoreError::Busy => WebError::Unavailable(s.to_string()),
                 _ => WebError::Internal(e),
             };
-        }
-        let text = e.to_string();
-        if let Some(rest) = text.strip_prefix("invalid ")
-            && let Some((field, message)) = rest.split_once(": ")
-        {
-            return WebError::invalid(field, message);
         }
         WebError::Internal(e)
     }

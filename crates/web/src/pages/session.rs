@@ -11,9 +11,9 @@ use kith_core::user::Password;
 use serde::Deserialize;
 
 use super::{Chrome, Form, PageResult, redirect_with, render};
-use crate::web::AppState;
-use crate::web::auth::{self, SESSION_COOKIE, SignIn, cookie_value, safe_next};
-use crate::web::error::WebError;
+use crate::AppState;
+use crate::auth::{self, SESSION_COOKIE, SignIn, cookie_value, safe_next};
+use crate::error::WebError;
 use kith_app::accounts::{AccountInput, new_user};
 
 #[derive(Template)]

@@ -6,9 +6,9 @@ use axum::response::IntoResponse;
 
 use super::routes::{RouteTable, get};
 
-pub const CSS: &str = include_str!("../../assets/kith.css");
-pub const JS: &str = include_str!("../../assets/kith.js");
-pub const ICON: &str = include_str!("../../assets/icon.svg");
+pub const CSS: &str = include_str!("../assets/kith.css");
+pub const JS: &str = include_str!("../assets/kith.js");
+pub const ICON: &str = include_str!("../assets/icon.svg");
 
 /// Changes with every release, so browsers fetch new assets after an upgrade.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ApiError, Body, ErrorBody, Params};
-use crate::web::AppState;
-use crate::web::auth::ApiUser;
-use crate::web::error::WebError;
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::WebError;
 use kith_app::blocks::{self, NewBlockInput};
 use kith_app::json::{ContactRefOut, MeetingOut};
 use kith_app::meetings::{self, NewMeetingInput};

@@ -13,9 +13,9 @@ use serde::Deserialize;
 use super::{
     Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render, render_form_page,
 };
-use crate::web::AppState;
-use crate::web::auth::Viewer;
-use crate::web::error::WebError;
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::WebError;
 use kith_app::accounts::{AccountInput, new_user};
 use kith_app::digest::{DigestChanges, digest_address, schedule_words};
 use kith_app::mail::Templates;
@@ -109,7 +109,7 @@ async fn settings_page(
         .into_iter()
         .filter(|t| t.scope != TokenScope::Calendar)
         .collect();
-    let base = crate::web::auth::base_url(state, headers);
+    let base = crate::auth::base_url(state, headers);
     let feed = match &new_secret {
         Some((TokenScope::Calendar, secret)) => Some(format!("{base}/cal/{secret}.ics")),
         _ => None,
@@ -170,7 +170,7 @@ async fn settings_page(
                 .collect(),
             providers: state.config.provider_buttons(),
             passkeys: state.store.passkeys(viewer.user.id).await?,
-            current_session: crate::web::auth::current_session_key(headers).unwrap_or_default(),
+            current_session: crate::auth::current_session_key(headers).unwrap_or_default(),
         },
         refused,
     )
@@ -376,7 +376,7 @@ pub async fn password(
     viewer: Viewer,
     Form(form): Form<PasswordForm>,
 ) -> PageResult {
-    if !crate::web::auth::password_matches(&state, &viewer.user, form.current).await? {
+    if !crate::auth::password_matches(&state, &viewer.user, form.current).await? {
         return Ok(redirect_with_error(
             "/settings",
             "The current password is wrong.",

@@ -11,8 +11,8 @@ use kith_store::MergeReport;
 use serde::Deserialize;
 
 use super::{Chrome, Form, PageResult, id_from, redirect_with, render};
-use crate::web::AppState;
-use crate::web::auth::Viewer;
+use crate::AppState;
+use crate::auth::Viewer;
 
 #[derive(Deserialize)]
 pub struct Pair {

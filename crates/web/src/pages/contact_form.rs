@@ -15,8 +15,8 @@ use kith_app::resolve::Who;
 
 use super::label::refused;
 use super::{Chrome, Form, PageResult, id_from, redirect_with, render};
-use crate::web::AppState;
-use crate::web::auth::Viewer;
+use crate::AppState;
+use crate::auth::Viewer;
 
 /// The add and edit forms: the fields of `kith add` / `kith edit`.
 #[derive(Deserialize, Default, Clone)]

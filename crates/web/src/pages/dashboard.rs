@@ -16,9 +16,9 @@ use kith_app::agenda::{Ranking, Today};
 
 /// How many items each homework section shows.
 const SECTION_ITEMS: usize = 8;
-use crate::web::AppState;
-use crate::web::auth::Viewer;
-use crate::web::memo::{DayCounts, NextBlock};
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::memo::{DayCounts, NextBlock};
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]

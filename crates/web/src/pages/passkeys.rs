@@ -19,9 +19,9 @@ use webauthn_rs::prelude::{
 use webauthn_rs::{Webauthn, WebauthnBuilder};
 
 use super::{PageResult, redirect_with, redirect_with_error};
-use crate::web::AppState;
-use crate::web::auth::{self, FAILURE_WINDOW, MAX_FAILURES_PER_ACCOUNT, Viewer, safe_next};
-use crate::web::error::WebError;
+use crate::AppState;
+use crate::auth::{self, FAILURE_WINDOW, MAX_FAILURES_PER_ACCOUNT, Viewer, safe_next};
+use crate::error::WebError;
 
 /// The relying party: the server's public address, else the address the
 /// browser used. A passkey works only on the address it was made on.

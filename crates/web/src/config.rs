@@ -27,7 +27,7 @@ pub struct WebConfig {
     /// What a new account takes where its form leaves a field blank.
     pub machine: kith_app::accounts::MachineDefaults,
     /// OpenID Connect and OAuth providers people may sign in with.
-    pub providers: Vec<crate::web::oidc::Provider>,
+    pub providers: Vec<crate::oidc::Provider>,
 }
 
 /// Shows the mail settings without the SMTP password.

@@ -17,9 +17,9 @@ use serde::Deserialize;
 use super::{
     Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render_form_page,
 };
-use crate::web::AppState;
-use crate::web::auth::Viewer;
-use crate::web::error::WebError;
+use crate::AppState;
+use crate::auth::Viewer;
+use crate::error::WebError;
 use kith_app::blocks::{self, NewBlockInput};
 use kith_app::calendar::{self, BlockPlan};
 use kith_app::meetings::{self, ModeInput, NewMeetingInput};
@@ -326,7 +326,7 @@ pub async fn log(
     Form(form): Form<SummaryForm>,
 ) -> PageResult {
     let meeting = own_meeting(&state, &viewer, &id).await?;
-    let back = crate::web::auth::safe_next(Some(form.back.as_deref().unwrap_or("/calendar")));
+    let back = crate::auth::safe_next(Some(form.back.as_deref().unwrap_or("/calendar")));
     match state
         .store
         .log_meeting(viewer.user.id, meeting.id, form.summary.trim(), Utc::now())

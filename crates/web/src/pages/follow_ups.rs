@@ -9,8 +9,8 @@ use kith_store::FollowUpFilter;
 use serde::Deserialize;
 
 use super::{Chrome, Form, PageResult, id_from, redirect_with, render};
-use crate::web::AppState;
-use crate::web::auth::{Viewer, safe_next};
+use crate::AppState;
+use crate::auth::{Viewer, safe_next};
 
 /// Follow-ups shown per side; the most pressing (earliest due) first.
 const SHOWN: usize = 100;

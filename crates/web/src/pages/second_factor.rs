@@ -14,11 +14,11 @@ use kith_store::{PendingPurpose, PendingSignin};
 use serde::Deserialize;
 
 use super::{Chrome, Form, PageResult, redirect_with, redirect_with_error, render};
-use crate::web::AppState;
-use crate::web::auth::{
+use crate::AppState;
+use crate::auth::{
     self, FAILURE_WINDOW, MAX_FAILURES_PER_ACCOUNT, PENDING_COOKIE, Viewer, cookie_value, safe_next,
 };
-use crate::web::error::WebError;
+use crate::error::WebError;
 
 #[derive(Template)]
 #[template(path = "login_code.html")]

@@ -16,9 +16,9 @@ use super::handlers::{LimitQuery, limit};
 use super::{ApiError, Body, ErrorBody, Params};
 
 type ApiResult<T> = Result<T, ApiError>;
-use crate::web::AppState;
-use crate::web::auth::ApiUser;
-use crate::web::error::WebError;
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::WebError;
 use kith_app::digest::{DigestChanges, digest_address, set_digest};
 use kith_app::mail::Templates;
 use kith_app::mail::queue_digest_now;
