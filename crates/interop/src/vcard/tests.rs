@@ -493,3 +493,23 @@ fn year_less_birthdays_round_trip() {
         }
     }
 }
+
+/// Found by the fuzzer (fuzz/run, target vcard): a property whose name is
+/// not a name (control bytes, a backslash, invalid UTF-8) was kept from the
+/// original card and written back so that it broke the card in two. Every
+/// card read must write back as one card that reads again.
+#[test]
+fn a_property_with_a_broken_name_does_not_break_the_card_written_back() {
+    let input: &[u8] = b"BEGIN:vCard\nDESCRIPTION\x01\x00\x00\x00\x00\x00\x01\xf8s\\nBEGIN:VCARD\nVERSION:3.0\nN:Dawson;Frank\nFN:Frank Dawson\nEND:VCARD\n";
+    let items = read(input);
+    assert!(!items.is_empty());
+    for item in items.into_iter().flatten() {
+        let contact = stored(&item.draft);
+        for version in [Version::V3, Version::V4] {
+            let written = write_card(&contact, item.card.as_deref(), version);
+            let again = read(written.as_bytes());
+            assert_eq!(again.len(), 1, "one card written\n{written}");
+            assert!(again[0].is_ok(), "{:?}\n{written}", again[0]);
+        }
+    }
+}

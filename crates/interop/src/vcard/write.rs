@@ -163,7 +163,7 @@ pub fn write_card(contact: &Contact, original: Option<&str>, version: Version) -
     let mut entries = Vec::new();
     if let Some(card) = &original {
         for (entry, role) in card.entries.iter().zip(roles(card)) {
-            if kept.keeps(role, &now) {
+            if kept.keeps(role, &now) && well_formed(entry) {
                 entries.push(entry.clone());
             }
         }
@@ -180,6 +180,19 @@ pub fn write_card(contact: &Contact, original: Option<&str>, version: Version) -
     card.write_to(&mut out, version.calcard())
         .expect("writing to a String cannot fail");
     out
+}
+
+/// Whether an original property can be written back as it came: its name
+/// and group are names (letters, digits and `-`, RFC 6350 section 3.3). A
+/// reader forgiving enough to take a line like `DESCRIPTION\x01…\nBEGIN`
+/// must not write it out again, where it would break the card in two.
+fn well_formed(entry: &VCardEntry) -> bool {
+    let name = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let property = match &entry.name {
+        VCardProperty::Other(other) => name(other),
+        _ => true,
+    };
+    property && entry.group.as_deref().is_none_or(name)
 }
 
 /// FN, N, NICKNAME and UID, where the original did not carry them.
