@@ -9,7 +9,6 @@ mod errors;
 mod mail;
 mod ui;
 
-
 use std::process::ExitCode;
 
 /// mimalloc rather than glibc's malloc: reading rows through sqlx allocates

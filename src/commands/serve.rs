@@ -6,11 +6,11 @@ use std::io::Write;
 use kith_auth::{Secret, hash_password};
 use kith_core::user::{Password, Username};
 
+use crate::app;
 use crate::cli::{Global, ServeArgs};
 use crate::commands::demo;
 use crate::config::{self, Settings};
 use crate::ui::{BOLD, Ui};
-use crate::app;
 use kith_web as web;
 
 /// `kith routes`: the route table, one `METHOD path` a line, or as JSON.
