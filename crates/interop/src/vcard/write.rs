@@ -183,11 +183,13 @@ pub fn write_card(contact: &Contact, original: Option<&str>, version: Version) -
 }
 
 /// Whether an original property can be written back as it came: its name
-/// and group are names (letters, digits and `-`, RFC 6350 section 3.3). A
-/// reader forgiving enough to take a line like `DESCRIPTION\x01…\nBEGIN`
-/// must not write it out again, where it would break the card in two.
+/// and group hold no control character and no backslash. A reader forgiving
+/// enough to take a line like `DESCRIPTION\x01…\nBEGIN:VCARD` must not write
+/// it out again, where the escape became a line break that broke the card in
+/// two. Other odd names (a folded address line read as `Sesame Street;…`)
+/// write back and read again as they came, so they stay.
 fn well_formed(entry: &VCardEntry) -> bool {
-    let name = |n: &str| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let name = |n: &str| !n.is_empty() && !n.chars().any(|c| c.is_control() || c == '\\');
     let property = match &entry.name {
         VCardProperty::Other(other) => name(other),
         _ => true,
