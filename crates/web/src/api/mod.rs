@@ -4,6 +4,7 @@
 //! `/api/v1/openapi.json` is generated from these handlers and types.
 
 mod calendar;
+mod follow_ups;
 mod handlers;
 mod mail;
 
@@ -35,10 +36,13 @@ pub fn routes() -> RouteTable {
         .route("/conversations", post(h::log_conversation))
         .route(
             "/follow-ups",
-            get(h::list_follow_ups).post(h::create_follow_up),
+            get(follow_ups::list_follow_ups).post(follow_ups::create_follow_up),
         )
-        .route("/follow-ups/{id}/done", post(h::complete_follow_up))
-        .route("/follow-ups/{id}/drop", post(h::drop_follow_up))
+        .route(
+            "/follow-ups/{id}/done",
+            post(follow_ups::complete_follow_up),
+        )
+        .route("/follow-ups/{id}/drop", post(follow_ups::drop_follow_up))
         .route("/goals", get(h::list_goals).post(h::create_goal))
         .route("/goals/{id}", get(h::get_goal))
         .route("/due", get(h::due))
@@ -78,10 +82,10 @@ pub fn routes() -> RouteTable {
         handlers::update_contact,
         handlers::contact_conversations,
         handlers::log_conversation,
-        handlers::list_follow_ups,
-        handlers::create_follow_up,
-        handlers::complete_follow_up,
-        handlers::drop_follow_up,
+        follow_ups::list_follow_ups,
+        follow_ups::create_follow_up,
+        follow_ups::complete_follow_up,
+        follow_ups::drop_follow_up,
         handlers::list_goals,
         handlers::create_goal,
         handlers::get_goal,
