@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 use kith_store::Durability;
 
+pub use crate::commands::accounts::{TokenCommand, UserCommand};
 pub use crate::commands::archive::{BackupArgs, RestoreArgs};
 pub use crate::commands::browse::{ListArgs, SearchArgs};
 pub use crate::commands::contacts::{AddArgs, DeleteArgs, EditArgs};
@@ -271,81 +272,4 @@ pub struct MailArgs {
     /// Seconds a server holds a message it is sending [default: 300]
     #[arg(long, env = "KITH_MAIL_LEASE_SECS", hide = true)]
     pub mail_lease_secs: Option<u64>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum UserCommand {
-    /// Add a user who signs in with a password (asked for, or --password-stdin)
-    Add(UserAddArgs),
-    /// Everyone with an account
-    List,
-    /// Set a user's password (ends their sessions)
-    Passwd(UserPasswordArgs),
-    /// Stop a user from signing in and end their sessions
-    Disable(UserArg),
-    /// Let a disabled user sign in again
-    Enable(UserArg),
-    /// Turn off a user's two-step sign-in (they lost their phone and their
-    /// recovery codes) and end their sessions
-    ResetTotp(UserArg),
-}
-
-#[derive(Debug, Args)]
-pub struct UserAddArgs {
-    /// Login name: letters, digits, '.', '_' or '-'
-    pub username: String,
-    /// Their name as others see it
-    #[arg(long)]
-    pub name: Option<String>,
-    /// Their e-mail address
-    #[arg(long)]
-    pub email: Option<String>,
-    /// Their IANA time zone [default: the system's]
-    #[arg(long)]
-    pub timezone: Option<String>,
-    /// May manage other users
-    #[arg(long)]
-    pub admin: bool,
-    /// Read the password from the first line of standard input
-    #[arg(long)]
-    pub password_stdin: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct UserPasswordArgs {
-    pub username: String,
-    /// Read the password from the first line of standard input
-    #[arg(long)]
-    pub password_stdin: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct UserArg {
-    pub username: String,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum TokenCommand {
-    /// Create a token; it is shown once
-    Create(TokenCreateArgs),
-    /// Your tokens (never their secrets)
-    List,
-    /// Revoke a token at once
-    Revoke(TokenRevokeArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct TokenCreateArgs {
-    /// What it is for, e.g. "backup script" or "Jane's phone"
-    #[arg(long, default_value = "token")]
-    pub name: String,
-    /// An app password for CardDAV clients instead of an API token
-    #[arg(long)]
-    pub carddav: bool,
-}
-
-#[derive(Debug, Args)]
-pub struct TokenRevokeArgs {
-    /// The token's id (from `kith token list`)
-    pub id: i64,
 }

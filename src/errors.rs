@@ -23,6 +23,9 @@ fn name(field: &Field) -> String {
 fn flag(field: &Field) -> Option<&'static str> {
     match field {
         Field::IntroducedBy => Some("--introduced-by"),
+        Field::NewName | Field::TokenName => Some("--name"),
+        Field::Database => Some("--database-url"),
+        Field::Durability => Some("--sqlite-synchronous"),
         Field::OrgContact => Some("--contact"),
         Field::Username => Some("--username"),
         Field::DisplayName => Some("--name"),

@@ -3,12 +3,14 @@
 
 use std::io::Write;
 
+use chrono::{DateTime, Utc};
 use clap::Args;
 use kith_app::contact_view::{ContactView, one_off_contacts};
 use kith_app::json;
 use kith_app::resolve;
-use kith_core::contact::{ArchivedFilter, ContactFilter, ContactSummary};
+use kith_core::contact::{ArchivedFilter, Contact, ContactFilter, ContactSummary};
 use kith_core::conversation::Conversation;
+use kith_core::follow_up::FollowUp;
 use kith_core::values::{TagName, TimeZone, optional_text};
 use serde_json::json;
 
@@ -67,12 +69,63 @@ pub async fn show(ctx: &mut Ctx, who: &str) -> anyhow::Result<()> {
         recent: recent_conversations,
         follow_ups,
         introduced,
-        rhythm,
         health,
         ..
     } = &view;
     let (tz, now) = (ctx.user.timezone, ctx.now);
     let out = ctx.ui.out();
+    card(out, &view, tz, now)?;
+    writeln!(out)?;
+    match stats.last {
+        None => writeln!(
+            out,
+            "{BOLD}No conversations yet{BOLD:#} {DIM}(added {}){DIM:#}",
+            ui::ago(c.created_at, now, tz)
+        )?,
+        Some(last) => writeln!(
+            out,
+            "{BOLD}Conversations{BOLD:#}: {}, the last {}",
+            stats.conversations,
+            ui::ago(last, now, tz)
+        )?,
+    }
+    conversation_rows(out, recent_conversations, tz, Some(c.id))?;
+    writeln!(out, "\n{BOLD}Health{BOLD:#} {}/100", health.score)?;
+    let rows: Vec<Vec<String>> = health
+        .parts
+        .iter()
+        .map(|p| {
+            vec![
+                format!("  {}", p.name),
+                format!("{}/{}", p.points, p.max),
+                p.why.clone(),
+            ]
+        })
+        .collect();
+    columns(out, &rows)?;
+    open_follow_ups(out, follow_ups)?;
+    if !introduced.is_empty() {
+        let names: Vec<String> = introduced
+            .iter()
+            .map(|i| format!("{} #{}", i.name, i.id))
+            .collect();
+        writeln!(
+            out,
+            "\n{BOLD}Introduced you to{BOLD:#}: {}",
+            names.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+/// The contact's name, headline and fields, one per line.
+fn card(
+    out: &mut impl Write,
+    view: &ContactView,
+    tz: TimeZone,
+    now: DateTime<Utc>,
+) -> std::io::Result<()> {
+    let c = &view.contact;
     let archived = if c.archived {
         format!("  {YELLOW}archived{YELLOW:#}")
     } else {
@@ -83,23 +136,7 @@ pub async fn show(ctx: &mut Ctx, who: &str) -> anyhow::Result<()> {
         "{BOLD}{}{BOLD:#}  {DIM}#{}{DIM:#}{archived}",
         c.name, c.id
     )?;
-    let role = [
-        c.title.clone(),
-        c.organisation.as_ref().map(|o| o.name.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(", ");
-    let headline = [
-        Some(role).filter(|r| !r.is_empty()),
-        c.function.clone(),
-        c.industry.clone(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" · ");
+    let headline = headline(c);
     if !headline.is_empty() {
         writeln!(out, "{headline}")?;
     }
@@ -135,67 +172,55 @@ pub async fn show(ctx: &mut Ctx, who: &str) -> anyhow::Result<()> {
         .filter(|t| *t > now)
         .map(|t| format!(", snoozed until {}", ui::date(t, tz)))
         .unwrap_or_default();
-    field("rhythm", format!("{}; {due}{snoozed}", rhythm.describe()));
+    field(
+        "rhythm",
+        format!("{}; {due}{snoozed}", view.rhythm.describe()),
+    );
     field("nickname", c.nickname.clone().unwrap_or_default());
     field("notes", c.notes.clone().unwrap_or_default());
-    columns(out, &rows)?;
+    columns(out, &rows)
+}
 
-    writeln!(out)?;
-    match stats.last {
-        None => writeln!(
-            out,
-            "{BOLD}No conversations yet{BOLD:#} {DIM}(added {}){DIM:#}",
-            ui::ago(c.created_at, now, tz)
-        )?,
-        Some(last) => writeln!(
-            out,
-            "{BOLD}Conversations{BOLD:#}: {}, the last {}",
-            stats.conversations,
-            ui::ago(last, now, tz)
-        )?,
+/// "Product Lead, Acme · product · software": role, function, industry.
+fn headline(c: &Contact) -> String {
+    let role = [
+        c.title.clone(),
+        c.organisation.as_ref().map(|o| o.name.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    [
+        Some(role).filter(|r| !r.is_empty()),
+        c.function.clone(),
+        c.industry.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ")
+}
+
+/// The contact's open follow-ups, whose each is and when it is due.
+fn open_follow_ups(out: &mut impl Write, follow_ups: &[FollowUp]) -> std::io::Result<()> {
+    if follow_ups.is_empty() {
+        return Ok(());
     }
-    conversation_rows(out, recent_conversations, tz, Some(c.id))?;
-    writeln!(out, "\n{BOLD}Health{BOLD:#} {}/100", health.score)?;
-    let rows: Vec<Vec<String>> = health
-        .parts
+    writeln!(out, "\n{BOLD}Open follow-ups{BOLD:#}")?;
+    let rows: Vec<Vec<String>> = follow_ups
         .iter()
-        .map(|p| {
-            vec![
-                format!("  {}", p.name),
-                format!("{}/{}", p.points, p.max),
-                p.why.clone(),
-            ]
+        .map(|f| {
+            let who = if f.owner == kith_core::follow_up::Owner::Me {
+                "you"
+            } else {
+                "they"
+            };
+            let due = f.due_on.map(|d| format!("due {d}")).unwrap_or_default();
+            vec![format!("  #{}", f.id), who.into(), f.title.clone(), due]
         })
         .collect();
-    columns(out, &rows)?;
-    if !follow_ups.is_empty() {
-        writeln!(out, "\n{BOLD}Open follow-ups{BOLD:#}")?;
-        let rows: Vec<Vec<String>> = follow_ups
-            .iter()
-            .map(|f| {
-                let who = if f.owner == kith_core::follow_up::Owner::Me {
-                    "you"
-                } else {
-                    "they"
-                };
-                let due = f.due_on.map(|d| format!("due {d}")).unwrap_or_default();
-                vec![format!("  #{}", f.id), who.into(), f.title.clone(), due]
-            })
-            .collect();
-        columns(out, &rows)?;
-    }
-    if !introduced.is_empty() {
-        let names: Vec<String> = introduced
-            .iter()
-            .map(|i| format!("{} #{}", i.name, i.id))
-            .collect();
-        writeln!(
-            out,
-            "\n{BOLD}Introduced you to{BOLD:#}: {}",
-            names.join(", ")
-        )?;
-    }
-    Ok(())
+    columns(out, &rows)
 }
 
 /// Conversations as rows; `about` leaves that person out of the "with" column.

@@ -6,8 +6,8 @@ use std::io::Write;
 
 use clap::Args;
 use kith_app::contacts::{self, ContactChanges, ContactInput};
+use kith_app::json;
 use kith_app::resolve::{self, Who};
-use kith_app::{AppError, Field, json};
 use kith_core::contact::{Contact, ContactPatch};
 
 use crate::app::Ctx;
@@ -161,9 +161,7 @@ pub async fn add(ctx: &mut Ctx, args: &AddArgs) -> anyhow::Result<()> {
 }
 
 pub async fn edit(ctx: &mut Ctx, args: &EditArgs) -> anyhow::Result<()> {
-    let patch = contacts::patch(&ctx.store, ctx.user.id, &args.changes())
-        .await
-        .map_err(new_name_flag)?;
+    let patch = contacts::patch(&ctx.store, ctx.user.id, &args.changes()).await?;
     if patch.is_empty() {
         anyhow::bail!(
             "nothing to change: give at least one field, e.g. --title \"VP Product\" (see kith edit --help)"
@@ -172,20 +170,6 @@ pub async fn edit(ctx: &mut Ctx, args: &EditArgs) -> anyhow::Result<()> {
     let target = resolve::contact(&ctx.store, ctx.user.id, &args.contact).await?;
     let contact = contacts::update(&ctx.store, ctx.user.id, target.id, &patch, ctx.now).await?;
     report(ctx, "Updated", &contact)
-}
-
-/// `edit` gives the name with `--name` (`add` takes it as an argument).
-fn new_name_flag(e: AppError) -> AppError {
-    match e {
-        AppError::Invalid {
-            field: Field::Name,
-            message,
-        } => AppError::Invalid {
-            field: Field::Named("--name".into()),
-            message,
-        },
-        other => other,
-    }
 }
 
 pub async fn set_archived(ctx: &mut Ctx, who: &str, archived: bool) -> anyhow::Result<()> {

@@ -200,6 +200,36 @@ async fn seed(
     progress: &ProgressBar,
 ) -> anyhow::Result<()> {
     progress.set_message("contacts");
+    let contacts = seed_contacts(store, user, network, now, progress).await?;
+    progress.set_message("conversations");
+    let conversations = seed_conversations(store, user, network, &contacts, now, progress).await?;
+    progress.set_message("follow-ups");
+    seed_follow_ups(store, user, network, &contacts, &conversations, progress).await?;
+    let mut focus = None;
+    for g in &network.goals {
+        let id = store
+            .add_goal(user, &g.goal, g.status, g.created_at)
+            .await?;
+        if g.status == GoalStatus::Active {
+            focus = focus.or(Some(id));
+        }
+        let people: Vec<ContactId> = g.contacts.iter().map(|c| contacts[*c]).collect();
+        let talks: Vec<ConversationId> =
+            g.conversations.iter().map(|c| conversations[*c]).collect();
+        store.link_goal(user, id, &people, &talks).await?;
+    }
+    calendar(store, user, network, &contacts, focus, now).await
+}
+
+/// The people, who introduced whom, my organisation and everyone's past
+/// employers. Answers the stored ids in the network's order.
+async fn seed_contacts(
+    store: &Store,
+    user: UserId,
+    network: &DemoNetwork,
+    now: DateTime<Utc>,
+    progress: &ProgressBar,
+) -> anyhow::Result<Vec<ContactId>> {
     let records: Vec<ContactRecord> = network
         .contacts
         .iter()
@@ -235,8 +265,18 @@ async fn seed(
         }))
         .collect();
     store.add_employments(user, &employments, now).await?;
+    Ok(contacts)
+}
 
-    progress.set_message("conversations");
+/// The conversations, in batches. Answers the stored ids in the network's order.
+async fn seed_conversations(
+    store: &Store,
+    user: UserId,
+    network: &DemoNetwork,
+    contacts: &[ContactId],
+    now: DateTime<Utc>,
+    progress: &ProgressBar,
+) -> anyhow::Result<Vec<ConversationId>> {
     let mut conversations: Vec<ConversationId> = Vec::with_capacity(network.conversations.len());
     for batch in network.conversations.chunks(BATCH) {
         let batch: Vec<NewConversation> = batch
@@ -255,8 +295,18 @@ async fn seed(
         conversations.extend(store.log_conversations(user, &batch, now).await?);
         progress.inc(batch.len() as u64);
     }
+    Ok(conversations)
+}
 
-    progress.set_message("follow-ups");
+/// The homework both ways, open and closed, tied to its conversation.
+async fn seed_follow_ups(
+    store: &Store,
+    user: UserId,
+    network: &DemoNetwork,
+    contacts: &[ContactId],
+    conversations: &[ConversationId],
+    progress: &ProgressBar,
+) -> anyhow::Result<()> {
     for batch in network.follow_ups.chunks(BATCH) {
         let records: Vec<FollowUpRecord> = batch
             .iter()
@@ -288,21 +338,7 @@ async fn seed(
         store.add_follow_ups(user, &records).await?;
         progress.inc(batch.len() as u64);
     }
-
-    let mut focus = None;
-    for g in &network.goals {
-        let id = store
-            .add_goal(user, &g.goal, g.status, g.created_at)
-            .await?;
-        if g.status == GoalStatus::Active {
-            focus = focus.or(Some(id));
-        }
-        let people: Vec<ContactId> = g.contacts.iter().map(|c| contacts[*c]).collect();
-        let talks: Vec<ConversationId> =
-            g.conversations.iter().map(|c| conversations[*c]).collect();
-        store.link_goal(user, id, &people, &talks).await?;
-    }
-    calendar(store, user, network, &contacts, focus).await
+    Ok(())
 }
 
 /// The calendar, so the dashboard and the calendar page show what they are
@@ -315,8 +351,8 @@ async fn calendar(
     network: &DemoNetwork,
     contacts: &[ContactId],
     focus: Option<GoalId>,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<()> {
-    let now = Utc::now();
     let tz = store
         .user(user)
         .await?

@@ -4,9 +4,12 @@ use std::io::Write;
 
 use anyhow::{anyhow, bail};
 use clap::{Args, Subcommand};
+use kith_core::conversation::Conversation;
 use kith_core::goal::{Goal, GoalStatus};
 use kith_core::ids::ConversationId;
-use kith_core::rules::goals::{Progress, SuggestionKind, progress};
+use kith_core::rules::goals::{Progress, Suggestion, progress};
+use kith_core::rules::learning::Learned;
+use kith_core::values::TimeZone;
 use kith_core::values::optional_text;
 use kith_store::{NetworkScope, StoreError};
 use serde_json::{Value, json};
@@ -219,6 +222,10 @@ async fn list(ctx: &mut Ctx, all: bool) -> anyhow::Result<()> {
 
 async fn show(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
     let id = resolve_goal(ctx, input).await?.id;
+    let view = GoalView::load(&ctx.store, &ctx.user, ctx.now, id).await?;
+    if ctx.ui.json {
+        return Ok(ctx.ui.print_json(&view.json())?);
+    }
     let GoalView {
         goal,
         progress: p,
@@ -226,27 +233,7 @@ async fn show(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
         conversations,
         learned,
         next,
-    } = GoalView::load(&ctx.store, &ctx.user, ctx.now, id).await?;
-    if ctx.ui.json {
-        let mut value = json::goal(&goal, &p);
-        value["people"] = people.iter().map(json::contact_ref).collect();
-        value["recent_conversations"] = conversations.iter().map(json::conversation).collect();
-        value["learned"] = learned
-            .iter()
-            .map(|l| json!({ "kind": l.kind.as_str(), "text": l.text, "count": l.count, "from": l.from }))
-            .collect();
-        value["suggestions"] = next
-            .iter()
-            .map(|s| {
-                let via = match &s.kind {
-                    SuggestionKind::Direct => Value::Null,
-                    SuggestionKind::ViaIntroduction { via, via_name } => json!({ "id": via.0, "name": via_name }),
-                };
-                json!({ "contact": { "id": s.contact.0, "name": s.name }, "via": via, "why": s.why, "score": s.score })
-            })
-            .collect();
-        return Ok(ctx.ui.print_json(&value)?);
-    }
+    } = &view;
     let tz = ctx.user.timezone;
     let out = ctx.ui.out();
     writeln!(
@@ -278,37 +265,58 @@ async fn show(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
             .collect();
         writeln!(out, "\n{BOLD}People{BOLD:#}: {}", names.join(", "))?;
     }
-    if !conversations.is_empty() {
-        writeln!(out, "\n{BOLD}Recent conversations{BOLD:#}")?;
-        let rows: Vec<Vec<String>> = conversations
-            .iter()
-            .map(|c| {
-                let who: Vec<&str> = c.participants.iter().map(|p| p.name.as_str()).collect();
-                vec![
-                    format!("  {}", ui::date(c.occurred_at, tz)),
-                    c.channel.to_string(),
-                    who.join(", "),
-                    ui::snippet(&c.summary, 60),
-                ]
-            })
-            .collect();
-        columns(out, &rows)?;
+    recent_conversations(out, conversations, tz)?;
+    what_you_learned(out, learned)?;
+    talk_to_next(out, next)
+}
+
+/// The goal's latest conversations: when, how, with whom, about what.
+fn recent_conversations(
+    out: &mut impl Write,
+    conversations: &[Conversation],
+    tz: TimeZone,
+) -> anyhow::Result<()> {
+    if conversations.is_empty() {
+        return Ok(());
     }
-    if !learned.is_empty() {
-        writeln!(out, "\n{BOLD}What you learned{BOLD:#}")?;
-        let rows: Vec<Vec<String>> = learned
-            .iter()
-            .map(|l| {
-                vec![
-                    format!("  {}", l.kind),
-                    l.text.clone(),
-                    format!("{}×", l.count),
-                    l.from.join(", "),
-                ]
-            })
-            .collect();
-        columns(out, &rows)?;
+    writeln!(out, "\n{BOLD}Recent conversations{BOLD:#}")?;
+    let rows: Vec<Vec<String>> = conversations
+        .iter()
+        .map(|c| {
+            let who: Vec<&str> = c.participants.iter().map(|p| p.name.as_str()).collect();
+            vec![
+                format!("  {}", ui::date(c.occurred_at, tz)),
+                c.channel.to_string(),
+                who.join(", "),
+                ui::snippet(&c.summary, 60),
+            ]
+        })
+        .collect();
+    Ok(columns(out, &rows)?)
+}
+
+/// What the goal's conversations taught, most often heard first.
+fn what_you_learned(out: &mut impl Write, learned: &[Learned]) -> anyhow::Result<()> {
+    if learned.is_empty() {
+        return Ok(());
     }
+    writeln!(out, "\n{BOLD}What you learned{BOLD:#}")?;
+    let rows: Vec<Vec<String>> = learned
+        .iter()
+        .map(|l| {
+            vec![
+                format!("  {}", l.kind),
+                l.text.clone(),
+                format!("{}×", l.count),
+                l.from.join(", "),
+            ]
+        })
+        .collect();
+    Ok(columns(out, &rows)?)
+}
+
+/// Who fits the goal, and why.
+fn talk_to_next(out: &mut impl Write, next: &[Suggestion]) -> anyhow::Result<()> {
     writeln!(out, "\n{BOLD}Talk to next{BOLD:#}")?;
     if next.is_empty() {
         writeln!(
@@ -326,8 +334,7 @@ async fn show(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
             ]
         })
         .collect();
-    columns(out, &rows)?;
-    Ok(())
+    Ok(columns(out, &rows)?)
 }
 
 async fn link(ctx: &mut Ctx, args: &GoalLinkArgs) -> anyhow::Result<()> {
@@ -386,85 +393,92 @@ async fn close(ctx: &mut Ctx, input: &str, status: GoalStatus) -> anyhow::Result
 
 pub async fn org(ctx: &mut Ctx, command: &OrgCommand) -> anyhow::Result<()> {
     match command {
-        OrgCommand::Mine(args) => {
-            if let Some(name) = &args.name {
-                let name = optional_text("name", Some(name), 200)?
-                    .ok_or_else(|| anyhow!("invalid name: must not be empty"))?;
-                ctx.store
-                    .set_my_organisation(ctx.user.id, &name, ctx.now)
-                    .await?;
-            }
-            let scope = NetworkScope {
-                my_organisation_only: true,
-                notes: false,
-            };
-            let mine = ctx.store.network(ctx.user.id, scope).await?.my_organisation;
-            if ctx.ui.json {
-                return Ok(ctx.ui.print_json(&json!({ "organisation": mine }))?);
-            }
-            match mine {
-                Some(name) => writeln!(
-                    ctx.ui.out(),
-                    "Your organisation: {BOLD}{name}{BOLD:#}. See the map: kith org coverage"
-                )?,
-                None => writeln!(
-                    ctx.ui.out(),
-                    "No organisation of yours yet. Set it: kith org mine \"Acme\""
-                )?,
-            }
-        }
-        OrgCommand::Coverage => {
-            let Some(Coverage {
-                organisation: mine,
-                colleagues,
-                functions: map,
-            }) = Coverage::load(&ctx.store, ctx.user.id, ctx.now).await?
-            else {
-                bail!("no organisation of yours yet; set it with: kith org mine \"Acme\"");
-            };
-            if ctx.ui.json {
-                let value: Vec<Value> = map
-                    .iter()
-                    .map(|f| {
-                        json!({
-                            "function": f.function, "people": f.people, "fresh": f.fresh,
-                            "last_talked_at": f.last_talked.map(|t| t.to_rfc3339()),
-                            "gap": f.gap, "suggestion": f.suggestion,
-                        })
-                    })
-                    .collect();
-                return Ok(ctx.ui.print_json(&json!({ "organisation": mine, "people": colleagues.len(), "functions": value }))?);
-            }
-            let tz = ctx.user.timezone;
-            let now = ctx.now;
-            let out = ctx.ui.out();
-            writeln!(
-                out,
-                "{BOLD}{mine}{BOLD:#}: you know {} people here",
-                colleagues.len()
-            )?;
-            let rows: Vec<Vec<String>> = map
-                .iter()
-                .map(|f| {
-                    let last = f
-                        .last_talked
-                        .map(|t| format!("last {}", ui::ago(t, now, tz)))
-                        .unwrap_or_default();
-                    let mark = if f.gap { "gap" } else { "" };
-                    vec![
-                        format!("  {}", f.function),
-                        format!("{} known", f.people),
-                        format!("{} fresh", f.fresh),
-                        last,
-                        mark.into(),
-                        f.suggestion.clone().unwrap_or_default(),
-                    ]
-                })
-                .collect();
-            columns(out, &rows)?;
-        }
-        OrgCommand::Worked(args) => worked(ctx, args).await?,
+        OrgCommand::Mine(args) => mine(ctx, args).await,
+        OrgCommand::Coverage => coverage(ctx).await,
+        OrgCommand::Worked(args) => worked(ctx, args).await,
     }
+}
+
+async fn mine(ctx: &mut Ctx, args: &OrgMineArgs) -> anyhow::Result<()> {
+    if let Some(name) = &args.name {
+        let name = optional_text("name", Some(name), 200)?
+            .ok_or_else(|| anyhow!("invalid name: must not be empty"))?;
+        ctx.store
+            .set_my_organisation(ctx.user.id, &name, ctx.now)
+            .await?;
+    }
+    let scope = NetworkScope {
+        my_organisation_only: true,
+        notes: false,
+    };
+    let mine = ctx.store.network(ctx.user.id, scope).await?.my_organisation;
+    if ctx.ui.json {
+        return Ok(ctx.ui.print_json(&json!({ "organisation": mine }))?);
+    }
+    match mine {
+        Some(name) => writeln!(
+            ctx.ui.out(),
+            "Your organisation: {BOLD}{name}{BOLD:#}. See the map: kith org coverage"
+        )?,
+        None => writeln!(
+            ctx.ui.out(),
+            "No organisation of yours yet. Set it: kith org mine \"Acme\""
+        )?,
+    }
+    Ok(())
+}
+
+async fn coverage(ctx: &mut Ctx) -> anyhow::Result<()> {
+    let Some(Coverage {
+        organisation: mine,
+        colleagues,
+        functions: map,
+    }) = Coverage::load(&ctx.store, ctx.user.id, ctx.now).await?
+    else {
+        bail!("no organisation of yours yet; set it with: kith org mine \"Acme\"");
+    };
+    if ctx.ui.json {
+        let value: Vec<Value> = map
+            .iter()
+            .map(|f| {
+                json!({
+                    "function": f.function, "people": f.people, "fresh": f.fresh,
+                    "last_talked_at": f.last_talked.map(|t| t.to_rfc3339()),
+                    "gap": f.gap, "suggestion": f.suggestion,
+                })
+            })
+            .collect();
+        return Ok(ctx.ui.print_json(
+            &json!({ "organisation": mine, "people": colleagues.len(), "functions": value }),
+        )?);
+    }
+    let tz = ctx.user.timezone;
+    let now = ctx.now;
+    let out = ctx.ui.out();
+    writeln!(
+        out,
+        "{BOLD}{mine}{BOLD:#}: you know {} people here",
+        colleagues.len()
+    )?;
+    let rows: Vec<Vec<String>> = map
+        .iter()
+        .map(|f| {
+            let last = f
+                .last_talked
+                .map(|t| format!("last {}", ui::ago(t, now, tz)))
+                .unwrap_or_default();
+            let mark = if f.gap { "gap" } else { "" };
+            vec![
+                format!("  {}", f.function),
+                format!("{} known", f.people),
+                format!("{} fresh", f.fresh),
+                last,
+                mark.into(),
+                f.suggestion.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    columns(out, &rows)?;
     Ok(())
 }
 

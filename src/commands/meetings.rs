@@ -232,80 +232,89 @@ pub async fn run(ctx: &mut Ctx, command: &MeetingCommand) -> anyhow::Result<()> 
             let meeting = find(ctx, &id.id).await?;
             show(ctx, &meeting, "")
         }
-        MeetingCommand::Convert(args) => {
-            let id = find(ctx, &args.id).await?.id;
-            let mode = meetings::mode(&ctx.store, &ctx.user, &args.mode.input()?).await?;
-            let changed = ctx
-                .store
-                .change_meeting_mode(ctx.user.id, id, &mode, ctx.now)
-                .await?;
-            let hint = format!(
-                "Send the update (same event, sequence {}): kith meeting send {id}, or kith meeting ics {id} -o update.ics",
-                changed.sequence
-            );
-            show(ctx, &changed, if args.send { "" } else { &hint })?;
-            if args.send {
-                send(ctx, &changed).await?;
-            }
-            Ok(())
-        }
-        MeetingCommand::Cancel(args) => {
-            let id = find(ctx, &args.id).await?.id;
-            let cancelled = ctx.store.cancel_meeting(ctx.user.id, id, ctx.now).await?;
-            let hint = format!(
-                "Send the cancellation: kith meeting send {id}, or kith meeting ics {id} -o cancel.ics"
-            );
-            show(ctx, &cancelled, if args.send { "" } else { &hint })?;
-            if args.send {
-                send(ctx, &cancelled).await?;
-            }
-            Ok(())
-        }
+        MeetingCommand::Convert(args) => convert(ctx, args).await,
+        MeetingCommand::Cancel(args) => cancel(ctx, args).await,
         MeetingCommand::Send(id) => {
             let meeting = find(ctx, &id.id).await?;
             send(ctx, &meeting).await
         }
-        MeetingCommand::Ics(args) => {
-            let meeting = find(ctx, &args.id).await?;
-            let invitation = calendar::invitation(&ctx.store, &ctx.user, &meeting).await?;
-            let text = invitation.text;
-            for name in invitation.missing {
-                eprintln!(
-                    "kith: note: {name} has no e-mail address and is left out of the invitation"
-                );
-            }
-            match &args.output {
-                Some(path) => std::fs::write(path, text)
-                    .with_context(|| format!("cannot write {}", path.display()))?,
-                None => write!(ctx.ui.out(), "{text}")?,
-            }
-            Ok(())
-        }
-        MeetingCommand::Log(args) => {
-            let meeting = find(ctx, &args.id).await?;
-            let summary = args.summary.join(" ");
-            let talk = ctx
-                .store
-                .log_meeting(ctx.user.id, meeting.id, &summary, ctx.now)
-                .await
-                .map_err(|e| match e {
-                    StoreError::Invalid(v) => anyhow!("{}", v.message),
-                    other => other.into(),
-                })?;
-            if ctx.ui.json {
-                let value = json!({ "meeting": meeting.id.0, "conversation": talk.0 });
-                return Ok(ctx.ui.print_json(&value)?);
-            }
-            writeln!(
-                ctx.ui.out(),
-                "Logged meeting #{} as conversation #{talk} ({}, {})",
-                meeting.id,
-                meeting.mode.channel(),
-                ui::date_time(meeting.starts_at, ctx.user.timezone)
-            )?;
-            Ok(())
-        }
+        MeetingCommand::Ics(args) => ics(ctx, args).await,
+        MeetingCommand::Log(args) => log_meeting(ctx, args).await,
     }
+}
+
+/// In person becomes a video call (or back): a new sequence number.
+async fn convert(ctx: &mut Ctx, args: &MeetingConvertArgs) -> anyhow::Result<()> {
+    let id = find(ctx, &args.id).await?.id;
+    let mode = meetings::mode(&ctx.store, &ctx.user, &args.mode.input()?).await?;
+    let changed = ctx
+        .store
+        .change_meeting_mode(ctx.user.id, id, &mode, ctx.now)
+        .await?;
+    let hint = format!(
+        "Send the update (same event, sequence {}): kith meeting send {id}, or kith meeting ics {id} -o update.ics",
+        changed.sequence
+    );
+    show(ctx, &changed, if args.send { "" } else { &hint })?;
+    if args.send {
+        send(ctx, &changed).await?;
+    }
+    Ok(())
+}
+
+async fn cancel(ctx: &mut Ctx, args: &MeetingCancelArgs) -> anyhow::Result<()> {
+    let id = find(ctx, &args.id).await?.id;
+    let cancelled = ctx.store.cancel_meeting(ctx.user.id, id, ctx.now).await?;
+    let hint = format!(
+        "Send the cancellation: kith meeting send {id}, or kith meeting ics {id} -o cancel.ics"
+    );
+    show(ctx, &cancelled, if args.send { "" } else { &hint })?;
+    if args.send {
+        send(ctx, &cancelled).await?;
+    }
+    Ok(())
+}
+
+/// The invitation as an .ics file, or on standard output.
+async fn ics(ctx: &mut Ctx, args: &MeetingIcsArgs) -> anyhow::Result<()> {
+    let meeting = find(ctx, &args.id).await?;
+    let invitation = calendar::invitation(&ctx.store, &ctx.user, &meeting).await?;
+    let text = invitation.text;
+    for name in invitation.missing {
+        eprintln!("kith: note: {name} has no e-mail address and is left out of the invitation");
+    }
+    match &args.output {
+        Some(path) => std::fs::write(path, text)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => write!(ctx.ui.out(), "{text}")?,
+    }
+    Ok(())
+}
+
+/// The meeting, once it has happened, as a conversation.
+async fn log_meeting(ctx: &mut Ctx, args: &MeetingLogArgs) -> anyhow::Result<()> {
+    let meeting = find(ctx, &args.id).await?;
+    let summary = args.summary.join(" ");
+    let talk = ctx
+        .store
+        .log_meeting(ctx.user.id, meeting.id, &summary, ctx.now)
+        .await
+        .map_err(|e| match e {
+            StoreError::Invalid { message, .. } => anyhow!("{message}"),
+            other => other.into(),
+        })?;
+    if ctx.ui.json {
+        let value = json!({ "meeting": meeting.id.0, "conversation": talk.0 });
+        return Ok(ctx.ui.print_json(&value)?);
+    }
+    writeln!(
+        ctx.ui.out(),
+        "Logged meeting #{} as conversation #{talk} ({}, {})",
+        meeting.id,
+        meeting.mode.channel(),
+        ui::date_time(meeting.starts_at, ctx.user.timezone)
+    )?;
+    Ok(())
 }
 
 /// Queues the meeting's invitation for its attendees.

@@ -55,62 +55,59 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 now: chrono::Utc::now(),
                 ui,
             };
-            let result = match command {
-                Command::Add(args) => contacts::add(&mut ctx, args).await,
-                Command::Edit(args) => contacts::edit(&mut ctx, args).await,
-                Command::Archive(c) => contacts::set_archived(&mut ctx, &c.contact, true).await,
-                Command::Delete(args) => contacts::delete(&mut ctx, args).await,
-                Command::Unarchive(c) => contacts::set_archived(&mut ctx, &c.contact, false).await,
-                Command::Show(c) => browse::show(&mut ctx, &c.contact).await,
-                Command::List(args) => browse::list(&mut ctx, args).await,
-                Command::Search(args) => browse::search(&mut ctx, args).await,
-                Command::Log(args) => log::log(&mut ctx, args).await,
-                Command::Due(args) => keep::due(&mut ctx, args).await,
-                Command::Today => keep::agenda(&mut ctx).await,
-                Command::Snooze(args) => keep::snooze(&mut ctx, args).await,
-                Command::Todo(command) => todo::run(&mut ctx, command).await,
-                Command::Tag(command) => settings::tag(&mut ctx, command).await,
-                Command::Settings(args) => settings::settings(&mut ctx, args).await,
-                Command::Token(command) => accounts::token(&mut ctx, command).await,
-                Command::Goal(command) => goals::goal(&mut ctx, command).await,
-                Command::Org(command) => goals::org(&mut ctx, command).await,
-                Command::Meet(args) => meetings::meet(&mut ctx, args).await,
-                Command::Meeting(command) => meetings::run(&mut ctx, command).await,
-                Command::Block(command) => plan::block(&mut ctx, command).await,
-                Command::Plan(args) => plan::plan(&mut ctx, args).await,
-                Command::Digest(args) => mail::digest(&mut ctx, args).await,
-                Command::Outbox(args) => mail::outbox(&mut ctx, args).await,
-                Command::Import(ImportCommand::Json(args)) => {
-                    archive::import_json(&mut ctx, args).await
-                }
-                Command::Import(command) => interop::import(&mut ctx, command).await,
-                Command::Export(ExportCommand::Ics(args)) => plan::export(&mut ctx, args).await,
-                Command::Export(ExportCommand::Json(args)) => {
-                    archive::export_json(&mut ctx, args).await
-                }
-                Command::Export(ExportCommand::Csv(args)) => {
-                    interop::export_csv(&mut ctx, args).await
-                }
-                Command::Export(ExportCommand::Vcard(args)) => {
-                    interop::export(&mut ctx, args).await
-                }
-                Command::Duplicates => interop::duplicates(&mut ctx).await,
-                Command::Merge(args) => interop::merge(&mut ctx, args).await,
-                Command::Completions { .. }
-                | Command::Routes
-                | Command::Init(_)
-                | Command::Demo(_)
-                | Command::Serve(_)
-                | Command::Backup(_)
-                | Command::Restore(_)
-                | Command::User(_) => {
-                    unreachable!("handled above")
-                }
-            };
+            let result = as_user(&mut ctx, command).await;
             ctx.store.close().await;
             ui = ctx.ui;
             result?;
         }
     }
     Ok(ui.flush()?)
+}
+
+/// A command that acts as one user on their contact book.
+async fn as_user(ctx: &mut Ctx, command: &Command) -> anyhow::Result<()> {
+    match command {
+        Command::Add(args) => contacts::add(ctx, args).await,
+        Command::Edit(args) => contacts::edit(ctx, args).await,
+        Command::Archive(c) => contacts::set_archived(ctx, &c.contact, true).await,
+        Command::Delete(args) => contacts::delete(ctx, args).await,
+        Command::Unarchive(c) => contacts::set_archived(ctx, &c.contact, false).await,
+        Command::Show(c) => browse::show(ctx, &c.contact).await,
+        Command::List(args) => browse::list(ctx, args).await,
+        Command::Search(args) => browse::search(ctx, args).await,
+        Command::Log(args) => log::log(ctx, args).await,
+        Command::Due(args) => keep::due(ctx, args).await,
+        Command::Today => keep::agenda(ctx).await,
+        Command::Snooze(args) => keep::snooze(ctx, args).await,
+        Command::Todo(command) => todo::run(ctx, command).await,
+        Command::Tag(command) => settings::tag(ctx, command).await,
+        Command::Settings(args) => settings::settings(ctx, args).await,
+        Command::Token(command) => accounts::token(ctx, command).await,
+        Command::Goal(command) => goals::goal(ctx, command).await,
+        Command::Org(command) => goals::org(ctx, command).await,
+        Command::Meet(args) => meetings::meet(ctx, args).await,
+        Command::Meeting(command) => meetings::run(ctx, command).await,
+        Command::Block(command) => plan::block(ctx, command).await,
+        Command::Plan(args) => plan::plan(ctx, args).await,
+        Command::Digest(args) => mail::digest(ctx, args).await,
+        Command::Outbox(args) => mail::outbox(ctx, args).await,
+        Command::Import(ImportCommand::Json(args)) => archive::import_json(ctx, args).await,
+        Command::Import(command) => interop::import(ctx, command).await,
+        Command::Export(ExportCommand::Ics(args)) => plan::export(ctx, args).await,
+        Command::Export(ExportCommand::Json(args)) => archive::export_json(ctx, args).await,
+        Command::Export(ExportCommand::Csv(args)) => interop::export_csv(ctx, args).await,
+        Command::Export(ExportCommand::Vcard(args)) => interop::export(ctx, args).await,
+        Command::Duplicates => interop::duplicates(ctx).await,
+        Command::Merge(args) => interop::merge(ctx, args).await,
+        Command::Completions { .. }
+        | Command::Routes
+        | Command::Init(_)
+        | Command::Demo(_)
+        | Command::Serve(_)
+        | Command::Backup(_)
+        | Command::Restore(_)
+        | Command::User(_) => {
+            unreachable!("handled above")
+        }
+    }
 }

@@ -548,3 +548,60 @@ async fn an_invalid_contact_names_the_json_field(#[values(Backend::Sqlite)] back
     }
     server.stop().await;
 }
+
+/// What the store refuses (a value to remove that the contact does not
+/// have, a contact as its own introducer) is named by the JSON field that
+/// asked for it, as the command line names its flag (tests/cli/input.rs).
+#[rstest]
+#[tokio::test]
+async fn a_refusal_by_the_store_names_the_json_field(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let token = server.token("alice");
+    let (got, v) = send(
+        Client::new()
+            .post(server.at("/api/v1/contacts"))
+            .bearer_auth(&token)
+            .json(&json!({ "name": "Bob Jones", "emails": ["bob@acme.example"] })),
+    )
+    .await;
+    assert_eq!(got, 201, "{v}");
+    let id = v["id"].as_i64().unwrap();
+    for (body, field, message) in [
+        (
+            json!({ "remove_emails": ["other@acme.example"] }),
+            "remove_emails",
+            "invalid remove_emails: the contact has no email 'other@acme.example'",
+        ),
+        (
+            json!({ "introduced_by": id }),
+            "introduced_by",
+            "invalid introduced_by: a contact cannot introduce themselves",
+        ),
+    ] {
+        let (got, v) = send(
+            Client::new()
+                .patch(server.at(&format!("/api/v1/contacts/{id}")))
+                .bearer_auth(&token)
+                .json(&body),
+        )
+        .await;
+        assert_eq!(
+            (got, v["error"]["field"].as_str()),
+            (422, Some(field)),
+            "{body}: {v}"
+        );
+        assert_eq!(v["error"]["message"], message, "{body}: {v}");
+    }
+    let (_, bob) = send(
+        Client::new()
+            .get(server.at(&format!("/api/v1/contacts/{id}")))
+            .bearer_auth(&token),
+    )
+    .await;
+    assert_eq!(bob["emails"], json!(["bob@acme.example"]), "{bob}");
+    server.stop().await;
+}

@@ -5,6 +5,7 @@
 use kith_core::user::{NewUser, Username};
 use kith_core::values::{Email, TimeZone};
 
+use crate::error::invalid;
 use crate::{AppError, Field};
 
 /// What the machine suggests where a person left a field blank: its login
@@ -41,19 +42,14 @@ pub struct AccountInput<'a> {
 /// username it is the machine's login (else "me"), without a name the
 /// username, without a zone the machine's.
 pub fn new_user(input: AccountInput<'_>, machine: &MachineDefaults) -> Result<NewUser, AppError> {
-    let invalid = |field: Field| {
-        move |e: kith_core::ValidationError| AppError::Invalid {
-            field: field.clone(),
-            message: e.message,
-        }
-    };
     let username = match input.username {
         Some(u) => Username::parse(u).map_err(invalid(Field::Username))?,
         None => machine
             .login
             .as_deref()
             .and_then(|login| Username::parse(login).ok())
-            .map_or_else(|| Username::parse("me"), Ok)?,
+            .map_or_else(|| Username::parse("me"), Ok)
+            .map_err(invalid(Field::Username))?,
     };
     let timezone = match input.timezone {
         Some(tz) => TimeZone::parse(tz).map_err(invalid(Field::TimeZone))?,

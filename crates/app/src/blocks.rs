@@ -5,8 +5,9 @@ use kith_core::ids::UserId;
 use kith_core::outreach::{NewOutreachBlock, Weekdays, parse_time};
 use kith_store::Store;
 
+use crate::error::invalid;
 use crate::error::{AppError, Field};
-use crate::goals::{self, in_field};
+use crate::goals;
 
 /// A block as a person describes it, before it is checked.
 #[derive(Debug, Clone)]
@@ -29,17 +30,18 @@ pub async fn new_block(
     user: UserId,
     input: &NewBlockInput,
 ) -> Result<NewOutreachBlock, AppError> {
-    let weekdays = Weekdays::parse(&input.days).map_err(in_field(Field::BlockDays))?;
-    let at = parse_time("at", &input.at).map_err(in_field(Field::BlockAt))?;
+    let weekdays = Weekdays::parse(&input.days).map_err(invalid(Field::BlockDays))?;
+    let at = parse_time("at", &input.at).map_err(invalid(Field::BlockAt))?;
     let goal = match &input.goal {
         Some(g) => Some(goals::find_in_field(store, user, g, Field::Goal).await?.id),
         None => None,
     };
+    // Core checks the length and the capacity, and says which by its word.
     NewOutreachBlock::new(weekdays, at, input.minutes, input.capacity, goal).map_err(|e| {
-        match e.field.as_str() {
-            "minutes" => in_field(Field::BlockMinutes)(e),
-            "capacity" => in_field(Field::BlockCapacity)(e),
-            _ => e.into(),
-        }
+        let field = match e.field.as_str() {
+            "capacity" => Field::BlockCapacity,
+            _ => Field::BlockMinutes,
+        };
+        invalid(field)(e)
     })
 }

@@ -10,9 +10,9 @@ use kith_core::ids::{ContactId, UserId};
 use kith_core::values::{
     Birthday, Cadence, ContactName, Email, Link, Phone, TagName, TimeZone, optional_text,
 };
-use kith_store::{Store, StoreError};
+use kith_store::Store;
 
-use crate::error::{AppError, Field};
+use crate::error::{AppError, Field, invalid};
 use crate::resolve::{self, Who};
 
 /// The fields that adding sets and editing changes, as typed. A scalar is
@@ -60,13 +60,6 @@ pub struct ContactChanges {
     pub remove_links: Vec<String>,
     pub remove_tags: Vec<String>,
     pub archived: Option<bool>,
-}
-
-fn invalid(field: Field) -> impl Fn(ValidationError) -> AppError {
-    move |e| AppError::Invalid {
-        field: field.clone(),
-        message: e.message,
-    }
 }
 
 fn each<T>(
@@ -213,7 +206,7 @@ pub async fn patch(
         .as_deref()
         .map(ContactName::parse)
         .transpose()
-        .map_err(invalid(Field::Name))?;
+        .map_err(invalid(Field::NewName))?;
     let introduced_by = introducer(store, user, &f.introduced_by).await?;
     Ok(ContactPatch {
         name,
@@ -253,28 +246,5 @@ pub async fn update(
     patch: &ContactPatch,
     now: DateTime<Utc>,
 ) -> Result<Contact, AppError> {
-    store
-        .update_contact(user, id, patch, now)
-        .await
-        .map_err(refused_change)
-}
-
-fn refused_change(error: StoreError) -> AppError {
-    match error {
-        StoreError::Invalid(e) => {
-            let field = match e.field.as_str() {
-                "email" => Field::RemoveEmail,
-                "phone" => Field::RemovePhone,
-                "link" => Field::RemoveLink,
-                "tag" => Field::RemoveTag,
-                "introduced-by" => Field::IntroducedBy,
-                other => Field::Named(other.to_owned()),
-            };
-            AppError::Invalid {
-                field,
-                message: e.message,
-            }
-        }
-        other => other.into(),
-    }
+    Ok(store.update_contact(user, id, patch, now).await?)
 }

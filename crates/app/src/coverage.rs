@@ -11,8 +11,8 @@ use kith_core::values::{optional_text, sort_key};
 use kith_store::{EmploymentRecord, NetworkScope, Store};
 
 use crate::agenda::today;
+use crate::error::invalid;
 use crate::error::{AppError, Field};
-use crate::goals::in_field;
 use crate::resolve;
 
 /// How well I am connected across my own organisation, function by function.
@@ -101,7 +101,7 @@ pub async fn employment(
     input: &WorkedInput,
 ) -> Result<(EmploymentRecord, Option<ContactRef>), AppError> {
     let organisation = optional_text("organisation", Some(&input.organisation), 200)
-        .map_err(in_field(Field::WorkedAt))?
+        .map_err(invalid(Field::WorkedAt))?
         .ok_or_else(|| AppError::Invalid {
             field: Field::WorkedAt,
             message: "must not be empty".into(),
@@ -121,8 +121,8 @@ pub async fn employment(
         Some(who) => Some(resolve::contact_in_field(store, me.id, who, Field::OrgContact).await?),
         None => None,
     };
-    let title = optional_text("title", input.title.as_deref(), 200)
-        .map_err(in_field(Field::WorkedTitle))?;
+    let title =
+        optional_text("title", input.title.as_deref(), 200).map_err(invalid(Field::WorkedTitle))?;
     let record = EmploymentRecord {
         contact: contact.as_ref().map(|c| c.id),
         organisation,

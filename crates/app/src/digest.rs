@@ -14,8 +14,8 @@ use kith_core::values::{Email, TimeZone};
 use kith_store::{DigestState, Store};
 
 use crate::agenda::{Item, Today};
+use crate::error::invalid;
 use crate::error::{AppError, Field};
-use crate::settings::invalid;
 
 /// A change to the digest's settings, as typed; `None` leaves it as it is.
 #[derive(Debug, Clone, Default)]

@@ -8,7 +8,7 @@
 use std::fmt;
 
 use kith_core::ValidationError;
-use kith_store::StoreError;
+use kith_store::{ContactList, Input, StoreError};
 
 /// An input a person gave, independent of how a front end spells it: the
 /// command line names a flag (`--introduced-by`), a form or JSON body its own
@@ -60,6 +60,8 @@ pub enum Field {
     MergeOther,
     // A contact's fields (`contacts.rs`).
     Name,
+    /// A contact's new name, when its other fields are being changed too.
+    NewName,
     Email,
     Phone,
     Link,
@@ -135,10 +137,19 @@ pub enum Field {
     BlockCapacity,
     /// How many weeks a plan or calendar feed looks ahead.
     Weeks,
-    /// A field that core's validation (`ValidationError`) or the store
-    /// named by its own word; it becomes a variant of its own as the use
-    /// cases that check it move here.
-    Named(String),
+    /// The meeting a command or form is about.
+    Meeting,
+    /// The words of a search.
+    Query,
+    /// What a new token is for ("backup script").
+    TokenName,
+    /// Where the database is, and how durably it writes (the command line's
+    /// and the server's settings).
+    Database,
+    Durability,
+    /// A place inside a file being imported, as its JSON path
+    /// (`contacts[3].email`) or line: every front end shows it as it is.
+    InFile(String),
 }
 
 impl fmt::Display for Field {
@@ -164,7 +175,7 @@ impl fmt::Display for Field {
             Field::File => "file",
             Field::Version => "version",
             Field::MergeKeep | Field::MergeOther => "contact",
-            Field::Name => "name",
+            Field::Name | Field::NewName => "name",
             Field::Email => "e-mail",
             Field::Phone => "phone",
             Field::Link => "link",
@@ -217,7 +228,12 @@ impl fmt::Display for Field {
             Field::BlockDays => "days",
             Field::BlockCapacity => "capacity",
             Field::Weeks => "weeks",
-            Field::Named(name) => name,
+            Field::Meeting => "meeting",
+            Field::Query => "query",
+            Field::TokenName => "name",
+            Field::Database => "database",
+            Field::Durability => "durability",
+            Field::InFile(path) => path,
         })
     }
 }
@@ -337,6 +353,15 @@ impl AppError {
     }
 }
 
+/// Core's refusal of a value, as the mistake of `field`: the one way a
+/// `ValidationError` becomes an `AppError`.
+pub(crate) fn invalid(field: Field) -> impl Fn(ValidationError) -> AppError {
+    move |e| AppError::Invalid {
+        field: field.clone(),
+        message: e.message,
+    }
+}
+
 /// By the store error's type: a missing row, a clash, refused input and a
 /// busy database keep their meaning; anything else is ours.
 impl From<StoreError> for AppError {
@@ -348,7 +373,10 @@ impl From<StoreError> for AppError {
                 field: None,
             },
             StoreError::Conflict(m) => AppError::Conflict(m),
-            StoreError::Invalid(v) => v.into(),
+            StoreError::Invalid { input, message } => AppError::Invalid {
+                field: refused(input),
+                message,
+            },
             StoreError::Busy => AppError::Busy,
             other @ (StoreError::Database(_) | StoreError::Migrate(_)) => {
                 AppError::Internal(Box::new(other))
@@ -357,11 +385,22 @@ impl From<StoreError> for AppError {
     }
 }
 
-impl From<ValidationError> for AppError {
-    fn from(v: ValidationError) -> Self {
-        AppError::Invalid {
-            field: Field::Named(v.field),
-            message: v.message,
-        }
+/// The field of each input the store refuses.
+fn refused(input: Input) -> Field {
+    match input {
+        Input::Name => Field::Name,
+        Input::IntroducedBy => Field::IntroducedBy,
+        Input::Remove(ContactList::Emails) => Field::RemoveEmail,
+        Input::Remove(ContactList::Phones) => Field::RemovePhone,
+        Input::Remove(ContactList::Links) => Field::RemoveLink,
+        Input::Remove(ContactList::Tags) => Field::RemoveTag,
+        Input::Meeting => Field::Meeting,
+        Input::Summary => Field::Summary,
+        Input::Merge => Field::MergeOther,
+        Input::Query => Field::Query,
+        Input::DatabaseUrl => Field::Database,
+        Input::Synchronous => Field::Durability,
+        Input::File => Field::File,
+        Input::InFile(path) => Field::InFile(path),
     }
 }

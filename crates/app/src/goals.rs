@@ -3,13 +3,12 @@
 //! conversations, what was learned, who to talk to next).
 
 use chrono::{DateTime, NaiveDate, Utc};
-use kith_core::ValidationError;
 use kith_core::contact::ContactRef;
 use kith_core::conversation::Conversation;
 use kith_core::goal::{Goal, GoalKind, NewGoal};
 use kith_core::ids::{GoalId, UserId};
 use kith_core::rules::coverage::canonical_function;
-use kith_core::rules::goals::{Progress, Suggestion, progress, suggestions};
+use kith_core::rules::goals::{Progress, Suggestion, SuggestionKind, progress, suggestions};
 use kith_core::rules::learning::{Learned, aggregate};
 use kith_core::user::User;
 use kith_core::values::{optional_text, sort_key};
@@ -17,20 +16,15 @@ use kith_core::when::parse_date;
 use kith_store::{NetworkScope, Store, StoreError};
 
 use crate::agenda::today;
-use crate::error::{AppError, Candidate, Field, Key};
+use serde_json::json;
+
+use crate::error::{AppError, Candidate, Field, Key, invalid};
+use crate::json;
 
 /// How many people a goal's page suggests.
 const SUGGESTIONS: usize = 8;
 /// How many candidates an ambiguous goal name lists.
 const SHOWN: usize = 8;
-
-/// Core's refusal of a value, as the mistake of `field`.
-pub(crate) fn in_field(field: Field) -> impl FnOnce(ValidationError) -> AppError {
-    move |e| AppError::Invalid {
-        field,
-        message: e.message,
-    }
-}
 
 /// A goal named by id (`3`, `#3`) or by an unambiguous part of its title.
 pub async fn find(store: &Store, user: UserId, input: &str) -> Result<Goal, AppError> {
@@ -114,29 +108,16 @@ pub struct NewGoalInput {
 }
 
 fn aim(field: Field, value: &Option<String>) -> Result<Option<String>, AppError> {
-    optional_text("text", value.as_deref(), 200).map_err(in_field(field))
-}
-
-/// A title: one line, not empty.
-fn title(input: &str) -> Result<String, AppError> {
-    let invalid = |message: &str| AppError::Invalid {
-        field: Field::GoalTitle,
-        message: message.into(),
-    };
-    match optional_text("title", Some(input), 500).map_err(in_field(Field::GoalTitle))? {
-        Some(t) if !t.contains('\n') => Ok(t),
-        Some(_) => Err(invalid("must be a single line")),
-        None => Err(invalid("must not be empty")),
-    }
+    optional_text("text", value.as_deref(), 200).map_err(invalid(field))
 }
 
 /// The goal `input` describes, checked; `today` is the user's date.
 pub fn new_goal(input: &NewGoalInput, today: NaiveDate) -> Result<NewGoal, AppError> {
-    let kind = GoalKind::parse(&input.kind).map_err(in_field(Field::GoalKind))?;
+    let kind = GoalKind::parse(&input.kind).map_err(invalid(Field::GoalKind))?;
     let due_on = input
         .by
         .as_deref()
-        .map(|by| parse_date("by", by, today).map_err(in_field(Field::GoalBy)))
+        .map(|by| parse_date("by", by, today).map_err(invalid(Field::GoalBy)))
         .transpose()?;
     if let Some(due) = due_on.filter(|d| *d <= today) {
         return Err(AppError::Invalid {
@@ -152,7 +133,7 @@ pub fn new_goal(input: &NewGoalInput, today: NaiveDate) -> Result<NewGoal, AppEr
     }
     Ok(NewGoal {
         kind,
-        title: title(&input.title)?,
+        title: crate::follow_ups::title(Field::GoalTitle, &input.title)?,
         industry: aim(Field::GoalIndustry, &input.industry)?.map(|i| i.to_lowercase()),
         function: aim(Field::GoalFunction, &input.function)?.map(|f| canonical_function(&f)),
         company: aim(Field::GoalCompany, &input.company)?,
@@ -207,6 +188,32 @@ impl GoalView {
             learned,
             next,
         })
+    }
+
+    /// The goal's page as JSON: the goal and its progress, the people and
+    /// recent conversations linked to it, what was learned, and who to
+    /// talk to next (with whoever can introduce you).
+    pub fn json(&self) -> serde_json::Value {
+        let mut value = json::goal(&self.goal, &self.progress);
+        value["people"] = self.people.iter().map(json::contact_ref).collect();
+        value["recent_conversations"] = self.conversations.iter().map(json::conversation).collect();
+        value["learned"] = self
+            .learned
+            .iter()
+            .map(|l| json!({ "kind": l.kind.as_str(), "text": l.text, "count": l.count, "from": l.from }))
+            .collect();
+        value["suggestions"] = self
+            .next
+            .iter()
+            .map(|s| {
+                let via = match &s.kind {
+                    SuggestionKind::Direct => serde_json::Value::Null,
+                    SuggestionKind::ViaIntroduction { via, via_name } => json!({ "id": via.0, "name": via_name }),
+                };
+                json!({ "contact": { "id": s.contact.0, "name": s.name }, "via": via, "why": s.why, "score": s.score })
+            })
+            .collect();
+        value
     }
 }
 

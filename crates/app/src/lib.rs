@@ -26,6 +26,7 @@ pub mod mail;
 pub mod meetings;
 pub mod resolve;
 pub mod settings;
+pub mod tokens;
 pub mod words;
 
 pub use error::{AppError, Candidate, Field, Key};

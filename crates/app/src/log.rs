@@ -3,7 +3,6 @@
 //! against their contacts and goals, then stored in one transaction.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use kith_core::ValidationError;
 use kith_core::contact::ContactRef;
 use kith_core::conversation::{Channel, ConversationKind, Learning, Minutes, NewConversation};
 use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
@@ -12,7 +11,7 @@ use kith_core::values::ContactName;
 use kith_core::when::parse_moment;
 use kith_store::{ConversationExtras, LoggedConversation, Store};
 
-use crate::error::{AppError, Field};
+use crate::error::{AppError, Field, invalid};
 use crate::follow_ups::{due_on, title};
 use crate::resolve::{self, Who};
 use crate::words;
@@ -51,13 +50,6 @@ pub struct Prepared {
     pub people: Vec<ContactRef>,
     pub conversation: NewConversation,
     pub extras: ConversationExtras,
-}
-
-fn invalid(field: Field) -> impl Fn(ValidationError) -> AppError {
-    move |e| AppError::Invalid {
-        field: field.clone(),
-        message: e.message,
-    }
 }
 
 /// What `input` says that needs no lookup, checked in the order the
@@ -161,10 +153,10 @@ pub async fn prepare(
             &input.summary,
             people.iter().map(|p| p.id).collect(),
         )
+        // Core checks the people and the summary, and says which by its word.
         .map_err(|e| match e.field.as_str() {
             "summary" => invalid(Field::Summary)(e),
-            "participants" => invalid(Field::With)(e),
-            _ => e.into(),
+            _ => invalid(Field::With)(e),
         })?
     };
 

@@ -8,8 +8,8 @@ use kith_core::user::User;
 use kith_core::when::parse_moment;
 use kith_store::Store;
 
+use crate::error::invalid;
 use crate::error::{AppError, Field};
-use crate::goals::in_field;
 use crate::resolve;
 
 /// The kinds of place a meeting can have.
@@ -82,14 +82,14 @@ pub async fn mode(store: &Store, user: &User, input: &ModeInput) -> Result<Meeti
     let link = |platform: Platform| {
         JoinLink::parse(platform, detail)
             .map(MeetingMode::virtual_call)
-            .map_err(in_field(field.clone()))
+            .map_err(invalid(field.clone()))
     };
     match input.how {
-        How::Where => MeetingMode::in_person(detail).map_err(in_field(field)),
+        How::Where => MeetingMode::in_person(detail).map_err(invalid(field)),
         How::Zoom => link(Platform::Zoom),
         How::Meet => link(Platform::Meet),
         How::Teams => link(Platform::Teams),
-        How::Phone => MeetingMode::phone(detail).map_err(in_field(field)),
+        How::Phone => MeetingMode::phone(detail).map_err(invalid(field)),
         How::Jitsi => {
             let base = store.jitsi_base(user.id).await?;
             let mut entropy = [0u8; 16];
@@ -121,9 +121,9 @@ pub async fn new_meeting(
     input: &NewMeetingInput,
 ) -> Result<NewMeeting, AppError> {
     let starts_at =
-        parse_moment("at", &input.at, now, user.timezone).map_err(in_field(Field::MeetingAt))?;
+        parse_moment("at", &input.at, now, user.timezone).map_err(invalid(Field::MeetingAt))?;
     let minutes = Minutes::parse(&input.minutes)
-        .map_err(in_field(Field::MeetingMinutes))?
+        .map_err(invalid(Field::MeetingMinutes))?
         .get();
     let mode = mode(store, user, &input.mode).await?;
     let people = resolve::contacts(store, user.id, &input.with).await?;
@@ -139,12 +139,15 @@ pub async fn new_meeting(
         ),
     };
     let attendees = people.iter().map(|p| p.id).collect();
+    // Core checks the people (resolved above: it can only be one named
+    // twice), the title and the length, and says which by its own word.
     NewMeeting::new(&title, starts_at, minutes, mode, attendees).map_err(|e| {
-        match e.field.as_str() {
-            "title" => in_field(Field::MeetingTitle)(e),
-            "minutes" => in_field(Field::MeetingMinutes)(e),
-            _ => e.into(),
-        }
+        let field = match e.field.as_str() {
+            "title" => Field::MeetingTitle,
+            "minutes" => Field::MeetingMinutes,
+            _ => Field::With,
+        };
+        invalid(field)(e)
     })
 }
 

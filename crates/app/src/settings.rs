@@ -4,7 +4,6 @@
 //! settings page change them here.
 
 use chrono::{DateTime, Utc};
-use kith_core::ValidationError;
 use kith_core::ids::UserId;
 use kith_core::meeting::JitsiBase;
 use kith_core::user::{SettingsPatch, User};
@@ -12,7 +11,7 @@ use kith_core::values::{Cadence, Email, TagName, TimeZone, optional_text};
 use kith_store::{Store, StoreError};
 
 use crate::digest::reschedule_digest;
-use crate::error::{AppError, Field};
+use crate::error::{AppError, Field, invalid};
 
 /// A change to the settings, as typed; `None` leaves a setting as it is.
 #[derive(Debug, Clone, Default)]
@@ -34,14 +33,6 @@ pub struct SettingsChanges {
 pub struct CheckedSettings {
     pub patch: SettingsPatch,
     pub jitsi: Option<Option<JitsiBase>>,
-}
-
-/// `e` as the mistake of `field`.
-pub(crate) fn invalid(field: Field) -> impl Fn(ValidationError) -> AppError {
-    move |e| AppError::Invalid {
-        field: field.clone(),
-        message: e.message,
-    }
 }
 
 impl SettingsChanges {

@@ -1,4 +1,4 @@
-use kith_core::ValidationError;
+use std::fmt;
 
 /// What can go wrong in the store, in the terms a caller acts on: a missing
 /// row is `NotFound` (404), a clash is `Conflict` (409), refused input is
@@ -10,8 +10,8 @@ pub enum StoreError {
     NotFound { what: &'static str, key: String },
     #[error("{0}")]
     Conflict(String),
-    #[error(transparent)]
-    Invalid(#[from] ValidationError),
+    #[error("invalid {input}: {message}")]
+    Invalid { input: Input, message: String },
     #[error(
         "the database is busy (another kith is writing to it, or all connections are in use); try again"
     )]
@@ -30,8 +30,84 @@ impl StoreError {
         }
     }
 
-    pub(crate) fn invalid(field: &str, message: impl Into<String>) -> Self {
-        StoreError::Invalid(ValidationError::new(field, message))
+    pub(crate) fn invalid(input: Input, message: impl Into<String>) -> Self {
+        StoreError::Invalid {
+            input,
+            message: message.into(),
+        }
+    }
+
+    /// A place in a file being imported refused: `path` is where
+    /// (`contacts[3].email`, `line 4`).
+    pub(crate) fn in_file(path: impl Into<String>, message: impl Into<String>) -> Self {
+        StoreError::invalid(Input::InFile(path.into()), message)
+    }
+}
+
+/// What the store refused, so that each front end can name it in its own
+/// terms (a flag, a JSON field, a form label).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A contact's name.
+    Name,
+    /// Who introduced a contact.
+    IntroducedBy,
+    /// A value to remove from one of a contact's lists that is not there.
+    Remove(ContactList),
+    /// The meeting to log, and what was said in it.
+    Meeting,
+    Summary,
+    /// The contact a merge folds into another.
+    Merge,
+    /// The words of a search.
+    Query,
+    /// Where the database is (a URL or path).
+    DatabaseUrl,
+    /// SQLite's durability setting.
+    Synchronous,
+    /// A file to back up into or restore from.
+    File,
+    /// A place in a file being imported, as its path or line.
+    InFile(String),
+}
+
+/// One of a contact's lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactList {
+    Emails,
+    Phones,
+    Links,
+    Tags,
+}
+
+impl ContactList {
+    /// One item of the list: "email", "phone", "link", "tag".
+    pub fn item(self) -> &'static str {
+        match self {
+            ContactList::Emails => "email",
+            ContactList::Phones => "phone",
+            ContactList::Links => "link",
+            ContactList::Tags => "tag",
+        }
+    }
+}
+
+impl fmt::Display for Input {
+    /// Plain words, for logs and callers without names of their own.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Input::Name => f.write_str("name"),
+            Input::IntroducedBy => f.write_str("introduced-by"),
+            Input::Remove(list) => f.write_str(list.item()),
+            Input::Meeting => f.write_str("meeting"),
+            Input::Summary => f.write_str("summary"),
+            Input::Merge => f.write_str("contact"),
+            Input::Query => f.write_str("query"),
+            Input::DatabaseUrl => f.write_str("database URL"),
+            Input::Synchronous => f.write_str("synchronous"),
+            Input::File => f.write_str("file"),
+            Input::InFile(path) => f.write_str(path),
+        }
     }
 }
 

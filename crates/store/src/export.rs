@@ -43,7 +43,6 @@
 //! `comparable`-equal to the first.
 
 use chrono::{DateTime, Utc};
-use kith_core::ValidationError;
 use kith_core::ids::UserId;
 use serde::{Deserialize, Serialize};
 
@@ -452,7 +451,7 @@ pub(crate) struct AccountRow {
 }
 
 fn invalid(path: impl Into<String>, message: impl Into<String>) -> StoreError {
-    StoreError::Invalid(ValidationError::new(path, message))
+    StoreError::in_file(path, message)
 }
 
 pub(crate) fn rfc3339(at: DateTime<Utc>) -> String {
@@ -506,7 +505,7 @@ impl Store {
         match &self.db {
             Db::Sqlite(pool) => sqlite::snapshot_into(pool, path).await,
             Db::Postgres(_) => Err(StoreError::invalid(
-                "backup",
+                crate::Input::File,
                 "a PostgreSQL database is backed up as JSON (backup_instance)",
             )),
         }

@@ -34,7 +34,7 @@ use kith_core::rules::due::ContactFacts;
 use kith_core::user::{NewUser, SettingsPatch, User};
 use kith_core::values::{Cadence, TagName};
 
-pub use error::{Result, StoreError};
+pub use error::{ContactList, Input, Result, StoreError};
 pub use export::*;
 pub use location::{Backend, Durability, Location};
 pub use records::*;

@@ -34,14 +34,14 @@ impl Location {
             return match path {
                 ":memory:" => Ok(Location::SqliteMemory),
                 "" => Err(StoreError::invalid(
-                    "database URL",
+                    crate::Input::DatabaseUrl,
                     "sqlite: URL without a path",
                 )),
                 path => Ok(Location::SqliteFile(PathBuf::from(path))),
             };
         }
         Err(StoreError::invalid(
-            "database URL",
+            crate::Input::DatabaseUrl,
             "expected postgres://…, sqlite:PATH or sqlite::memory:",
         ))
     }
@@ -94,7 +94,7 @@ impl Durability {
             "full" => Ok(Durability::PowerCut),
             "normal" => Ok(Durability::Crash),
             _ => Err(StoreError::invalid(
-                "synchronous",
+                crate::Input::Synchronous,
                 format!("'{input}' is not full or normal"),
             )),
         }

@@ -1,8 +1,6 @@
 //! The parts of full-text search both backends share: turning a query into
 //! safe terms, and assembling the text a contact is found by.
 
-use kith_core::ValidationError;
-
 use crate::error::Result;
 
 /// Splits a query into words of letters and digits. Everything else is
@@ -15,7 +13,10 @@ pub(crate) fn terms(query: &str) -> Result<Vec<String>> {
         .map(str::to_lowercase)
         .collect();
     if terms.is_empty() {
-        return Err(ValidationError::new("query", "give at least one word to search for").into());
+        return Err(crate::StoreError::invalid(
+            crate::Input::Query,
+            "give at least one word to search for",
+        ));
     }
     Ok(terms)
 }

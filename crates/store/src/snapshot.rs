@@ -21,7 +21,7 @@ pub const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
 
 fn not_kith(path: &Path, why: impl std::fmt::Display) -> StoreError {
     StoreError::invalid(
-        "snapshot",
+        crate::Input::File,
         format!("{} is not a Kith database: {why}", path.display()),
     )
 }
@@ -67,7 +67,7 @@ pub async fn check_sqlite_snapshot(path: &Path) -> Result<SnapshotInfo> {
     let known = crate::sqlite::latest_migration();
     if migration > known {
         return Err(StoreError::invalid(
-            "snapshot",
+            crate::Input::File,
             format!(
                 "{} was written by a newer Kith (migration {migration}; this one knows up to \
                  {known})",
@@ -112,7 +112,7 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 pub async fn replace_sqlite_file(snapshot: &Path, target: &Path) -> Result<()> {
     let io = |e: std::io::Error| {
         StoreError::invalid(
-            "restore",
+            crate::Input::File,
             format!("cannot replace {}: {e}", target.display()),
         )
     };

@@ -105,9 +105,9 @@ async fn begin_read(pool: &Pool) -> Result<Tx> {
 /// Writes a consistent copy of the whole database to `path` (which must not
 /// exist), while other connections may be writing.
 pub(crate) async fn snapshot_into(pool: &Pool, path: &Path) -> Result<()> {
-    let path = path
-        .to_str()
-        .ok_or_else(|| crate::StoreError::invalid("backup file", "the path is not valid UTF-8"))?;
+    let path = path.to_str().ok_or_else(|| {
+        crate::StoreError::invalid(crate::Input::File, "the path is not valid UTF-8")
+    })?;
     sqlx::query("VACUUM INTO $1")
         .bind(path)
         .execute(pool)

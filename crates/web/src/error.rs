@@ -53,7 +53,7 @@ impl WebError {
         match self {
             WebError::NotFound(what) => what.clone(),
             WebError::Invalid { field, message } => {
-                format!("invalid {}: {message}", field.trim_start_matches("--"))
+                format!("invalid {field}: {message}")
             }
             WebError::BadRequest(m)
             | WebError::Forbidden(m)
@@ -68,7 +68,7 @@ impl WebError {
     /// The failing field, if one is to blame.
     pub fn field(&self) -> Option<&str> {
         match self {
-            WebError::Invalid { field, .. } => Some(field.trim_start_matches("--")),
+            WebError::Invalid { field, .. } => Some(field),
             _ => None,
         }
     }
@@ -95,15 +95,10 @@ impl WebError {
     }
 }
 
+/// As the application layer sorts it: one mapping for every front end.
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound { what, key } => WebError::NotFound(format!("no {what} {key}")),
-            StoreError::Conflict(m) => WebError::Conflict(m),
-            StoreError::Invalid(v) => v.into(),
-            StoreError::Busy => WebError::Unavailable(StoreError::Busy.to_string()),
-            other => WebError::Internal(other.into()),
-        }
+        AppError::from(e).into()
     }
 }
 
@@ -130,7 +125,7 @@ pub fn field_name(field: &Field) -> String {
         Field::Version => "version".into(),
         Field::MergeKeep => "keep".into(),
         Field::MergeOther => "other".into(),
-        Field::Name => "name".into(),
+        Field::Name | Field::NewName | Field::TokenName => "name".into(),
         Field::Email => "emails".into(),
         Field::Phone => "phones".into(),
         Field::Link => "links".into(),
@@ -182,7 +177,7 @@ pub fn field_name(field: &Field) -> String {
         Field::BlockDays => "days".into(),
         Field::BlockCapacity => "capacity".into(),
         Field::Weeks => "weeks".into(),
-        Field::Named(name) => name.trim_start_matches("--").to_owned(),
+        Field::InFile(path) => path.clone(),
         other => other.to_string(),
     }
 }

@@ -12,7 +12,7 @@ use kith_core::values::{Email, TimeZone};
 use kith_store::{MailKind, MailStatus, NewMail, OutboxEntry, Store};
 
 use crate::digest::{digest_address, no_address};
-use crate::error::AppError;
+use crate::error::{AppError, Field, invalid};
 use crate::words::date_time;
 
 /// A digest in words, ready to be sent.
@@ -129,7 +129,8 @@ pub async fn queue_invitation(
         .to
         .iter()
         .map(|p| Email::parse(&p.email))
-        .collect::<Result<_, _>>()?;
+        .collect::<Result<_, _>>()
+        .map_err(invalid(Field::Attendees))?;
     let mail = NewMail {
         kind: MailKind::Invitation,
         dedup_key: format!("invitation:{}:{}:{method}", meeting.id, meeting.sequence),

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use super::validate::{check_version, not_blank, parse_json};
 use super::{BACKUP_VERSION, BackedUpUser, InstanceBackup, invalid};
-use crate::{Result, StoreError};
+use crate::{Input, Result, StoreError};
 
 impl InstanceBackup {
     /// Reads a backup document and checks every account in it.
@@ -16,9 +16,10 @@ impl InstanceBackup {
         for (i, u) in doc.users.iter().enumerate() {
             seen.check(i, u)?;
             u.account.validate().map_err(|e| match e {
-                StoreError::Invalid(v) => {
-                    invalid(format!("users[{i}].account.{}", v.field), v.message)
-                }
+                StoreError::Invalid {
+                    input: Input::InFile(path),
+                    message,
+                } => invalid(format!("users[{i}].account.{path}"), message),
                 other => other,
             })?;
         }

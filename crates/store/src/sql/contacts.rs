@@ -56,7 +56,7 @@ pub(crate) async fn insert_contacts(
     now: DateTime<Utc>,
 ) -> Result<Vec<ContactId>> {
     if records.iter().any(|r| r.draft.name.is_none()) {
-        return Err(StoreError::invalid("name", "must not be empty"));
+        return Err(StoreError::invalid(crate::Input::Name, "must not be empty"));
     }
     check_contacts(
         tx,

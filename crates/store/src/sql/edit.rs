@@ -64,7 +64,7 @@ async fn update_fields(
     if let Some(Some(introducer)) = patch.introduced_by {
         if introducer == id {
             return Err(StoreError::invalid(
-                "introduced-by",
+                crate::Input::IntroducedBy,
                 "a contact cannot introduce themselves",
             ));
         }
@@ -127,7 +127,7 @@ async fn edit_emails(
     patch: &ContactPatch,
 ) -> Result<()> {
     let emails = edit_list(
-        "email",
+        crate::ContactList::Emails,
         current,
         |e| e.to_lowercase(),
         patch.add_emails.iter().map(|e| e.as_str().to_owned()),
@@ -160,7 +160,7 @@ async fn edit_phones(
 ) -> Result<()> {
     let phone_key = |p: &String| Phone::parse(p).map_or_else(|_| p.clone(), |p| p.normalized());
     let phones = edit_list(
-        "phone",
+        crate::ContactList::Phones,
         current,
         phone_key,
         patch.add_phones.iter().map(|p| p.as_str().to_owned()),
@@ -189,7 +189,7 @@ async fn edit_links(
     patch: &ContactPatch,
 ) -> Result<()> {
     let links = edit_list(
-        "link",
+        crate::ContactList::Links,
         current,
         |l| l.url.clone(),
         patch.add_links.iter().map(|l| StoredLink {
@@ -224,7 +224,7 @@ async fn edit_tags(
     patch: &ContactPatch,
 ) -> Result<()> {
     let tags = edit_list(
-        "tag",
+        crate::ContactList::Tags,
         current,
         String::clone,
         patch.add_tags.iter().map(|t| t.as_str().to_owned()),
@@ -289,7 +289,7 @@ async fn card_changed(
 /// lists, keeping the order. `None` when nothing changes; an error names a
 /// value to remove that is not there.
 pub(crate) fn edit_list<T>(
-    field: &str,
+    which: crate::ContactList,
     current: Vec<T>,
     key: impl Fn(&T) -> String,
     add: impl Iterator<Item = T>,
@@ -300,8 +300,8 @@ pub(crate) fn edit_list<T>(
     for gone in remove {
         let Some(at) = list.iter().position(|v| key(v) == gone) else {
             return Err(StoreError::invalid(
-                field,
-                format!("the contact has no {field} '{gone}'"),
+                crate::Input::Remove(which),
+                format!("the contact has no {} '{gone}'", which.item()),
             ));
         };
         list.remove(at);
@@ -330,7 +330,7 @@ pub(crate) async fn set_introducers(
     check_contacts(&mut tx, user, pairs.iter().flat_map(|(c, i)| [*c, *i])).await?;
     if let Some((c, _)) = pairs.iter().find(|(c, i)| c == i) {
         return Err(StoreError::invalid(
-            "introduced-by",
+            crate::Input::IntroducedBy,
             format!("contact {c} cannot introduce themselves"),
         ));
     }

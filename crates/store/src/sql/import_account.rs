@@ -138,7 +138,8 @@ async fn write_settings(
     }
     if let Some(digest) = &s.digest {
         let settings = digest.settings()?;
-        let tz = kith_core::values::TimeZone::parse(&s.timezone)?;
+        let tz = kith_core::values::TimeZone::parse(&s.timezone)
+            .map_err(|e| StoreError::in_file("user.timezone", e.message))?;
         let next = kith_core::digest::next_after(settings.days, settings.at, tz, now);
         set_digest_in(conn, user, &settings, Some(next)).await?;
     }
@@ -207,7 +208,8 @@ async fn write_conversations(
     for c in list {
         logged.push(NewConversation {
             occurred_at: to_time(c.occurred_at),
-            channel: Channel::parse(&c.channel)?,
+            channel: Channel::parse(&c.channel)
+                .map_err(|e| StoreError::in_file("conversations", e.message))?,
             minutes: None,
             summary: String::new(),
             participants: c
@@ -216,7 +218,8 @@ async fn write_conversations(
                 .map(|p| ContactId(mapped(contacts, *p)))
                 .collect(),
             uid: None,
-            kind: ConversationKind::parse(&c.kind)?,
+            kind: ConversationKind::parse(&c.kind)
+                .map_err(|e| StoreError::in_file("conversations", e.message))?,
             learned: Vec::new(),
         });
     }

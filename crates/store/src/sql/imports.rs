@@ -563,9 +563,10 @@ pub(crate) async fn contact_events(
     rows.into_iter()
         .map(|(on, kind)| {
             Ok(ContactEvent {
+                // Written by Kith as a date; anything else is a damaged row.
                 on: on
                     .parse()
-                    .map_err(|_| StoreError::invalid("event date", on.clone()))?,
+                    .map_err(|e| StoreError::Database(sqlx::Error::Decode(Box::new(e))))?,
                 kind,
             })
         })

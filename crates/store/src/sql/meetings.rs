@@ -313,7 +313,7 @@ pub(crate) async fn log_meeting(
     }
     if meeting.starts_at > now {
         return Err(StoreError::invalid(
-            "meeting",
+            crate::Input::Meeting,
             format!("meeting {id} has not started yet"),
         ));
     }
@@ -324,7 +324,8 @@ pub(crate) async fn log_meeting(
         minutes,
         summary,
         meeting.attendees.iter().map(|a| a.id).collect(),
-    )?;
+    )
+    .map_err(|e| StoreError::invalid(crate::Input::Summary, e.message))?;
     conversation.uid = None;
     let conversation_id =
         insert_conversations(&mut tx, user, std::slice::from_ref(&conversation), now).await?[0];

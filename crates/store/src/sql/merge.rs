@@ -44,7 +44,7 @@ pub(crate) async fn merge_contacts(
 ) -> Result<MergeReport> {
     if keep == gone {
         return Err(StoreError::invalid(
-            "contact",
+            crate::Input::Merge,
             "cannot merge a contact with itself",
         ));
     }

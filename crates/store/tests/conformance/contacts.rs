@@ -1,7 +1,7 @@
 use kith_core::contact::{ArchivedFilter, ContactDraft, ContactFilter, ContactPatch};
 use kith_core::ids::ContactId;
 use kith_core::values::{Birthday, Cadence, ContactName, Link, Phone, TimeZone};
-use kith_store::{ContactRecord, StoreError};
+use kith_store::{ContactList, ContactRecord, Input, StoreError};
 use rstest::rstest;
 
 use crate::harness::{Backend, TestDb};
@@ -162,7 +162,9 @@ async fn a_refused_edit_changes_nothing(
         .await
         .unwrap_err();
     match err {
-        StoreError::Invalid(e) => assert_eq!(e.field, "email"),
+        StoreError::Invalid { input, .. } => {
+            assert_eq!(input, Input::Remove(ContactList::Emails))
+        }
         other => panic!("expected Invalid, got {other:?}"),
     }
     let c = db.store.contact(user, id).await.unwrap();
@@ -197,7 +199,10 @@ async fn a_refused_edit_changes_nothing(
         db.store
             .update_contact(user, id, &self_intro, chrono::Utc::now())
             .await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Invalid {
+            input: Input::IntroducedBy,
+            ..
+        })
     ));
     let unknown = ContactPatch {
         introduced_by: Some(Some(ContactId(9_999_999))),

@@ -7,7 +7,7 @@ use kith_core::goal::{GoalKind, GoalStatus, NewGoal};
 use kith_core::ids::{ContactId, GoalId, MeetingId, OutreachBlockId};
 use kith_core::meeting::{JitsiBase, JoinLink, MeetingMode, MeetingStatus, NewMeeting, Platform};
 use kith_core::outreach::{NewOutreachBlock, Weekdays};
-use kith_store::{MeetingFilter, StoreError};
+use kith_store::{Input, MeetingFilter, StoreError};
 use rstest::rstest;
 
 use crate::harness::{Backend, TestDb};
@@ -146,7 +146,16 @@ async fn a_past_meeting_is_logged_once_as_a_conversation(
     assert!(waiting[0].wants_logging(now));
 
     let early = db.store.log_meeting(user, future, "too soon", now).await;
-    assert!(matches!(early, Err(StoreError::Invalid(_))), "{early:?}");
+    assert!(
+        matches!(
+            early,
+            Err(StoreError::Invalid {
+                input: Input::Meeting,
+                ..
+            })
+        ),
+        "{early:?}"
+    );
 
     let talk = db
         .store

@@ -6,7 +6,7 @@ use kith_core::conversation::{Channel, NewConversation};
 use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
 use kith_core::goal::{GoalKind, GoalStatus, NewGoal};
 use kith_core::values::{ContactName, Email};
-use kith_store::{MergeReport, StoreError};
+use kith_store::{Input, MergeReport, StoreError};
 use rstest::rstest;
 
 use crate::harness::{Backend, TestDb};
@@ -177,7 +177,10 @@ async fn a_merge_keeps_everything_of_both_and_a_preview_changes_nothing(
     assert!(matches!(
         s.merge_contacts(user, jane, jane, true, None, chrono::Utc::now())
             .await,
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Invalid {
+            input: Input::Merge,
+            ..
+        })
     ));
     db.finish().await;
 }

@@ -27,8 +27,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::Utc;
 use openidconnect::core::{
-    CoreClient, CoreIdTokenVerifier, CoreJwsSigningAlgorithm, CoreProviderMetadata,
-    CoreTokenResponse, CoreUserInfoClaims,
+    CoreClient, CoreIdToken, CoreIdTokenClaims, CoreIdTokenVerifier, CoreJwsSigningAlgorithm,
+    CoreProviderMetadata, CoreTokenResponse, CoreUserInfoClaims,
 };
 use openidconnect::{
     AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, JsonWebKeySet, Nonce,
@@ -242,6 +242,45 @@ impl Client {
         }
     }
 
+    /// The ID token's claims once its signature, issuer, audience, expiry,
+    /// nonce and authorised party are checked. Keys rotate: an unknown key
+    /// makes it look at the provider's keys once more before giving up.
+    fn verified_claims(
+        &self,
+        provider: &Provider,
+        issuer: &str,
+        metadata: &CoreProviderMetadata,
+        id_token: &CoreIdToken,
+        nonce: &str,
+    ) -> anyhow::Result<CoreIdTokenClaims> {
+        let nonce = Nonce::new(nonce.to_owned());
+        let checked = match id_token.claims(&id_token_verifier(provider, metadata), &nonce) {
+            Err(ClaimsVerificationError::SignatureVerification(
+                SignatureVerificationError::NoMatchingKey,
+            )) => {
+                let metadata = self.discover(issuer, true)?;
+                id_token.claims(&id_token_verifier(provider, &metadata), &nonce)
+            }
+            checked => checked,
+        };
+        let claims = checked.map_err(|e| {
+            let alg = id_token
+                .signing_alg()
+                .ok()
+                .and_then(|a| serde_json::to_value(a).ok())
+                .and_then(|a| a.as_str().map(str::to_owned))
+                .unwrap_or_else(|| "an unknown algorithm".into());
+            refusal(e, &alg)
+        })?;
+        // The crate leaves `azp` to its callers.
+        if let Some(azp) = claims.authorized_party()
+            && azp.as_str() != provider.client_id
+        {
+            bail!("the ID token is for another client");
+        }
+        Ok(claims.clone())
+    }
+
     /// [`Client::account`] for OpenID Connect. Blocks.
     fn oidc_account(
         &self,
@@ -278,32 +317,7 @@ impl Client {
         let id_token = tokens
             .id_token()
             .ok_or_else(|| anyhow!("the provider sent no ID token"))?;
-        let nonce = Nonce::new(nonce.to_owned());
-        let checked = match id_token.claims(&id_token_verifier(provider, &metadata), &nonce) {
-            // Keys rotate: look once more before giving up.
-            Err(ClaimsVerificationError::SignatureVerification(
-                SignatureVerificationError::NoMatchingKey,
-            )) => {
-                let metadata = self.discover(issuer, true)?;
-                id_token.claims(&id_token_verifier(provider, &metadata), &nonce)
-            }
-            checked => checked,
-        };
-        let claims = checked.map_err(|e| {
-            let alg = id_token
-                .signing_alg()
-                .ok()
-                .and_then(|a| serde_json::to_value(a).ok())
-                .and_then(|a| a.as_str().map(str::to_owned))
-                .unwrap_or_else(|| "an unknown algorithm".into());
-            refusal(e, &alg)
-        })?;
-        // The crate leaves `azp` to its callers.
-        if let Some(azp) = claims.authorized_party()
-            && azp.as_str() != provider.client_id
-        {
-            bail!("the ID token is for another client");
-        }
+        let claims = self.verified_claims(provider, issuer, &metadata, id_token, nonce)?;
         let mut account = Account {
             subject: claims.subject().to_string(),
             email: claims.email().map(|e| e.to_string()),

@@ -333,7 +333,9 @@ pub async fn log(
         .await
     {
         Ok(_) => Ok(redirect_with(&back, "Meeting logged as a conversation.")),
-        Err(kith_store::StoreError::Invalid(v)) => Ok(redirect_with_error(&back, &v.message)),
+        Err(kith_store::StoreError::Invalid { message, .. }) => {
+            Ok(redirect_with_error(&back, &message))
+        }
         Err(e) => Err(e.into()),
     }
 }

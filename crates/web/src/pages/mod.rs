@@ -16,6 +16,7 @@ mod providers;
 mod second_factor;
 mod session;
 mod settings;
+mod users;
 
 use askama::Template;
 use axum::extract::Request;
@@ -30,7 +31,17 @@ use super::routes::{RouteTable, get, post};
 
 pub fn routes() -> RouteTable {
     RouteTable::new()
-        .route("/", get(dashboard::page))
+        .merge(sign_in_routes())
+        .merge(contact_book_routes())
+        .merge(calendar_routes())
+        .merge(settings_routes())
+        .layer(axum::middleware::from_fn(clear_flash))
+}
+
+/// Signing in and out, first setup, and the sign-in methods kept in settings
+/// (passkeys, linked identities, two-step codes, sessions).
+fn sign_in_routes() -> RouteTable {
+    RouteTable::new()
         .route("/login", get(session::login_page).post(session::login))
         .route("/login/passkey/start", post(passkeys::login_start))
         .route("/login/passkey/finish", post(passkeys::login_finish))
@@ -51,6 +62,24 @@ pub fn routes() -> RouteTable {
         )
         .route("/logout", post(session::logout))
         .route("/setup", get(session::setup_page).post(session::setup))
+        .route("/settings/totp", post(second_factor::begin))
+        .route(
+            "/settings/totp/confirm",
+            post(second_factor::confirm_from_settings),
+        )
+        .route("/settings/totp/disable", post(second_factor::disable))
+        .route("/settings/totp/recovery", post(second_factor::new_codes))
+        .route(
+            "/settings/sessions/{key}/end",
+            post(second_factor::end_session),
+        )
+}
+
+/// The dashboard, the contact book, homework, goals and my organisation,
+/// and the files that go in and out.
+fn contact_book_routes() -> RouteTable {
+    RouteTable::new()
+        .route("/", get(dashboard::page))
         .route("/contacts", get(contacts::list).post(contact_form::create))
         .route("/contacts/new", get(contact_form::new_page))
         .route(
@@ -76,7 +105,6 @@ pub fn routes() -> RouteTable {
             get(goals::organisation).post(goals::set_mine),
         )
         .route("/organisation/worked", post(goals::worked))
-        .route("/settings/tags", post(settings::set_tag))
         .route(
             "/import",
             get(import::page)
@@ -88,6 +116,11 @@ pub fn routes() -> RouteTable {
         .route("/export/calendar.ics", get(import::export_ics))
         .route("/export/account.json", get(import::export_json))
         .route("/export/contacts.csv", get(import::export_csv))
+}
+
+/// Meetings, outreach blocks and the calendar feed.
+fn calendar_routes() -> RouteTable {
+    RouteTable::new()
         .route("/calendar", get(calendar::page))
         .route("/meetings", post(calendar::create_meeting))
         .route("/meetings/{id}/convert", post(calendar::convert))
@@ -98,28 +131,22 @@ pub fn routes() -> RouteTable {
         .route("/blocks", post(calendar::create_block))
         .route("/blocks/{id}/remove", post(calendar::remove_block))
         .route("/cal/{file}", get(calendar::feed))
+}
+
+/// Settings, tag rhythms, the digest and its outbox, and the users an admin manages.
+fn settings_routes() -> RouteTable {
+    RouteTable::new()
+        .route("/settings/tags", post(settings::set_tag))
         .route("/settings", get(settings::page).post(settings::update))
         .route("/settings/password", post(settings::password))
         .route("/settings/tokens", post(settings::create_token))
         .route("/settings/tokens/{id}/revoke", post(settings::revoke_token))
         .route("/settings/calendar", post(settings::calendar_feed))
-        .route("/settings/totp", post(second_factor::begin))
-        .route(
-            "/settings/totp/confirm",
-            post(second_factor::confirm_from_settings),
-        )
-        .route("/settings/totp/disable", post(second_factor::disable))
-        .route("/settings/totp/recovery", post(second_factor::new_codes))
-        .route(
-            "/settings/sessions/{key}/end",
-            post(second_factor::end_session),
-        )
         .route("/settings/digest", post(settings::set_digest))
         .route("/settings/digest/send", post(settings::send_digest))
         .route("/settings/outbox/{id}/retry", post(settings::retry_mail))
-        .route("/users", get(settings::users).post(settings::add_user))
-        .route("/users/{id}/disabled", post(settings::set_disabled))
-        .layer(axum::middleware::from_fn(clear_flash))
+        .route("/users", get(users::page).post(users::add_user))
+        .route("/users/{id}/disabled", post(users::set_disabled))
 }
 
 /// What the layout needs: who is signed in, which page, the flash.

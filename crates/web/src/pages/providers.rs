@@ -196,29 +196,7 @@ pub async fn callback(
         }
     };
     if let Some(user) = flow.link_user {
-        return Ok(
-            match state
-                .store
-                .link_identity(
-                    user,
-                    &p.name,
-                    &account.subject,
-                    account.email.as_deref(),
-                    chrono::Utc::now(),
-                )
-                .await
-            {
-                Ok(()) => redirect_with(
-                    "/settings#sign-in",
-                    &format!(
-                        "Your {} account is linked: you can sign in with it.",
-                        p.label
-                    ),
-                ),
-                Err(StoreError::Conflict(m)) => redirect_with_error("/settings#sign-in", &m),
-                Err(e) => return Err(e.into()),
-            },
-        );
+        return link_account(&state, user, p, &account).await;
     }
     let user = match resolve(&state, p, &account).await? {
         Ok(user) => user,
@@ -234,6 +212,37 @@ pub async fn callback(
     let mut r = Redirect::to(&flow.next).into_response();
     r.headers_mut().append(header::SET_COOKIE, cookie);
     Ok(r)
+}
+
+/// The provider's account becomes a way for `user`, who started the
+/// flow from settings, to sign in.
+async fn link_account(
+    state: &AppState,
+    user: kith_core::ids::UserId,
+    p: &Provider,
+    account: &Account,
+) -> PageResult {
+    let linked = state
+        .store
+        .link_identity(
+            user,
+            &p.name,
+            &account.subject,
+            account.email.as_deref(),
+            chrono::Utc::now(),
+        )
+        .await;
+    Ok(match linked {
+        Ok(()) => redirect_with(
+            "/settings#sign-in",
+            &format!(
+                "Your {} account is linked: you can sign in with it.",
+                p.label
+            ),
+        ),
+        Err(StoreError::Conflict(m)) => redirect_with_error("/settings#sign-in", &m),
+        Err(e) => return Err(e.into()),
+    })
 }
 
 fn kind_word(p: &Provider) -> &'static str {

@@ -1,26 +1,25 @@
-//! Settings (profile, rhythm, password, API tokens, the calendar feed) and,
-//! for administrators, the users of this server.
+//! Settings: profile, rhythm, password, API tokens, the calendar feed, the
+//! digest and its outbox. The users of this server are `users.rs`.
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use kith_auth::{Secret, hash_password};
-use kith_core::ids::UserId;
 use kith_core::user::{Password, User};
 use kith_store::{TokenInfo, TokenScope};
 use serde::Deserialize;
 
 use super::{
-    Chrome, Form, PageResult, id_from, redirect_with, redirect_with_error, render, render_form_page,
+    Chrome, Form, PageResult, id_from, label, redirect_with, redirect_with_error, render_form_page,
 };
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::WebError;
-use kith_app::accounts::{AccountInput, new_user};
 use kith_app::digest::{DigestChanges, digest_address, schedule_words};
 use kith_app::mail::Templates;
 use kith_app::mail::queue_digest_now;
 use kith_app::settings::{SettingsChanges, update_settings};
+use kith_app::tokens;
 
 #[derive(Template)]
 #[template(path = "settings.html")]
@@ -86,12 +85,34 @@ impl SettingsPage {
     }
 }
 
-async fn is_admin(state: &AppState, user: &User) -> Result<bool, WebError> {
+pub(super) async fn is_admin(state: &AppState, user: &User) -> Result<bool, WebError> {
     Ok(state
         .store
         .credentials(&user.username)
         .await?
         .is_some_and(|c| c.admin && !c.disabled))
+}
+
+/// The user's linked sign-in identities, each with its provider's label.
+async fn identities(
+    state: &AppState,
+    user: kith_core::ids::UserId,
+) -> Result<Vec<(kith_store::Identity, String)>, WebError> {
+    Ok(state
+        .store
+        .identities(user)
+        .await?
+        .into_iter()
+        .map(|i| {
+            let label = state
+                .config
+                .providers
+                .iter()
+                .find(|p| p.name == i.provider)
+                .map_or_else(|| i.provider.clone(), |p| p.label.clone());
+            (i, label)
+        })
+        .collect())
 }
 
 async fn settings_page(
@@ -153,21 +174,7 @@ async fn settings_page(
                 .store
                 .sessions(viewer.user.id, chrono::Utc::now())
                 .await?,
-            identities: state
-                .store
-                .identities(viewer.user.id)
-                .await?
-                .into_iter()
-                .map(|i| {
-                    let label = state
-                        .config
-                        .providers
-                        .iter()
-                        .find(|p| p.name == i.provider)
-                        .map_or_else(|| i.provider.clone(), |p| p.label.clone());
-                    (i, label)
-                })
-                .collect(),
+            identities: identities(state, viewer.user.id).await?,
             providers: state.config.provider_buttons(),
             passkeys: state.store.passkeys(viewer.user.id).await?,
             current_session: crate::auth::current_session_key(headers).unwrap_or_default(),
@@ -421,32 +428,26 @@ pub async fn create_token(
     headers: HeaderMap,
     Form(form): Form<TokenForm>,
 ) -> PageResult {
-    let name = match kith_core::values::optional_text("name", Some(&form.name), 100) {
-        Ok(Some(name)) => name,
-        Ok(None) => {
-            return Ok(redirect_with_error(
-                "/settings#tokens",
-                "A token needs a name (what will use it: a script, a phone).",
-            ));
-        }
-        Err(e) => return Ok(redirect_with_error("/settings#tokens", &e.to_string())),
-    };
-    let (scope, prefix) = if form.scope == "carddav" {
-        (TokenScope::CardDav, "kdav_")
+    let scope = if form.scope == "carddav" {
+        TokenScope::CardDav
     } else {
-        (TokenScope::Api, "kith_")
+        TokenScope::Api
     };
-    let secret = Secret::generate(prefix).map_err(|e| WebError::Internal(e.into()))?;
-    state
-        .store
-        .create_token(
-            viewer.user.id,
-            &name,
-            scope,
-            &secret.digest(),
-            chrono::Utc::now(),
-        )
-        .await?;
+    let made = tokens::create(
+        &state.store,
+        viewer.user.id,
+        &form.name,
+        scope,
+        chrono::Utc::now(),
+    )
+    .await;
+    let secret = match made {
+        Ok(made) => made.secret,
+        Err(e) => {
+            let (message, _) = label::refused(e)?;
+            return Ok(redirect_with_error("/settings#tokens", &message));
+        }
+    };
     settings_page(
         &state,
         &viewer,
@@ -476,25 +477,9 @@ pub async fn calendar_feed(
     viewer: Viewer,
     headers: HeaderMap,
 ) -> PageResult {
-    for t in state.store.tokens(viewer.user.id).await? {
-        if t.scope == TokenScope::Calendar && t.revoked_at.is_none() {
-            state
-                .store
-                .revoke_token(viewer.user.id, t.id, chrono::Utc::now())
-                .await?;
-        }
-    }
-    let secret = Secret::generate("kcal_").map_err(|e| WebError::Internal(e.into()))?;
-    state
-        .store
-        .create_token(
-            viewer.user.id,
-            "calendar feed",
-            TokenScope::Calendar,
-            &secret.digest(),
-            chrono::Utc::now(),
-        )
-        .await?;
+    let secret = tokens::renew_calendar_feed(&state.store, viewer.user.id, chrono::Utc::now())
+        .await?
+        .secret;
     settings_page(
         &state,
         &viewer,
@@ -503,120 +488,4 @@ pub async fn calendar_feed(
         None,
     )
     .await
-}
-
-#[derive(Template)]
-#[template(path = "users.html")]
-struct UsersPage {
-    chrome: Chrome,
-    users: Vec<(User, bool, bool)>,
-    me: UserId,
-}
-
-async fn require_admin(state: &AppState, viewer: &Viewer) -> Result<(), WebError> {
-    if is_admin(state, &viewer.user).await? {
-        Ok(())
-    } else {
-        Err(WebError::Forbidden(
-            "only an administrator manages users".into(),
-        ))
-    }
-}
-
-pub async fn users(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    headers: HeaderMap,
-) -> PageResult {
-    require_admin(&state, &viewer).await?;
-    let mut users = Vec::new();
-    for u in state.store.users().await? {
-        let c = state.store.credentials(&u.username).await?;
-        let (admin, disabled) = c.map_or((false, false), |c| (c.admin, c.disabled));
-        users.push((u, admin, disabled));
-    }
-    render(&UsersPage {
-        chrome: Chrome::new(&viewer, "settings", &headers),
-        users,
-        me: viewer.user.id,
-    })
-}
-
-#[derive(Deserialize)]
-pub struct NewUserForm {
-    username: String,
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    email: String,
-    #[serde(default)]
-    timezone: String,
-    password: String,
-    admin: Option<String>,
-}
-
-pub async fn add_user(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Form(form): Form<NewUserForm>,
-) -> PageResult {
-    require_admin(&state, &viewer).await?;
-    let blank = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
-    let (name, email, timezone) = (blank(&form.name), blank(&form.email), blank(&form.timezone));
-    let input = AccountInput {
-        username: Some(form.username.trim()),
-        name: name.as_deref(),
-        email: email.as_deref(),
-        timezone: Some(timezone.as_deref().unwrap_or(viewer.user.timezone.name())),
-    };
-    let new = match new_user(input, &state.config.machine) {
-        Ok(n) => n,
-        Err(e) => return Ok(redirect_with_error("/users", &WebError::from(e).message())),
-    };
-    let password = match Password::parse(&form.password) {
-        Ok(p) => p,
-        Err(e) => return Ok(redirect_with_error("/users", &WebError::from(e).message())),
-    };
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| WebError::Internal(e.into()))?
-        .map_err(|e| WebError::Internal(e.into()))?;
-    match state
-        .store
-        .create_account(&new, &hash, form.admin.is_some(), chrono::Utc::now())
-        .await
-    {
-        Ok(u) => Ok(redirect_with("/users", &format!("Added {}.", u.username))),
-        Err(kith_store::StoreError::Conflict(m)) => Ok(redirect_with_error("/users", &m)),
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[derive(Deserialize)]
-pub struct DisabledForm {
-    disabled: String,
-}
-
-pub async fn set_disabled(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    Path(id): Path<String>,
-    Form(form): Form<DisabledForm>,
-) -> PageResult {
-    require_admin(&state, &viewer).await?;
-    let id = UserId(id_from(&id)?);
-    if id == viewer.user.id {
-        return Ok(redirect_with_error(
-            "/users",
-            "You cannot disable yourself.",
-        ));
-    }
-    let disabled = form.disabled == "true";
-    state.store.set_disabled(id, disabled).await?;
-    let text = if disabled {
-        "User disabled; their sessions have ended."
-    } else {
-        "User enabled."
-    };
-    Ok(redirect_with("/users", text))
 }
