@@ -1,0 +1,573 @@
+//! A card made valid for the version it is written in: vCard 3.0 (RFC 2426,
+//! with RFC 2425's parameters and RFC 4770's IMPP) or 4.0 (RFC 6350 and the
+//! registered extensions). A property of the other version is carried over
+//! where the other version has a form for it (4.0's `PREF=1` is 3.0's
+//! `TYPE=pref`, 3.0's GEO `lat;lon` is 4.0's `geo:lat,lon`, 4.0's
+//! ANNIVERSARY is 3.0's `X-ANNIVERSARY`), and left out where it means
+//! nothing there (3.0's PROFILE, NAME and MAILER in 4.0). Text loses the
+//! characters no vCard can carry; a property that may appear once appears
+//! once.
+
+use std::collections::HashSet;
+
+use calcard::common::{IanaString, PartialDateTime};
+use calcard::vcard::{
+    VCardEntry, VCardParameter, VCardParameterName, VCardParameterValue, VCardProperty, VCardValue,
+    VCardValueType,
+};
+
+use super::Version;
+
+/// Properties both versions define.
+const BOTH: &[&str] = &[
+    "BEGIN",
+    "END",
+    "VERSION",
+    "FN",
+    "N",
+    "NICKNAME",
+    "PHOTO",
+    "BDAY",
+    "ADR",
+    "TEL",
+    "EMAIL",
+    "TZ",
+    "GEO",
+    "TITLE",
+    "ROLE",
+    "LOGO",
+    "ORG",
+    "CATEGORIES",
+    "NOTE",
+    "PRODID",
+    "REV",
+    "SOUND",
+    "UID",
+    "URL",
+    "KEY",
+    "SOURCE",
+    "IMPP",
+];
+
+/// Properties of vCard 3.0 only (RFC 2426).
+const V3_ONLY: &[&str] = &[
+    "LABEL",
+    "MAILER",
+    "AGENT",
+    "SORT-STRING",
+    "CLASS",
+    "NAME",
+    "PROFILE",
+];
+
+/// Properties of vCard 4.0 only (RFC 6350, 6474, 6715, 8605, 9554, 9555).
+const V4_ONLY: &[&str] = &[
+    "KIND",
+    "XML",
+    "ANNIVERSARY",
+    "GENDER",
+    "LANG",
+    "MEMBER",
+    "RELATED",
+    "CLIENTPIDMAP",
+    "FBURL",
+    "CALADRURI",
+    "CALURI",
+    "BIRTHPLACE",
+    "DEATHPLACE",
+    "DEATHDATE",
+    "EXPERTISE",
+    "HOBBY",
+    "INTEREST",
+    "ORG-DIRECTORY",
+    "CONTACT-URI",
+    "CREATED",
+    "GRAMGENDER",
+    "LANGUAGE",
+    "PRONOUNS",
+    "SOCIALPROFILE",
+    "JSPROP",
+];
+
+/// 3.0 properties that mean nothing in 4.0: left out there.
+const V3_DROPPED_IN_V4: &[&str] = &["PROFILE", "NAME", "MAILER"];
+
+/// Parameters of vCard 3.0 (RFC 2425 section 5.8.2, RFC 2426).
+const V3_PARAMS: &[&str] = &[
+    "TYPE", "VALUE", "ENCODING", "CHARSET", "LANGUAGE", "CONTEXT",
+];
+
+/// Parameters of vCard 4.0 (RFC 6350 and the registered extensions).
+const V4_PARAMS: &[&str] = &[
+    "LANGUAGE",
+    "VALUE",
+    "PREF",
+    "ALTID",
+    "PID",
+    "TYPE",
+    "MEDIATYPE",
+    "CALSCALE",
+    "SORT-AS",
+    "GEO",
+    "TZ",
+    "LABEL",
+    "INDEX",
+    "LEVEL",
+    "GROUP",
+    "CC",
+    "AUTHOR",
+    "AUTHOR-NAME",
+    "CREATED",
+    "DERIVED",
+    "PHONETIC",
+    "PROP-ID",
+    "SCRIPT",
+    "SERVICE-TYPE",
+    "USERNAME",
+    "JSPTR",
+    "JSCOMPS",
+];
+
+fn extension(name: &str) -> bool {
+    name.len() > 2 && name[..2].eq_ignore_ascii_case("X-")
+}
+
+fn listed(list: &[&str], name: &str) -> bool {
+    list.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
+/// Whether `version` defines the property `name` (or it is an `X-` one).
+pub fn allowed_property(name: &str, version: Version) -> bool {
+    extension(name)
+        || listed(BOTH, name)
+        || listed(
+            match version {
+                Version::V3 => V3_ONLY,
+                Version::V4 => V4_ONLY,
+            },
+            name,
+        )
+}
+
+/// Whether `version` defines the parameter `name` (or it is an `X-` one).
+pub fn allowed_parameter(name: &str, version: Version) -> bool {
+    extension(name)
+        || listed(
+            match version {
+                Version::V3 => V3_PARAMS,
+                Version::V4 => V4_PARAMS,
+            },
+            name,
+        )
+}
+
+/// Whether a card holds at most one of the property `name` in `version`.
+pub fn single(name: &str, version: Version) -> bool {
+    listed(
+        &[
+            "N",
+            "BDAY",
+            "ANNIVERSARY",
+            "GENDER",
+            "KIND",
+            "REV",
+            "UID",
+            "PRODID",
+        ],
+        name,
+    ) || (version == Version::V3 && name.eq_ignore_ascii_case("FN"))
+}
+
+/// Whether a property's value is a URI (so bytes calcard read are data).
+pub(super) fn uri_valued(name: &VCardProperty) -> bool {
+    matches!(
+        name,
+        VCardProperty::Url
+            | VCardProperty::Source
+            | VCardProperty::Member
+            | VCardProperty::Related
+            | VCardProperty::Impp
+            | VCardProperty::Geo
+            | VCardProperty::Fburl
+            | VCardProperty::Caladruri
+            | VCardProperty::Caluri
+            | VCardProperty::ContactUri
+            | VCardProperty::OrgDirectory
+            | VCardProperty::Socialprofile
+    )
+}
+
+/// The card's properties as `version` allows them, in their order.
+pub(super) fn conform(entries: Vec<VCardEntry>, version: Version) -> Vec<VCardEntry> {
+    let mut out: Vec<VCardEntry> = Vec::with_capacity(entries.len());
+    let mut labels = Vec::new();
+    let mut seen = HashSet::new();
+    for mut entry in entries {
+        clean(&mut entry);
+        let converted = match version {
+            Version::V3 => to_v3(entry, &mut labels),
+            Version::V4 => to_v4(entry, &mut labels),
+        };
+        let Some(mut entry) = converted else { continue };
+        entry
+            .params
+            .retain(|p| allowed_parameter(p.name.as_str(), version));
+        let parts = match entry.name {
+            VCardProperty::N => 5,
+            VCardProperty::Adr => 7,
+            _ => 0,
+        };
+        if entry.values.len() < parts {
+            entry.values.resize(parts, VCardValue::Text(String::new()));
+        }
+        let name = entry.name.as_str().to_ascii_uppercase();
+        if single(&name, version) && !seen.insert(name) {
+            continue;
+        }
+        out.push(entry);
+    }
+    match version {
+        Version::V3 => out.extend(labels),
+        Version::V4 => attach_labels(&mut out, labels),
+    }
+    out
+}
+
+/// Text without the characters no vCard can carry; parameter values
+/// without line breaks and double quotes (neither version can escape them
+/// in every reader).
+fn clean(entry: &mut VCardEntry) {
+    for value in &mut entry.values {
+        match value {
+            VCardValue::Text(t) => *t = crate::text::clean(t).into_owned(),
+            VCardValue::Component(parts) => {
+                for t in parts {
+                    *t = crate::text::clean(t).into_owned();
+                }
+            }
+            _ => {}
+        }
+    }
+    for param in &mut entry.params {
+        if let VCardParameterValue::Text(t) = &mut param.value {
+            *t = t
+                .chars()
+                .map(|c| if c == '"' { '\'' } else { c })
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+        }
+    }
+}
+
+/// A property name `version` does not define, as an extension: `X-` and
+/// the name with anything but letters, digits and dashes made a dash.
+fn as_extension(name: &str) -> VCardProperty {
+    let tidy: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    VCardProperty::Other(format!("X-{}", tidy.to_ascii_uppercase()))
+}
+
+/// Values as text, for a property written as an `X-` one.
+fn values_as_text(entry: &mut VCardEntry) {
+    for value in &mut entry.values {
+        let text = match value {
+            VCardValue::PartialDateTime(d) => {
+                let mut s = String::new();
+                let _ = d.format_as_legacy_vcard(&mut s, &VCardValueType::DateAndOrTime);
+                s
+            }
+            VCardValue::Sex(v) => v.as_str().to_owned(),
+            VCardValue::GramGender(v) => v.as_str().to_owned(),
+            VCardValue::Kind(v) => v.as_str().to_owned(),
+            VCardValue::Integer(i) => i.to_string(),
+            VCardValue::Float(f) => f.to_string(),
+            VCardValue::Boolean(b) => if *b { "TRUE" } else { "FALSE" }.to_owned(),
+            _ => continue,
+        };
+        *value = VCardValue::Text(text);
+    }
+    entry.params.retain(|p| p.name != VCardParameterName::Value);
+}
+
+fn param(name: VCardParameterName, value: VCardParameterValue) -> VCardParameter {
+    VCardParameter { name, value }
+}
+
+fn has_value_param(entry: &VCardEntry) -> bool {
+    entry
+        .params
+        .iter()
+        .any(|p| p.name == VCardParameterName::Value)
+}
+
+fn first_text(entry: &VCardEntry) -> Option<&str> {
+    match entry.values.as_slice() {
+        [VCardValue::Text(t)] => Some(t),
+        _ => None,
+    }
+}
+
+/// A 3.0 GEO (`lat;lon`) from a 4.0 one (`geo:lat,lon[,alt][;u=…]`).
+fn geo_v3(uri: &str) -> Option<String> {
+    let rest = uri
+        .get(..4)?
+        .eq_ignore_ascii_case("geo:")
+        .then(|| &uri[4..])?;
+    let coords = rest.split(';').next()?;
+    let mut parts = coords.split(',');
+    let (lat, lon) = (parts.next()?.trim(), parts.next()?.trim());
+    (lat.parse::<f64>().is_ok() && lon.parse::<f64>().is_ok()).then(|| format!("{lat};{lon}"))
+}
+
+/// A 4.0 GEO URI from a 3.0 GEO (`lat;lon`, or `lat,lon` as some write it).
+fn geo_v4(text: &str) -> Option<String> {
+    let (lat, lon) = text.split_once([';', ','])?;
+    let (lat, lon) = (lat.trim(), lon.trim());
+    (lat.parse::<f64>().is_ok() && lon.parse::<f64>().is_ok()).then(|| format!("geo:{lat},{lon}"))
+}
+
+fn types(entry: &VCardEntry) -> Vec<String> {
+    entry
+        .params
+        .iter()
+        .filter(|p| p.name == VCardParameterName::Type)
+        .filter_map(|p| match &p.value {
+            VCardParameterValue::Text(t) => Some(t.to_ascii_lowercase()),
+            VCardParameterValue::Type(t) => Some(t.as_str().to_ascii_lowercase()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// One property as vCard 3.0 has it, or `None` to leave it out. A 4.0
+/// ADR's LABEL parameter becomes a LABEL property in `labels`.
+fn to_v3(mut entry: VCardEntry, labels: &mut Vec<VCardEntry>) -> Option<VCardEntry> {
+    let name = entry.name.as_str().to_owned();
+    // PREF=n is 4.0's; 3.0 says TYPE=pref.
+    if entry
+        .params
+        .iter()
+        .any(|p| p.name == VCardParameterName::Pref)
+    {
+        entry.params.retain(|p| p.name != VCardParameterName::Pref);
+        if !types(&entry).iter().any(|t| t == "pref") {
+            entry.params.push(param(
+                VCardParameterName::Type,
+                VCardParameterValue::Text("pref".into()),
+            ));
+        }
+    }
+    if !allowed_property(&name, Version::V3) {
+        entry.name = as_extension(&name);
+        values_as_text(&mut entry);
+        return Some(entry);
+    }
+    // VALUE: only 3.0's value types.
+    entry.params.retain(|p| match &p.value {
+        VCardParameterValue::ValueType(t) => !matches!(
+            t,
+            VCardValueType::DateAndOrTime | VCardValueType::Timestamp | VCardValueType::LanguageTag
+        ),
+        _ => true,
+    });
+    match &entry.name {
+        VCardProperty::Tel => {
+            for value in &mut entry.values {
+                if let VCardValue::Text(t) = value
+                    && t.len() > 4
+                    && t[..4].eq_ignore_ascii_case("tel:")
+                {
+                    *t = t[4..].to_owned();
+                }
+            }
+            entry.params.retain(|p| p.name != VCardParameterName::Value);
+        }
+        VCardProperty::Geo => {
+            let text = first_text(&entry)?;
+            if !text.contains(';') {
+                match geo_v3(text) {
+                    Some(geo) => entry.values = vec![VCardValue::Text(geo)],
+                    None => {
+                        entry.name = as_extension("GEO");
+                        values_as_text(&mut entry);
+                    }
+                }
+            }
+            entry.params.retain(|p| p.name != VCardParameterName::Value);
+        }
+        VCardProperty::Bday
+            if !matches!(entry.values.as_slice(), [VCardValue::PartialDateTime(_)]) =>
+        {
+            entry.name = as_extension("BDAY");
+            values_as_text(&mut entry);
+        }
+        VCardProperty::Rev
+            if !matches!(entry.values.as_slice(), [VCardValue::PartialDateTime(_)]) =>
+        {
+            return None;
+        }
+        VCardProperty::Tz if first_text(&entry).is_some() && !has_value_param(&entry) => {
+            entry.params.push(param(
+                VCardParameterName::Value,
+                VCardParameterValue::ValueType(VCardValueType::Text),
+            ));
+        }
+        VCardProperty::Adr => {
+            let label = entry.params.iter().find_map(|p| match (&p.name, &p.value) {
+                (VCardParameterName::Label, VCardParameterValue::Text(t)) => Some(t.clone()),
+                _ => None,
+            });
+            if let Some(label) = label {
+                let mut l = VCardEntry {
+                    group: entry.group.clone(),
+                    name: VCardProperty::Other("LABEL".into()),
+                    params: entry
+                        .params
+                        .iter()
+                        .filter(|p| p.name == VCardParameterName::Type)
+                        .cloned()
+                        .collect(),
+                    values: vec![VCardValue::Text(label)],
+                };
+                clean(&mut l);
+                labels.push(l);
+            }
+        }
+        _ => {}
+    }
+    Some(entry)
+}
+
+/// One property as vCard 4.0 has it, or `None` to leave it out. A 3.0
+/// LABEL goes to `labels`, to become its ADR's LABEL parameter.
+fn to_v4(mut entry: VCardEntry, labels: &mut Vec<VCardEntry>) -> Option<VCardEntry> {
+    let name = entry.name.as_str().to_owned();
+    if listed(V3_DROPPED_IN_V4, &name) {
+        return None;
+    }
+    // TYPE=pref is 3.0's; 4.0 says PREF=1.
+    let pref = |p: &VCardParameter| {
+        p.name == VCardParameterName::Type
+            && matches!(&p.value, VCardParameterValue::Text(t) if t.eq_ignore_ascii_case("pref"))
+    };
+    if entry.params.iter().any(pref) {
+        entry.params.retain(|p| !pref(p));
+        if !entry
+            .params
+            .iter()
+            .any(|p| p.name == VCardParameterName::Pref)
+        {
+            entry.params.push(param(
+                VCardParameterName::Pref,
+                VCardParameterValue::Integer(1),
+            ));
+        }
+    }
+    if name.eq_ignore_ascii_case("LABEL") {
+        labels.push(entry);
+        return None;
+    }
+    if name.eq_ignore_ascii_case("X-ANNIVERSARY")
+        && let Some(date) = first_text(&entry).and_then(date)
+    {
+        entry.name = VCardProperty::Anniversary;
+        entry.values = vec![VCardValue::PartialDateTime(date)];
+        entry.params.retain(|p| p.name != VCardParameterName::Value);
+    }
+    if !allowed_property(&name, Version::V4) && !matches!(entry.name, VCardProperty::Anniversary) {
+        entry.name = as_extension(&name);
+        values_as_text(&mut entry);
+        return Some(entry);
+    }
+    // VALUE: only 4.0's value types (3.0's `binary` or `phone-number` go).
+    entry.params.retain(|p| {
+        p.name != VCardParameterName::Value || matches!(p.value, VCardParameterValue::ValueType(_))
+    });
+    match &entry.name {
+        VCardProperty::Geo => {
+            if let Some(geo) = first_text(&entry).and_then(geo_v4) {
+                entry.values = vec![VCardValue::Text(geo)];
+            }
+        }
+        VCardProperty::Bday | VCardProperty::Anniversary | VCardProperty::Deathdate
+            if !matches!(entry.values.as_slice(), [VCardValue::PartialDateTime(_)])
+                && !has_value_param(&entry) =>
+        {
+            entry.params.push(param(
+                VCardParameterName::Value,
+                VCardParameterValue::ValueType(VCardValueType::Text),
+            ));
+        }
+        VCardProperty::Rev
+            if !matches!(entry.values.as_slice(), [VCardValue::PartialDateTime(_)]) =>
+        {
+            return None;
+        }
+        VCardProperty::Tz
+            if matches!(entry.values.as_slice(), [VCardValue::PartialDateTime(_)])
+                && !has_value_param(&entry) =>
+        {
+            entry.params.push(param(
+                VCardParameterName::Value,
+                VCardParameterValue::ValueType(VCardValueType::UtcOffset),
+            ));
+        }
+        _ => {}
+    }
+    Some(entry)
+}
+
+/// Each 3.0 LABEL as the LABEL parameter of the ADR with the same types,
+/// where there is one without a label; other labels are left out (4.0 has
+/// no property for them).
+fn attach_labels(out: &mut [VCardEntry], labels: Vec<VCardEntry>) {
+    for label in labels {
+        let Some(text) = first_text(&label) else {
+            continue;
+        };
+        let wanted = {
+            let mut t = types(&label);
+            t.sort();
+            t
+        };
+        let adr = out.iter_mut().find(|e| {
+            e.name == VCardProperty::Adr
+                && !e.params.iter().any(|p| p.name == VCardParameterName::Label)
+                && {
+                    let mut t = types(e);
+                    t.sort();
+                    t == wanted
+                }
+        });
+        if let Some(adr) = adr {
+            adr.params.push(param(
+                VCardParameterName::Label,
+                VCardParameterValue::Text(text.replace('\n', " ")),
+            ));
+        }
+    }
+}
+
+/// A date as 3.0 writers put it in an `X-` property: `1990-04-30`,
+/// `19900430`, `--04-30` or `--0430`.
+pub(super) fn date(text: &str) -> Option<PartialDateTime> {
+    let text = text.trim();
+    let digits: String = text.chars().filter(|c| *c != '-').collect();
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (year, rest) = match (text.starts_with("--"), digits.len()) {
+        (true, 4) => (None, &digits[..]),
+        (false, 8) => (Some(digits[..4].parse().ok()?), &digits[4..]),
+        _ => return None,
+    };
+    let (month, day): (u8, u8) = (rest[..2].parse().ok()?, rest[2..4].parse().ok()?);
+    ((1..=12).contains(&month) && (1..=31).contains(&day)).then(|| PartialDateTime {
+        year,
+        month: Some(month),
+        day: Some(day),
+        ..Default::default()
+    })
+}
