@@ -30,6 +30,7 @@ use kith_core::values::{
 use crate::{ImportItem, Parsed, Rejected, fingerprint};
 
 mod conform;
+mod names;
 pub mod strict;
 mod write;
 pub use write::{merge_cards, write_card};
@@ -142,8 +143,9 @@ pub fn parse_card(text: &str) -> Result<VCard, String> {
 /// What calcard read that no writer means: a value of a text property that
 /// came quoted-printable or base64 "in UTF-8" but is not (calcard keeps it
 /// as bytes, which would be written back as `ORG:data:;base64\,…`) is read
-/// as text, its stray bytes as Windows-1252; and every line break in a text
-/// value (`=0D=0A` in quoted-printable, a `\r` escape) is one LF.
+/// as text, its stray bytes as Windows-1252; every line break in a text
+/// value (`=0D=0A` in quoted-printable, a `\r` escape) is one LF, and other
+/// control characters, which no vCard can carry, go.
 fn repair(card: &mut VCard) {
     for entry in &mut card.entries {
         let binary_ok = matches!(
@@ -153,18 +155,16 @@ fn repair(card: &mut VCard) {
                 | VCardProperty::Sound
                 | VCardProperty::Key
                 | VCardProperty::Other(_)
-        ) || conform::uri_valued(&entry.name);
+        ) || names::uri_valued(&entry.name);
         for value in &mut entry.values {
             match value {
                 VCardValue::Binary(data) if !binary_ok => {
                     *value = VCardValue::Text(crate::text::lossy_utf8(&data.data));
                 }
-                VCardValue::Text(t) if t.contains('\r') => {
-                    *t = t.replace("\r\n", "\n").replace('\r', "\n");
-                }
+                VCardValue::Text(t) => *t = crate::text::clean(t).into_owned(),
                 VCardValue::Component(parts) => {
-                    for t in parts.iter_mut().filter(|t| t.contains('\r')) {
-                        *t = t.replace("\r\n", "\n").replace('\r', "\n");
+                    for t in parts {
+                        *t = crate::text::clean(t).into_owned();
                     }
                 }
                 _ => {}
@@ -449,7 +449,6 @@ fn roles(card: &VCard) -> Vec<Role> {
     for (entry, role) in card.entries.iter().zip(&mut roles) {
         if let Role::StructuredName(None, Some(family)) = role
             && Some(family.as_str()) == name.as_deref()
-            && entry.values.len() == 5
             && texts(entry).iter().skip(1).all(String::is_empty)
         {
             *role = Role::DerivedName(family.clone());
@@ -484,7 +483,8 @@ fn fully_modelled(card: &VCard) -> bool {
                     entry.params.is_empty()
                         && matches!(entry.values.as_slice(), [VCardValue::PartialDateTime(_)])
                 }
-                Role::Tags(_) => entry.params.is_empty(),
+                // Every category a tag (`mentor\, pioneer` is none).
+                Role::Tags(tags) => entry.params.is_empty() && tags.len() == entry.values.len(),
                 _ => entry.params.is_empty() && entry.values.len() == 1,
             };
         role == Role::Version || (role != Role::Unmodelled && plain)
@@ -570,5 +570,7 @@ pub fn draft_of(card: &VCard) -> Result<ContactDraft, String> {
     Ok(draft)
 }
 
+#[cfg(test)]
+mod output_tests;
 #[cfg(test)]
 mod tests;

@@ -17,185 +17,9 @@ use calcard::vcard::{
 };
 
 use super::Version;
-
-/// Properties both versions define.
-const BOTH: &[&str] = &[
-    "BEGIN",
-    "END",
-    "VERSION",
-    "FN",
-    "N",
-    "NICKNAME",
-    "PHOTO",
-    "BDAY",
-    "ADR",
-    "TEL",
-    "EMAIL",
-    "TZ",
-    "GEO",
-    "TITLE",
-    "ROLE",
-    "LOGO",
-    "ORG",
-    "CATEGORIES",
-    "NOTE",
-    "PRODID",
-    "REV",
-    "SOUND",
-    "UID",
-    "URL",
-    "KEY",
-    "SOURCE",
-    "IMPP",
-];
-
-/// Properties of vCard 3.0 only (RFC 2426).
-const V3_ONLY: &[&str] = &[
-    "LABEL",
-    "MAILER",
-    "AGENT",
-    "SORT-STRING",
-    "CLASS",
-    "NAME",
-    "PROFILE",
-];
-
-/// Properties of vCard 4.0 only (RFC 6350, 6474, 6715, 8605, 9554, 9555).
-const V4_ONLY: &[&str] = &[
-    "KIND",
-    "XML",
-    "ANNIVERSARY",
-    "GENDER",
-    "LANG",
-    "MEMBER",
-    "RELATED",
-    "CLIENTPIDMAP",
-    "FBURL",
-    "CALADRURI",
-    "CALURI",
-    "BIRTHPLACE",
-    "DEATHPLACE",
-    "DEATHDATE",
-    "EXPERTISE",
-    "HOBBY",
-    "INTEREST",
-    "ORG-DIRECTORY",
-    "CONTACT-URI",
-    "CREATED",
-    "GRAMGENDER",
-    "LANGUAGE",
-    "PRONOUNS",
-    "SOCIALPROFILE",
-    "JSPROP",
-];
-
-/// 3.0 properties that mean nothing in 4.0: left out there.
-const V3_DROPPED_IN_V4: &[&str] = &["PROFILE", "NAME", "MAILER"];
-
-/// Parameters of vCard 3.0 (RFC 2425 section 5.8.2, RFC 2426).
-const V3_PARAMS: &[&str] = &[
-    "TYPE", "VALUE", "ENCODING", "CHARSET", "LANGUAGE", "CONTEXT",
-];
-
-/// Parameters of vCard 4.0 (RFC 6350 and the registered extensions).
-const V4_PARAMS: &[&str] = &[
-    "LANGUAGE",
-    "VALUE",
-    "PREF",
-    "ALTID",
-    "PID",
-    "TYPE",
-    "MEDIATYPE",
-    "CALSCALE",
-    "SORT-AS",
-    "GEO",
-    "TZ",
-    "LABEL",
-    "INDEX",
-    "LEVEL",
-    "GROUP",
-    "CC",
-    "AUTHOR",
-    "AUTHOR-NAME",
-    "CREATED",
-    "DERIVED",
-    "PHONETIC",
-    "PROP-ID",
-    "SCRIPT",
-    "SERVICE-TYPE",
-    "USERNAME",
-    "JSPTR",
-    "JSCOMPS",
-];
-
-fn extension(name: &str) -> bool {
-    name.len() > 2 && name[..2].eq_ignore_ascii_case("X-")
-}
-
-fn listed(list: &[&str], name: &str) -> bool {
-    list.iter().any(|n| n.eq_ignore_ascii_case(name))
-}
-
-/// Whether `version` defines the property `name` (or it is an `X-` one).
-pub fn allowed_property(name: &str, version: Version) -> bool {
-    extension(name)
-        || listed(BOTH, name)
-        || listed(
-            match version {
-                Version::V3 => V3_ONLY,
-                Version::V4 => V4_ONLY,
-            },
-            name,
-        )
-}
-
-/// Whether `version` defines the parameter `name` (or it is an `X-` one).
-pub fn allowed_parameter(name: &str, version: Version) -> bool {
-    extension(name)
-        || listed(
-            match version {
-                Version::V3 => V3_PARAMS,
-                Version::V4 => V4_PARAMS,
-            },
-            name,
-        )
-}
-
-/// Whether a card holds at most one of the property `name` in `version`.
-pub fn single(name: &str, version: Version) -> bool {
-    listed(
-        &[
-            "N",
-            "BDAY",
-            "ANNIVERSARY",
-            "GENDER",
-            "KIND",
-            "REV",
-            "UID",
-            "PRODID",
-        ],
-        name,
-    ) || (version == Version::V3 && name.eq_ignore_ascii_case("FN"))
-}
-
-/// Whether a property's value is a URI (so bytes calcard read are data).
-pub(super) fn uri_valued(name: &VCardProperty) -> bool {
-    matches!(
-        name,
-        VCardProperty::Url
-            | VCardProperty::Source
-            | VCardProperty::Member
-            | VCardProperty::Related
-            | VCardProperty::Impp
-            | VCardProperty::Geo
-            | VCardProperty::Fburl
-            | VCardProperty::Caladruri
-            | VCardProperty::Caluri
-            | VCardProperty::ContactUri
-            | VCardProperty::OrgDirectory
-            | VCardProperty::Socialprofile
-    )
-}
+use super::names::{
+    V3_DROPPED_IN_V4, allowed_parameter, allowed_property, extension, listed, single,
+};
 
 /// The card's properties as `version` allows them, in their order.
 pub(super) fn conform(entries: Vec<VCardEntry>, version: Version) -> Vec<VCardEntry> {
@@ -204,6 +28,9 @@ pub(super) fn conform(entries: Vec<VCardEntry>, version: Version) -> Vec<VCardEn
     let mut seen = HashSet::new();
     for mut entry in entries {
         clean(&mut entry);
+        tidy_names(&mut entry);
+        dates_read(&mut entry);
+        url_is_uri(&mut entry);
         let converted = match version {
             Version::V3 => to_v3(entry, &mut labels),
             Version::V4 => to_v4(entry, &mut labels),
@@ -259,14 +86,59 @@ fn clean(entry: &mut VCardEntry) {
     }
 }
 
+/// A date property whose date calcard kept as text (`BDAY:1990-04-12` in a
+/// 4.0 card) as a date.
+fn dates_read(entry: &mut VCardEntry) {
+    if matches!(
+        entry.name,
+        VCardProperty::Bday | VCardProperty::Anniversary | VCardProperty::Deathdate
+    ) && !has_value_param(entry)
+        && let Some(d) = first_text(entry).and_then(date)
+    {
+        entry.values = vec![VCardValue::PartialDateTime(d)];
+    }
+}
+
+/// Outlook's `VALUE=url` is `VALUE=uri`.
+fn url_is_uri(entry: &mut VCardEntry) {
+    for p in &mut entry.params {
+        if p.name == VCardParameterName::Value
+            && matches!(&p.value, VCardParameterValue::Text(t) if t.eq_ignore_ascii_case("url"))
+        {
+            p.value = VCardParameterValue::ValueType(VCardValueType::Uri);
+        }
+    }
+}
+
+fn name_ok(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+fn dashed(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
 /// A property name `version` does not define, as an extension: `X-` and
 /// the name with anything but letters, digits and dashes made a dash.
 fn as_extension(name: &str) -> VCardProperty {
-    let tidy: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    VCardProperty::Other(format!("X-{}", tidy.to_ascii_uppercase()))
+    let bare = if extension(name) { &name[2..] } else { name };
+    VCardProperty::Other(format!("X-{}", dashed(bare).to_ascii_uppercase()))
+}
+
+/// A name and group made of letters, digits and dashes only (a name from
+/// a broken line, `X-GOOGLE TALK`, becomes `X-GOOGLE-TALK`).
+fn tidy_names(entry: &mut VCardEntry) {
+    let name = entry.name.as_str().to_owned();
+    if !name_ok(&name) {
+        entry.name = as_extension(&name);
+    }
+    if let Some(group) = &mut entry.group
+        && !name_ok(group)
+    {
+        *group = dashed(group);
+    }
 }
 
 /// Values as text, for a property written as an `X-` one.
@@ -328,6 +200,17 @@ fn geo_v4(text: &str) -> Option<String> {
     (lat.parse::<f64>().is_ok() && lon.parse::<f64>().is_ok()).then(|| format!("geo:{lat},{lon}"))
 }
 
+fn whole_date(entry: &VCardEntry) -> bool {
+    matches!(
+        entry.values.as_slice(),
+        [VCardValue::PartialDateTime(PartialDateTime {
+            month: Some(_),
+            day: Some(_),
+            ..
+        })]
+    )
+}
+
 fn types(entry: &VCardEntry) -> Vec<String> {
     entry
         .params
@@ -370,6 +253,9 @@ fn to_v3(mut entry: VCardEntry, labels: &mut Vec<VCardEntry>) -> Option<VCardEnt
             t,
             VCardValueType::DateAndOrTime | VCardValueType::Timestamp | VCardValueType::LanguageTag
         ),
+        VCardParameterValue::Text(t) if p.name == VCardParameterName::Value => {
+            listed(&["binary", "phone-number", "vcard"], t) || extension(t)
+        }
         _ => true,
     });
     match &entry.name {
@@ -397,9 +283,9 @@ fn to_v3(mut entry: VCardEntry, labels: &mut Vec<VCardEntry>) -> Option<VCardEnt
             }
             entry.params.retain(|p| p.name != VCardParameterName::Value);
         }
-        VCardProperty::Bday
-            if !matches!(entry.values.as_slice(), [VCardValue::PartialDateTime(_)]) =>
-        {
+        // 3.0 has whole dates only (and the year-less `--MM-DD` readers
+        // take): a year and month alone, or text, is an extension.
+        VCardProperty::Bday if !whole_date(&entry) => {
             entry.name = as_extension("BDAY");
             values_as_text(&mut entry);
         }

@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 
 use super::Version;
-use super::conform::{allowed_parameter, allowed_property, single};
+use super::names::{allowed_parameter, allowed_property, single};
 
 /// One content line: its name and parameters (upper case) and value.
 struct Line {
@@ -243,7 +243,8 @@ fn check_line(line: &Line, version: Version) -> Vec<String> {
         }
     }
     let encodings: Vec<&str> = line.param("ENCODING").collect();
-    let binary = matches!(line.name.as_str(), "PHOTO" | "LOGO" | "SOUND" | "KEY");
+    let binary = matches!(line.name.as_str(), "PHOTO" | "LOGO" | "SOUND" | "KEY")
+        || line.name.starts_with("X-");
     let base64 = encodings.iter().all(|e| e.eq_ignore_ascii_case("b"));
     let encoded = !encodings.is_empty();
     if encoded && (!binary || !base64) {

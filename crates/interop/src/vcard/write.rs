@@ -10,7 +10,7 @@ use calcard::vcard::{
 use kith_core::contact::Contact;
 use kith_core::values::{Birthday, Phone};
 
-use super::{Role, Version, conform, parse_card, roles};
+use super::{Role, Version, conform, names, parse_card, roles};
 
 fn entry(name: VCardProperty, values: Vec<VCardValue>) -> VCardEntry {
     VCardEntry {
@@ -181,11 +181,12 @@ pub fn write_card(contact: &Contact, original: Option<&str>, version: Version) -
                 }
                 role => {
                     let others = other_categories(entry, &role);
+                    let is_modelled = role != Role::Unmodelled;
                     if kept.keeps(role, &now) && well_formed(entry) {
-                        entries.push(entry.clone());
+                        entries.push((entry.clone(), is_modelled));
                     } else {
                         changed = true;
-                        entries.extend(others);
+                        entries.extend(others.map(|o| (o, false)));
                     }
                 }
             }
@@ -197,12 +198,22 @@ pub fn write_card(contact: &Contact, original: Option<&str>, version: Version) -
     add_lists(&mut added, &now, &kept);
     add_details(&mut added, &now, &kept);
     changed |= !added.is_empty();
-    // A property a card holds once gives way to the one Kith writes.
-    entries.retain(|e| {
-        !(conform::single(e.name.as_str(), version) && added.iter().any(|a| a.name == e.name))
-    });
     // New properties go after the kept ones, so the original order survives.
-    entries.extend(added);
+    entries.extend(added.into_iter().map(|a| (a, true)));
+    // A property a card holds once (N, BDAY, UID…): the one Kith reads or
+    // writes stays, others of its name give way.
+    let modelled: Vec<VCardProperty> = entries
+        .iter()
+        .filter(|(_, m)| *m)
+        .map(|(e, _)| e.name.clone())
+        .collect();
+    let mut entries: Vec<VCardEntry> = entries
+        .into_iter()
+        .filter(|(e, m)| {
+            *m || !names::single(e.name.as_str(), version) || !modelled.contains(&e.name)
+        })
+        .map(|(e, _)| e)
+        .collect();
     if !entries.iter().any(|e| e.name == VCardProperty::N) {
         entries.push(derived_n(contact));
     }
