@@ -228,6 +228,11 @@ fn types(entry: &VCardEntry) -> Vec<String> {
 /// ADR's LABEL parameter becomes a LABEL property in `labels`.
 fn to_v3(mut entry: VCardEntry, labels: &mut Vec<VCardEntry>) -> Option<VCardEntry> {
     let name = entry.name.as_str().to_owned();
+    // `PROFILE:VCARD` says what BEGIN:VCARD says, and vobject refuses a
+    // card that has both.
+    if name.eq_ignore_ascii_case("PROFILE") {
+        return None;
+    }
     // PREF=n is 4.0's; 3.0 says TYPE=pref.
     if entry
         .params
