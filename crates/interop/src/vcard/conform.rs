@@ -233,36 +233,12 @@ fn to_v3(mut entry: VCardEntry, labels: &mut Vec<VCardEntry>) -> Option<VCardEnt
     if name.eq_ignore_ascii_case("PROFILE") {
         return None;
     }
-    // PREF=n is 4.0's; 3.0 says TYPE=pref.
-    if entry
-        .params
-        .iter()
-        .any(|p| p.name == VCardParameterName::Pref)
-    {
-        entry.params.retain(|p| p.name != VCardParameterName::Pref);
-        if !types(&entry).iter().any(|t| t == "pref") {
-            entry.params.push(param(
-                VCardParameterName::Type,
-                VCardParameterValue::Text("pref".into()),
-            ));
-        }
-    }
+    params_v3(&mut entry);
     if !allowed_property(&name, Version::V3) {
         entry.name = as_extension(&name);
         values_as_text(&mut entry);
         return Some(entry);
     }
-    // VALUE: only 3.0's value types.
-    entry.params.retain(|p| match &p.value {
-        VCardParameterValue::ValueType(t) => !matches!(
-            t,
-            VCardValueType::DateAndOrTime | VCardValueType::Timestamp | VCardValueType::LanguageTag
-        ),
-        VCardParameterValue::Text(t) if p.name == VCardParameterName::Value => {
-            listed(&["binary", "phone-number", "vcard"], t) || extension(t)
-        }
-        _ => true,
-    });
     match &entry.name {
         VCardProperty::Tel => {
             for value in &mut entry.values {
@@ -305,29 +281,58 @@ fn to_v3(mut entry: VCardEntry, labels: &mut Vec<VCardEntry>) -> Option<VCardEnt
                 VCardParameterValue::ValueType(VCardValueType::Text),
             ));
         }
-        VCardProperty::Adr => {
-            let label = entry.params.iter().find_map(|p| match (&p.name, &p.value) {
-                (VCardParameterName::Label, VCardParameterValue::Text(t)) => Some(t.clone()),
-                _ => None,
-            });
-            if let Some(label) = label {
-                let mut l = VCardEntry {
-                    group: entry.group.clone(),
-                    name: VCardProperty::Other("LABEL".into()),
-                    params: entry
-                        .params
-                        .iter()
-                        .filter(|p| p.name == VCardParameterName::Type)
-                        .cloned()
-                        .collect(),
-                    values: vec![VCardValue::Text(label)],
-                };
-                clean(&mut l);
-                labels.push(l);
-            }
-        }
+        VCardProperty::Adr => labels.extend(label_of(&entry)),
         _ => {}
     }
+    Some(entry)
+}
+
+/// 3.0's parameters: `TYPE=pref` for 4.0's PREF, and only 3.0's VALUE
+/// types.
+fn params_v3(entry: &mut VCardEntry) {
+    if entry
+        .params
+        .iter()
+        .any(|p| p.name == VCardParameterName::Pref)
+    {
+        entry.params.retain(|p| p.name != VCardParameterName::Pref);
+        if !types(entry).iter().any(|t| t == "pref") {
+            entry.params.push(param(
+                VCardParameterName::Type,
+                VCardParameterValue::Text("pref".into()),
+            ));
+        }
+    }
+    entry.params.retain(|p| match &p.value {
+        VCardParameterValue::ValueType(t) => !matches!(
+            t,
+            VCardValueType::DateAndOrTime | VCardValueType::Timestamp | VCardValueType::LanguageTag
+        ),
+        VCardParameterValue::Text(t) if p.name == VCardParameterName::Value => {
+            listed(&["binary", "phone-number", "vcard"], t) || extension(t)
+        }
+        _ => true,
+    });
+}
+
+/// A 4.0 ADR's LABEL parameter as the 3.0 LABEL property of its types.
+fn label_of(adr: &VCardEntry) -> Option<VCardEntry> {
+    let label = adr.params.iter().find_map(|p| match (&p.name, &p.value) {
+        (VCardParameterName::Label, VCardParameterValue::Text(t)) => Some(t.clone()),
+        _ => None,
+    })?;
+    let mut entry = VCardEntry {
+        group: adr.group.clone(),
+        name: VCardProperty::Other("LABEL".into()),
+        params: adr
+            .params
+            .iter()
+            .filter(|p| p.name == VCardParameterName::Type)
+            .cloned()
+            .collect(),
+        values: vec![VCardValue::Text(label)],
+    };
+    clean(&mut entry);
     Some(entry)
 }
 
