@@ -244,7 +244,7 @@ fn to_v3(mut entry: VCardEntry, labels: &mut Vec<VCardEntry>) -> Option<VCardEnt
             for value in &mut entry.values {
                 if let VCardValue::Text(t) = value
                     && t.len() > 4
-                    && t[..4].eq_ignore_ascii_case("tel:")
+                    && t.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("tel:"))
                 {
                     *t = t[4..].to_owned();
                 }

@@ -117,7 +117,7 @@ const V4_PARAMS: &[&str] = &[
 ];
 
 pub(super) fn extension(name: &str) -> bool {
-    name.len() > 2 && name[..2].eq_ignore_ascii_case("X-")
+    name.len() > 2 && name.get(..2).is_some_and(|x| x.eq_ignore_ascii_case("X-"))
 }
 
 pub(super) fn listed(list: &[&str], name: &str) -> bool {

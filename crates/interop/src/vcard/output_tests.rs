@@ -335,3 +335,21 @@ fn every_demo_card_kith_writes_is_valid_for_its_version() {
         }
     }
 }
+
+/// Names and values that are not ASCII where the writer looks for `X-`,
+/// `tel:` or `geo:` are written (the name made an extension one), never a
+/// panic at a cut inside a character.
+#[test]
+fn non_ascii_names_and_values_are_written() {
+    let text = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Zoë Ünal\r\nXé-NOTE:ça\r\n\
+                TEL:tééé-123\r\nGEO:gé:1,2\r\nEND:VCARD\r\n";
+    let (contact, card) = import(text);
+    for version in [Version::V3, Version::V4] {
+        let out = written(&contact, card.as_deref(), version);
+        assert!(
+            out.contains("X-X--NOTE:ça") || out.contains("X-X--NOTE;CHARSET=UTF-8:ça"),
+            "{out}"
+        );
+        assert_reads_back(&contact, &out, "non-ASCII");
+    }
+}
