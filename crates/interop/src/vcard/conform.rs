@@ -33,7 +33,10 @@ pub(super) fn conform(entries: Vec<VCardEntry>, version: Version) -> Vec<VCardEn
         url_is_uri(&mut entry);
         let converted = match version {
             Version::V3 => to_v3(entry, &mut labels),
-            Version::V4 => to_v4(entry, &mut labels),
+            Version::V4 => {
+                data_uri(&mut entry);
+                to_v4(entry, &mut labels)
+            }
         };
         let Some(mut entry) = converted else { continue };
         entry
@@ -84,6 +87,49 @@ fn clean(entry: &mut VCardEntry) {
                 .collect();
         }
     }
+}
+
+/// A 4.0 PHOTO, LOGO, SOUND or KEY held as bytes, as the `data:` URI RFC
+/// 6350 writes: calcard would write `base64\,`, a comma escaped as in text,
+/// which leaves a backslash in the URI for a reader that follows the RFC.
+fn data_uri(entry: &mut VCardEntry) {
+    let binary = matches!(
+        entry.name,
+        VCardProperty::Photo | VCardProperty::Logo | VCardProperty::Sound | VCardProperty::Key
+    );
+    let uri = entry.params.iter().all(|p| {
+        p.name != VCardParameterName::Value
+            || p.value == VCardParameterValue::ValueType(VCardValueType::Uri)
+    });
+    if !(binary && uri) {
+        return;
+    }
+    for value in &mut entry.values {
+        if let VCardValue::Binary(data) = value {
+            let media = data.content_type.as_deref().unwrap_or_default();
+            *value = VCardValue::Text(format!("data:{media};base64,{}", base64(&data.data)));
+        }
+    }
+}
+
+/// Standard base64 with padding (RFC 4648 section 4).
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
 }
 
 /// A date property whose date calcard kept as text (`BDAY:1990-04-12` in a
@@ -466,4 +512,23 @@ pub(super) fn date(text: &str) -> Option<PartialDateTime> {
         day: Some(day),
         ..Default::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn base64_as_rfc_4648_says() {
+        for (bytes, text) in [
+            (&b""[..], ""),
+            (b"f", "Zg=="),
+            (b"fo", "Zm8="),
+            (b"foo", "Zm9v"),
+            (b"foob", "Zm9vYg=="),
+            (b"fooba", "Zm9vYmE="),
+            (b"foobar", "Zm9vYmFy"),
+            (b"\xff\xfe", "//4="),
+        ] {
+            assert_eq!(super::base64(bytes), text);
+        }
+    }
 }

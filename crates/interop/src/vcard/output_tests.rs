@@ -230,7 +230,7 @@ fn a_v3_card_written_as_v4_has_only_v4_syntax() {
                 MAILER:PigeonMail 2.1\r\nFN:Kim Park\r\nN:Park;Kim;;;\r\n\
                 EMAIL;TYPE=internet,pref:kim@example.com\r\nGEO:37.386013;-122.082932\r\n\
                 ADR;TYPE=home:;;1 Main St;Lyon;;;France\r\nLABEL;TYPE=home:1 Main St\\nLyon\r\n\
-                CLASS:PRIVATE\r\nEND:VCARD\r\n";
+                CLASS:PRIVATE\r\nPHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQ\r\nEND:VCARD\r\n";
     let (contact, card) = import(text);
     let out = written(&contact, card.as_deref(), Version::V4);
     for wanted in [
@@ -238,6 +238,8 @@ fn a_v3_card_written_as_v4_has_only_v4_syntax() {
         "GEO:geo:37.386013,-122.082932",
         "ADR;TYPE=HOME;LABEL=\"1 Main St Lyon\":;;1 Main St;Lyon;;;France",
         "X-CLASS:PRIVATE",
+        // A URI, whose comma no escape precedes.
+        "PHOTO;TYPE=JPEG:data:image/jpeg;base64,/9j/4AAQ",
     ] {
         assert!(out.contains(&format!("{wanted}\r\n")), "{wanted}\n{out}");
     }
