@@ -286,6 +286,11 @@ fn check_value(line: &Line, version: Version, value_types: &[String]) -> Vec<Str
         "BDAY" | "ANNIVERSARY" | "DEATHDATE" if !text_typed && !date_ok(value, version) => {
             problems.push(format!("{value:?} is not a date of this version"));
         }
+        "PHOTO" | "LOGO" | "SOUND" | "KEY"
+            if version == Version::V4 && value.starts_with("data:") && value.contains('\\') =>
+        {
+            problems.push("a backslash in a data: URI".into());
+        }
         "REV" if !timestamp_ok(value) => {
             problems.push(format!("{value:?} is not a timestamp"));
         }
@@ -394,6 +399,11 @@ mod tests {
             ("BDAY:--02-03", Version::V4, "not a date"),
             ("ORG:data:;base64\\,Q2Fm", Version::V4, "data: URI"),
             ("ORG;ENCODING=b:Q2Fm", Version::V3, "ENCODING"),
+            (
+                "PHOTO:data:;base64\\,Q2Fm",
+                Version::V4,
+                "backslash in a data: URI",
+            ),
             ("N:Lee;Ann;;;", Version::V3, "2 N"),
             ("UID:b", Version::V4, "2 UID"),
         ] {
