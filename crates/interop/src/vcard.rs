@@ -485,6 +485,17 @@ fn fully_modelled(card: &VCard) -> bool {
                 }
                 // Every category a tag (`mentor\, pioneer` is none).
                 Role::Tags(tags) => entry.params.is_empty() && tags.len() == entry.values.len(),
+                // A zone name, which 3.0 must mark as text.
+                Role::TimeZone(_) => {
+                    entry.values.len() == 1
+                        && entry.params.iter().all(|p| {
+                            p.name == VCardParameterName::Value
+                                && p.value
+                                    == VCardParameterValue::ValueType(
+                                        calcard::vcard::VCardValueType::Text,
+                                    )
+                        })
+                }
                 _ => entry.params.is_empty() && entry.values.len() == 1,
             };
         role == Role::Version || (role != Role::Unmodelled && plain)

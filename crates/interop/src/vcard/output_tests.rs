@@ -283,6 +283,27 @@ fn a_card_kith_changed_carries_kiths_rev() {
     assert_eq!(read(out.as_bytes())[0].as_ref().unwrap().card, None);
 }
 
+/// A card Kith wrote from a contact alone, in either version, is read back
+/// whole: nothing of it is kept as text, so importing Kith's own export
+/// changes nothing.
+#[test]
+fn kiths_own_cards_are_modelled_whole() {
+    let text = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Zoë Ünal\r\nNICKNAME:Zo\r\n\
+                EMAIL:zoe@example.com\r\nTEL:+33 6 12 34 56 78\r\n\
+                URL;TYPE=linkedin:https://www.linkedin.com/in/zoe\r\nORG:Acme\r\n\
+                TITLE:CTO\r\nBDAY:--0203\r\nTZ:Europe/Paris\r\nCATEGORIES:mentor,friend\r\n\
+                NOTE:line one\\nline two\r\nUID:zoe-1\r\nEND:VCARD\r\n";
+    let (contact, _) = import(text);
+    assert_eq!(contact.timezone.as_deref(), Some("Europe/Paris"));
+    for version in [Version::V3, Version::V4] {
+        let out = written(&contact, None, version);
+        let again = read(out.as_bytes());
+        let item = again[0].as_ref().unwrap();
+        assert_eq!(item.card, None, "{version:?} kept as text:\n{out}");
+        assert_reads_back(&contact, &out, "Kith's own");
+    }
+}
+
 /// Every card of the interop corpus that imports, written in both
 /// versions, passes the strict check of that version and reads back into
 /// the same contact.
