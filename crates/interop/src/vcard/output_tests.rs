@@ -320,13 +320,15 @@ fn every_corpus_card_kith_writes_is_valid_for_its_version() {
         .collect();
     files.sort();
     let (mut cards, mut failures) = (0, Vec::new());
+    let mut files_out = [String::new(), String::new()];
     for file in &files {
         let name = file.file_name().unwrap().to_string_lossy();
         for item in read(&std::fs::read(file).unwrap()).into_iter().flatten() {
             let contact = stored(&item.draft);
-            for version in [Version::V3, Version::V4] {
+            for (version, all) in [Version::V3, Version::V4].into_iter().zip(&mut files_out) {
                 cards += 1;
                 let out = write_card(&contact, item.card.as_deref(), version);
+                all.push_str(&out);
                 let problems = strict::check(&out, version);
                 if !problems.is_empty() {
                     failures.push(format!("{name}:{} {version:?}: {problems:?}", item.line));
@@ -337,6 +339,7 @@ fn every_corpus_card_kith_writes_is_valid_for_its_version() {
     }
     assert!(cards > 300, "only {cards} cards written");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    vobject("corpus", &files_out);
 }
 
 /// Every contact of a demo network, written in both versions, passes the
@@ -348,15 +351,55 @@ fn every_demo_card_kith_writes_is_valid_for_its_version() {
         seed: 7,
         now: Utc.with_ymd_and_hms(2026, 3, 14, 9, 30, 0).unwrap(),
     });
+    let mut files_out = [String::new(), String::new()];
     for (i, person) in network.contacts.iter().enumerate() {
         let mut draft = person.draft.clone();
         draft.uid = Some(format!("demo-{i}"));
         let contact = stored(&draft);
-        for version in [Version::V3, Version::V4] {
+        for (version, all) in [Version::V3, Version::V4].into_iter().zip(&mut files_out) {
             let out = written(&contact, None, version);
             assert_reads_back(&contact, &out, &contact.name);
+            all.push_str(&out);
         }
     }
+    vobject("demo", &files_out);
+}
+
+/// Checks the 3.0 and the 4.0 file with vobject through
+/// `tests/vcard/validate.py`, run by the Python in KITH_TEST_PYTHON (one
+/// with vobject, which `.ci/run` installs). In CI a missing one fails.
+fn vobject(what: &str, [v3, v4]: &[String; 2]) {
+    let python = match std::env::var("KITH_TEST_PYTHON") {
+        Ok(python) => python,
+        Err(_) if std::env::var_os("CI").is_some() => {
+            panic!("CI is set but KITH_TEST_PYTHON does not name a Python with vobject")
+        }
+        Err(_) => {
+            eprintln!("note: KITH_TEST_PYTHON is not set; {what} cards not checked by vobject");
+            return;
+        }
+    };
+    let script =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vcard/validate.py");
+    let dir = std::env::temp_dir().join(format!("kith-vcard-{what}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in [("3.0", v3), ("4.0", v4)] {
+        let path = dir.join(format!("{what}-{name}.vcf"));
+        std::fs::write(&path, text).unwrap();
+        let out = std::process::Command::new(&python)
+            .arg(&script)
+            .arg(name)
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "vobject or the checks beside it refused {what} {name}:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// Names and values that are not ASCII where the writer looks for `X-`,
