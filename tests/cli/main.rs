@@ -12,6 +12,7 @@ mod mail;
 mod meetings;
 mod output;
 mod processes;
+mod vcards;
 
 #[path = "../support/clock.rs"]
 pub mod clock;

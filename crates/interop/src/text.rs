@@ -19,6 +19,30 @@ pub fn decode(bytes: &[u8]) -> String {
     }
 }
 
+/// Bytes that should have been UTF-8 (a quoted-printable or base64 value
+/// said to be UTF-8): each valid sequence as it is, each byte that is not
+/// part of one read as Windows-1252 (what such a byte usually was).
+pub(crate) fn lossy_utf8(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        out.extend(chunk.invalid().iter().map(|&b| windows_1252(b)));
+    }
+    out
+}
+
+/// Text as a vCard value may hold it: CRLF and a lone CR become LF (written
+/// as the `\n` escape), and other control characters but tab are dropped,
+/// since neither vCard version has a way to write them.
+pub(crate) fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    let odd = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.contains(odd) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let joined = text.replace("\r\n", "\n").replace('\r', "\n");
+    std::borrow::Cow::Owned(joined.chars().filter(|&c| !odd(c)).collect())
+}
+
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
     let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
     char::decode_utf16(units)
@@ -47,5 +71,21 @@ mod tests {
         assert_eq!(decode(b"\xEF\xBB\xBFJos\xC3\xA9"), "José");
         assert_eq!(decode(b"Jos\xE9 \x80"), "José €");
         assert_eq!(decode(b"\xFF\xFEJ\x00\xE9\x00"), "Jé");
+    }
+
+    #[test]
+    fn invalid_utf8_keeps_the_valid_part() {
+        assert_eq!(lossy_utf8(b"Caf\xE9 M\xC3\xBCller"), "Café Müller");
+        assert_eq!(lossy_utf8(b"ok"), "ok");
+    }
+
+    #[test]
+    fn line_breaks_are_one_kind_and_control_characters_go() {
+        assert_eq!(clean("a\r\nb\rc\nd"), "a\nb\nc\nd");
+        assert_eq!(clean("tab\there\u{1}\u{7f}"), "tab\there");
+        assert!(matches!(
+            clean("plain\nline"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -29,6 +29,9 @@ use kith_core::values::{
 
 use crate::{ImportItem, Parsed, Rejected, fingerprint};
 
+mod conform;
+mod names;
+pub mod strict;
 mod write;
 pub use write::{merge_cards, write_card};
 
@@ -125,12 +128,48 @@ pub fn split_cards(text: &str) -> Vec<Result<RawCard, Rejected>> {
 pub fn parse_card(text: &str) -> Result<VCard, String> {
     let text = year_less_dates(text);
     match VCard::parse(&text) {
-        Ok(card) => Ok(card),
+        Ok(mut card) => {
+            repair(&mut card);
+            Ok(card)
+        }
         Err(Entry::InvalidLine(line)) => Err(format!("invalid line '{}'", line.trim())),
         Err(Entry::UnterminatedComponent(what)) => Err(format!("unterminated {what}")),
         Err(Entry::Eof) => Err("empty card".into()),
         Err(Entry::ICalendar(_)) => Err("an iCalendar object, not a vCard".into()),
         Err(other) => Err(format!("not a vCard ({other:?})")),
+    }
+}
+
+/// What calcard read that no writer means: a value of a text property that
+/// came quoted-printable or base64 "in UTF-8" but is not (calcard keeps it
+/// as bytes, which would be written back as `ORG:data:;base64\,…`) is read
+/// as text, its stray bytes as Windows-1252; every line break in a text
+/// value (`=0D=0A` in quoted-printable, a `\r` escape) is one LF, and other
+/// control characters, which no vCard can carry, go.
+fn repair(card: &mut VCard) {
+    for entry in &mut card.entries {
+        let binary_ok = matches!(
+            entry.name,
+            VCardProperty::Photo
+                | VCardProperty::Logo
+                | VCardProperty::Sound
+                | VCardProperty::Key
+                | VCardProperty::Other(_)
+        ) || names::uri_valued(&entry.name);
+        for value in &mut entry.values {
+            match value {
+                VCardValue::Binary(data) if !binary_ok => {
+                    *value = VCardValue::Text(crate::text::lossy_utf8(&data.data));
+                }
+                VCardValue::Text(t) => *t = crate::text::clean(t).into_owned(),
+                VCardValue::Component(parts) => {
+                    for t in parts {
+                        *t = crate::text::clean(t).into_owned();
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 }
 
@@ -220,6 +259,10 @@ pub fn read(bytes: &[u8]) -> Vec<Parsed> {
 enum Role {
     Name(ContactName),
     StructuredName(Option<String>, Option<String>),
+    /// An N holding the formatted name as its family part and nothing
+    /// else (what Kith writes for a contact without name parts, since vCard
+    /// 3.0 requires an N): no name parts.
+    DerivedName(String),
     Nickname(String),
     Email(Email),
     Phone(Phone),
@@ -233,6 +276,8 @@ enum Role {
     TimeZone(TimeZone),
     /// VERSION: written by the writer itself.
     Version,
+    /// REV: kept while Kith writes the card as it came, else Kith's own.
+    Revision,
     Unmodelled,
 }
 
@@ -241,7 +286,7 @@ impl Role {
     fn single(&self) -> Option<u8> {
         Some(match self {
             Role::Name(_) => 0,
-            Role::StructuredName(..) => 1,
+            Role::StructuredName(..) | Role::DerivedName(_) => 1,
             Role::Nickname(_) => 2,
             Role::Organisation(_) => 3,
             Role::Title(_) => 4,
@@ -278,6 +323,7 @@ fn role(entry: &VCardEntry) -> Role {
     let some = |r: Option<Role>| r.unwrap_or(Role::Unmodelled);
     match &entry.name {
         VCardProperty::Version => Role::Version,
+        VCardProperty::Rev => Role::Revision,
         VCardProperty::Fn => some(
             ContactName::parse(&texts(entry).join(","))
                 .ok()
@@ -291,10 +337,12 @@ fn role(entry: &VCardEntry) -> Role {
                     .and_then(|p| optional_text("name", Some(p), 200).ok().flatten())
             };
             let (family, given) = (part(0), part(1));
-            if family.is_none() && given.is_none() {
-                Role::Unmodelled
-            } else {
-                Role::StructuredName(given, family)
+            let rest_empty = (2..5).all(|i| part(i).is_none()) && parts.len() <= 5;
+            match (given, family) {
+                // `N:;;;;`: a card that says it has no name parts.
+                (None, None) if rest_empty && parts.len() == 5 => Role::StructuredName(None, None),
+                (None, None) => Role::Unmodelled,
+                (given, family) => Role::StructuredName(given, family),
             }
         }
         VCardProperty::Nickname => some(
@@ -328,9 +376,11 @@ fn role(entry: &VCardEntry) -> Role {
         VCardProperty::Tz => some(TimeZone::parse(&first()).ok().map(Role::TimeZone)),
         VCardProperty::Bday => some(birthday(entry).map(Role::Birthday)),
         VCardProperty::Categories => {
+            // calcard splits the list at unescaped commas only: a category
+            // `mentor\, pioneer` is one value, which is no tag (a tag holds
+            // no comma) and stays in the card as it came.
             let tags: Vec<TagName> = texts(entry)
                 .iter()
-                .flat_map(|t| t.split(','))
                 .filter_map(|t| TagName::parse(t).ok())
                 .collect();
             if tags.is_empty() {
@@ -381,7 +431,8 @@ fn birthday(entry: &VCardEntry) -> Option<Birthday> {
 /// Each property's role, with repeated single-valued ones marked unmodelled.
 fn roles(card: &VCard) -> Vec<Role> {
     let mut seen = HashSet::new();
-    card.entries
+    let mut roles: Vec<Role> = card
+        .entries
         .iter()
         .map(|entry| {
             let role = role(entry);
@@ -390,7 +441,20 @@ fn roles(card: &VCard) -> Vec<Role> {
                 _ => role,
             }
         })
-        .collect()
+        .collect();
+    let name = roles.iter().find_map(|r| match r {
+        Role::Name(n) => Some(n.as_str().to_owned()),
+        _ => None,
+    });
+    for (entry, role) in card.entries.iter().zip(&mut roles) {
+        if let Role::StructuredName(None, Some(family)) = role
+            && Some(family.as_str()) == name.as_deref()
+            && texts(entry).iter().skip(1).all(String::is_empty)
+        {
+            *role = Role::DerivedName(family.clone());
+        }
+    }
+    roles
 }
 
 /// Whether every property of the card is one Kith models and writes back
@@ -411,8 +475,27 @@ fn fully_modelled(card: &VCard) -> bool {
                         )
                 }
                 // N as Kith writes it: five components.
-                Role::StructuredName(..) => entry.params.is_empty() && entry.values.len() == 5,
-                Role::Tags(_) => entry.params.is_empty(),
+                Role::StructuredName(..) | Role::DerivedName(_) => {
+                    entry.params.is_empty() && entry.values.len() == 5
+                }
+                // REV as Kith writes it.
+                Role::Revision => {
+                    entry.params.is_empty()
+                        && matches!(entry.values.as_slice(), [VCardValue::PartialDateTime(_)])
+                }
+                // Every category a tag (`mentor\, pioneer` is none).
+                Role::Tags(tags) => entry.params.is_empty() && tags.len() == entry.values.len(),
+                // A zone name, which 3.0 must mark as text.
+                Role::TimeZone(_) => {
+                    entry.values.len() == 1
+                        && entry.params.iter().all(|p| {
+                            p.name == VCardParameterName::Value
+                                && p.value
+                                    == VCardParameterValue::ValueType(
+                                        calcard::vcard::VCardValueType::Text,
+                                    )
+                        })
+                }
                 _ => entry.params.is_empty() && entry.values.len() == 1,
             };
         role == Role::Version || (role != Role::Unmodelled && plain)
@@ -465,7 +548,7 @@ pub fn draft_of(card: &VCard) -> Result<ContactDraft, String> {
             }
             Role::Uid(u) => draft.uid = Some(u),
             Role::TimeZone(z) => draft.timezone = Some(z),
-            Role::Version | Role::Unmodelled => {}
+            Role::DerivedName(_) | Role::Version | Role::Revision | Role::Unmodelled => {}
         }
     }
     if draft.name.is_none() {
@@ -498,5 +581,7 @@ pub fn draft_of(card: &VCard) -> Result<ContactDraft, String> {
     Ok(draft)
 }
 
+#[cfg(test)]
+mod output_tests;
 #[cfg(test)]
 mod tests;

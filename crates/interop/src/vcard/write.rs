@@ -10,7 +10,7 @@ use calcard::vcard::{
 use kith_core::contact::Contact;
 use kith_core::values::{Birthday, Phone};
 
-use super::{Role, Version, parse_card, roles};
+use super::{Role, Version, conform, names, parse_card, roles};
 
 fn entry(name: VCardProperty, values: Vec<VCardValue>) -> VCardEntry {
     VCardEntry {
@@ -70,7 +70,7 @@ impl Kept {
     fn keeps(&mut self, role: Role, now: &Current) -> bool {
         let contact = now.contact;
         match role {
-            Role::Version => false,
+            Role::Version | Role::Revision => false,
             Role::Unmodelled => true,
             Role::Name(n) => {
                 let keep = n.as_str() == contact.name;
@@ -79,6 +79,13 @@ impl Kept {
             }
             Role::StructuredName(given, family) => {
                 let keep = given == contact.given_name && family == contact.family_name;
+                self.n |= keep;
+                keep
+            }
+            Role::DerivedName(name) => {
+                let keep = contact.given_name.is_none()
+                    && contact.family_name.is_none()
+                    && name == contact.name;
                 self.n |= keep;
                 keep
             }
@@ -155,16 +162,33 @@ impl Kept {
 }
 
 /// A contact as a vCard: its stored original card (if any) brought up to
-/// date with what the contact holds now, in the version asked for.
+/// date with what the contact holds now, valid for the version asked for
+/// (`conform`). A card Kith changed carries Kith's REV (when the contact
+/// last changed); one written as it came keeps the client's.
 pub fn write_card(contact: &Contact, original: Option<&str>, version: Version) -> String {
     let original = original.and_then(|text| parse_card(text).ok());
     let now = Current::of(contact);
     let mut kept = Kept::default();
     let mut entries = Vec::new();
+    let mut changed = original.is_none();
+    let mut client_rev = None;
     if let Some(card) = &original {
         for (entry, role) in card.entries.iter().zip(roles(card)) {
-            if kept.keeps(role, &now) && well_formed(entry) {
-                entries.push(entry.clone());
+            match role {
+                Role::Version => {}
+                Role::Revision => {
+                    client_rev.get_or_insert_with(|| entry.clone());
+                }
+                role => {
+                    let others = other_categories(entry, &role);
+                    let is_modelled = role != Role::Unmodelled;
+                    if kept.keeps(role, &now) && well_formed(entry) {
+                        entries.push((entry.clone(), is_modelled));
+                    } else {
+                        changed = true;
+                        entries.extend(others.map(|o| (o, false)));
+                    }
+                }
             }
         }
     }
@@ -173,13 +197,90 @@ pub fn write_card(contact: &Contact, original: Option<&str>, version: Version) -
     add_names(&mut added, &now, &kept);
     add_lists(&mut added, &now, &kept);
     add_details(&mut added, &now, &kept);
+    changed |= !added.is_empty();
     // New properties go after the kept ones, so the original order survives.
-    entries.extend(added);
-    let card = VCard { entries };
+    entries.extend(added.into_iter().map(|a| (a, true)));
+    // A property a card holds once (N, BDAY, UID…): the one Kith reads or
+    // writes stays, others of its name give way.
+    let modelled: Vec<VCardProperty> = entries
+        .iter()
+        .filter(|(_, m)| *m)
+        .map(|(e, _)| e.name.clone())
+        .collect();
+    let mut entries: Vec<VCardEntry> = entries
+        .into_iter()
+        .filter(|(e, m)| {
+            *m || !names::single(e.name.as_str(), version) || !modelled.contains(&e.name)
+        })
+        .map(|(e, _)| e)
+        .collect();
+    if !entries.iter().any(|e| e.name == VCardProperty::N) {
+        entries.push(derived_n(contact));
+    }
+    match client_rev {
+        Some(rev) if !changed => entries.push(rev),
+        None if !changed => {}
+        _ => entries.push(revision(contact)),
+    }
+    let card = VCard {
+        entries: conform::conform(entries, version),
+    };
     let mut out = String::new();
     card.write_to(&mut out, version.calcard())
         .expect("writing to a String cannot fail");
     out
+}
+
+/// The categories of a CATEGORIES that are no tag (`mentor\, pioneer`),
+/// as a property of their own: what stays when the tags it carried go.
+fn other_categories(entry: &VCardEntry, role: &Role) -> Option<VCardEntry> {
+    if !matches!(role, Role::Tags(_)) {
+        return None;
+    }
+    let values: Vec<VCardValue> = entry
+        .values
+        .iter()
+        .filter(|v| {
+            v.as_text()
+                .is_some_and(|t| kith_core::values::TagName::parse(t).is_err())
+        })
+        .cloned()
+        .collect();
+    (!values.is_empty()).then(|| VCardEntry {
+        values,
+        ..entry.clone()
+    })
+}
+
+/// The N of a contact without name parts, which vCard 3.0 requires: the
+/// formatted name as the family part (read back as no parts).
+fn derived_n(contact: &Contact) -> VCardEntry {
+    let mut parts = vec![VCardValue::Text(contact.name.clone())];
+    parts.resize(5, VCardValue::Text(String::new()));
+    entry(VCardProperty::N, parts)
+}
+
+/// REV: when the contact last changed, in UTC.
+fn revision(contact: &Contact) -> VCardEntry {
+    use chrono::{Datelike, Timelike};
+    let at = contact.updated_at;
+    let small = |n: u32| u8::try_from(n).ok();
+    entry(
+        VCardProperty::Rev,
+        vec![VCardValue::PartialDateTime(
+            calcard::common::PartialDateTime {
+                year: u16::try_from(at.year()).ok(),
+                month: small(at.month()),
+                day: small(at.day()),
+                hour: small(at.hour()),
+                minute: small(at.minute()),
+                second: small(at.second()),
+                tz_hour: Some(0),
+                tz_minute: Some(0),
+                tz_minus: false,
+            },
+        )],
+    )
 }
 
 /// Whether an original property can be written back as it came: its name
