@@ -1,5 +1,7 @@
-//! Any bytes through the LinkedIn, Google and Outlook CSV readers: each row
-//! is read into a draft or rejected with a line and a reason, never a panic.
+//! Any bytes through the LinkedIn, Google and Outlook CSV readers: the file
+//! is refused as a whole with a reason, or each row is read into a draft
+//! (any kept card parsing as a vCard) or rejected with a line and a reason,
+//! each warning naming its column; never a panic.
 //! Every contact read is then written with `kith export csv`'s writer: the
 //! file must read back as CSV with one row per contact, no cell starting
 //! with a formula character, and the name as it was (less the apostrophe).
@@ -14,10 +16,21 @@ fuzz_target!(|data: &[u8]| {
     for dialect in [Dialect::LinkedIn, Dialect::Google, Dialect::Outlook] {
         let mut names = Vec::new();
         let mut out = CsvWriter::new();
-        for parsed in read(data, dialect) {
-            match parsed {
+        let records = match read(data, dialect) {
+            Ok(records) => records,
+            Err(refused) => {
+                assert!(!refused.to_string().is_empty());
+                continue;
+            }
+        };
+        for record in records {
+            assert!(record.warnings.iter().all(|w| !w.column.is_empty()));
+            match record.parsed {
                 Ok(item) => {
                     assert!(item.line >= 1);
+                    if let Some(card) = &item.card {
+                        kith_interop::vcard::parse_card(card).expect("a kept card parses");
+                    }
                     let contact = stored(&item.draft);
                     out.push(&contact);
                     names.push(contact.name);

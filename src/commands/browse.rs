@@ -5,7 +5,7 @@ use std::io::Write;
 
 use chrono::{DateTime, Utc};
 use clap::Args;
-use kith_app::contact_view::{ContactView, one_off_contacts};
+use kith_app::contact_view::{ContactView, event_words, one_off_contacts};
 use kith_app::json;
 use kith_app::resolve;
 use kith_core::contact::{ArchivedFilter, Contact, ContactFilter, ContactSummary};
@@ -69,6 +69,7 @@ pub async fn show(ctx: &mut Ctx, who: &str) -> anyhow::Result<()> {
         recent: recent_conversations,
         follow_ups,
         introduced,
+        events,
         health,
         ..
     } = &view;
@@ -90,6 +91,9 @@ pub async fn show(ctx: &mut Ctx, who: &str) -> anyhow::Result<()> {
         )?,
     }
     conversation_rows(out, recent_conversations, tz, Some(c.id))?;
+    for e in events {
+        writeln!(out, "  {DIM}{}{DIM:#}  {}", e.on, event_words(&e.kind))?;
+    }
     writeln!(out, "\n{BOLD}Health{BOLD:#} {}/100", health.score)?;
     let rows: Vec<Vec<String>> = health
         .parts

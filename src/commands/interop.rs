@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kith_app::duplicates::{self, Merge};
 use kith_app::exports;
 use kith_app::imports::{self, Action, Format, ImportOptions, ImportReport};
-use kith_app::{Field, resolve};
+use kith_app::{AppError, Field, resolve};
 use serde_json::json;
 
 use crate::app::Ctx;
@@ -139,9 +139,78 @@ pub async fn import(ctx: &mut Ctx, command: &ImportCommand) -> anyhow::Result<()
         },
         ctx.now,
     )
-    .await?;
+    .await;
     bar.finish_and_clear();
+    let report = report.map_err(|e| other_kind(e, format, &bytes, &args.file))?;
     print_report(ctx, &report, &args.file.display().to_string())
+}
+
+/// A file refused as another kind, with the command that imports it as
+/// the kind it looks like.
+fn other_kind(e: AppError, asked: Format, bytes: &[u8], file: &std::path::Path) -> AppError {
+    match e {
+        AppError::Invalid {
+            field: Field::Format,
+            message,
+        } => {
+            let kind = imports::looks_like(bytes).filter(|k| *k != asked);
+            let hint = kind.map_or_else(String::new, |kind| {
+                format!(
+                    "; import it with: kith import {} {}",
+                    kind.source(),
+                    file.display()
+                )
+            });
+            AppError::Invalid {
+                field: Field::Format,
+                message: format!("{message}{hint}"),
+            }
+        }
+        other => other,
+    }
+}
+
+/// A record's left-out cells as JSON.
+fn warnings_json(warnings: &[imports::Warning]) -> Vec<serde_json::Value> {
+    warnings
+        .iter()
+        .map(|w| json!({ "column": w.column, "value": w.value, "message": w.message }))
+        .collect()
+}
+
+/// The report as JSON: every record with its action, reason and warnings.
+fn print_json_report(
+    ctx: &mut Ctx,
+    report: &ImportReport,
+    file: &str,
+    counts: &[(Action, usize)],
+) -> anyhow::Result<()> {
+    let rows: Vec<_> = report
+        .rows
+        .iter()
+        .map(|r| {
+            json!({
+                "line": r.line,
+                "action": r.action.as_str(),
+                "name": r.name,
+                "contact": r.contact.map(|c| c.0),
+                "reason": r.reason,
+                "warnings": warnings_json(&r.warnings),
+            })
+        })
+        .collect();
+    let mut value = json!({
+        "file": file,
+        "format": report.format.source(),
+        "dry_run": report.dry_run,
+        "records": rows,
+        "warnings": report.warnings(),
+    });
+    for (action, n) in counts {
+        value[action.as_str()] = json!(n);
+    }
+    ctx.ui.print_json(&value)?;
+    Ok(())
 }
 
 fn print_report(ctx: &mut Ctx, report: &ImportReport, file: &str) -> anyhow::Result<()> {
@@ -154,30 +223,7 @@ fn print_report(ctx: &mut Ctx, report: &ImportReport, file: &str) -> anyhow::Res
     ]
     .map(|a| (a, report.count(a)));
     if ctx.ui.json {
-        let rows: Vec<_> = report
-            .rows
-            .iter()
-            .map(|r| {
-                json!({
-                    "line": r.line,
-                    "action": r.action.as_str(),
-                    "name": r.name,
-                    "contact": r.contact.map(|c| c.0),
-                    "reason": r.reason,
-                })
-            })
-            .collect();
-        let mut value = json!({
-            "file": file,
-            "format": report.format.source(),
-            "dry_run": report.dry_run,
-            "records": rows,
-        });
-        for (action, n) in counts {
-            value[action.as_str()] = json!(n);
-        }
-        ctx.ui.print_json(&value)?;
-        return Ok(());
+        return print_json_report(ctx, report, file, &counts);
     }
     let out = ctx.ui.out();
     let summary = counts
@@ -185,6 +231,11 @@ fn print_report(ctx: &mut Ctx, report: &ImportReport, file: &str) -> anyhow::Res
         .map(|(a, n)| format!("{n} {}", a.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
+    let summary = match report.warnings() {
+        0 => summary,
+        1 => format!("{summary}; 1 cell left out"),
+        n => format!("{summary}; {n} cells left out"),
+    };
     if report.dry_run {
         writeln!(
             out,
@@ -194,6 +245,14 @@ fn print_report(ctx: &mut Ctx, report: &ImportReport, file: &str) -> anyhow::Res
         writeln!(out, "{BOLD}Imported {file}{BOLD:#}: {summary}.")?;
     }
     for row in &report.rows {
+        for w in &row.warnings {
+            let who = row.name.as_deref().unwrap_or_default();
+            writeln!(
+                out,
+                "  line {}: {YELLOW}left out{YELLOW:#} {who}'s {} '{}': {}",
+                row.line, w.column, w.value, w.message
+            )?;
+        }
         // A real import lists what needs a look (a new contact only when it
         // looks like another); a dry run lists everything.
         if !report.dry_run

@@ -4,13 +4,13 @@ use serde_json::Value;
 
 use crate::Kith;
 
-fn write(kith: &Kith, name: &str, text: &str) -> String {
+pub(crate) fn write(kith: &Kith, name: &str, text: &str) -> String {
     let path = kith.dir.path().join(name);
     std::fs::write(&path, text).unwrap();
     path.to_str().unwrap().to_owned()
 }
 
-fn actions(report: &Value) -> Vec<String> {
+pub(crate) fn actions(report: &Value) -> Vec<String> {
     report["records"]
         .as_array()
         .unwrap()
@@ -25,7 +25,7 @@ fn actions(report: &Value) -> Vec<String> {
         .collect()
 }
 
-const CONNECTIONS: &str = "Notes:\n\
+pub(crate) const CONNECTIONS: &str = "Notes:\n\
 \"When exporting your connection data, you may notice that some of the email addresses are missing. You will only see email addresses for connections who have allowed their connections to see or download their email address using this setting https://www.linkedin.com/psettings/privacy/email. You can learn more here https://www.linkedin.com/help/linkedin/answer/261\"\n\
 \n\
 First Name,Last Name,URL,Email Address,Company,Position,Connected On\n\
@@ -41,17 +41,27 @@ fn linkedin_connections_import_once() {
     let file = write(&kith, "Connections.csv", CONNECTIONS);
 
     let preview = kith.json(&["import", "linkedin", &file, "--dry-run"]);
-    assert_eq!(preview["created"], 3);
-    assert_eq!(preview["rejected"], 2);
+    assert_eq!(preview["created"], 4);
+    assert_eq!(preview["rejected"], 1);
     assert_eq!(
         actions(&preview),
         [
             "5 created",
             "6 rejected: no name and no profile URL (a deactivated LinkedIn account)",
             "7 created",
-            "8 rejected: column 'Email Address': 'not-an-email' is not an e-mail address (expected name@example.com)",
+            "8 created",
             "9 created",
         ]
+    );
+    // Eve's bad e-mail is left out, with its line, column and value; she is not.
+    assert_eq!(preview["warnings"], 1);
+    assert_eq!(
+        preview["records"][3]["warnings"],
+        serde_json::json!([{
+            "column": "Email Address",
+            "value": "not-an-email",
+            "message": "'not-an-email' is not an e-mail address (expected name@example.com)",
+        }])
     );
     assert_eq!(
         kith.json(&["list"]),
@@ -61,13 +71,27 @@ fn linkedin_connections_import_once() {
 
     let text = kith.ok(&["import", "linkedin", &file]);
     assert!(
-        text.contains("3 created, 0 updated, 0 merged, 0 unchanged, 2 rejected"),
+        text.contains("4 created, 0 updated, 0 merged, 0 unchanged, 1 rejected; 1 cell left out"),
         "{text}"
     );
     assert!(
         text.contains("line 6: rejected no name and no profile URL"),
         "{text}"
     );
+    assert!(
+        text.contains("line 8: left out Eve Bad's Email Address 'not-an-email': 'not-an-email' is not an e-mail address"),
+        "{text}"
+    );
+    // The day of the connection is on Jane's timeline.
+    let jane = kith.ok(&["show", "jane"]);
+    assert!(jane.contains("2020-10-05  Connected on LinkedIn"), "{jane}");
+    assert_eq!(
+        kith.json(&["show", "jane"])["events"],
+        serde_json::json!([{ "on": "2020-10-05", "kind": "linkedin-connected", "what": "Connected on LinkedIn" }])
+    );
+    let eve = kith.json(&["show", "eve"]);
+    assert_eq!(eve["emails"], serde_json::json!([]));
+    assert_eq!(eve["links"][0]["url"], "https://www.linkedin.com/in/eve");
     let bob = kith.json(&["show", "bob"]);
     assert_eq!(bob["organisation"], "Globex, Inc.");
     assert_eq!(bob["title"], "Engineer, Platform");
@@ -76,9 +100,9 @@ fn linkedin_connections_import_once() {
     let revision = bob["revision"].clone();
 
     let again = kith.json(&["import", "linkedin", &file]);
-    assert_eq!(again["unchanged"], 3);
+    assert_eq!(again["unchanged"], 4);
     assert_eq!(again["created"], 0);
-    assert_eq!(kith.json(&["list"]).as_array().unwrap().len(), 3);
+    assert_eq!(kith.json(&["list"]).as_array().unwrap().len(), 4);
     assert_eq!(kith.json(&["show", "bob"])["revision"], revision);
 }
 
@@ -93,12 +117,14 @@ Jane,,Doe,JD,1990-04-12,\"Met at PyCon\nin 2024\",* myContacts ::: Mentors,* Wor
 Bad,,Phone,,,,,,,Mobile,call me maybe,,,,\n",
     );
     let report = kith.json(&["import", "google", &file]);
+    assert_eq!(actions(&report), ["2 created", "4 created"]);
     assert_eq!(
-        actions(&report),
-        [
-            "2 created",
-            "4 rejected: column 'Phone 1 - Value': 'call me maybe' is not a phone number (digits, spaces, + - ( ) only)",
-        ]
+        report["records"][1]["warnings"][0]["column"],
+        "Phone 1 - Value"
+    );
+    assert_eq!(
+        kith.json(&["show", "bad phone"])["phones"],
+        serde_json::json!([])
     );
     let jane = kith.json(&["show", "jane"]);
     assert_eq!(
@@ -117,8 +143,8 @@ Bad,,Phone,,,,,,,Mobile,call me maybe,,,,\n",
         actions(&report)
             .contains(&"5 merged: same LinkedIn profile linkedin.com/in/jane-doe".to_owned())
     );
-    // Jane from Google, Bob and Zoë from LinkedIn.
-    assert_eq!(kith.json(&["list"]).as_array().unwrap().len(), 3);
+    // Jane and Bad Phone from Google, Bob, Eve and Zoë from LinkedIn.
+    assert_eq!(kith.json(&["list"]).as_array().unwrap().len(), 5);
 }
 
 #[test]
@@ -132,12 +158,10 @@ Jane,,Doe,Dr.,Acme,Engineering,CTO,+1 555 0100,+1 555 0199,jane@acme.example,www
 Eve,,Odd,,,,,,,,,31/31/1990,,\r\n",
     );
     let report = kith.json(&["import", "outlook", &file]);
+    assert_eq!(actions(&report), ["2 created", "3 created"]);
     assert_eq!(
-        actions(&report),
-        [
-            "2 created",
-            "3 rejected: column 'Birthday': '31/31/1990' is not a date (expected M/D/YYYY)",
-        ]
+        report["records"][1]["warnings"][0]["message"],
+        "'31/31/1990' is not a date (expected M/D/YYYY)"
     );
     let jane = kith.json(&["show", "jane"]);
     assert_eq!(jane["title"], "CTO");
@@ -145,7 +169,7 @@ Eve,,Odd,,,,,,,,,31/31/1990,,\r\n",
         jane["tags"],
         serde_json::json!(["former-colleague", "mentor"])
     );
-    assert_eq!(kith.json(&["import", "outlook", &file])["unchanged"], 1);
+    assert_eq!(kith.json(&["import", "outlook", &file])["unchanged"], 2);
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod accounts;
 mod archive;
 mod contacts;
 mod goals;
+mod import_files;
 mod imports;
 mod input;
 mod keeping;

@@ -12,6 +12,7 @@ mod dav;
 mod dav_client;
 mod forms;
 mod import;
+mod import_files;
 mod matrix;
 mod oidc;
 mod oidc_tokens;

@@ -1,7 +1,8 @@
 //! What a contact's page (and `kith show`) tells about one contact: the
 //! contact, its conversations, open follow-ups, whom they introduced, its
-//! rhythm, when it is due and its health. Also the one-off ties, which the
-//! list's filter shows.
+//! rhythm, when it is due and its health, and its timeline (conversations
+//! and dated entries such as the day of the LinkedIn connection). Also the
+//! one-off ties, which the list's filter shows.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kith_core::contact::{Contact, ContactFilter, ContactRef, ContactSummary};
@@ -12,8 +13,8 @@ use kith_core::rules::cadence::{EffectiveCadence, effective};
 use kith_core::rules::due::{ContactFacts, due_on, is_one_off};
 use kith_core::rules::health::{Health, health};
 use kith_core::user::User;
-use kith_core::values::sort_key;
-use kith_store::{ContactStats, Store};
+use kith_core::values::{TimeZone, sort_key};
+use kith_store::{ContactEvent, ContactStats, Store};
 use serde_json::json;
 
 use crate::agenda::{settings, today};
@@ -27,6 +28,8 @@ pub struct ContactView {
     pub recent: Vec<Conversation>,
     pub follow_ups: Vec<FollowUp>,
     pub introduced: Vec<ContactRef>,
+    /// Dated entries that are not conversations, oldest first.
+    pub events: Vec<ContactEvent>,
     pub rhythm: EffectiveCadence,
     pub due_on: NaiveDate,
     pub today: NaiveDate,
@@ -56,6 +59,7 @@ impl ContactView {
         let recent_conversations = store.conversations_with(user, c.id, recent).await?;
         let follow_ups = store.open_follow_ups_with(user, c.id).await?;
         let introduced = store.introduced_by(user, c.id).await?;
+        let events = store.contact_events(user, c.id).await?;
         let facts = store.contact_facts(user, Some(c.id), now).await?;
         let facts = facts
             .first()
@@ -85,6 +89,7 @@ impl ContactView {
             recent: recent_conversations,
             follow_ups,
             introduced,
+            events,
             rhythm,
             due_on,
             today,
@@ -101,6 +106,26 @@ impl ContactView {
         }
     }
 
+    /// The recent conversations and the dated entries, newest first (a
+    /// conversation before an entry of the same day, in `tz`).
+    pub fn timeline(&self, tz: TimeZone) -> Vec<Entry<'_>> {
+        let mut entries: Vec<(NaiveDate, Entry)> = self
+            .recent
+            .iter()
+            .map(|c| {
+                let day = c.occurred_at.with_timezone(&tz.tz()).date_naive();
+                (day, Entry::Conversation(c))
+            })
+            .chain(self.events.iter().map(|e| (e.on, Entry::Event(e))))
+            .collect();
+        // Stable: conversations keep their order, newest first.
+        entries.sort_by(|a, b| {
+            let rank = |e: &Entry| matches!(e, Entry::Conversation(_));
+            (b.0, rank(&b.1)).cmp(&(a.0, rank(&a.1)))
+        });
+        entries.into_iter().map(|(_, e)| e).collect()
+    }
+
     pub fn json(&self) -> serde_json::Value {
         let (stats, rhythm, health) = (&self.stats, &self.rhythm, &self.health);
         let mut value = json::contact(&self.contact);
@@ -110,6 +135,13 @@ impl ContactView {
         value["recent_conversations"] = self.recent.iter().map(json::conversation).collect();
         value["open_follow_ups"] = self.follow_ups.iter().map(json::follow_up).collect();
         value["introduced"] = self.introduced.iter().map(json::contact_ref).collect();
+        value["events"] = self
+            .events
+            .iter()
+            .map(
+                |e| json!({ "on": e.on.to_string(), "kind": e.kind, "what": event_words(&e.kind) }),
+            )
+            .collect();
         value["rhythm"] = json!({ "days": rhythm.cadence.days(), "source": json::cadence_source(&rhythm.source) });
         value["due_on"] = json!(self.due_on.to_string());
         value["health"] = json!({
@@ -117,6 +149,22 @@ impl ContactView {
             "parts": health.parts.iter().map(|p| json!({ "name": p.name, "points": p.points, "max": p.max, "why": p.why })).collect::<Vec<_>>(),
         });
         value
+    }
+}
+
+/// One entry of a contact's timeline.
+#[derive(Debug, Clone, Copy)]
+pub enum Entry<'a> {
+    Conversation(&'a Conversation),
+    /// A dated entry that is not a conversation.
+    Event(&'a ContactEvent),
+}
+
+/// What a dated entry's kind says on a timeline.
+pub fn event_words(kind: &str) -> &str {
+    match kind {
+        "linkedin-connected" => "Connected on LinkedIn",
+        other => other,
     }
 }
 

@@ -7,10 +7,13 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use kith_core::ids::{ContactId, UserId};
 use kith_interop::csv::Dialect;
-use kith_interop::{ImportItem, Parsed};
+use kith_interop::{ImportItem, Record};
 use kith_store::{ContactEvent, ImportOutcome, ImportRecord, ImportRun, Resemblance, Store};
 
 use crate::error::{AppError, Field};
+
+/// A cell left out of a record that still imported (its column, value and why).
+pub use kith_interop::Warning;
 
 /// What kind of file is imported.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,14 +52,54 @@ impl Format {
         })
     }
 
-    fn read(self, bytes: &[u8]) -> Vec<Parsed> {
-        match self {
-            Format::Vcard => kith_interop::vcard::read(bytes),
-            Format::LinkedIn => kith_interop::csv::read(bytes, Dialect::LinkedIn),
-            Format::Google => kith_interop::csv::read(bytes, Dialect::Google),
-            Format::Outlook => kith_interop::csv::read(bytes, Dialect::Outlook),
+    fn of(dialect: Dialect) -> Format {
+        match dialect {
+            Dialect::LinkedIn => Format::LinkedIn,
+            Dialect::Google => Format::Google,
+            Dialect::Outlook => Format::Outlook,
         }
     }
+
+    /// Every record of the file, or why the file is not of this kind
+    /// (`Invalid` in `Format`, saying which kind it looks like).
+    fn read(self, bytes: &[u8]) -> Result<Vec<Record>, AppError> {
+        let wrong = |message: String| AppError::Invalid {
+            field: Field::Format,
+            message,
+        };
+        let dialect = match self {
+            Format::Vcard => {
+                if let Some(other) = kith_interop::csv::sniff(bytes) {
+                    return Err(wrong(format!(
+                        "this looks like {}, not a vCard file",
+                        other.title()
+                    )));
+                }
+                let cards = kith_interop::vcard::read(bytes);
+                return Ok(cards.into_iter().map(Record::from).collect());
+            }
+            Format::LinkedIn => Dialect::LinkedIn,
+            Format::Google => Dialect::Google,
+            Format::Outlook => Dialect::Outlook,
+        };
+        kith_interop::csv::read(bytes, dialect).map_err(|e| wrong(e.to_string()))
+    }
+}
+
+/// The kind of file `bytes` looks like, when it says: a vCard file, or a
+/// CSV export whose header names its program. Front ends use it to say how
+/// to import a file refused as another kind.
+pub fn looks_like(bytes: &[u8]) -> Option<Format> {
+    let start = bytes.get(..64).unwrap_or(bytes);
+    let start = String::from_utf8_lossy(start).to_ascii_uppercase();
+    if start
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .starts_with("BEGIN:VCARD")
+    {
+        return Some(Format::Vcard);
+    }
+    kith_interop::csv::sniff(bytes).map(Format::of)
 }
 
 /// An uploaded file's bytes, refused when there are none (no file was
@@ -112,6 +155,8 @@ pub struct ReportRow {
     pub contact: Option<ContactId>,
     /// Why it was rejected, or what it was matched on.
     pub reason: Option<String>,
+    /// The cells left out of it (it imported without them).
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +170,11 @@ pub struct ImportReport {
 impl ImportReport {
     pub fn count(&self, action: Action) -> usize {
         self.rows.iter().filter(|r| r.action == action).count()
+    }
+
+    /// How many cells were left out, over all records.
+    pub fn warnings(&self) -> usize {
+        self.rows.iter().map(|r| r.warnings.len()).sum()
     }
 }
 
@@ -141,7 +191,7 @@ pub async fn import(
     progress: &(dyn Fn(usize, usize) + Sync),
     now: DateTime<Utc>,
 ) -> Result<ImportReport, AppError> {
-    let mut read = Read::new(format.read(bytes));
+    let mut read = Read::new(format.read(bytes)?);
     let records = read.records();
     let total = records.len();
     let outcomes = store
@@ -183,14 +233,14 @@ struct Read {
 }
 
 impl Read {
-    fn new(parsed: Vec<Parsed>) -> Read {
+    fn new(records: Vec<Record>) -> Read {
         let mut read = Read {
-            rows: Vec::with_capacity(parsed.len()),
+            rows: Vec::with_capacity(records.len()),
             items: Vec::new(),
             item_rows: Vec::new(),
         };
-        for p in parsed {
-            match p {
+        for record in records {
+            match record.parsed {
                 Ok(item) => {
                     read.item_rows.push(read.rows.len());
                     read.rows.push(ReportRow {
@@ -199,15 +249,17 @@ impl Read {
                         name: item.draft.name.as_ref().map(|n| n.as_str().to_owned()),
                         contact: None,
                         reason: None,
+                        warnings: record.warnings,
                     });
                     read.items.push(item);
                 }
                 Err(rejected) => read.rows.push(ReportRow {
                     line: rejected.line,
                     action: Action::Rejected,
-                    name: None,
+                    name: record.who,
                     contact: None,
                     reason: Some(rejected.reason),
+                    warnings: record.warnings,
                 }),
             }
         }
@@ -335,5 +387,52 @@ mod tests {
             })
         ));
         assert_eq!(uploaded(b"x").unwrap(), b"x");
+    }
+
+    #[test]
+    fn a_file_of_another_kind_is_refused_in_format_naming_its_kind() {
+        let linkedin = b"Notes:\n\"When exporting your connection data...\"\n\n\
+First Name,Last Name,URL,Email Address,Company,Position,Connected On\n\
+Ada,Lovelace,https://www.linkedin.com/in/ada,,,,05 Oct 2020\n";
+        let refused = |format: Format, bytes: &[u8]| match format.read(bytes) {
+            Err(AppError::Invalid { field, message }) => (field, message),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            refused(Format::Google, linkedin),
+            (
+                Field::Format,
+                "this looks like a LinkedIn connections export, not a Google Contacts export \
+                 (it has the column 'Connected On')"
+                    .to_owned()
+            )
+        );
+        assert_eq!(
+            refused(Format::Vcard, linkedin).1,
+            "this looks like a LinkedIn connections export, not a vCard file"
+        );
+        assert_eq!(looks_like(linkedin), Some(Format::LinkedIn));
+        assert_eq!(
+            looks_like(b"\xef\xbb\xbfBEGIN:VCARD\r\n"),
+            Some(Format::Vcard)
+        );
+        assert_eq!(looks_like(b"Name,Phone\n"), None);
+        assert_eq!(Format::LinkedIn.read(linkedin).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_refused_record_is_named_and_a_kept_one_carries_its_warnings() {
+        let file = b"First Name,Last Name,URL,Email Address,Company,Position,Connected On\n\
+,,https://www.linkedin.com/in/gone,,Initech,,01 Mar 2020\n\
+Eve,Bad,https://www.linkedin.com/in/eve,not-an-email,,,03 Mar 2022\n";
+        let read = Read::new(Format::LinkedIn.read(file).unwrap());
+        let rows: Vec<_> = read
+            .rows
+            .iter()
+            .map(|r| (r.line, r.name.as_deref(), r.warnings.len()))
+            .collect();
+        assert_eq!(rows, [(2, Some("Initech"), 0), (3, Some("Eve Bad"), 1)]);
+        assert_eq!(read.rows[1].warnings[0].column, "Email Address");
+        assert_eq!(read.records().len(), 1);
     }
 }

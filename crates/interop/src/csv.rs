@@ -1,18 +1,25 @@
 //! Contact exports as CSV: LinkedIn `Connections.csv`, Google Contacts and
 //! Outlook. Columns are found by name (case-insensitive), so reordered or
-//! extra columns do no harm; a row whose values cannot be read is rejected
-//! with its line and the column at fault, and the other rows still import.
-//! [`export`] writes contacts back out as one CSV file for spreadsheets.
+//! extra columns do no harm. A file of another kind is refused as a whole,
+//! saying which kind it looks like. A cell that cannot be read is left out
+//! with a warning naming its column and value, and the person still
+//! imports; only a row with no usable name is refused. [`export`] writes
+//! contacts back out as one CSV file for spreadsheets.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::fmt;
 
 use chrono::NaiveDate;
+use kith_core::ValidationError;
 use kith_core::contact::ContactDraft;
-use kith_core::values::{Birthday, ContactName, Email, Link, Phone, TagName, optional_text};
+use kith_core::values::{ContactName, Email, Link, optional_text};
 
-use crate::{ImportItem, Parsed, Rejected, fingerprint};
+use crate::{ImportItem, Record, Rejected, Warning, fingerprint};
 
 pub mod export;
+mod google;
+mod outlook;
 
 /// Which program wrote the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,50 +37,119 @@ impl Dialect {
             Dialect::Outlook => "outlook",
         }
     }
+
+    /// What a person calls such a file.
+    pub fn title(self) -> &'static str {
+        match self {
+            Dialect::LinkedIn => "a LinkedIn connections export",
+            Dialect::Google => "a Google Contacts export",
+            Dialect::Outlook => "an Outlook contacts export",
+        }
+    }
 }
 
-/// Reads every row of a CSV export in the given dialect.
-// Long on purpose: the header's three refusals, then one loop over the records that
-// keeps the csv reader, the line counter and the output together.
-pub fn read(bytes: &[u8], dialect: Dialect) -> Vec<Parsed> {
+/// Why a whole file cannot be read as the dialect asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileError {
+    /// It is another program's export, known by a column only that one has.
+    Other {
+        asked: Dialect,
+        looks_like: Dialect,
+        column: &'static str,
+    },
+    /// It is a vCard file.
+    Vcard { asked: Dialect },
+    /// It lacks a column every file of the dialect has.
+    Missing {
+        asked: Dialect,
+        column: &'static str,
+    },
+    /// Its header row cannot be read.
+    Header(String),
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileError::Other {
+                asked,
+                looks_like,
+                column,
+            } => write!(
+                f,
+                "this looks like {}, not {} (it has the column '{column}')",
+                looks_like.title(),
+                asked.title()
+            ),
+            FileError::Vcard { asked } => {
+                write!(f, "this looks like a vCard file, not {}", asked.title())
+            }
+            FileError::Missing { asked, column } => write!(
+                f,
+                "this does not look like {}: it has no column '{column}'",
+                asked.title()
+            ),
+            FileError::Header(e) => write!(f, "cannot read the header row: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
+/// Whether the text is a vCard file rather than a CSV one.
+fn is_vcard(text: &str) -> bool {
+    text.trim_start_matches('\u{feff}')
+        .trim_start()
+        .get(..11)
+        .is_some_and(|s| s.eq_ignore_ascii_case("BEGIN:VCARD"))
+}
+
+/// The lines before the header, and the text from the header on. LinkedIn
+/// writes a few "Notes:" lines before its header, whatever the file is read as.
+fn body(text: &str, dialect: Dialect) -> (usize, &str) {
+    let notes = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .get(..6)
+        .is_some_and(|s| s.eq_ignore_ascii_case("notes:"));
+    if dialect == Dialect::LinkedIn || notes {
+        skip_to_header(text, "first name,")
+    } else {
+        (0, text)
+    }
+}
+
+/// The dialect a CSV file's header says it is, if any says so.
+pub fn sniff(bytes: &[u8]) -> Option<Dialect> {
     let text = crate::decode(bytes);
-    // LinkedIn writes a few "Notes:" lines before the header.
-    let (skipped, body) = match dialect {
-        Dialect::LinkedIn => skip_to_header(&text, "first name,"),
-        _ => (0, text.as_str()),
-    };
+    let (_, body) = body(&text, Dialect::LinkedIn);
+    let mut reader = ::csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(body.as_bytes());
+    let header = Header::new(reader.headers().ok()?);
+    header.kind()
+}
+
+/// Reads every row of a CSV export in the given dialect, or says why the
+/// file is not one.
+// Long on purpose: one loop over the records that keeps the csv reader,
+// the line counter and the output together.
+pub fn read(bytes: &[u8], dialect: Dialect) -> Result<Vec<Record>, FileError> {
+    let text = crate::decode(bytes);
+    if is_vcard(&text) {
+        return Err(FileError::Vcard { asked: dialect });
+    }
+    let (skipped, body) = body(&text, dialect);
     let mut reader = ::csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(true)
         .from_reader(body.as_bytes());
-    let header: Header = match reader.headers() {
-        Ok(h) => Header::new(h),
-        Err(e) => {
-            return vec![Err(Rejected {
-                line: skipped + 1,
-                reason: format!("cannot read the header: {e}"),
-            })];
-        }
-    };
-    if let Some((other, column)) = header.other_export(dialect) {
-        return vec![Err(Rejected {
-            line: skipped + 1,
-            reason: format!(
-                "this is a {} export, not {} (it has the column '{column}'); import it as {0}",
-                other.name(),
-                dialect.name()
-            ),
-        })];
-    }
-    if let Some(missing) = header.missing(dialect) {
-        return vec![Err(Rejected {
-            line: skipped + 1,
-            reason: format!(
-                "this is not a {} export: no column '{missing}'",
-                dialect.name()
-            ),
-        })];
-    }
+    let header = Header::new(
+        reader
+            .headers()
+            .map_err(|e| FileError::Header(e.to_string()))?,
+    );
+    header.check(dialect)?;
     let mut out = Vec::new();
     let mut record = ::csv::StringRecord::new();
     let mut lines = LineCounter::new(body);
@@ -85,45 +161,60 @@ pub fn read(bytes: &[u8], dialect: Dialect) -> Vec<Parsed> {
                 if record.iter().all(|f| f.trim().is_empty()) {
                     continue;
                 }
-                let row = Row {
-                    header: &header,
-                    record: &record,
-                };
                 let line = record
                     .position()
                     .map_or(line, |p| skipped + lines.at(p.byte()));
-                out.push(
-                    match dialect {
-                        Dialect::LinkedIn => linkedin(&row),
-                        Dialect::Google => google(&row),
-                        Dialect::Outlook => outlook(&row),
-                    }
-                    .map(|(key, draft, connected_on)| ImportItem {
-                        line,
-                        fingerprint: fingerprint(&record.iter().collect::<Vec<_>>().join("\u{1f}")),
-                        key,
-                        draft,
-                        card: None,
-                        connected_on,
-                    })
-                    .map_err(|reason| Rejected { line, reason }),
-                );
+                out.push(row_record(&header, &record, line, dialect));
             }
             Err(e) => {
                 let line = e.position().map_or(line, |p| skipped + lines.at(p.byte()));
-                out.push(Err(Rejected {
+                out.push(Record::from(Err(Rejected {
                     line,
                     reason: format!("unreadable CSV: {e}"),
-                }));
+                })));
                 if !matches!(e.kind(), ::csv::ErrorKind::Utf8 { .. }) {
                     break;
                 }
             }
         }
     }
-    out
+    Ok(out)
 }
 
+/// One row as a record: the person, or why not, with what was left out.
+fn row_record(
+    header: &Header,
+    record: &::csv::StringRecord,
+    line: usize,
+    dialect: Dialect,
+) -> Record {
+    let row = Row {
+        header,
+        record,
+        warnings: RefCell::new(Vec::new()),
+    };
+    let mapped = match dialect {
+        Dialect::LinkedIn => linkedin(&row),
+        Dialect::Google => google::google(&row),
+        Dialect::Outlook => outlook::outlook(&row),
+    };
+    let who = mapped.is_err().then(|| row.who()).flatten();
+    let parsed = mapped
+        .map(|m| ImportItem {
+            line,
+            fingerprint: fingerprint(&record.iter().collect::<Vec<_>>().join("\u{1f}")),
+            key: m.key,
+            draft: m.draft,
+            card: m.card,
+            connected_on: m.connected_on,
+        })
+        .map_err(|reason| Rejected { line, reason });
+    Record {
+        parsed,
+        who,
+        warnings: row.warnings.into_inner(),
+    }
+}
 /// The 1-based line of a byte offset, counted forwards only (csv's own line
 /// numbers are one short after a CRLF line end).
 struct LineCounter<'a> {
@@ -190,24 +281,40 @@ impl Header {
         self.columns.get(&name.to_lowercase()).copied()
     }
 
-    /// A column that only another dialect's export has, with that dialect:
-    /// Google's and Outlook's files share LinkedIn's "First Name", and read
-    /// as the wrong kind they would lose everything else in silence.
-    fn other_export(&self, dialect: Dialect) -> Option<(Dialect, &'static str)> {
-        [
-            (Dialect::LinkedIn, "Connected On"),
-            (Dialect::Google, "E-mail 1 - Value"),
-            (Dialect::Google, "Labels"),
-            (Dialect::Outlook, "E-mail Address"),
-        ]
-        .into_iter()
-        .find(|(other, column)| *other != dialect && self.index(column).is_some())
+    /// The columns only one dialect's export has.
+    const TELLS: [(Dialect, &'static str); 5] = [
+        (Dialect::LinkedIn, "Connected On"),
+        (Dialect::Google, "E-mail 1 - Value"),
+        (Dialect::Google, "Labels"),
+        (Dialect::Google, "Group Membership"),
+        (Dialect::Outlook, "E-mail Address"),
+    ];
+
+    /// The dialect the header says it is, if a column tells.
+    fn kind(&self) -> Option<Dialect> {
+        Self::TELLS
+            .into_iter()
+            .find(|(_, column)| self.index(column).is_some())
+            .map(|(d, _)| d)
     }
 
-    /// A column that identifies the dialect and is absent.
-    fn missing(&self, dialect: Dialect) -> Option<&'static str> {
+    /// Refuses a header of another dialect's export (Google's and Outlook's
+    /// files share LinkedIn's "First Name", and read as the wrong kind they
+    /// would lose everything else in silence), or one without a column
+    /// that identifies the dialect.
+    fn check(&self, asked: Dialect) -> Result<(), FileError> {
+        if let Some((looks_like, column)) = Self::TELLS
+            .into_iter()
+            .find(|(other, column)| *other != asked && self.index(column).is_some())
+        {
+            return Err(FileError::Other {
+                asked,
+                looks_like,
+                column,
+            });
+        }
         let any = |names: &[&'static str]| names.iter().any(|n| self.index(n).is_some());
-        match dialect {
+        let missing = match asked {
             Dialect::LinkedIn => ["First Name", "Last Name", "URL"]
                 .into_iter()
                 .find(|c| self.index(c).is_none()),
@@ -215,13 +322,31 @@ impl Header {
                 (!any(&["First Name", "Given Name", "Name"])).then_some("First Name")
             }
             Dialect::Outlook => (!any(&["First Name"])).then_some("First Name"),
+        };
+        match missing {
+            Some(column) => Err(FileError::Missing { asked, column }),
+            None => Ok(()),
         }
     }
 }
 
+/// One row being read, and the cells left out of it so far.
 struct Row<'a> {
     header: &'a Header,
     record: &'a ::csv::StringRecord,
+    warnings: RefCell<Vec<Warning>>,
+}
+
+/// At most 80 characters of a cell, on one line, for a report.
+fn shorten(value: &str) -> String {
+    let one_line: String = value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    match one_line.char_indices().nth(80) {
+        Some((at, _)) => format!("{}…", &one_line[..at]),
+        None => one_line,
+    }
 }
 
 impl Row<'_> {
@@ -233,17 +358,97 @@ impl Row<'_> {
         })
     }
 
-    fn text(&self, names: &[&str]) -> Result<Option<String>, String> {
-        match self.get(names) {
-            Some((column, value)) => optional_text(&column, Some(value), 2000)
-                .map_err(|e| format!("column '{column}': {}", e.message)),
-            None => Ok(None),
+    /// Notes a cell left out.
+    fn warn(&self, column: &str, value: &str, message: String) {
+        self.warnings.borrow_mut().push(Warning {
+            column: column.to_owned(),
+            value: shorten(value),
+            message,
+        });
+    }
+
+    /// `value` of `column` read with `parse`; one that does not pass is
+    /// left out with a warning.
+    fn read<T>(
+        &self,
+        column: &str,
+        value: &str,
+        parse: impl FnOnce(&str) -> Result<T, ValidationError>,
+    ) -> Option<T> {
+        match parse(value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.warn(column, value, e.message);
+                None
+            }
         }
     }
-}
 
-fn bad(column: &str, e: kith_core::ValidationError) -> String {
-    format!("column '{column}': {}", e.message)
+    /// The first of `names` that has a value, read with `parse`.
+    fn parsed<T>(
+        &self,
+        names: &[&str],
+        parse: impl FnOnce(&str) -> Result<T, ValidationError>,
+    ) -> Option<T> {
+        let (column, value) = self.get(names)?;
+        self.read(&column, value, parse)
+    }
+
+    /// A free-text cell (a line or a note).
+    fn text(&self, names: &[&str]) -> Option<String> {
+        self.parsed(names, |v| {
+            optional_text(names[0], Some(v), 2000).map(Option::unwrap_or_default)
+        })
+    }
+
+    /// Whatever name-ish text the row has, to name it when it is refused.
+    fn who(&self) -> Option<String> {
+        let raw = |names: &[&str]| {
+            names
+                .iter()
+                .filter_map(|n| self.get(&[n]).map(|(_, v)| v))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let name = raw(&[
+            "First Name",
+            "Given Name",
+            "Middle Name",
+            "Additional Name",
+            "Last Name",
+            "Family Name",
+        ]);
+        let who = if name.is_empty() {
+            self.get(&[
+                "Name",
+                "File As",
+                "Nickname",
+                "Company",
+                "Organization Name",
+                "Organization 1 - Name",
+                "Email Address",
+                "E-mail Address",
+                "E-mail 1 - Value",
+                "URL",
+            ])
+            .map(|(_, v)| v.to_owned())?
+        } else {
+            name
+        };
+        Some(shorten(&who))
+    }
+
+    /// Why a row whose `columns` give no usable name is refused.
+    fn no_name(&self, columns: &[&str], none: &str) -> String {
+        let raw: Vec<&str> = columns
+            .iter()
+            .filter_map(|c| self.get(&[c]).map(|(_, v)| v))
+            .collect();
+        match ContactName::parse(&raw.join(" ")) {
+            Err(e) if !raw.is_empty() => format!("no usable name: {}", e.message),
+            _ => none.to_owned(),
+        }
+    }
 }
 
 fn name_of(given: Option<&str>, family: Option<&str>) -> Option<ContactName> {
@@ -261,231 +466,66 @@ fn push_unique<T: PartialEq>(list: &mut Vec<T>, value: T) {
     }
 }
 
-type Mapped = Result<(String, ContactDraft, Option<NaiveDate>), String>;
+/// A row as a person: its key in the source, the draft, the day of the
+/// LinkedIn connection and the card kept beside the contact.
+struct Mapped {
+    key: String,
+    draft: ContactDraft,
+    connected_on: Option<NaiveDate>,
+    card: Option<String>,
+}
+
+/// A row as a person, or why it names nobody.
+type Mapping = Result<Mapped, String>;
 
 /// `First Name,Last Name,URL,Email Address,Company,Position,Connected On`.
-fn linkedin(row: &Row<'_>) -> Mapped {
-    let given = row.text(&["First Name"])?;
-    let family = row.text(&["Last Name"])?;
-    let url = row.get(&["URL"]);
+fn linkedin(row: &Row<'_>) -> Mapping {
+    let given = row.text(&["First Name"]);
+    let family = row.text(&["Last Name"]);
     let Some(name) = name_of(given.as_deref(), family.as_deref()) else {
-        return Err(if url.is_none() {
-            "no name and no profile URL (a deactivated LinkedIn account)".into()
+        let none = if row.get(&["URL"]).is_none() {
+            "no name and no profile URL (a deactivated LinkedIn account)"
         } else {
-            "no name (columns 'First Name' and 'Last Name' are empty)".into()
-        });
+            "no name (columns 'First Name' and 'Last Name' are empty)"
+        };
+        return Err(row.no_name(&["First Name", "Last Name"], none));
     };
     let mut draft = ContactDraft {
         name: Some(name),
         given_name: given,
         family_name: family,
-        organisation: row.text(&["Company"])?,
-        title: row.text(&["Position"])?,
+        organisation: row.text(&["Company"]),
+        title: row.text(&["Position"]),
         ..ContactDraft::default()
     };
-    if let Some((column, url)) = &url {
-        draft
-            .links
-            .push(Link::parse(url).map_err(|e| bad(column, e))?);
-    }
-    if let Some((column, email)) = row.get(&["Email Address"]) {
-        draft
-            .emails
-            .push(Email::parse(email).map_err(|e| bad(&column, e))?);
-    }
-    let connected_on = match row.get(&["Connected On"]) {
-        Some((column, date)) => Some(
-            NaiveDate::parse_from_str(date, "%d %b %Y")
-                .or_else(|_| NaiveDate::parse_from_str(date, "%Y-%m-%d"))
-                .map_err(|_| {
-                    format!("column '{column}': '{date}' is not a date (expected e.g. 05 Oct 2020)")
-                })?,
-        ),
-        None => None,
-    };
+    draft.links.extend(row.parsed(&["URL"], Link::parse));
+    draft
+        .emails
+        .extend(row.parsed(&["Email Address"], Email::parse));
+    let connected_on = row.parsed(&["Connected On"], |date| {
+        NaiveDate::parse_from_str(date, "%d %b %Y")
+            .or_else(|_| NaiveDate::parse_from_str(date, "%Y-%m-%d"))
+            .map_err(|_| {
+                ValidationError::new(
+                    "connected on",
+                    format!("'{date}' is not a date (expected e.g. 05 Oct 2020)"),
+                )
+            })
+    });
     let key = match (&draft.links.first(), &draft.emails.first()) {
         (Some(link), _) => format!(
             "linkedin:{}",
             kith_core::rules::duplicates::linkedin_key(link.url())
         ),
         (None, Some(email)) => format!("email:{}", email.as_str().to_lowercase()),
-        (None, None) => format!("name:{}", draft.name.as_ref().unwrap()),
+        (None, None) => format!("name:{}", draft.name.as_ref().map_or("", |n| n.as_str())),
     };
-    Ok((key, draft, connected_on))
-}
-
-/// Google's ` ::: `-joined values of a column, each trimmed.
-fn multi(value: &str) -> impl Iterator<Item = &str> {
-    value.split(":::").map(str::trim).filter(|v| !v.is_empty())
-}
-
-/// Google Contacts CSV, in the current (`First Name`, `Labels`) and older
-/// (`Given Name`, `Group Membership`) layouts, with numbered
-/// `E-mail N - Value`, `Phone N - Value` and `Website N - Value` groups.
-fn google(row: &Row<'_>) -> Mapped {
-    let given = row.text(&["First Name", "Given Name"])?;
-    let family = row.text(&["Last Name", "Family Name"])?;
-    let organisation = row.text(&["Organization Name", "Organization 1 - Name"])?;
-    let mut emails = Vec::new();
-    let mut phones = Vec::new();
-    let mut links = Vec::new();
-    for n in 1..=20 {
-        if let Some((column, value)) = row.get(&[&format!("E-mail {n} - Value")]) {
-            for v in multi(value) {
-                push_unique(&mut emails, Email::parse(v).map_err(|e| bad(&column, e))?);
-            }
-        }
-        if let Some((column, value)) = row.get(&[&format!("Phone {n} - Value")]) {
-            for v in multi(value) {
-                push_unique(&mut phones, Phone::parse(v).map_err(|e| bad(&column, e))?);
-            }
-        }
-        if let Some((column, value)) = row.get(&[&format!("Website {n} - Value")]) {
-            for v in multi(value) {
-                push_unique(&mut links, Link::parse(v).map_err(|e| bad(&column, e))?);
-            }
-        }
-    }
-    let name = row
-        .text(&["Name", "File As"])?
-        .and_then(|n| ContactName::parse(&n).ok())
-        .or_else(|| name_of(given.as_deref(), family.as_deref()))
-        .or_else(|| {
-            organisation
-                .as_deref()
-                .and_then(|o| ContactName::parse(o).ok())
-        })
-        .or_else(|| {
-            emails
-                .first()
-                .and_then(|e| ContactName::parse(e.as_str()).ok())
-        })
-        .ok_or("no name, organisation or e-mail address")?;
-    let mut tags = Vec::new();
-    if let Some((column, labels)) = row.get(&["Labels", "Group Membership"]) {
-        for label in multi(labels) {
-            // "* myContacts" and "* starred" are Google's own groups.
-            if !label.starts_with('*') {
-                push_unique(
-                    &mut tags,
-                    TagName::parse(label).map_err(|e| bad(&column, e))?,
-                );
-            }
-        }
-    }
-    let birthday = match row.get(&["Birthday"]) {
-        Some((column, b)) => Some(Birthday::parse(b).map_err(|e| bad(&column, e))?),
-        None => None,
-    };
-    let draft = ContactDraft {
-        name: Some(name),
-        given_name: given,
-        family_name: family,
-        nickname: row.text(&["Nickname"])?,
-        emails,
-        phones,
-        links,
-        organisation,
-        title: row.text(&["Organization Title", "Organization 1 - Title"])?,
-        birthday,
-        tags,
-        notes: row.text(&["Notes"])?,
-        ..ContactDraft::default()
-    };
-    Ok((key_of(&draft), draft, None))
-}
-
-/// Outlook's CSV export (`E-mail Address`, `Business Phone`, `Job Title`,
-/// `Web Page`, `Categories` joined with `;`).
-// Long on purpose: one Outlook row to one draft, column by column, read top to bottom.
-fn outlook(row: &Row<'_>) -> Mapped {
-    let given = row.text(&["First Name"])?;
-    let family = row.text(&["Last Name"])?;
-    let organisation = row.text(&["Company"])?;
-    let mut emails = Vec::new();
-    for column in ["E-mail Address", "E-mail 2 Address", "E-mail 3 Address"] {
-        if let Some((column, value)) = row.get(&[column]) {
-            push_unique(
-                &mut emails,
-                Email::parse(value).map_err(|e| bad(&column, e))?,
-            );
-        }
-    }
-    let mut phones = Vec::new();
-    for column in [
-        "Mobile Phone",
-        "Business Phone",
-        "Business Phone 2",
-        "Home Phone",
-        "Home Phone 2",
-        "Primary Phone",
-        "Other Phone",
-        "Company Main Phone",
-    ] {
-        if let Some((column, value)) = row.get(&[column]) {
-            push_unique(
-                &mut phones,
-                Phone::parse(value).map_err(|e| bad(&column, e))?,
-            );
-        }
-    }
-    let mut links = Vec::new();
-    if let Some((column, value)) = row.get(&["Web Page"]) {
-        links.push(Link::parse(value).map_err(|e| bad(&column, e))?);
-    }
-    let name = name_of(given.as_deref(), family.as_deref())
-        .or_else(|| {
-            organisation
-                .as_deref()
-                .and_then(|o| ContactName::parse(o).ok())
-        })
-        .or_else(|| {
-            emails
-                .first()
-                .and_then(|e| ContactName::parse(e.as_str()).ok())
-        })
-        .ok_or("no name, company or e-mail address")?;
-    let mut tags = Vec::new();
-    if let Some((column, categories)) = row.get(&["Categories"]) {
-        for c in categories
-            .split(';')
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-        {
-            push_unique(&mut tags, TagName::parse(c).map_err(|e| bad(&column, e))?);
-        }
-    }
-    // Outlook writes "0/0/00" for no birthday, and M/D/YYYY otherwise.
-    let birthday = match row.get(&["Birthday"]) {
-        Some((_, "0/0/00")) | None => None,
-        Some((column, b)) => Some(
-            NaiveDate::parse_from_str(b, "%m/%d/%Y")
-                .ok()
-                .and_then(|d| Birthday::parse(&d.to_string()).ok())
-                .or_else(|| Birthday::parse(b).ok())
-                .ok_or_else(|| {
-                    format!("column '{column}': '{b}' is not a date (expected M/D/YYYY)")
-                })?,
-        ),
-    };
-    let draft = ContactDraft {
-        name: Some(name),
-        given_name: given,
-        family_name: family,
-        nickname: row.text(&["Nickname"])?,
-        emails,
-        phones,
-        links,
-        organisation,
-        title: row.text(&["Job Title"])?,
-        function: row.text(&["Department"])?,
-        location: row.text(&["Business City", "Home City"])?,
-        birthday,
-        tags,
-        notes: row.text(&["Notes"])?,
-        ..ContactDraft::default()
-    };
-    Ok((key_of(&draft), draft, None))
+    Ok(Mapped {
+        key,
+        draft,
+        connected_on,
+        card: None,
+    })
 }
 
 /// What identifies a Google or Outlook row across exports: its first e-mail

@@ -45,3 +45,34 @@ pub fn fingerprint(text: &str) -> String {
     let digest = Sha256::digest(text.as_bytes());
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// An optional cell that could not be read: it was left out, and the rest
+/// of its record still imports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The column (or property) it was in.
+    pub column: String,
+    /// What it held (shortened when long).
+    pub value: String,
+    /// Why it could not be read.
+    pub message: String,
+}
+
+/// One record as read, with what was left out of it and, when it was
+/// refused, whatever name-ish text it had (so the report can name it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub parsed: Parsed,
+    pub who: Option<String>,
+    pub warnings: Vec<Warning>,
+}
+
+impl From<Parsed> for Record {
+    fn from(parsed: Parsed) -> Record {
+        Record {
+            parsed,
+            who: None,
+            warnings: Vec::new(),
+        }
+    }
+}

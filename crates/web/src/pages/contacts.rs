@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use chrono::{Duration, Utc};
 use kith_core::contact::{ArchivedFilter, Contact, ContactFilter, ContactPatch, ContactSummary};
-use kith_core::conversation::{Channel, Conversation, ConversationKind};
+use kith_core::conversation::{Channel, ConversationKind};
 use kith_core::follow_up::Owner;
 use kith_core::goal::Goal;
 use kith_core::ids::ContactId;
@@ -204,7 +204,7 @@ impl ListQuery {
 struct ContactPage {
     chrome: Chrome,
     v: ContactView,
-    timeline: Vec<TimelineItem>,
+    timeline: Vec<super::timeline::TimelineItem>,
     graph: Graph,
     goals: Vec<Goal>,
     channels: &'static [Channel],
@@ -216,15 +216,6 @@ struct ContactPage {
     follow_up: FollowUpForm,
     /// Why the follow-up form was refused.
     follow_up_error: Option<String>,
-}
-
-struct TimelineItem {
-    when: String,
-    channel: String,
-    minutes: Option<u32>,
-    others: String,
-    summary: String,
-    informational: bool,
 }
 
 /// Who introduced this contact and whom they introduced, as a small SVG.
@@ -366,24 +357,7 @@ async fn contact_page(
     let me = &viewer.user;
     let v = ContactView::load(&state.store, me, now, id, TIMELINE).await?;
     let tz = me.timezone;
-    let timeline = v
-        .recent
-        .iter()
-        .map(|cv: &Conversation| TimelineItem {
-            when: kith_app::words::date_time(cv.occurred_at, tz),
-            channel: cv.channel.to_string(),
-            minutes: cv.minutes,
-            others: cv
-                .participants
-                .iter()
-                .filter(|p| p.id != id)
-                .map(|p| p.name.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            summary: cv.summary.clone(),
-            informational: cv.kind == ConversationKind::Informational,
-        })
-        .collect();
+    let timeline = super::timeline::timeline(&v, id, tz);
     let goals = state
         .store
         .goals(me.id, false)

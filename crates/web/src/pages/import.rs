@@ -9,7 +9,9 @@ use kith_app::duplicates::{self, Duplicate};
 use kith_app::exports;
 use kith_app::imports::{self, Action, Format, ImportOptions, ImportReport};
 
-use super::{Chrome, PageResult, render};
+use kith_app::{AppError, Field};
+
+use super::{Chrome, PageResult, render, render_form_page};
 use crate::AppState;
 use crate::auth::Viewer;
 use crate::error::WebError;
@@ -25,6 +27,8 @@ struct ImportPage {
     chrome: Chrome,
     report: Option<Summary>,
     duplicates: Vec<Duplicate>,
+    /// Why the file was refused as a whole (another kind of file).
+    error: Option<String>,
 }
 
 struct Summary {
@@ -35,8 +39,18 @@ struct Summary {
     merged: usize,
     unchanged: usize,
     rejected: Vec<(usize, String, String)>,
+    /// Cells left out of records that imported: line, name, column, value, why.
+    left_out: Vec<LeftOut>,
     rows: Vec<(usize, &'static str, String)>,
     more: usize,
+}
+
+struct LeftOut {
+    line: usize,
+    name: String,
+    column: String,
+    value: String,
+    why: String,
 }
 
 impl Summary {
@@ -66,6 +80,19 @@ impl Summary {
             merged: report.count(Action::Merged),
             unchanged: report.count(Action::Unchanged),
             rejected,
+            left_out: report
+                .rows
+                .iter()
+                .flat_map(|r| {
+                    r.warnings.iter().map(|w| LeftOut {
+                        line: r.line,
+                        name: r.name.clone().unwrap_or_default(),
+                        column: w.column.clone(),
+                        value: w.value.clone(),
+                        why: w.message.clone(),
+                    })
+                })
+                .collect(),
             rows: others
                 .iter()
                 .take(SHOWN)
@@ -87,7 +114,18 @@ pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: Header
         chrome: Chrome::new(&viewer, "import", &headers),
         report: None,
         duplicates: duplicates::find(&state.store, viewer.user.id).await?,
+        error: None,
     })
+}
+
+/// What the form's "From" list calls a kind of file.
+fn choice(format: Format) -> &'static str {
+    match format {
+        Format::Vcard => "vCard (.vcf)",
+        Format::LinkedIn => "LinkedIn Connections.csv",
+        Format::Google => "Google Contacts CSV",
+        Format::Outlook => "Outlook CSV",
+    }
 }
 
 #[derive(serde::Deserialize)]
@@ -191,10 +229,31 @@ pub async fn upload(
         &|_, _| {},
         chrono::Utc::now(),
     )
-    .await?;
-    render(&ImportPage {
+    .await;
+    // A file of another kind: the page again, saying what it looks like.
+    let (report, error) = match report {
+        Ok(report) => (Some(Summary::new(name, &report)), None),
+        Err(AppError::Invalid {
+            field: Field::Format,
+            message,
+        }) => {
+            let kind = imports::looks_like(bytes).filter(|k| *k != format);
+            let hint = kind.map_or_else(String::new, |kind| {
+                format!(
+                    ". Choose \"{}\" under From and upload it again",
+                    choice(kind)
+                )
+            });
+            (None, Some(format!("{name}: {message}{hint}.")))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let refused = error.is_some();
+    let page = ImportPage {
         chrome: Chrome::new(&viewer, "import", &headers),
-        report: Some(Summary::new(name, &report)),
+        report,
         duplicates: duplicates::find(&state.store, viewer.user.id).await?,
-    })
+        error,
+    };
+    render_form_page(&page, refused)
 }

@@ -16,6 +16,7 @@ mod providers;
 mod second_factor;
 mod session;
 mod settings;
+mod timeline;
 mod users;
 
 use askama::Template;
