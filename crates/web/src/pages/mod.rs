@@ -30,7 +30,11 @@ use super::routes::{RouteTable, get, post};
 
 pub fn routes() -> RouteTable {
     RouteTable::new()
-        .route("/", get(dashboard::page))
+        // The server's root is also where CardDAV clients start discovery.
+        .route(
+            "/",
+            get(dashboard::page).others(&["PROPFIND", "OPTIONS"], crate::dav::root),
+        )
         .route("/login", get(session::login_page).post(session::login))
         .route("/login/passkey/start", post(passkeys::login_start))
         .route("/login/passkey/finish", post(passkeys::login_finish))
