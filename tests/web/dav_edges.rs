@@ -224,6 +224,11 @@ async fn what_is_not_a_vcard_is_refused_with_the_precondition_it_fails(
     server.stop().await;
 }
 
+/// GET a card of alice's book.
+async fn get(dav: &Dav<'_>, name: &str) -> (u16, HeaderMap, String) {
+    dav.send("GET", &format!("{CARD_URL}{name}"), &[], "").await
+}
+
 #[rstest]
 #[tokio::test]
 async fn a_put_answers_a_tag_only_for_a_card_stored_as_sent(
@@ -233,7 +238,6 @@ async fn a_put_answers_a_tag_only_for_a_card_stored_as_sent(
         return;
     };
     let dav = Dav::new(&server);
-    let get = |name: &str| dav.send("GET", &format!("{CARD_URL}{name}"), &[], "");
 
     // Kith serves this card as it came: the tag is the card's.
     let same = card(
@@ -245,7 +249,7 @@ async fn a_put_answers_a_tag_only_for_a_card_stored_as_sent(
         .send("PUT", &format!("{CARD_URL}same.vcf"), &[], &same)
         .await;
     assert_eq!(status, 201);
-    let (_, got, text) = get("same.vcf").await;
+    let (_, got, text) = get(&dav, "same.vcf").await;
     assert_eq!(text, same, "served as sent");
     assert_eq!(header(&headers, "etag"), header(&got, "etag"));
     assert!(!header(&headers, "etag").is_empty(), "{headers:?}");
@@ -257,7 +261,7 @@ async fn a_put_answers_a_tag_only_for_a_card_stored_as_sent(
         .await;
     assert_eq!(status, 201);
     assert!(!headers.contains_key("etag"), "{headers:?}");
-    let (status, got, text) = get("bare.vcf").await;
+    let (status, got, text) = get(&dav, "bare.vcf").await;
     assert_eq!(status, 200);
     assert!(text.contains("\r\nUID:"), "{text}");
     assert!(!header(&got, "etag").is_empty());
@@ -268,14 +272,14 @@ async fn a_put_answers_a_tag_only_for_a_card_stored_as_sent(
         .await;
     assert_eq!(status, 204);
     assert!(!headers.contains_key("etag"), "{headers:?}");
-    assert!(get("bare.vcf").await.2.contains("NOTE:again"));
+    assert!(get(&dav, "bare.vcf").await.2.contains("NOTE:again"));
 
     // Any other rewriting counts too: bare line feeds come back as CRLF.
     let lf = "BEGIN:VCARD\nVERSION:3.0\nUID:lf-1\nFN:Lf Person\nEND:VCARD\n";
     let (status, headers, _) = dav.send("PUT", &format!("{CARD_URL}lf.vcf"), &[], lf).await;
     assert_eq!(status, 201);
     assert!(!headers.contains_key("etag"), "{headers:?}");
-    assert_ne!(get("lf.vcf").await.2, lf);
+    assert_ne!(get(&dav, "lf.vcf").await.2, lf);
 
     // The version compared with is the card's: a 4.0 card stored as sent.
     let four = "BEGIN:VCARD\r\nVERSION:4.0\r\nUID:four-1\r\nFN:Four Person\r\n\
