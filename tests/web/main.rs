@@ -10,6 +10,7 @@ mod auth;
 mod calendar;
 mod dav;
 mod dav_client;
+mod dav_edges;
 mod forms;
 mod import;
 mod import_files;

@@ -54,6 +54,11 @@ const OPEN: &[(&str, &str, &str)] = &[
         "/.well-known/carddav",
         "a redirect to /dav/ for discovery",
     ),
+    (
+        "OPTIONS",
+        "/",
+        "what a WebDAV client asks before it signs in",
+    ),
 ];
 
 /// Routes the owner cannot be shown to get through here, and why; the
@@ -107,10 +112,14 @@ enum Kind {
     Feed,
 }
 
-fn kind(path: &str) -> Kind {
+fn kind(method: &str, path: &str) -> Kind {
     if path.starts_with("/api/") {
         Kind::Api
-    } else if path.starts_with("/dav") || path.starts_with("/.well-known/carddav") {
+    } else if path.starts_with("/dav")
+        || path.starts_with("/.well-known/carddav")
+        // CardDAV discovery at the server's root.
+        || method == "PROPFIND"
+    {
         Kind::Dav
     } else if path.starts_with("/cal/") {
         Kind::Feed
@@ -355,9 +364,9 @@ async fn every_route_refuses_everyone_but_its_owner(
             .any(|(m, r, _)| *m == method && *r == route);
         for (verb, path) in fill(&method, &route, &fx) {
             cases.push(Case {
-                names_owner: route.contains('{') && !open && kind(&route) != Kind::Feed
+                names_owner: route.contains('{') && !open && kind(&method, &route) != Kind::Feed
                     || path.contains("/alice/"),
-                kind: kind(&route),
+                kind: kind(&method, &route),
                 route: route.clone(),
                 method: verb,
                 path,

@@ -358,11 +358,13 @@ pub async fn ics_feed(
         })
         .collect();
     let name = format!("Kith: {}", user.display_name);
+    let uid_space = store.calendar_uid_space(user.id).await?;
     Ok(ical::feed(&Feed {
         name: &name,
         meetings: &events,
         blocks: &block_events,
         todos: &todos,
         now,
+        uid_space: &uid_space,
     }))
 }

@@ -73,6 +73,13 @@ impl Store {
         dispatch!(self.set_jitsi_base(user, base))
     }
 
+    /// What makes the UIDs of the user's block instances and follow-ups in
+    /// the calendar feed unique everywhere: 32 random hex digits, made on
+    /// first use and the same ever after (not a secret: it is in every UID).
+    pub async fn calendar_uid_space(&self, user: UserId) -> Result<String> {
+        dispatch!(self.calendar_uid_space(user))
+    }
+
     /// Adds a recurring outreach block (its goal must be the user's).
     pub async fn add_block(
         &self,

@@ -151,6 +151,19 @@ where
 }
 
 impl Methods {
+    /// Methods axum has no router of its own for (WebDAV's PROPFIND), by
+    /// name, to one handler, which also answers any other method the rest
+    /// do not (`MethodRouter::fallback`).
+    pub fn others<H, T>(mut self, names: &[&'static str], handler: H) -> Methods
+    where
+        H: Handler<T, AppState>,
+        T: 'static,
+    {
+        self.router = self.router.fallback(handler);
+        self.names.extend_from_slice(names);
+        self
+    }
+
     /// A layer around these handlers only, as `MethodRouter::layer`.
     pub fn layer<L>(mut self, layer: L) -> Methods
     where

@@ -4,8 +4,10 @@
 //!
 //! Every time is written in UTC (`…Z`), so no VTIMEZONE is needed and a
 //! block at 08:30 in Berlin reads 08:30 in any calendar in Berlin, summer
-//! or winter. UIDs are stable: a meeting keeps its own, a block instance is
-//! `block-ID-YYYYMMDD@kith`, a follow-up `follow-up-ID@kith`.
+//! or winter. UIDs are stable and unique everywhere: a meeting keeps its own
+//! (a random UUID), a block instance is `block-ID-YYYYMMDD-SPACE@kith`, a
+//! follow-up `follow-up-ID-SPACE@kith`, where SPACE is the user's random
+//! calendar UID space (ids and dates alone repeat between installations).
 
 mod text;
 
@@ -185,6 +187,9 @@ pub struct Feed<'a> {
     pub todos: &'a [TodoEvent],
     /// When the feed was made: the DTSTAMP of blocks and to-dos.
     pub now: DateTime<Utc>,
+    /// The user's random calendar UID space, which makes the UIDs of block
+    /// instances and to-dos unique beyond this installation.
+    pub uid_space: &'a str,
 }
 
 /// A published calendar (no METHOD): meetings as VEVENTs (cancelled ones
@@ -201,24 +206,30 @@ pub fn feed(feed: &Feed<'_>) -> String {
         meeting_event(&mut l, event, None);
     }
     for block in feed.blocks {
-        block_event(&mut l, block, feed.now);
+        block_event(&mut l, block, feed);
     }
     for todo in feed.todos {
-        todo_event(&mut l, todo, feed.now);
+        todo_event(&mut l, todo, feed);
     }
     l.end("VCALENDAR");
     l.finish()
 }
 
-fn block_event(l: &mut Lines, block: &BlockEvent, now: DateTime<Utc>) {
+/// A block instance's UID: the same in every fetch of the feed, and unlike
+/// any other installation's.
+fn block_uid(instance: &BlockInstance, uid_space: &str) -> String {
+    format!(
+        "block-{}-{}-{uid_space}@kith",
+        instance.block,
+        instance.date.format("%Y%m%d")
+    )
+}
+
+fn block_event(l: &mut Lines, block: &BlockEvent, feed: &Feed<'_>) {
     let i = &block.instance;
     l.begin("VEVENT");
-    l.text(
-        "UID",
-        &[],
-        &format!("block-{}-{}@kith", i.block, i.date.format("%Y%m%d")),
-    );
-    l.utc("DTSTAMP", now);
+    l.text("UID", &[], &block_uid(i, feed.uid_space));
+    l.utc("DTSTAMP", feed.now);
     l.utc("DTSTART", i.starts_at);
     l.utc("DTEND", i.ends_at);
     let names: Vec<&str> = block.people.iter().map(|(n, _, _)| n.as_str()).collect();
@@ -248,10 +259,14 @@ fn block_event(l: &mut Lines, block: &BlockEvent, now: DateTime<Utc>) {
     l.end("VEVENT");
 }
 
-fn todo_event(l: &mut Lines, todo: &TodoEvent, now: DateTime<Utc>) {
+fn todo_event(l: &mut Lines, todo: &TodoEvent, feed: &Feed<'_>) {
     l.begin("VTODO");
-    l.text("UID", &[], &format!("follow-up-{}@kith", todo.id));
-    l.utc("DTSTAMP", now);
+    l.text(
+        "UID",
+        &[],
+        &format!("follow-up-{}-{}@kith", todo.id, feed.uid_space),
+    );
+    l.utc("DTSTAMP", feed.now);
     l.utc("CREATED", todo.created_at);
     l.date("DUE", todo.due_on);
     let summary = match todo.owner {

@@ -234,13 +234,15 @@ fn the_feed() {
         due_on: NaiveDate::from_ymd_opt(2026, 12, 10).unwrap(),
         created_at: at(2026, 11, 2, 10, 0),
     }];
-    let text = feed(&Feed {
+    let ours = Feed {
         name: "Kith: Ann Example",
         meetings: &meetings,
         blocks: &blocks,
         todos: &todos,
         now,
-    });
+        uid_space: SPACE,
+    };
+    let text = feed(&ours);
     insta::assert_snapshot!("feed", lf(&text));
     assert!(!text.contains("METHOD"));
     let read = events(&parse(&text));
@@ -249,10 +251,29 @@ fn the_feed() {
         uids,
         [
             coffee.uid.as_str(),
-            "block-2-20261201@kith",
-            "follow-up-12@kith"
+            "block-2-20261201-6f1c0e3a9b2d4c5e8f7a1b2c3d4e5f60@kith",
+            "follow-up-12-6f1c0e3a9b2d4c5e8f7a1b2c3d4e5f60@kith"
         ]
     );
+    // Another installation's (or user's) block 2 on the same day is another
+    // event; the same space gives the same UID in every fetch.
+    let elsewhere = feed(&Feed {
+        uid_space: "0123456789abcdef0123456789abcdef",
+        ..ours.clone()
+    });
+    let other: Vec<String> = events(&parse(&elsewhere))
+        .into_iter()
+        .map(|e| e.1)
+        .collect();
+    assert_eq!(other[0], coffee.uid, "a meeting's UID is its own");
+    assert_ne!(other[1], uids[1]);
+    assert_ne!(other[2], uids[2]);
+    let later = feed(&Feed {
+        now: now + chrono::Duration::hours(1),
+        ..ours.clone()
+    });
+    let again: Vec<String> = events(&parse(&later)).into_iter().map(|e| e.1).collect();
+    assert_eq!(again, uids, "stable across fetches");
     assert_eq!(read[1].2, "Outreach: Bob Roe");
     assert_eq!(read[1].3, at(2026, 12, 1, 7, 30).timestamp());
     assert_eq!(read[2].0, "VTODO");
@@ -262,6 +283,9 @@ fn the_feed() {
         "the due date survives"
     );
 }
+
+/// A user's calendar UID space, as the store makes one.
+const SPACE: &str = "6f1c0e3a9b2d4c5e8f7a1b2c3d4e5f60";
 
 /// What the `ical` fuzz target checks (fuzz/fuzz_targets/ical.rs), for the
 /// inputs it found failing: calcard reads the invitation back with the

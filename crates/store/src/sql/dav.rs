@@ -319,7 +319,7 @@ pub(crate) async fn dav_position(pool: &Pool, user: UserId) -> Result<i64> {
     )
 }
 
-/// What changed after position `since`: each contact once, as it is now (or
+/// What changed after position `since`: each address once, as it is now (or
 /// gone), and the new position. `None` when `since` is not a position the
 /// log has reached.
 pub(crate) async fn dav_changes(
@@ -348,7 +348,7 @@ pub(crate) async fn dav_changes(
     .fetch_all(&mut *conn)
     .await?;
     let last: HashMap<i64, usize> = rows.iter().enumerate().map(|(i, row)| (row.0, i)).collect();
-    let changes = rows
+    let changes: Vec<DavChange> = rows
         .into_iter()
         .enumerate()
         .filter(|(i, row)| last[&row.0] == *i)
@@ -367,7 +367,28 @@ pub(crate) async fn dav_changes(
             },
         )
         .collect();
-    Ok(Some((changes, latest)))
+    Ok(Some((once_per_name(changes), latest)))
+}
+
+/// Each resource name once, as it is now: two contacts can have had one
+/// name (a card deleted and another put at its address), and a client
+/// must not see the address twice, nor a deletion of a card that is there.
+/// A card that is there wins; otherwise the latest entry does.
+fn once_per_name(changes: Vec<DavChange>) -> Vec<DavChange> {
+    let mut at: HashMap<String, usize> = HashMap::new();
+    let mut out: Vec<Option<DavChange>> = Vec::with_capacity(changes.len());
+    for change in changes {
+        if let Some(&i) = at.get(&change.name) {
+            let earlier_lives = out[i].as_ref().is_some_and(|c| c.etag.is_some());
+            if earlier_lives && change.etag.is_none() {
+                continue;
+            }
+            out[i] = None;
+        }
+        at.insert(change.name.clone(), out.len());
+        out.push(Some(change));
+    }
+    out.into_iter().flatten().collect()
 }
 
 /// Many contacts with their stored vCards at once, a handful of queries per

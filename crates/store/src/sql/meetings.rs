@@ -378,6 +378,32 @@ pub(crate) async fn set_jitsi_base(
     Ok(())
 }
 
+/// The user's calendar UID space, made (random) on first use and kept.
+pub(crate) async fn calendar_uid_space(pool: &Pool, user: UserId) -> Result<String> {
+    let read = || async {
+        let space: Option<Option<String>> =
+            sqlx::query_scalar("SELECT calendar_uid_space FROM users WHERE id = $1")
+                .bind(user.0)
+                .fetch_optional(pool)
+                .await?;
+        space.ok_or_else(|| StoreError::not_found("user", user))
+    };
+    if let Some(space) = read().await? {
+        return Ok(space);
+    }
+    // Two first fetches at once: the first write wins, both read it back.
+    sqlx::query(
+        "UPDATE users SET calendar_uid_space = $2 WHERE id = $1 AND calendar_uid_space IS NULL",
+    )
+    .bind(user.0)
+    .bind(uuid::Uuid::new_v4().simple().to_string())
+    .execute(pool)
+    .await?;
+    read()
+        .await?
+        .ok_or_else(|| StoreError::not_found("user", user))
+}
+
 // Outreach blocks
 
 pub(crate) async fn add_block(

@@ -363,3 +363,44 @@ async fn blocks_and_the_jitsi_server_are_kept(
     assert!(matches!(gone, Err(StoreError::NotFound { .. })), "{gone:?}");
     db.finish().await;
 }
+
+/// The random part of a user's calendar UIDs: made on first use, the same
+/// at every later fetch, another user's or another database's is another.
+#[rstest]
+#[tokio::test]
+async fn a_calendar_uid_space_is_random_and_kept(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let (Some(db), Some(elsewhere)) = (TestDb::new(backend).await, TestDb::new(backend).await)
+    else {
+        return;
+    };
+    let ann = db.user("ann").await;
+    let bob = db.user("bob").await;
+    let space = db.store.calendar_uid_space(ann).await.unwrap();
+    assert_eq!(space.len(), 32, "{space}");
+    assert!(space.bytes().all(|b| b.is_ascii_hexdigit()), "{space}");
+    assert_eq!(db.store.calendar_uid_space(ann).await.unwrap(), space);
+    assert_ne!(db.store.calendar_uid_space(bob).await.unwrap(), space);
+    // The same first user, same name, in another installation.
+    let ann_elsewhere = elsewhere.user("ann").await;
+    assert_eq!(ann_elsewhere, ann);
+    assert_ne!(
+        elsewhere
+            .store
+            .calendar_uid_space(ann_elsewhere)
+            .await
+            .unwrap(),
+        space
+    );
+    let nobody = db
+        .store
+        .calendar_uid_space(kith_core::ids::UserId(999_999))
+        .await;
+    assert!(
+        matches!(nobody, Err(StoreError::NotFound { .. })),
+        "{nobody:?}"
+    );
+    elsewhere.finish().await;
+    db.finish().await;
+}

@@ -2,6 +2,7 @@
 //! one address book per user whose cards are the contacts.
 //!
 //! ```text
+//! /                                 PROPFIND: principal discovery (GET: the web app)
 //! /.well-known/carddav              -> /dav/
 //! /dav/                             principal discovery
 //! /dav/principals/<user>/           the user
@@ -19,6 +20,7 @@
 
 mod props;
 mod reports;
+mod write;
 mod xml;
 
 use axum::body::Bytes;
@@ -29,8 +31,8 @@ use base64::Engine as _;
 use chrono::Utc;
 use kith_auth::digest;
 use kith_core::user::User;
-use kith_interop::vcard::{Version, draft_of, parse_card};
-use kith_store::{DavRefusal, Precondition, TokenScope};
+use kith_interop::vcard::Version;
+use kith_store::TokenScope;
 
 use self::props::{version_asked, wanted};
 use self::xml::{CARD, DAV, Multistatus};
@@ -45,6 +47,8 @@ const MAX_CARD: usize = 1024 * 1024;
 /// The largest request body (a multiget of every card of a large book).
 const MAX_BODY: usize = 8 * 1024 * 1024;
 const SYNC_PREFIX: &str = "urn:kith:sync:";
+/// The namespace of Kith's own elements in an answer (an error's message).
+const KITH: &str = "urn:kith";
 
 pub fn routes() -> RouteTable {
     RouteTable::new()
@@ -62,6 +66,8 @@ async fn well_known() -> Response {
 /// What a request path names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Resource {
+    /// `/`, the server's root: only its discovery properties.
+    Site,
     Root,
     Principal(String),
     Home(String),
@@ -87,7 +93,7 @@ impl Resource {
 
     fn owner(&self) -> Option<&str> {
         match self {
-            Resource::Root => None,
+            Resource::Site | Resource::Root => None,
             Resource::Principal(u)
             | Resource::Home(u)
             | Resource::Book(u)
@@ -128,10 +134,24 @@ fn multistatus(body: String) -> Response {
 
 /// A WebDAV precondition error (`<d:error><precondition/></d:error>`).
 fn precondition(code: StatusCode, ns: &str, name: &str) -> Response {
+    explained(code, ns, name, None)
+}
+
+/// A precondition error with, where there is one, the reason in words
+/// (`<k:message>`, beside the precondition, as RFC 4918 section 16 allows).
+fn explained(code: StatusCode, ns: &str, name: &str, message: Option<&str>) -> Response {
     let prefix = if ns == CARD { "card" } else { "d" };
+    let message = message
+        .map(|m| {
+            format!(
+                "<k:message xmlns:k=\"{KITH}\">{}</k:message>",
+                xml::escape(m)
+            )
+        })
+        .unwrap_or_default();
     let body = format!(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<d:error xmlns:d=\"DAV:\" \
-         xmlns:card=\"{CARD}\"><{prefix}:{name}/></d:error>\n"
+         xmlns:card=\"{CARD}\"><{prefix}:{name}/>{message}</d:error>\n"
     );
     (
         code,
@@ -146,15 +166,54 @@ fn internal(e: impl std::fmt::Display) -> Response {
     status(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
 }
 
-fn options() -> Response {
+const ALLOW_DAV: &str = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT";
+/// What `/` answers: GET and HEAD are the web app's.
+const ALLOW_ROOT: &str = "OPTIONS, GET, HEAD, PROPFIND";
+
+fn options(allow: &'static str) -> Response {
     let mut r = StatusCode::OK.into_response();
     let h = r.headers_mut();
     h.insert("DAV", HeaderValue::from_static("1, 3, addressbook"));
-    h.insert(
-        header::ALLOW,
-        HeaderValue::from_static("OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT"),
-    );
+    h.insert(header::ALLOW, HeaderValue::from_static(allow));
     r
+}
+
+/// `/`, the address README.md tells people to enter, for the methods the
+/// web app does not answer there. A client that starts discovery at the
+/// server's root (RFC 6764 section 6) gets a multistatus naming its
+/// principal and address-book home, signed in like the rest of CardDAV.
+pub(crate) async fn root(
+    State(state): State<AppState>,
+    method: Method,
+    headers: HeaderMap,
+    peer: ConnectInfo<std::net::SocketAddr>,
+    body: Bytes,
+) -> Response {
+    match method.as_str() {
+        "OPTIONS" => options(ALLOW_ROOT),
+        "PROPFIND" => {
+            let user = match authenticate(&state, &headers, Some(&peer)).await {
+                Ok(user) => user,
+                Err(answer) => return answer,
+            };
+            let dav = Dav {
+                state: &state,
+                user: &user,
+            };
+            dav.propfind(&Resource::Site, &headers, &body)
+                .await
+                .unwrap_or_else(internal)
+        }
+        _ => {
+            let mut r = status(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "this method is not supported here",
+            );
+            r.headers_mut()
+                .insert(header::ALLOW, HeaderValue::from_static(ALLOW_ROOT));
+            r
+        }
+    }
 }
 
 /// The user behind a Basic `Authorization` with a CardDAV app password, or
@@ -236,7 +295,7 @@ async fn dav(
     body: Bytes,
 ) -> Response {
     if method == Method::OPTIONS {
-        return options();
+        return options(ALLOW_DAV);
     }
     let user = match authenticate(&state, &headers, Some(&peer)).await {
         Ok(user) => user,
@@ -272,24 +331,6 @@ fn depth(headers: &HeaderMap) -> u8 {
     match headers.get("Depth").and_then(|v| v.to_str().ok()) {
         Some("0") => 0,
         _ => 1,
-    }
-}
-
-/// `If-Match` / `If-None-Match: *` as a store precondition.
-fn precondition_of(headers: &HeaderMap) -> Precondition {
-    if let Some(tags) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) {
-        return Precondition::IfMatch(
-            tags.split(',')
-                .map(|t| t.trim().trim_start_matches("W/").to_owned())
-                .collect(),
-        );
-    }
-    match headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    {
-        Some(v) if v.trim() == "*" => Precondition::IfNoneMatch,
-        _ => Precondition::None,
     }
 }
 
@@ -330,6 +371,9 @@ impl Dav<'_> {
         let user = self.user;
         let mut out = Multistatus::new();
         match r {
+            Resource::Site => {
+                self.write_collection(&mut out, "/", r, &props).await?;
+            }
             Resource::Root => {
                 self.write_collection(&mut out, "/dav/", r, &props).await?;
                 if depth(headers) == 1 {
@@ -398,90 +442,5 @@ impl Dav<'_> {
             response.headers_mut().remove(header::CONTENT_LENGTH);
         }
         Ok(response)
-    }
-
-    async fn put(
-        &self,
-        r: &Resource,
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> anyhow::Result<Response> {
-        let Resource::Card(_, name) = r else {
-            return Ok(status(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "cards are written inside the address book",
-            ));
-        };
-        if body.len() > MAX_CARD {
-            return Ok(status(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "the card is too large",
-            ));
-        }
-        let Ok(text) = std::str::from_utf8(body) else {
-            return Ok(status(StatusCode::BAD_REQUEST, "the card is not UTF-8"));
-        };
-        let draft = match parse_card(text).and_then(|card| draft_of(&card)) {
-            Ok(draft) => draft,
-            Err(reason) => {
-                return Ok(status(
-                    StatusCode::BAD_REQUEST,
-                    &format!("not a valid vCard: {reason}"),
-                ));
-            }
-        };
-        let pre = precondition_of(headers);
-        let written = self
-            .state
-            .store
-            .dav_put(self.user.id, name, &draft, text, &pre, chrono::Utc::now())
-            .await?;
-        Ok(match written {
-            Ok(put) => {
-                let code = if put.created {
-                    StatusCode::CREATED
-                } else {
-                    StatusCode::NO_CONTENT
-                };
-                (code, [(header::ETAG, put.etag)]).into_response()
-            }
-            Err(DavRefusal::PreconditionFailed) => status(
-                StatusCode::PRECONDITION_FAILED,
-                "the card changed since you read it",
-            ),
-            Err(DavRefusal::UidConflict) => {
-                precondition(StatusCode::CONFLICT, CARD, "no-uid-conflict")
-            }
-            Err(DavRefusal::UidChanged) => status(
-                StatusCode::CONFLICT,
-                "a card's UID cannot change; create a new card instead",
-            ),
-            Err(DavRefusal::NotFound) => status(StatusCode::NOT_FOUND, "no such card"),
-        })
-    }
-
-    async fn delete(&self, r: &Resource, headers: &HeaderMap) -> anyhow::Result<Response> {
-        let Resource::Card(_, name) = r else {
-            return Ok(status(
-                StatusCode::FORBIDDEN,
-                "the address book itself cannot be deleted",
-            ));
-        };
-        let pre = precondition_of(headers);
-        Ok(
-            match self
-                .state
-                .store
-                .dav_delete(self.user.id, name, &pre, chrono::Utc::now())
-                .await?
-            {
-                Ok(()) => StatusCode::NO_CONTENT.into_response(),
-                Err(DavRefusal::NotFound) => status(StatusCode::NOT_FOUND, "no such card"),
-                Err(_) => status(
-                    StatusCode::PRECONDITION_FAILED,
-                    "the card changed since you read it",
-                ),
-            },
-        )
     }
 }

@@ -80,7 +80,11 @@ fn sign_in_routes() -> RouteTable {
 /// and the files that go in and out.
 fn contact_book_routes() -> RouteTable {
     RouteTable::new()
-        .route("/", get(dashboard::page))
+        // The server's root is also where CardDAV clients start discovery.
+        .route(
+            "/",
+            get(dashboard::page).others(&["PROPFIND", "OPTIONS"], crate::dav::root),
+        )
         .route("/contacts", get(contacts::list).post(contact_form::create))
         .route("/contacts/new", get(contact_form::new_page))
         .route(
