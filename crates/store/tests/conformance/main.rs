@@ -16,6 +16,7 @@ mod mail;
 mod meetings;
 mod merge;
 mod passkeys;
+mod races;
 mod search;
 mod second_factor;
 
