@@ -82,6 +82,9 @@ pub(crate) async fn open(path: Option<&Path>, durability: Durability) -> Result<
     // to the connection's worker thread that doubled the cost of a one-query
     // request. A connection to a local file does not go stale.
     .test_before_acquire(false)
+    // A connection left inside a transaction (its COMMIT failed on a full
+    // disk) is closed rather than lent out again.
+    .after_release(release_check)
     .connect_with(options)
     .await?;
     // Two processes opening a new file at once both try to migrate it; the
@@ -100,6 +103,23 @@ async fn begin_write(pool: &Pool) -> Result<Tx> {
 /// A read-only transaction: one snapshot of the file for all its reads (WAL).
 async fn begin_read(pool: &Pool) -> Result<Tx> {
     Ok(pool.begin().await?)
+}
+
+/// Commits a write that changes nothing: the header's `user_version` set to
+/// what it is, which still appends a page to the write-ahead log. Fails
+/// with `CannotWrite` while the disk is full or the file read-only.
+pub(crate) async fn check_writable(pool: &Pool) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "PRAGMA user_version = {version}"
+    )))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Writes a consistent copy of the whole database to `path` (which must not

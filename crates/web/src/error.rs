@@ -95,6 +95,11 @@ impl WebError {
     }
 }
 
+/// What a client is told while storage refuses writes (a full disk, a
+/// read-only file): a 503 to retry, not a fault of the request.
+const CANNOT_SAVE: &str =
+    "the server cannot save right now (its storage is full or read-only); try again later";
+
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -102,6 +107,10 @@ impl From<StoreError> for WebError {
             StoreError::Conflict(m) => WebError::Conflict(m),
             StoreError::Invalid(v) => v.into(),
             StoreError::Busy => WebError::Unavailable(StoreError::Busy.to_string()),
+            StoreError::CannotWrite(cause) => {
+                tracing::error!(error = %cause, "storage cannot save");
+                WebError::Unavailable(CANNOT_SAVE.into())
+            }
             other => WebError::Internal(other.into()),
         }
     }
@@ -219,6 +228,10 @@ fn mapped(e: &AppError) -> Option<WebError> {
         } => WebError::invalid(what, e.to_string()),
         AppError::Conflict(m) => WebError::Conflict(m.clone()),
         AppError::Busy => WebError::Unavailable(e.to_string()),
+        AppError::CannotSave(cause) => {
+            tracing::error!(error = %cause, "storage cannot save");
+            WebError::Unavailable(CANNOT_SAVE.into())
+        }
         AppError::Forbidden(m) => WebError::Forbidden(m.clone()),
         AppError::Internal(_) => return None,
     })
@@ -268,6 +281,10 @@ impl From<anyhow::Error> for WebError {
                     WebError::NotFound(format!("no {what} {key}"))
                 }
                 StoreError::Busy => WebError::Unavailable(s.to_string()),
+                StoreError::CannotWrite(cause) => {
+                    tracing::error!(error = %cause, "storage cannot save");
+                    WebError::Unavailable(CANNOT_SAVE.into())
+                }
                 _ => WebError::Internal(e),
             };
         }
