@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context as _, anyhow, bail};
+use anyhow::{anyhow, bail};
 use clap::{ArgGroup, Args, Subcommand};
 use kith_core::ids::MeetingId;
 use kith_core::meeting::{Meeting, MeetingStatus};
@@ -275,8 +275,7 @@ pub async fn run(ctx: &mut Ctx, command: &MeetingCommand) -> anyhow::Result<()> 
                 );
             }
             match &args.output {
-                Some(path) => std::fs::write(path, text)
-                    .with_context(|| format!("cannot write {}", path.display()))?,
+                Some(path) => crate::commands::write_private(path, text)?,
                 None => write!(ctx.ui.out(), "{text}")?,
             }
             Ok(())

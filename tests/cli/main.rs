@@ -10,6 +10,7 @@ mod input;
 mod keeping;
 mod mail;
 mod meetings;
+mod modes;
 mod output;
 mod processes;
 
