@@ -10,6 +10,7 @@ mod auth;
 mod calendar;
 mod dav;
 mod dav_client;
+mod faults;
 mod forms;
 mod import;
 mod matrix;
@@ -24,6 +25,8 @@ mod clock;
 mod idp;
 #[path = "../support/mod.rs"]
 mod support;
+#[path = "../support/tmpfs.rs"]
+mod tmpfs;
 
 use reqwest::redirect::Policy;
 
