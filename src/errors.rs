@@ -128,7 +128,10 @@ fn app_message(e: &AppError) -> Option<String> {
             format!("{}{e}{hint}", prefix(field))
         }
         AppError::Ambiguous { field, .. } => format!("{}{e}", prefix(field)),
-        AppError::Conflict(_) | AppError::Busy | AppError::Forbidden(_) => e.to_string(),
+        AppError::Conflict(_)
+        | AppError::Busy
+        | AppError::CannotSave(_)
+        | AppError::Forbidden(_) => e.to_string(),
         AppError::Internal(_) => return None,
     })
 }

@@ -50,8 +50,7 @@ pub struct RestoreArgs {
 pub async fn export_json(ctx: &mut Ctx, args: &ExportJsonArgs) -> anyhow::Result<()> {
     let text = kith_app::archive::account_json(&ctx.store, ctx.user.id, ctx.now).await?;
     match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => crate::commands::write_private(path, text)?,
         None => ctx.ui.out().write_all(text.as_bytes())?,
     }
     Ok(())

@@ -295,8 +295,7 @@ fn print_report(ctx: &mut Ctx, report: &ImportReport, file: &str) -> anyhow::Res
 pub async fn export(ctx: &mut Ctx, args: &ExportVcardArgs) -> anyhow::Result<()> {
     let text = exports::vcards(&ctx.store, ctx.user.id, args.version.into()).await?;
     match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => crate::commands::write_private(path, text)?,
         None => ctx.ui.out().write_all(text.as_bytes())?,
     }
     Ok(())
@@ -305,8 +304,7 @@ pub async fn export(ctx: &mut Ctx, args: &ExportVcardArgs) -> anyhow::Result<()>
 pub async fn export_csv(ctx: &mut Ctx, args: &ExportCsvArgs) -> anyhow::Result<()> {
     let text = exports::contacts_csv(&ctx.store, ctx.user.id).await?;
     match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => crate::commands::write_private(path, text)?,
         None => ctx.ui.out().write_all(text.as_bytes())?,
     }
     Ok(())

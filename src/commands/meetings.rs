@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context as _, anyhow, bail};
+use anyhow::{anyhow, bail};
 use clap::{ArgGroup, Args, Subcommand};
 use kith_core::ids::MeetingId;
 use kith_core::meeting::{Meeting, MeetingStatus};
@@ -284,8 +284,7 @@ async fn ics(ctx: &mut Ctx, args: &MeetingIcsArgs) -> anyhow::Result<()> {
         eprintln!("kith: note: {name} has no e-mail address and is left out of the invitation");
     }
     match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .with_context(|| format!("cannot write {}", path.display()))?,
+        Some(path) => crate::commands::write_private(path, text)?,
         None => write!(ctx.ui.out(), "{text}")?,
     }
     Ok(())

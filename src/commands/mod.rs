@@ -111,3 +111,26 @@ async fn as_user(ctx: &mut Ctx, command: &Command) -> anyhow::Result<()> {
         }
     }
 }
+
+/// Writes `bytes` to the file at `path` (made or emptied first), which only
+/// its owner may then read or write, whatever the umask: an export holds the
+/// address book, and the JSON one the whole account.
+pub fn write_private(path: &std::path::Path, bytes: impl AsRef<[u8]>) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    use std::io::Write as _;
+    let cannot = || format!("cannot write {}", path.display());
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(cannot)?;
+    // A file that was there keeps its mode when opened: narrow it too (but
+    // not a device such as /dev/stdout).
+    #[cfg(unix)]
+    if file.metadata().with_context(cannot)?.is_file() {
+        use std::os::unix::fs::PermissionsExt as _;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .with_context(cannot)?;
+    }
+    file.write_all(bytes.as_ref()).with_context(cannot)
+}

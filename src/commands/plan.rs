@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context as _, anyhow};
+use anyhow::anyhow;
 use clap::{Args, Subcommand};
 use kith_core::ids::OutreachBlockId;
 use kith_store::StoreError;
@@ -251,8 +251,7 @@ pub async fn export(ctx: &mut Ctx, args: &ExportIcsArgs) -> anyhow::Result<()> {
     let text = calendar::ics_feed(&ctx.store, &ctx.user, ctx.now, args.weeks).await?;
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &text)
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            crate::commands::write_private(path, &text)?;
             if !ctx.ui.json {
                 writeln!(ctx.ui.out(), "Wrote {}", path.display())?;
             }

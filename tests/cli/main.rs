@@ -11,6 +11,7 @@ mod input;
 mod keeping;
 mod mail;
 mod meetings;
+mod modes;
 mod output;
 mod processes;
 mod vcards;

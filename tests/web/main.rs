@@ -11,6 +11,7 @@ mod calendar;
 mod dav;
 mod dav_client;
 mod dav_edges;
+mod faults;
 mod forms;
 mod import;
 mod import_files;
@@ -26,6 +27,8 @@ mod clock;
 mod idp;
 #[path = "../support/mod.rs"]
 mod support;
+#[path = "../support/tmpfs.rs"]
+mod tmpfs;
 
 use reqwest::redirect::Policy;
 

@@ -305,6 +305,13 @@ pub enum AppError {
         "the database is busy (another kith is writing to it, or all connections are in use); try again"
     )]
     Busy,
+    /// Storage will not take a write (a full disk, a read-only file): the
+    /// same request succeeds once the operator has made room. The cause is
+    /// kept for the log.
+    #[error(
+        "the database cannot save right now: its storage is full or read-only; try again once there is room"
+    )]
+    CannotSave(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// The person may not do this.
     #[error("{0}")]
     Forbidden(String),
@@ -363,7 +370,8 @@ pub(crate) fn invalid(field: Field) -> impl Fn(ValidationError) -> AppError {
 }
 
 /// By the store error's type: a missing row, a clash, refused input and a
-/// busy database keep their meaning; anything else is ours.
+/// busy database and storage that cannot save keep their meaning; anything
+/// else is ours.
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -378,6 +386,7 @@ impl From<StoreError> for AppError {
                 message,
             },
             StoreError::Busy => AppError::Busy,
+            e @ StoreError::CannotWrite(_) => AppError::CannotSave(Box::new(e)),
             other @ (StoreError::Database(_) | StoreError::Migrate(_)) => {
                 AppError::Internal(Box::new(other))
             }

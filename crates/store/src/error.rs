@@ -2,8 +2,9 @@ use std::fmt;
 
 /// What can go wrong in the store, in the terms a caller acts on: a missing
 /// row is `NotFound` (404), a clash is `Conflict` (409), refused input is
-/// `Invalid` (422), a locked SQLite file is `Busy`. Only `Database` and
-/// `Migrate` are the server's fault.
+/// `Invalid` (422), a locked SQLite file is `Busy`, storage that refuses
+/// to take a write (a full disk, a read-only file, an I/O error) is
+/// `CannotWrite` (503). Only `Database` and `Migrate` are the server's fault.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("no {what} {key}")]
@@ -16,6 +17,13 @@ pub enum StoreError {
         "the database is busy (another kith is writing to it, or all connections are in use); try again"
     )]
     Busy,
+    /// The database cannot save: its disk is full, its file or server is
+    /// read-only, or the disk failed. Nothing was written; the same request
+    /// succeeds once the operator has made room. The cause is for the log.
+    #[error(
+        "the database cannot save right now: its storage is full or read-only; try again once there is room"
+    )]
+    CannotWrite(#[source] sqlx::Error),
     #[error("database error")]
     Database(#[source] sqlx::Error),
     #[error("cannot bring the database schema up to date")]
@@ -124,6 +132,9 @@ impl From<sqlx::Error> for StoreError {
             if busy {
                 return StoreError::Busy;
             }
+            if is_storage_fault(db.as_ref()) {
+                return StoreError::CannotWrite(error);
+            }
             if db.is_unique_violation() {
                 return StoreError::Conflict(db.message().to_owned());
             }
@@ -132,6 +143,21 @@ impl From<sqlx::Error> for StoreError {
             return StoreError::Busy;
         }
         StoreError::Database(error)
+    }
+}
+
+/// SQLite's SQLITE_IOERR (10), SQLITE_READONLY (8) and SQLITE_FULL (13),
+/// also as extended codes; PostgreSQL's disk_full (53100), io_error (58030)
+/// and read_only_sql_transaction (25006).
+fn is_storage_fault(db: &dyn sqlx::error::DatabaseError) -> bool {
+    let Some(code) = db.code() else {
+        return false;
+    };
+    if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+        code.parse::<i32>()
+            .is_ok_and(|c| matches!(c & 0xff, 8 | 10 | 13))
+    } else {
+        matches!(code.as_ref(), "53100" | "58030" | "25006")
     }
 }
 

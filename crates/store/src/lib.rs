@@ -113,6 +113,13 @@ impl Store {
         }
     }
 
+    /// Commits a write that changes nothing, to learn whether the database
+    /// takes writes now (`StoreError::CannotWrite` while its disk is full
+    /// or it is read-only). For the health check.
+    pub async fn check_writable(&self) -> Result<()> {
+        dispatch!(self.check_writable())
+    }
+
     /// Runs the backend's own consistency check (`PRAGMA integrity_check` on SQLite).
     pub async fn integrity_check(&self) -> Result<Vec<String>> {
         dispatch!(self.integrity_check())

@@ -40,6 +40,8 @@ pub(crate) async fn open(url: &str) -> Result<Pool> {
     let pool = PgPoolOptions::new()
         .max_connections(10)
         .acquire_timeout(std::time::Duration::from_secs(10))
+        // A connection left inside a transaction is closed rather than lent out again.
+        .after_release(release_check)
         .connect(url)
         .await?;
     MIGRATOR.run(&pool).await?;
@@ -48,6 +50,17 @@ pub(crate) async fn open(url: &str) -> Result<Pool> {
 
 async fn begin_write(pool: &Pool) -> Result<Tx> {
     Ok(pool.begin().await?)
+}
+
+/// Commits a transaction that takes a transaction id, so the server must
+/// write its commit to the log: fails on a read-only server or a full disk.
+pub(crate) async fn check_writable(pool: &Pool) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_current_xact_id()::text")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A read-only transaction that sees one snapshot for all its reads.

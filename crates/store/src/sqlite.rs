@@ -50,6 +50,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Opens the file at `path` (or a private in-memory database) and migrates it.
 pub(crate) async fn open(path: Option<&Path>, durability: Durability) -> Result<Pool> {
+    if let Some(path) = path {
+        create_private(path);
+    }
     let options = match path {
         Some(path) => SqliteConnectOptions::new()
             .filename(path)
@@ -82,6 +85,9 @@ pub(crate) async fn open(path: Option<&Path>, durability: Durability) -> Result<
     // to the connection's worker thread that doubled the cost of a one-query
     // request. A connection to a local file does not go stale.
     .test_before_acquire(false)
+    // A connection left inside a transaction (its COMMIT failed on a full
+    // disk) is closed rather than lent out again.
+    .after_release(release_check)
     .connect_with(options)
     .await?;
     // Two processes opening a new file at once both try to migrate it; the
@@ -93,6 +99,19 @@ pub(crate) async fn open(path: Option<&Path>, durability: Durability) -> Result<
     Ok(pool)
 }
 
+/// Creates an empty database file (which SQLite takes as a new database)
+/// that only its owner may read or write, whatever the umask: it holds
+/// password hashes and sign-in secrets. SQLite gives the `-wal` and `-shm`
+/// files it makes beside it the same mode. An existing file is left as it
+/// is; a file that cannot be made here is for SQLite's open to report.
+fn create_private(path: &Path) {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let _ = options.open(path);
+}
+
 async fn begin_write(pool: &Pool) -> Result<Tx> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
@@ -100,6 +119,23 @@ async fn begin_write(pool: &Pool) -> Result<Tx> {
 /// A read-only transaction: one snapshot of the file for all its reads (WAL).
 async fn begin_read(pool: &Pool) -> Result<Tx> {
     Ok(pool.begin().await?)
+}
+
+/// Commits a write that changes nothing: the header's `user_version` set to
+/// what it is, which still appends a page to the write-ahead log. Fails
+/// with `CannotWrite` while the disk is full or the file read-only.
+pub(crate) async fn check_writable(pool: &Pool) -> Result<()> {
+    let mut tx = begin_write(pool).await?;
+    let version: i64 = sqlx::query_scalar("PRAGMA user_version")
+        .fetch_one(&mut *tx)
+        .await?;
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "PRAGMA user_version = {version}"
+    )))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Writes a consistent copy of the whole database to `path` (which must not
@@ -240,5 +276,23 @@ mod tests {
             pool.close().await;
         }
         assert_eq!(Durability::default(), Durability::PowerCut);
+    }
+
+    /// The file holds password hashes and sign-in secrets: only its owner
+    /// may read it, and the same for the `-wal` and `-shm` beside it
+    /// (without the explicit mode, the umask 022 tests run under gives 0644).
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn a_new_database_and_its_wal_and_shm_are_private() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kith.db");
+        let pool = open(Some(&path), Durability::default()).await.unwrap();
+        for suffix in ["", "-wal", "-shm"] {
+            let file = dir.path().join(format!("kith.db{suffix}"));
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600, "{}: {mode:o}", file.display());
+        }
+        pool.close().await;
     }
 }

@@ -95,6 +95,11 @@ impl WebError {
     }
 }
 
+/// What a client is told while storage refuses writes (a full disk, a
+/// read-only file): a 503 to retry, not a fault of the request.
+const CANNOT_SAVE: &str =
+    "the server cannot save right now (its storage is full or read-only); try again later";
+
 /// As the application layer sorts it: one mapping for every front end.
 impl From<StoreError> for WebError {
     fn from(e: StoreError) -> Self {
@@ -214,6 +219,10 @@ fn mapped(e: &AppError) -> Option<WebError> {
         } => WebError::invalid(what, e.to_string()),
         AppError::Conflict(m) => WebError::Conflict(m.clone()),
         AppError::Busy => WebError::Unavailable(e.to_string()),
+        AppError::CannotSave(cause) => {
+            tracing::error!(error = %cause, "storage cannot save");
+            WebError::Unavailable(CANNOT_SAVE.into())
+        }
         AppError::Forbidden(m) => WebError::Forbidden(m.clone()),
         AppError::Internal(_) => return None,
     })
@@ -263,6 +272,10 @@ impl From<anyhow::Error> for WebError {
                     WebError::NotFound(format!("no {what} {key}"))
                 }
                 StoreError::Busy => WebError::Unavailable(s.to_string()),
+                StoreError::CannotWrite(cause) => {
+                    tracing::error!(error = %cause, "storage cannot save");
+                    WebError::Unavailable(CANNOT_SAVE.into())
+                }
                 _ => WebError::Internal(e),
             };
         }

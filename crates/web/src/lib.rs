@@ -107,20 +107,34 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// `ok` while the database answers and takes writes; 503 while it cannot
+/// be reached or cannot save (a full disk, a read-only file). The write
+/// probe commits nothing new; one still waiting for another writer's lock
+/// after [`HEALTH_WRITE_WAIT`] counts as healthy (writes are going on).
 async fn healthz(state: axum::extract::State<AppState>) -> axum::response::Response {
+    use axum::http::StatusCode;
     use axum::response::IntoResponse;
-    match state.store.users().await {
-        Ok(_) => "ok\n".into_response(),
-        Err(e) => {
+    if let Err(e) = state.store.users().await {
+        tracing::warn!(error = %e, "health check failed");
+        return (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response();
+    }
+    let probe = tokio::time::timeout(HEALTH_WRITE_WAIT, state.store.check_writable()).await;
+    match probe {
+        Ok(Ok(())) | Err(_) | Ok(Err(kith_store::StoreError::Busy)) => "ok\n".into_response(),
+        Ok(Err(e @ kith_store::StoreError::CannotWrite(_))) => {
+            tracing::warn!(error = ?e, "health check: the database cannot save");
+            (StatusCode::SERVICE_UNAVAILABLE, "database cannot save\n").into_response()
+        }
+        Ok(Err(e)) => {
             tracing::warn!(error = %e, "health check failed");
-            (
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                "database unavailable\n",
-            )
-                .into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
         }
     }
 }
+
+/// How long the health check waits for another writer before it takes the
+/// wait itself as a sign of a working database.
+const HEALTH_WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Binds, prints where to go, and serves until Ctrl-C or SIGTERM, with
 /// the mail `sender` (if mail is set up) running beside.

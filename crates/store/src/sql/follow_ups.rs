@@ -132,6 +132,11 @@ async fn follow_up_in(conn: &mut Conn, user: UserId, id: FollowUpId) -> Result<F
 
 /// Closes an open follow-up as done or dropped. Completing one of mine that
 /// asked for a loop-back creates the loop-back, returned second.
+///
+/// Only an open follow-up changes (`WHERE status = 'open'`), and on
+/// PostgreSQL the user's row is locked first, so of two closings at once
+/// exactly one wins and the other waits, finds it closed and is a
+/// `Conflict`, as on SQLite, whose writers take turns.
 pub(crate) async fn close_follow_up(
     pool: &Pool,
     user: UserId,
@@ -140,20 +145,25 @@ pub(crate) async fn close_follow_up(
     now: DateTime<Utc>,
 ) -> Result<(FollowUp, Option<FollowUp>)> {
     let mut tx = begin_write(pool).await?;
-    let current = follow_up_in(&mut tx, user, id).await?;
-    if current.status != FollowUpStatus::Open {
+    lock_user(&mut tx, user).await?;
+    let changed = sqlx::query(
+        "UPDATE follow_ups SET status = $3, closed_at = $4 \
+         WHERE user_id = $1 AND id = $2 AND status = $5",
+    )
+    .bind(user.0)
+    .bind(id.0)
+    .bind(status.as_str())
+    .bind(from_time(now))
+    .bind(FollowUpStatus::Open.as_str())
+    .execute(&mut *tx)
+    .await?;
+    if changed.rows_affected() == 0 {
+        let current = follow_up_in(&mut tx, user, id).await?;
         return Err(StoreError::Conflict(format!(
             "follow-up {id} is already {}",
             current.status
         )));
     }
-    sqlx::query("UPDATE follow_ups SET status = $3, closed_at = $4 WHERE user_id = $1 AND id = $2")
-        .bind(user.0)
-        .bind(id.0)
-        .bind(status.as_str())
-        .bind(from_time(now))
-        .execute(&mut *tx)
-        .await?;
     let closed = follow_up_in(&mut tx, user, id).await?;
     let loop_back = match loops::loop_back_for(&closed).filter(|_| status == FollowUpStatus::Done) {
         Some(new) => {

@@ -242,6 +242,8 @@ pub(crate) async fn change_meeting_mode(
     now: DateTime<Utc>,
 ) -> Result<Meeting> {
     let mut tx = begin_write(pool).await?;
+    // Before the check: a change racing this one waits, then sees it (PostgreSQL).
+    lock_user(&mut tx, user).await?;
     let current = meeting_in(&mut tx, user, id).await?;
     refuse_cancelled(&current)?;
     if current.conversation.is_some() {
@@ -276,6 +278,8 @@ pub(crate) async fn cancel_meeting(
     now: DateTime<Utc>,
 ) -> Result<Meeting> {
     let mut tx = begin_write(pool).await?;
+    // Before the check: a change racing this one waits, then sees it (PostgreSQL).
+    lock_user(&mut tx, user).await?;
     let current = meeting_in(&mut tx, user, id).await?;
     refuse_cancelled(&current)?;
     if current.conversation.is_some() {
@@ -304,6 +308,8 @@ pub(crate) async fn log_meeting(
     now: DateTime<Utc>,
 ) -> Result<ConversationId> {
     let mut tx = begin_write(pool).await?;
+    // Before the check: a change racing this one waits, then sees it (PostgreSQL).
+    lock_user(&mut tx, user).await?;
     let meeting = meeting_in(&mut tx, user, id).await?;
     refuse_cancelled(&meeting)?;
     if let Some(logged) = meeting.conversation {

@@ -6,6 +6,7 @@ mod conversations;
 mod dav;
 mod export;
 mod export_props;
+mod full_disk;
 mod goals;
 mod harness;
 mod identities;
@@ -16,8 +17,11 @@ mod mail;
 mod meetings;
 mod merge;
 mod passkeys;
+mod races;
 mod search;
 mod second_factor;
+#[path = "../../../../tests/support/tmpfs.rs"]
+mod tmpfs;
 
 use kith_core::contact::ContactDraft;
 use kith_core::values::{ContactName, Email, TagName};
