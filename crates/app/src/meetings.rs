@@ -142,6 +142,7 @@ pub async fn new_meeting(
     NewMeeting::new(&title, starts_at, minutes, mode, attendees).map_err(|e| {
         match e.field.as_str() {
             "title" => in_field(Field::MeetingTitle)(e),
+            "at" => in_field(Field::MeetingAt)(e),
             "minutes" => in_field(Field::MeetingMinutes)(e),
             _ => e.into(),
         }
