@@ -11,6 +11,7 @@ mod calendar;
 mod dav;
 mod dav_client;
 mod forms;
+mod hardening;
 mod import;
 mod matrix;
 mod oidc;
