@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 
 use anyhow::{Context as _, anyhow, bail};
 use clap::{Args, Subcommand};
-use kith_auth::{Secret, hash_password};
+use kith_auth::hash_password;
 use kith_core::user::{Password, User};
 use kith_store::{Store, StoreError, TokenScope};
 use serde_json::json;

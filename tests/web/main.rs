@@ -13,6 +13,7 @@ mod dav_client;
 mod dav_edges;
 mod faults;
 mod forms;
+mod hardening;
 mod import;
 mod import_files;
 mod matrix;

@@ -140,10 +140,12 @@ pub async fn new_meeting(
     };
     let attendees = people.iter().map(|p| p.id).collect();
     // Core checks the people (resolved above: it can only be one named
-    // twice), the title and the length, and says which by its own word.
+    // twice), the title, the end within the calendar's years and the
+    // length, and says which by its own word.
     NewMeeting::new(&title, starts_at, minutes, mode, attendees).map_err(|e| {
         let field = match e.field.as_str() {
             "title" => Field::MeetingTitle,
+            "at" => Field::MeetingAt,
             "minutes" => Field::MeetingMinutes,
             _ => Field::With,
         };

@@ -157,7 +157,8 @@ pub struct NewMeeting {
 }
 
 impl NewMeeting {
-    /// At least one person, nobody twice, a title of one line, 1-1440 minutes.
+    /// At least one person, nobody twice, a title of one line, 1-1440
+    /// minutes, starting and ending within the years a calendar can write.
     pub fn new(
         title: &str,
         starts_at: DateTime<Utc>,
@@ -191,6 +192,19 @@ impl NewMeeting {
             return Err(ValidationError::new(
                 "minutes",
                 format!("'{minutes}' is not a duration in minutes between 1 and 1440"),
+            ));
+        }
+        let ends_at = starts_at + chrono::Duration::minutes(i64::from(minutes));
+        if !crate::when::writable(starts_at.date_naive())
+            || !crate::when::writable(ends_at.date_naive())
+        {
+            return Err(ValidationError::new(
+                "at",
+                format!(
+                    "the meeting must start and end within the years {}-{} (in UTC)",
+                    crate::when::YEARS.start(),
+                    crate::when::YEARS.end()
+                ),
             ));
         }
         Ok(Self {
@@ -441,6 +455,22 @@ mod tests {
             "minutes"
         );
         assert_eq!(MeetingMode::in_person(" ").unwrap_err().field, "where");
+    }
+
+    #[test]
+    fn meetings_start_and_end_in_years_a_calendar_can_write() {
+        let mode = MeetingMode::in_person("Café Central").unwrap();
+        let one = ContactId(1);
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().to_utc();
+        let new = |start: &str, minutes| {
+            NewMeeting::new("Coffee", at(start), minutes, mode.clone(), vec![one])
+        };
+        let err = new("9999-12-31T23:59:00Z", 30).unwrap_err();
+        assert_eq!(err.field, "at");
+        assert!(err.message.contains("1-9999"), "{}", err.message);
+        assert_eq!(new("0000-12-31T12:00:00Z", 30).unwrap_err().field, "at");
+        assert!(new("9999-12-31T23:00:00Z", 59).is_ok());
+        assert!(new("0001-01-01T00:00:00Z", 30).is_ok());
         assert_eq!(MeetingMode::phone("x").unwrap_err().field, "phone");
     }
 

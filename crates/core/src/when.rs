@@ -11,9 +11,43 @@ use crate::values::TimeZone;
 const MOMENT_HELP: &str = "expected e.g. 2026-11-20, \"2026-11-20 14:30\", 2026-11-20T14:30:00+01:00, 14:30, today, yesterday, \"tomorrow 10:00\" or \"3 days ago\"";
 const DATE_HELP: &str = "expected e.g. 2026-12-10, today, tomorrow, friday, \"in 2 weeks\" or 10d";
 
-/// A point in time from user input. A date without a time means midday in the
+/// The years a date may fall in: those iCalendar (and vCard) can write,
+/// four digits and not year 0.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
+/// Whether a date lies within [`YEARS`].
+pub fn writable(date: NaiveDate) -> bool {
+    YEARS.contains(&date.year())
+}
+
+fn out_of_range(field: &str, value: &str) -> ValidationError {
+    ValidationError::new(
+        field,
+        format!(
+            "'{value}' is outside the years {}-{}",
+            YEARS.start(),
+            YEARS.end()
+        ),
+    )
+}
+
+/// A point in time from user input, within [`YEARS`] in UTC (how
+/// calendars write it). A date without a time means midday in the
 /// user's zone, so it stays on the same calendar day wherever it is shown.
 pub fn parse_moment(
+    field: &str,
+    input: &str,
+    now: DateTime<Utc>,
+    tz: TimeZone,
+) -> Result<DateTime<Utc>, ValidationError> {
+    let at = read_moment(field, input, now, tz)?;
+    if !writable(at.date_naive()) {
+        return Err(out_of_range(field, input.trim()));
+    }
+    Ok(at)
+}
+
+fn read_moment(
     field: &str,
     input: &str,
     now: DateTime<Utc>,
@@ -82,12 +116,21 @@ pub fn parse_moment(
     }
 }
 
-/// A calendar date from user input, relative to `today` in the user's zone.
+/// A calendar date from user input, relative to `today` in the user's
+/// zone, within [`YEARS`].
 pub fn parse_date(
     field: &str,
     input: &str,
     today: NaiveDate,
 ) -> Result<NaiveDate, ValidationError> {
+    let date = read_date(field, input, today)?;
+    if !writable(date) {
+        return Err(out_of_range(field, input.trim()));
+    }
+    Ok(date)
+}
+
+fn read_date(field: &str, input: &str, today: NaiveDate) -> Result<NaiveDate, ValidationError> {
     let value = input.trim();
     let lower = value.to_lowercase();
     let bad = || ValidationError::new(field, format!("'{value}' is not a date ({DATE_HELP})"));
@@ -201,6 +244,34 @@ mod tests {
             parse_moment("--on", "yesterday", now, tokyo).unwrap(),
             at("2026-11-25T03:00:00Z")
         );
+    }
+
+    #[test]
+    fn only_years_a_calendar_can_write() {
+        let now = at("2026-11-25T08:00:00Z");
+        let utc = TimeZone::parse("UTC").unwrap();
+        for outside in [
+            "0000-06-01 10:00",
+            "0000-12-31T23:59:00Z",
+            "+10000-01-01 00:00",
+        ] {
+            let err = parse_moment("at", outside, now, utc).unwrap_err();
+            assert_eq!(err.field, "at", "{outside}");
+            assert!(err.message.contains("1-9999"), "{outside}: {}", err.message);
+        }
+        // In UTC, which is how it is written: 00:30 on 1 January of year 1
+        // in Berlin is still year 0 there.
+        let berlin = TimeZone::parse("Europe/Berlin").unwrap();
+        assert!(parse_moment("at", "0001-01-01 00:30", now, berlin).is_err());
+        assert!(parse_moment("at", "0001-01-01 12:00", now, berlin).is_ok());
+        assert!(parse_moment("at", "9999-12-31 23:59", now, utc).is_ok());
+        let today = NaiveDate::from_ymd_opt(2026, 11, 25).unwrap();
+        for outside in ["0000-01-01", "in 36500y", "+10000-01-01"] {
+            let err = parse_date("by", outside, today).unwrap_err();
+            assert!(err.message.contains("1-9999"), "{outside}: {}", err.message);
+        }
+        assert!(parse_date("by", "9999-12-31", today).is_ok());
+        assert!(parse_date("by", "0001-01-01", today).is_ok());
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub fn parse(body: &[u8]) -> Result<Element, String> {
         let at = reader.buffer_position();
         let event = reader
             .read_resolved_event()
-            .map_err(|e| format!("malformed XML at byte {at}: {e}"))?;
+            .map_err(|e| format!("malformed XML at byte {at}: {}", describe(&e)))?;
         match event {
             (_, Event::Start(_) | Event::Empty(_)) if stack.len() >= MAX_DEPTH => {
                 return Err(format!("nested deeper than {MAX_DEPTH} elements"));
@@ -136,13 +136,35 @@ fn element_of(ns: String, e: &BytesStart) -> Result<Element, String> {
         let attr = attr.map_err(|e| format!("malformed attribute: {e}"))?;
         let value = attr
             .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map_err(|e| format!("malformed attribute value: {e}"))?;
+            .map_err(|_| "malformed attribute value: a broken entity or character reference")?;
         element.attrs.push((
             attr.key.local_name().as_ref().to_owned(),
             value.into_owned(),
         ));
     }
     Ok(element)
+}
+
+/// What is wrong with the document, in words for the client: the parser's
+/// own messages can name its API ("raise the limit with …"), so only the
+/// ones that describe the document itself are passed on.
+fn describe(e: &quick_xml::Error) -> String {
+    use quick_xml::Error as E;
+    use quick_xml::name::NamespaceError as N;
+    match e {
+        E::Syntax(syntax) => syntax.to_string(),
+        E::IllFormed(ill) => ill.to_string(),
+        E::InvalidAttr(attr) => format!("malformed attribute ({attr})"),
+        E::Namespace(N::TooManyBindings(limit)) => {
+            format!("the XML uses too many namespaces (more than {limit} at once)")
+        }
+        E::Namespace(N::TooDeeplyNested(_)) => format!("nested deeper than {MAX_DEPTH} elements"),
+        E::Namespace(N::UnknownPrefix(prefix)) => format!("unknown namespace prefix '{prefix}'"),
+        E::Namespace(_) => "the prefix xml or xmlns is bound wrongly".into(),
+        E::Escape(_) => "a broken entity or character reference".into(),
+        E::Encoding(_) => "text that is not in the declared encoding".into(),
+        _ => "the document cannot be read".into(),
+    }
 }
 
 /// The text of an entity or character reference: XML's five, or a number.
@@ -197,5 +219,20 @@ mod tests {
         assert!(parse(&[0xff, 0xfe]).unwrap_err().contains("UTF-8"));
         let deep = "<a>".repeat(100) + &"</a>".repeat(100);
         assert!(parse(deep.as_bytes()).unwrap_err().contains("deeper"));
+    }
+
+    #[test]
+    fn errors_describe_the_document_not_the_parser() {
+        let bindings: String = (0..200)
+            .map(|i| format!(" xmlns:p{i}=\"urn:x:{i}\""))
+            .collect();
+        let many = format!("<x{bindings}/>");
+        let err = parse(many.as_bytes()).unwrap_err();
+        assert!(err.contains("too many namespaces"), "{err}");
+        for internal in ["NamespaceResolver", "set_max", "::"] {
+            assert!(!err.contains(internal), "{err}");
+        }
+        let err = parse(br#"<x a="&#xZZ;"/>"#).unwrap_err();
+        assert!(!err.contains(".."), "{err}");
     }
 }

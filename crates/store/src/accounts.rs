@@ -121,6 +121,23 @@ impl Store {
         dispatch!(self.login_failures_since(key, since))
     }
 
+    /// Counts one attempt under every key if each has fewer than its limit
+    /// counted after `since`, else none; atomically, across servers. True
+    /// if counted: only then may the secret be checked.
+    pub async fn claim_login_attempt(
+        &self,
+        keys: &[(&str, i64)],
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        dispatch!(self.claim_login_attempt(keys, since, now))
+    }
+
+    /// Takes back one attempt counted under `key` at `at`.
+    pub async fn forget_login_attempt(&self, key: &str, at: DateTime<Utc>) -> Result<()> {
+        dispatch!(self.forget_login_attempt(key, at))
+    }
+
     /// Forgets a key's failures and every failure older than `before`.
     pub async fn clear_login_failures(&self, key: &str, before: DateTime<Utc>) -> Result<()> {
         dispatch!(self.clear_login_failures(key, before))

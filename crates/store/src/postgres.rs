@@ -19,6 +19,8 @@ const JSON_ROW: &str = "json_build_array";
 const SKIP_LOCKED: &str = " FOR UPDATE SKIP LOCKED";
 /// 32 random hex digits, made by the database.
 const RANDOM_TOKEN: &str = "replace(gen_random_uuid()::text, '-', '')";
+/// The column that names one row of any table.
+const ROW_ID: &str = "ctid";
 
 // The shared SQL, compiled against the aliases above.
 #[allow(clippy::duplicate_mod)]
@@ -84,6 +86,15 @@ async fn lock_users(tx: &mut Tx) -> Result<()> {
 /// The identity sequence numbers new contacts and never goes back.
 async fn next_contact_id(_conn: &mut Conn) -> Result<Option<i64>> {
     Ok(None)
+}
+
+/// Makes counting attempts and adding one a single step across servers:
+/// other counters wait (plain inserts and reads do not).
+async fn lock_login_failures(tx: &mut Tx) -> Result<()> {
+    sqlx::query("LOCK TABLE login_failures IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 async fn lock_user(tx: &mut Tx, user: UserId) -> Result<()> {

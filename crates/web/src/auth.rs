@@ -163,10 +163,16 @@ pub async fn sign_in(
 ) -> Result<SignIn, WebError> {
     let store = &state.store;
     let now = Utc::now();
-    let since = now - FAILURE_WINDOW;
-    let account = format!("user:{}", username.trim().to_lowercase());
-    if store.login_failures_since(&account, since).await? >= MAX_FAILURES_PER_ACCOUNT
-        || store.login_failures_since(address, since).await? >= MAX_FAILURES_PER_ADDRESS
+    let account = account_key(username);
+    // Counted before the password is checked, in one step with the check
+    // of the limit: guesses sent at once cannot all slip under it.
+    let keys = [
+        (account.as_str(), MAX_FAILURES_PER_ACCOUNT),
+        (address, MAX_FAILURES_PER_ADDRESS),
+    ];
+    if !store
+        .claim_login_attempt(&keys, now - FAILURE_WINDOW, now)
+        .await?
     {
         return Ok(SignIn::Throttled {
             retry_after: FAILURE_WINDOW.num_seconds() as u64,
@@ -185,11 +191,13 @@ pub async fn sign_in(
         _ => None,
     };
     let Some(user) = user else {
-        store.record_login_failure(&account, now).await?;
-        store.record_login_failure(address, now).await?;
+        // The attempt stays counted, under the account and the address.
         return Ok(SignIn::Refused);
     };
-    store.clear_login_failures(&account, since).await?;
+    store
+        .clear_login_failures(&account, now - FAILURE_WINDOW)
+        .await?;
+    store.forget_login_attempt(address, now).await?;
     if let Some(old) = previous {
         store.delete_session(&digest(old)).await?;
     }
@@ -253,20 +261,49 @@ pub fn current_session_key(headers: &HeaderMap) -> Option<String> {
     cookie_value(headers, SESSION_COOKIE).map(|s| digest(s).chars().take(16).collect())
 }
 
-/// Whether `password` is the user's (Argon2id, on a blocking thread).
+/// The throttling key of an account's password, as typed at sign-in.
+fn account_key(username: &str) -> String {
+    format!("user:{}", username.trim().to_lowercase())
+}
+
+/// Whether `password` is the user's (Argon2id, on a blocking thread): the
+/// re-check settings ask for before a change. Each check counts against the
+/// same limit as signing in to the account (a wrong one stays counted, a
+/// right one clears the count); past the limit the answer is
+/// `WebError::Throttled` and the password is not checked.
 pub async fn password_matches(
     state: &AppState,
     user: &User,
     password: String,
 ) -> Result<bool, WebError> {
-    let hash = state
-        .store
+    let store = &state.store;
+    let now = Utc::now();
+    let account = account_key(&user.username);
+    if !store
+        .claim_login_attempt(
+            &[(account.as_str(), MAX_FAILURES_PER_ACCOUNT)],
+            now - FAILURE_WINDOW,
+            now,
+        )
+        .await?
+    {
+        return Err(WebError::Throttled {
+            retry_after: FAILURE_WINDOW.num_seconds() as u64,
+        });
+    }
+    let hash = store
         .credentials(&user.username)
         .await?
         .and_then(|c| c.password_hash);
-    tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref()))
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref()))
         .await
-        .map_err(|e| WebError::Internal(e.into()))
+        .map_err(|e| WebError::Internal(e.into()))?;
+    if ok {
+        store
+            .clear_login_failures(&account, now - FAILURE_WINDOW)
+            .await?;
+    }
+    Ok(ok)
 }
 
 /// A new session for `user`, as the `Set-Cookie` value that carries it.
@@ -319,10 +356,21 @@ fn cookie(state: &AppState, name: &str, path: &str, value: &str, max_age: i64) -
     .expect("cookie values are ASCII")
 }
 
-/// A path to return to after sign-in: only a local one.
+/// A path to return to after sign-in: only a path on this server, else `/`.
+/// Browsers drop tabs and line breaks from a URL and read `\` as `/`, so
+/// `/\t/evil.example` would be `//evil.example`, another site: a path with
+/// a control character, a backslash or a leading `//` is refused (and a
+/// control character could not be sent in `Location` anyway).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -344,6 +392,11 @@ mod tests {
             "//evil.example",
             "https://evil.example",
             "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/x",
+            "/\r\n/x",
+            "/a\u{7f}b",
+            "/a\u{85}b",
             "",
         ] {
             assert_eq!(safe_next(Some(evil)), "/", "{evil}");

@@ -23,6 +23,10 @@ pub enum WebError {
     Unavailable(String),
     /// A body over the size limit: 413.
     TooLarge(String),
+    /// Too many wrong passwords or codes: 429, try again after so many seconds.
+    Throttled {
+        retry_after: u64,
+    },
     Internal(anyhow::Error),
 }
 
@@ -44,6 +48,7 @@ impl WebError {
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -61,6 +66,10 @@ impl WebError {
             | WebError::Unavailable(m)
             | WebError::TooLarge(m) => m.clone(),
             WebError::Unauthorized => "sign in first".into(),
+            WebError::Throttled { retry_after } => format!(
+                "too many wrong attempts; try again in {} minutes",
+                retry_after.div_ceil(60)
+            ),
             WebError::Internal(_) => "something went wrong on our side; it has been logged".into(),
         }
     }
@@ -83,7 +92,18 @@ impl WebError {
             WebError::Conflict(_) => "conflict",
             WebError::Unavailable(_) => "unavailable",
             WebError::TooLarge(_) => "too_large",
+            WebError::Throttled { .. } => "throttled",
             WebError::Internal(_) => "internal",
+        }
+    }
+
+    /// Sets what the error's status asks of the response's headers
+    /// (`Retry-After` on a 429).
+    pub fn add_headers(&self, response: &mut Response) {
+        if let WebError::Throttled { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
         }
     }
 

@@ -14,6 +14,7 @@ mod memo;
 mod metrics;
 pub mod oidc;
 mod pages;
+mod request_body;
 pub mod routes;
 mod security;
 
@@ -85,9 +86,10 @@ pub fn table() -> RouteTable {
 }
 
 /// Every route, with the layers that apply to all of them. The order of
-/// layers (outermost last): panics become 500s, bodies are bounded, security
-/// headers are set, cross-site state changes are refused, responses are
-/// compressed and measured.
+/// layers (outermost last): panics become 500s, bodies are bounded in time
+/// (between chunks and in total) and size, a response that leaves its body
+/// unread says `Connection: close`, security headers are set, cross-site
+/// state changes are refused, responses are compressed and measured.
 pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body;
     table()
@@ -99,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn(security::cross_origin_guard))
         .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn(request_body::guard))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
             BODY_TIMEOUT,
@@ -171,7 +174,8 @@ pub async fn run(
 /// kept-alive connection waits for its next request): a client that
 /// trickles them in (slowloris) is cut off instead of holding a connection.
 const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a request's body may take to arrive.
+/// How long a request's body may pause between chunks (its total time is
+/// bounded too: `request_body::deadline`).
 const BODY_TIMEOUT: Duration = Duration::from_secs(60);
 /// How long the requests in flight get to finish after a shutdown signal.
 const DRAIN: Duration = Duration::from_secs(10);

@@ -341,6 +341,57 @@ pub(crate) async fn login_failures_since(
     )
 }
 
+/// Counts one attempt at a secret under each key, if every key has fewer
+/// than its limit counted after `since`; otherwise counts nothing. The count
+/// and the insert are one transaction that holds the table's lock (BEGIN
+/// IMMEDIATE on SQLite, a table lock on PostgreSQL), so attempts sent at
+/// once, to one server or several, cannot all pass a check made before any
+/// of them was counted. True if the attempt was counted (and may be checked).
+pub(crate) async fn claim_login_attempt(
+    pool: &Pool,
+    keys: &[(&str, i64)],
+    since: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let mut tx = begin_write(pool).await?;
+    lock_login_failures(&mut tx).await?;
+    for (key, limit) in keys {
+        let counted: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM login_failures WHERE key = $1 AND at > $2")
+                .bind(*key)
+                .bind(from_time(since))
+                .fetch_one(&mut *tx)
+                .await?;
+        if counted >= *limit {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+    }
+    for (key, _) in keys {
+        sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+            .bind(*key)
+            .bind(from_time(now))
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Takes back one attempt counted under `key` at `at` (one that turned out
+/// right, so it is no failure).
+pub(crate) async fn forget_login_attempt(pool: &Pool, key: &str, at: DateTime<Utc>) -> Result<()> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "DELETE FROM login_failures WHERE {ROW_ID} IN (\
+           SELECT {ROW_ID} FROM login_failures WHERE key = $1 AND at = $2 LIMIT 1)"
+    )))
+    .bind(key)
+    .bind(from_time(at))
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 /// Forgets failures of a key (after a successful sign-in) and all failures
 /// older than `before` (housekeeping).
 pub(crate) async fn clear_login_failures(

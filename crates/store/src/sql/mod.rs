@@ -52,8 +52,8 @@ pub(crate) use second_factor::*;
 pub(crate) use users::*;
 
 use super::{
-    Conn, Db, JSON_AGG, JSON_ROW, Pool, RANDOM_TOKEN, SKIP_LOCKED, begin_write, lock_user,
-    lock_users, next_contact_id, set_search_docs,
+    Conn, Db, JSON_AGG, JSON_ROW, Pool, RANDOM_TOKEN, ROW_ID, SKIP_LOCKED, begin_write,
+    lock_login_failures, lock_user, lock_users, next_contact_id, set_search_docs,
 };
 
 use std::collections::{HashMap, HashSet};

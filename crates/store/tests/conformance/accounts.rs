@@ -293,6 +293,51 @@ async fn failed_sign_ins_are_counted_per_key(
     db.finish().await;
 }
 
+/// Attempts claimed at once, as guesses sent together are: no more pass
+/// than the limit, and a refused claim counts under no key.
+#[rstest]
+#[tokio::test]
+async fn attempts_claimed_at_once_stop_at_the_limit(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let now = Utc::now();
+    let since = now - Duration::minutes(15);
+    let claims: Vec<_> = (0..30)
+        .map(|_| {
+            let store = db.store.clone();
+            tokio::spawn(async move {
+                store
+                    .claim_login_attempt(&[("user:ann", 10), ("ip:192.0.2.1", 50)], since, now)
+                    .await
+                    .unwrap()
+            })
+        })
+        .collect();
+    let mut passed = 0;
+    for claim in claims {
+        passed += usize::from(claim.await.unwrap());
+    }
+    assert_eq!(passed, 10);
+    let count = |key: &'static str| db.store.login_failures_since(key, since);
+    assert_eq!(count("user:ann").await.unwrap(), 10);
+    assert_eq!(
+        count("ip:192.0.2.1").await.unwrap(),
+        10,
+        "refused ones not counted"
+    );
+    // One that was right is taken back, under its key only.
+    db.store
+        .forget_login_attempt("ip:192.0.2.1", now)
+        .await
+        .unwrap();
+    assert_eq!(count("ip:192.0.2.1").await.unwrap(), 9);
+    assert_eq!(count("user:ann").await.unwrap(), 10);
+    db.finish().await;
+}
+
 #[rstest]
 #[tokio::test]
 async fn only_one_first_account_even_when_setups_race(

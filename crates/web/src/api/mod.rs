@@ -226,6 +226,7 @@ impl IntoResponse for ApiError {
             },
         };
         let mut r = (e.status(), axum::Json(body)).into_response();
+        e.add_headers(&mut r);
         if matches!(e, WebError::Unauthorized) {
             r.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

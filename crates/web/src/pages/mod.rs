@@ -344,7 +344,9 @@ impl IntoResponse for PageError {
         let body = page
             .render()
             .unwrap_or_else(|_| "Something went wrong.".to_owned());
-        (status, Html(body)).into_response()
+        let mut response = (status, Html(body)).into_response();
+        e.add_headers(&mut response);
+        response
     }
 }
 

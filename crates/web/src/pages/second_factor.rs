@@ -250,7 +250,14 @@ pub async fn code(
         *r.status_mut() = status;
         Ok(r)
     };
-    if state.store.login_failures_since(&throttle, since).await? >= MAX_FAILURES_PER_ACCOUNT {
+    // Counted before the code is checked, atomically: codes sent at once
+    // cannot all slip under the limit.
+    let now = Utc::now();
+    if !state
+        .store
+        .claim_login_attempt(&[(throttle.as_str(), MAX_FAILURES_PER_ACCOUNT)], since, now)
+        .await?
+    {
         state.store.delete_pending_signin(&key).await?;
         return refused(
             StatusCode::TOO_MANY_REQUESTS,
@@ -261,23 +268,16 @@ pub async fn code(
         Checked::Totp => "password+totp",
         Checked::Recovery => "password+recovery-code",
         Checked::Replayed => {
-            state
-                .store
-                .record_login_failure(&throttle, chrono::Utc::now())
-                .await?;
             return refused(
                 StatusCode::UNAUTHORIZED,
                 "That code was used already. Wait for the next one.",
             );
         }
         Checked::Wrong => {
-            state
-                .store
-                .record_login_failure(&throttle, chrono::Utc::now())
-                .await?;
             return refused(StatusCode::UNAUTHORIZED, "That code is not right.");
         }
     };
+    state.store.forget_login_attempt(&throttle, now).await?;
     let done = if method == "password+recovery-code" {
         let left = state.store.recovery_codes_left(user.id).await?;
         redirect_with(

@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use kith_auth::{Secret, hash_password};
+use kith_auth::hash_password;
 use kith_core::user::{Password, User};
 use kith_store::{TokenInfo, TokenScope};
 use serde::Deserialize;
