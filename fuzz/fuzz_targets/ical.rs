@@ -178,6 +178,7 @@ fuzz_target!(
             meetings: &meetings,
             blocks: &blocks,
             todos: &todos,
+            uid_space: "0123456789abcdef0123456789abcdef",
             now: at,
         });
         check_lines(&text);
