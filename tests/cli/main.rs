@@ -14,7 +14,6 @@ mod meetings;
 mod modes;
 mod output;
 mod processes;
-mod vcards;
 
 #[path = "../support/clock.rs"]
 pub mod clock;

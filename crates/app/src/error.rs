@@ -143,6 +143,8 @@ pub enum Field {
     Query,
     /// What a new token is for ("backup script").
     TokenName,
+    /// An SQLite snapshot a restore reads.
+    Snapshot,
     /// Where the database is, and how durably it writes (the command line's
     /// and the server's settings).
     Database,
@@ -230,6 +232,7 @@ impl fmt::Display for Field {
             Field::Weeks => "weeks",
             Field::Meeting => "meeting",
             Field::Query => "query",
+            Field::Snapshot => "snapshot",
             Field::TokenName => "name",
             Field::Database => "database",
             Field::Durability => "durability",
@@ -410,6 +413,7 @@ fn refused(input: Input) -> Field {
         Input::DatabaseUrl => Field::Database,
         Input::Synchronous => Field::Durability,
         Input::File => Field::File,
+        Input::Snapshot => Field::Snapshot,
         Input::InFile(path) => Field::InFile(path),
     }
 }

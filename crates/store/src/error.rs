@@ -75,6 +75,8 @@ pub enum Input {
     Synchronous,
     /// A file to back up into or restore from.
     File,
+    /// An SQLite snapshot a restore reads (a Kith database, or not).
+    Snapshot,
     /// A place in a file being imported, as its path or line.
     InFile(String),
 }
@@ -114,6 +116,7 @@ impl fmt::Display for Input {
             Input::DatabaseUrl => f.write_str("database URL"),
             Input::Synchronous => f.write_str("synchronous"),
             Input::File => f.write_str("file"),
+            Input::Snapshot => f.write_str("snapshot"),
             Input::InFile(path) => f.write_str(path),
         }
     }

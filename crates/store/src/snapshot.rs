@@ -21,7 +21,7 @@ pub const SQLITE_HEADER: &[u8] = b"SQLite format 3\0";
 
 fn not_kith(path: &Path, why: impl std::fmt::Display) -> StoreError {
     StoreError::invalid(
-        crate::Input::File,
+        crate::Input::Snapshot,
         format!("{} is not a Kith database: {why}", path.display()),
     )
 }
@@ -67,7 +67,7 @@ pub async fn check_sqlite_snapshot(path: &Path) -> Result<SnapshotInfo> {
     let known = crate::sqlite::latest_migration();
     if migration > known {
         return Err(StoreError::invalid(
-            crate::Input::File,
+            crate::Input::Snapshot,
             format!(
                 "{} was written by a newer Kith (migration {migration}; this one knows up to \
                  {known})",
