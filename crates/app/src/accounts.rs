@@ -3,7 +3,7 @@
 //! page and its users page all make one the same way.
 
 use kith_core::user::{NewUser, Username};
-use kith_core::values::{Email, TimeZone};
+use kith_core::values::{Email, TimeZone, optional_text};
 
 use crate::error::invalid;
 use crate::{AppError, Field};
@@ -55,10 +55,9 @@ pub fn new_user(input: AccountInput<'_>, machine: &MachineDefaults) -> Result<Ne
         Some(tz) => TimeZone::parse(tz).map_err(invalid(Field::TimeZone))?,
         None => machine.zone,
     };
+    let name = optional_text("name", input.name, 200).map_err(invalid(Field::DisplayName))?;
     Ok(NewUser {
-        display_name: input
-            .name
-            .map_or_else(|| username.as_str().to_owned(), str::to_owned),
+        display_name: name.unwrap_or_else(|| username.as_str().to_owned()),
         username,
         email: input
             .email

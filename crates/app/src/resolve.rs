@@ -21,6 +21,14 @@ pub async fn contact(store: &Store, user: UserId, input: &str) -> Result<Contact
             message: "give an id or part of a name".into(),
         });
     }
+    // No stored name holds a character the text rule refuses, and
+    // PostgreSQL refuses a NUL in a query: such a name is the input's mistake.
+    if let Err(e) = kith_core::values::text("contact", input) {
+        return Err(AppError::Invalid {
+            field: Field::Contact,
+            message: e.message,
+        });
+    }
     if let Ok(id) = input.trim_start_matches('#').parse::<i64>() {
         return match store.contact(user, ContactId(id)).await {
             Ok(c) => Ok(ContactRef {

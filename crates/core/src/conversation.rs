@@ -84,7 +84,7 @@ impl Learning {
             },
             None => (LearningKind::Note, input),
         };
-        let text = text.trim();
+        let text = crate::values::text("learned", text.trim())?;
         if text.is_empty() {
             return Err(ValidationError::new(
                 "learned",
@@ -99,7 +99,7 @@ impl Learning {
         }
         Ok(Self {
             kind,
-            text: text.to_owned(),
+            text: text.into_owned(),
         })
     }
 }
@@ -143,7 +143,7 @@ impl NewConversation {
                 "the same person is named twice",
             ));
         }
-        let summary = summary.trim();
+        let summary = crate::values::text("summary", summary.trim())?;
         if summary.chars().count() > 20_000 {
             return Err(ValidationError::new(
                 "summary",
@@ -154,7 +154,7 @@ impl NewConversation {
             occurred_at,
             channel,
             minutes,
-            summary: summary.to_owned(),
+            summary: summary.into_owned(),
             participants,
             uid: None,
             kind: ConversationKind::Regular,
@@ -232,6 +232,20 @@ mod tests {
         assert!(NewConversation::new(now, Channel::Zoom, None, "x", vec![]).is_err());
         assert!(NewConversation::new(now, Channel::Zoom, None, "x", vec![one, one]).is_err());
         assert!(NewConversation::new(now, Channel::Zoom, None, "", vec![one]).is_ok());
+    }
+
+    #[test]
+    fn summaries_and_learnings_follow_the_text_rule() {
+        let now = Utc::now();
+        let one = ContactId(1);
+        let c = NewConversation::new(now, Channel::Zoom, None, "a\r\nb", vec![one]).unwrap();
+        assert_eq!(c.summary, "a\nb");
+        let err = NewConversation::new(now, Channel::Zoom, None, "a\u{0}b", vec![one]);
+        assert_eq!(err.unwrap_err().field, "summary");
+        assert_eq!(
+            Learning::parse("skill: S\u{1}QL").unwrap_err().field,
+            "learned"
+        );
     }
 
     #[test]

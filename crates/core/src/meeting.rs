@@ -80,7 +80,7 @@ impl MeetingMode {
 
     /// An in-person place: one line, 1-200 characters.
     pub fn in_person(place: &str) -> Result<Self, ValidationError> {
-        let place = place.trim();
+        let place = crate::values::text("where", place.trim())?;
         if place.is_empty() || place.chars().count() > 200 || place.contains(['\n', '\r']) {
             return Err(ValidationError::new(
                 "where",
@@ -88,7 +88,7 @@ impl MeetingMode {
             ));
         }
         Ok(MeetingMode::InPerson {
-            place: place.to_owned(),
+            place: place.into_owned(),
         })
     }
 
@@ -181,7 +181,7 @@ impl NewMeeting {
                 "the same person is named twice",
             ));
         }
-        let title = title.trim();
+        let title = crate::values::text("title", title.trim())?;
         if title.is_empty() || title.chars().count() > 200 || title.contains(['\n', '\r']) {
             return Err(ValidationError::new(
                 "title",
@@ -208,7 +208,7 @@ impl NewMeeting {
             ));
         }
         Ok(Self {
-            title: title.to_owned(),
+            title: title.into_owned(),
             starts_at,
             minutes,
             mode,
@@ -455,6 +455,17 @@ mod tests {
             "minutes"
         );
         assert_eq!(MeetingMode::in_person(" ").unwrap_err().field, "where");
+        let nul = NewMeeting::new("T\u{0}Z", at, 30, mode_for_nul(), vec![one]).unwrap_err();
+        assert_eq!(nul.field, "title");
+        assert!(nul.message.contains("U+0000"), "{}", nul.message);
+        assert_eq!(
+            MeetingMode::in_person("Caf\u{1}e").unwrap_err().field,
+            "where"
+        );
+    }
+
+    fn mode_for_nul() -> MeetingMode {
+        MeetingMode::in_person("Office").unwrap()
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Validated values. Each type's `parse` is the only way in, so code past the
 //! edge never re-checks an e-mail address or a cadence.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -8,8 +9,58 @@ use chrono::NaiveDate;
 
 use crate::ValidationError;
 
+/// Whether Kith's text can hold `c`: every character but the control
+/// characters other than tab and line feed, and U+FFFE and U+FFFF, which
+/// XML cannot carry. A carriage return is a line break only as part of
+/// CRLF, which [`text`] and [`tidy_text`] make a line feed first.
+pub fn unwritable(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || c == '\u{FFFE}' || c == '\u{FFFF}'
+}
+
+/// The one rule for text a person or a program hands Kith (a command's
+/// argument, a form, the API, a CardDAV card's values, a JSON import):
+/// CRLF becomes LF, and any other character [`unwritable`] refuses the
+/// text, naming `field`. Both databases then hold the same text, and every
+/// XML and iCalendar document can carry it.
+pub fn text<'a>(field: &str, input: &'a str) -> Result<Cow<'a, str>, ValidationError> {
+    let value = if input.contains("\r\n") {
+        Cow::Owned(input.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(input)
+    };
+    match value.chars().find(|&c| unwritable(c)) {
+        Some(c) => Err(ValidationError::new(field, refusal(c))),
+        None => Ok(value),
+    }
+}
+
+/// Why a text holding `c` is refused, in words.
+pub fn refusal(c: char) -> String {
+    let name = match c {
+        '\0' => " (NUL)",
+        '\r' => " (a carriage return outside CRLF)",
+        _ => "",
+    };
+    format!(
+        "contains the control character U+{:04X}{name}; only tab and line breaks may be used",
+        u32::from(c)
+    )
+}
+
+/// The same rule for text read from a file or another program that
+/// cannot be asked again (an import, a stored card): line breaks (CRLF,
+/// and a lone CR, as old Mac files end lines) become LF, and every other
+/// character [`unwritable`] is dropped. Borrowed when nothing changed.
+pub fn tidy_text(input: &str) -> Cow<'_, str> {
+    if !input.contains(unwritable) {
+        return Cow::Borrowed(input);
+    }
+    let joined = input.replace("\r\n", "\n").replace('\r', "\n");
+    Cow::Owned(joined.chars().filter(|&c| !unwritable(c)).collect())
+}
+
 fn clean(field: &str, input: &str, max: usize) -> Result<String, ValidationError> {
-    let value = input.trim();
+    let value = text(field, input.trim())?;
     if value.is_empty() {
         return Err(ValidationError::new(field, "must not be empty"));
     }
@@ -19,13 +70,7 @@ fn clean(field: &str, input: &str, max: usize) -> Result<String, ValidationError
             format!("is longer than {max} characters"),
         ));
     }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(ValidationError::new(field, "contains control characters"));
-    }
-    Ok(value.to_owned())
+    Ok(value.into_owned())
 }
 
 /// Optional free text: trimmed, empty becomes `None`, bounded in length.
@@ -396,6 +441,54 @@ impl fmt::Display for TimeZone {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_rule_for_text() {
+        assert_eq!(text("notes", "a\r\nb\tc\n").unwrap(), "a\nb\tc\n");
+        assert!(matches!(text("notes", "plain"), Ok(Cow::Borrowed(_))));
+        for bad in [
+            "T\u{0}Z",
+            "a\u{1}b",
+            "a\rb",
+            "\u{7f}",
+            "\u{85}",
+            "x\u{FFFF}",
+            "\u{1b}[31m",
+        ] {
+            let err = text("title", bad).unwrap_err();
+            assert_eq!(err.field, "title", "{bad:?}");
+            assert!(
+                err.message.contains("control character U+"),
+                "{}",
+                err.message
+            );
+        }
+        assert!(
+            text("t", "T\u{0}Z")
+                .unwrap_err()
+                .message
+                .contains("U+0000 (NUL)")
+        );
+        // The fields built on it say the same.
+        assert_eq!(ContactName::parse("a\u{0}b").unwrap_err().field, "name");
+        assert_eq!(TagName::parse("a\u{1}").unwrap_err().field, "tag");
+        assert_eq!(
+            optional_text("notes", Some("one\r\ntwo"), 100).unwrap(),
+            Some("one\ntwo".into())
+        );
+        assert!(optional_text("notes", Some("a\u{0}"), 100).is_err());
+    }
+
+    #[test]
+    fn tidy_text_drops_what_text_refuses() {
+        assert_eq!(tidy_text("a\r\nb\rc\u{0}d\u{1}\te\u{FFFE}"), "a\nb\ncd\te");
+        assert!(matches!(tidy_text("fine\n\tthis"), Cow::Borrowed(_)));
+        for c in ['\0', '\u{1}', '\u{7f}', '\u{9f}', '\u{FFFF}'] {
+            let tidied = tidy_text(&format!("a{c}b")).into_owned();
+            assert_eq!(tidied, "ab");
+            assert!(text("x", &tidied).is_ok());
+        }
+    }
 
     #[test]
     fn sort_keys_fold_case_and_accents() {

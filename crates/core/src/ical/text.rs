@@ -14,7 +14,9 @@ impl Lines {
     }
 
     /// `NAME;P=V;…:value` with `value` written as is (URIs, dates, numbers,
-    /// keywords). The line is folded at 75 octets.
+    /// keywords), less any control character but tab (a stored UID or
+    /// address holding one would break the line). The line is folded at
+    /// 75 octets.
     pub fn raw(&mut self, name: &str, params: &[(&str, &str)], value: &str) {
         let mut line = String::with_capacity(name.len() + value.len() + 16);
         line.push_str(name);
@@ -25,7 +27,7 @@ impl Lines {
             line.push_str(&param_value(val));
         }
         line.push(':');
-        line.push_str(value);
+        line.extend(value.chars().filter(|&c| c == '\t' || !c.is_control()));
         fold_into(&mut self.out, &line);
     }
 
@@ -134,6 +136,14 @@ mod tests {
     #[test]
     fn text_values_are_escaped() {
         assert_eq!(escape_text("a\\b; c, d\r\ne"), "a\\\\b\\; c\\, d\\ne");
+    }
+
+    #[test]
+    fn no_stored_value_breaks_a_line() {
+        let mut l = Lines::new();
+        l.raw("UID", &[], "u\r\nEND:VEVENT\u{0}\tv");
+        l.text("SUMMARY", &[], "T\u{0}Z\r\nnext\u{1b}");
+        assert_eq!(l.finish(), "UID:uEND:VEVENT\tv\r\nSUMMARY:TZ\\nnext\r\n");
     }
 
     #[test]

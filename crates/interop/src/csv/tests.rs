@@ -191,7 +191,7 @@ Ada,Lovelace,31 Feb 2024,ada@example.com,not-a-url,Friends ::: Bad\u{7}Tag\n";
         summary(&records),
         ["2 Ada Lovelace \
           [left out Website 1 - Value = \"not-a-url\": 'not-a-url' is not a valid URL (expected https://host/path)] \
-          [left out Labels = \"Bad Tag\": contains control characters] \
+          [left out Labels = \"Bad Tag\": contains the control character U+0007; only tab and line breaks may be used] \
           [left out Birthday = \"31 Feb 2024\": '31 Feb 2024' is not a date (expected YYYY-MM-DD or --MM-DD)]"]
     );
     let d = &items(&records)[0].draft;
