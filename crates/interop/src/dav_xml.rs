@@ -3,6 +3,9 @@
 //! character references, bounded depth and element count). Any input gives
 //! a tree or an error message, never a panic (`fuzz/` checks it).
 
+mod answer;
+pub use answer::{Multistatus, escape, well_formed};
+
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;

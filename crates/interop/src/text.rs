@@ -31,16 +31,51 @@ pub(crate) fn lossy_utf8(bytes: &[u8]) -> String {
     out
 }
 
-/// Text as a vCard value may hold it: CRLF and a lone CR become LF (written
+/// Text as a vCard value may hold it: Kith's text rule for what it reads
+/// ([`kith_core::values::tidy_text`]): CRLF and a lone CR become LF (written
 /// as the `\n` escape), and other control characters but tab are dropped,
 /// since neither vCard version has a way to write them.
 pub(crate) fn clean(text: &str) -> std::borrow::Cow<'_, str> {
-    let odd = |c: char| c.is_control() && c != '\n' && c != '\t';
-    if !text.contains(odd) {
+    kith_core::values::tidy_text(text)
+}
+
+/// A card's text as Kith keeps it (an imported card, a CardDAV PUT): each
+/// character the text rule drops ([`kith_core::values::unwritable`]) is
+/// left out, CRLF line ends stay. The values read from it are the same as
+/// from the card as sent (reading drops those characters anyway), and both
+/// databases can store it (PostgreSQL refuses a NUL). Borrowed when nothing
+/// was left out.
+pub fn tidy_card(text: &str) -> std::borrow::Cow<'_, str> {
+    use kith_core::values::unwritable;
+    let bytes = text.as_bytes();
+    let stays = |(i, c): &(usize, char)| {
+        !unwritable(*c) || (*c == '\r' && bytes.get(i + 1) == Some(&b'\n'))
+    };
+    if text.char_indices().all(|ic| stays(&ic)) {
         return std::borrow::Cow::Borrowed(text);
     }
-    let joined = text.replace("\r\n", "\n").replace('\r', "\n");
-    std::borrow::Cow::Owned(joined.chars().filter(|&c| !odd(c)).collect())
+    std::borrow::Cow::Owned(text.char_indices().filter(stays).map(|(_, c)| c).collect())
+}
+
+/// The properties of a card's text that hold a character [`tidy_card`]
+/// leaves out, each with the line that held it (its characters left out,
+/// shortened), in order, each property once.
+pub(crate) fn untidy_properties(text: &str) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let mut property = String::new();
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if !line.starts_with([' ', '\t']) {
+            let head = line.split([':', ';']).next().unwrap_or_default();
+            let name = head.rsplit('.').next().unwrap_or_default();
+            property = tidy_card(name).to_ascii_uppercase();
+        }
+        if tidy_card(line).len() != line.len() && !out.iter().any(|(p, _)| *p == property) {
+            let shown: String = tidy_card(line).chars().take(60).collect();
+            out.push((property.clone(), shown));
+        }
+    }
+    out
 }
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
@@ -77,6 +112,55 @@ mod tests {
     fn invalid_utf8_keeps_the_valid_part() {
         assert_eq!(lossy_utf8(b"Caf\xE9 M\xC3\xBCller"), "Café Müller");
         assert_eq!(lossy_utf8(b"ok"), "ok");
+    }
+
+    #[test]
+    fn a_kept_card_loses_what_the_rule_drops_and_keeps_its_line_ends() {
+        let card =
+            "BEGIN:VCARD\r\nX-FOO:a\u{1}b\r\nNOTE:a\u{0}b\rc\r\nUID:u\u{0}v\r\nEND:VCARD\r\n";
+        assert_eq!(
+            tidy_card(card),
+            "BEGIN:VCARD\r\nX-FOO:ab\r\nNOTE:abc\r\nUID:uv\r\nEND:VCARD\r\n"
+        );
+        assert!(matches!(
+            tidy_card("BEGIN:VCARD\r\n\tfolded\nEND:VCARD"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            untidy_properties(card),
+            [
+                ("X-FOO".to_owned(), "X-FOO:ab".to_owned()),
+                ("NOTE".to_owned(), "NOTE:abc".to_owned()),
+                ("UID".to_owned(), "UID:uv".to_owned())
+            ]
+        );
+        assert_eq!(
+            untidy_properties("item1.NOTE;X=1:ok\n more\u{7}\n"),
+            [("NOTE".to_owned(), " more".to_owned())]
+        );
+    }
+
+    #[test]
+    fn a_vcard_import_keeps_the_tidied_card_and_warns_of_each_property() {
+        let file = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u\u{0}v\r\nFN:Ann\u{1} Lee\r\n\
+                    NOTE:a\u{0}b\r\nX-FOO:a\u{1}b\r\nEND:VCARD\r\n";
+        let records = crate::vcard::records(file.as_bytes());
+        let [record] = records.as_slice() else {
+            panic!("{records:?}")
+        };
+        let item = record.parsed.as_ref().unwrap();
+        assert_eq!(item.draft.uid.as_deref(), Some("uv"));
+        assert_eq!(item.draft.name.as_ref().unwrap().as_str(), "Ann Lee");
+        assert_eq!(item.draft.notes.as_deref(), Some("ab"));
+        assert_eq!(item.key, "uid:uv");
+        let card = item.card.as_deref().unwrap();
+        let lines = card.replace("\r\n", "\n");
+        assert!(!lines.contains(kith_core::values::unwritable), "{card:?}");
+        assert!(card.contains("X-FOO:ab\r\n"), "{card:?}");
+        let columns: Vec<&str> = record.warnings.iter().map(|w| w.column.as_str()).collect();
+        assert_eq!(columns, ["UID", "FN", "NOTE", "X-FOO"]);
+        assert!(record.warnings[0].message.contains("control characters"));
+        assert_eq!(crate::vcard::read(file.as_bytes()), [record.parsed.clone()]);
     }
 
     #[test]

@@ -27,12 +27,13 @@ use kith_core::values::{
     Birthday, ContactName, Email, Link, Phone, TagName, TimeZone, optional_text,
 };
 
-use crate::{ImportItem, Parsed, Rejected, fingerprint};
+use crate::{ImportItem, Parsed, Record, Rejected, Warning, fingerprint};
 
 mod conform;
 mod names;
 pub mod strict;
 mod write;
+pub use crate::text::tidy_card;
 pub use write::{merge_cards, write_card};
 
 /// Which vCard version to write.
@@ -221,37 +222,66 @@ fn year_less_dates(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Reads every card of a vCard file.
 pub fn read(bytes: &[u8]) -> Vec<Parsed> {
+    records(bytes).into_iter().map(|r| r.parsed).collect()
+}
+
+/// Reads every card of a vCard file, each with a warning for every
+/// property that held characters Kith's text rule drops (they are left
+/// out of the card kept, as of the values read).
+pub fn records(bytes: &[u8]) -> Vec<Record> {
     let text = crate::decode(bytes);
     split_cards(&text)
         .into_iter()
         .map(|raw| {
-            let raw = raw?;
-            let card = parse_card(&raw.text).map_err(|reason| Rejected {
-                line: raw.line,
-                reason,
-            })?;
-            let draft = draft_of(&card).map_err(|reason| Rejected {
-                line: raw.line,
-                reason,
-            })?;
-            let fp = fingerprint(&raw.text);
-            // A card that says nothing beyond what Kith models (Kith's own
-            // export, say) need not be kept: the contact writes it again.
-            // Keeping it would only make a re-import look like a change.
-            let keep = !fully_modelled(&card);
-            Ok(ImportItem {
-                line: raw.line,
-                key: match &draft.uid {
-                    Some(uid) => format!("uid:{uid}"),
-                    None => format!("card:{fp}"),
-                },
-                fingerprint: fp,
-                draft,
-                card: keep.then_some(raw.text),
-                connected_on: None,
-            })
+            let warnings = match &raw {
+                Ok(card) => crate::text::untidy_properties(&card.text)
+                    .into_iter()
+                    .map(|(column, value)| Warning {
+                        column,
+                        value,
+                        message:
+                            "control characters were left out (only tab and line breaks are kept)"
+                                .into(),
+                    })
+                    .collect(),
+                Err(_) => Vec::new(),
+            };
+            Record {
+                parsed: raw.and_then(read_card),
+                who: None,
+                warnings,
+            }
         })
         .collect()
+}
+
+/// One card cut out of a file, read, its text kept as the rule tidies it.
+fn read_card(raw: RawCard) -> Parsed {
+    let text = crate::text::tidy_card(&raw.text);
+    let card = parse_card(&text).map_err(|reason| Rejected {
+        line: raw.line,
+        reason,
+    })?;
+    let draft = draft_of(&card).map_err(|reason| Rejected {
+        line: raw.line,
+        reason,
+    })?;
+    let fp = fingerprint(&text);
+    // A card that says nothing beyond what Kith models (Kith's own
+    // export, say) need not be kept: the contact writes it again.
+    // Keeping it would only make a re-import look like a change.
+    let keep = !fully_modelled(&card);
+    Ok(ImportItem {
+        line: raw.line,
+        key: match &draft.uid {
+            Some(uid) => format!("uid:{uid}"),
+            None => format!("card:{fp}"),
+        },
+        fingerprint: fp,
+        draft,
+        card: keep.then(|| text.into_owned()),
+        connected_on: None,
+    })
 }
 
 /// What a property means to Kith.

@@ -5,7 +5,7 @@
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use kith_interop::vcard::{Version, draft_of, parse_card};
+use kith_interop::vcard::{Version, draft_of, parse_card, tidy_card};
 use kith_store::{DavRefusal, Precondition};
 
 use super::xml::CARD;
@@ -99,9 +99,13 @@ impl Dav<'_> {
                 Some(&format!("not a valid vCard: {reason}")),
             )
         };
-        let Ok(text) = std::str::from_utf8(body) else {
+        let Ok(sent) = std::str::from_utf8(body) else {
             return Ok(invalid("the card is not UTF-8"));
         };
+        // Kith's text rule: the characters no card can carry are left out of
+        // the card kept (it then differs from the one sent: no ETag).
+        let tidied = tidy_card(sent);
+        let text: &str = &tidied;
         let draft = match parse_card(text).and_then(|card| draft_of(&card)) {
             Ok(draft) => draft,
             Err(reason) => return Ok(invalid(&reason)),
@@ -123,7 +127,7 @@ impl Dav<'_> {
                 // sent; one Kith wrote differently (a UID added, a property
                 // rewritten) is fetched again by the client.
                 let (_, stored) = self.card_text(put.contact, version_of(text)).await?;
-                if stored == text {
+                if stored == sent {
                     (code, [(header::ETAG, put.etag)]).into_response()
                 } else {
                     code.into_response()
