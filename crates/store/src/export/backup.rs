@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use super::validate::{check_version, not_blank, parse_json};
+use super::validate::{check_text, check_version, not_blank, parse_json};
 use super::{BACKUP_VERSION, BackedUpUser, InstanceBackup, invalid};
 use crate::{Input, Result, StoreError};
 
@@ -12,6 +12,7 @@ impl InstanceBackup {
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
         check_version(bytes, "kith_backup", BACKUP_VERSION, "a Kith backup")?;
         let doc: InstanceBackup = parse_json(bytes)?;
+        check_text(&doc)?;
         let mut seen = SeenSignIns::default();
         for (i, u) in doc.users.iter().enumerate() {
             seen.check(i, u)?;

@@ -56,6 +56,49 @@ pub(super) fn check_version(bytes: &[u8], field: &str, wanted: u32, what: &str) 
     }
 }
 
+/// Kith's text rule (`kith_core::values::text`) over every string of a
+/// document: one holding a control character other than tab and line
+/// breaks is refused, naming its JSON path (an export written by an older
+/// Kith on SQLite may hold a NUL, which PostgreSQL cannot store).
+pub(super) fn check_text<T: serde::Serialize>(doc: &T) -> Result<()> {
+    let value = serde_json::to_value(doc)
+        .map_err(|e| invalid("the file", format!("cannot be read: {e}")))?;
+    let mut path = String::new();
+    walk_text(&value, &mut path)
+}
+
+fn walk_text(value: &serde_json::Value, path: &mut String) -> Result<()> {
+    use serde_json::Value;
+    let at = path.len();
+    match value {
+        Value::String(s) => {
+            if let Err(e) = kith_core::values::text("text", s) {
+                let place = if path.is_empty() { "the file" } else { path };
+                return Err(invalid(place.to_owned(), e.message));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push_str(&format!("[{i}]"));
+                walk_text(item, path)?;
+                path.truncate(at);
+            }
+        }
+        Value::Object(fields) => {
+            for (name, item) in fields {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(name);
+                walk_text(item, path)?;
+                path.truncate(at);
+            }
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+    Ok(())
+}
+
 /// The ids (and tag names) of a document's records, which references
 /// must name.
 struct Known<'a> {
@@ -91,6 +134,7 @@ impl AccountExport {
                 ),
             ));
         }
+        check_text(self)?;
         check_settings(&self.user)?;
         let known = self.known()?;
         check_employments("employments", &self.employments, &known)?;
