@@ -163,6 +163,9 @@ pub async fn sign_in(
 ) -> Result<SignIn, WebError> {
     let store = &state.store;
     let now = Utc::now();
+    // No username holds a control character, and PostgreSQL stores no NUL:
+    // such a name is one no account has (U+FFFD), checked like any other.
+    let username = &username.replace(kith_core::values::unwritable, "\u{FFFD}");
     let account = account_key(username);
     // Counted before the password is checked, in one step with the check
     // of the limit: guesses sent at once cannot all slip under it.

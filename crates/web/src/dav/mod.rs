@@ -241,7 +241,13 @@ async fn authenticate(
                 .ok()
         })
         .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.split_once(':').map(|(u, p)| (u.to_owned(), p.to_owned())))
+        // A NUL in a name would reach PostgreSQL in the failure's key.
+        .and_then(|s| {
+            s.split_once(':').map(|(u, p)| {
+                let u = u.replace(kith_core::values::unwritable, "\u{FFFD}");
+                (u, p.to_owned())
+            })
+        })
     else {
         return Err(challenge());
     };
