@@ -4,6 +4,7 @@
 mod accounts;
 mod archive;
 mod contacts;
+mod control_chars;
 mod goals;
 mod import_files;
 mod imports;
@@ -17,6 +18,8 @@ mod processes;
 
 #[path = "../support/clock.rs"]
 pub mod clock;
+#[path = "../support/mod.rs"]
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

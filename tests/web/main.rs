@@ -8,6 +8,7 @@ mod api;
 mod attack;
 mod auth;
 mod calendar;
+mod control_chars;
 mod dav;
 mod dav_client;
 mod dav_edges;
