@@ -14,6 +14,7 @@ mod meetings;
 mod modes;
 mod output;
 mod processes;
+mod vcards;
 
 #[path = "../support/clock.rs"]
 pub mod clock;

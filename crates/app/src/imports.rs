@@ -75,8 +75,7 @@ impl Format {
                         other.title()
                     )));
                 }
-                let cards = kith_interop::vcard::read(bytes);
-                return Ok(cards.into_iter().map(Record::from).collect());
+                return Ok(kith_interop::vcard::read_records(bytes));
             }
             Format::LinkedIn => Dialect::LinkedIn,
             Format::Google => Dialect::Google,

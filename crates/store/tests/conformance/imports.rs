@@ -491,3 +491,67 @@ async fn contacts_load_together_as_they_load_alone(
             .is_empty()
     );
 }
+
+/// Two cards of one file with different UIDs are two records to the file's
+/// source, whatever else they share: the second is created apart and named
+/// as looking like the first (Kith's own export of two contacts named alike
+/// with the same e-mail reads back as two). The same UID still merges.
+#[rstest]
+#[tokio::test]
+async fn cards_with_different_uids_in_one_file_stay_two(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let user = db.user("ann").await;
+    let card = |uid: &str, phone: &str| ContactDraft {
+        uid: Some(uid.into()),
+        ..person("Snow Leopard", "snow@example.com", phone)
+    };
+    let file = vec![
+        record("uid:one", "1", card("one", "+1 555 010 0001")),
+        record(
+            "uid:one:ABPerson",
+            "1",
+            card("one:ABPerson", "+1 555 010 0002"),
+        ),
+        record("uid:one-again", "1", card("one", "+1 555 010 0003")),
+    ];
+    let outcomes = db
+        .store
+        .import_contacts(user, &file, &run("vcard", false))
+        .await
+        .unwrap();
+    let first = match &outcomes[0] {
+        ImportOutcome::Created { id: Some(id), .. } => *id,
+        other => panic!("{other:?}"),
+    };
+    match &outcomes[1] {
+        ImportOutcome::Created {
+            id: Some(id),
+            resembles: Some(like),
+        } => {
+            assert_ne!(*id, first);
+            assert_eq!(like.contact, Some(first));
+            assert_eq!(
+                like.reason,
+                "same name and e-mail (snow leopard <snow@example.com>)"
+            );
+        }
+        other => panic!("created apart, looking like the first: {other:?}"),
+    }
+    assert!(
+        matches!(&outcomes[2], ImportOutcome::Merged { .. }),
+        "the same UID is the same person: {:?}",
+        outcomes[2]
+    );
+    assert_eq!(
+        db.store
+            .count_contacts(user, Default::default())
+            .await
+            .unwrap(),
+        2
+    );
+    db.finish().await;
+}
