@@ -3,6 +3,7 @@
 
 mod accounts;
 mod archive;
+mod bounded;
 mod contacts;
 mod goals;
 mod import_files;
