@@ -208,6 +208,21 @@ async fn what_is_not_a_vcard_is_refused_with_the_precondition_it_fails(
         assert_refused(status, &headers, &text, "supported-address-data");
         assert!(text.contains("text/vcard"), "{text}");
     }
+    // A card with more tags than a contact may hold.
+    let crowded = card(
+        "crowded-1",
+        "Crowded Card",
+        &format!(
+            "CATEGORIES:{}\r\n",
+            (0..101)
+                .map(|i| format!("t{i}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    );
+    let (status, headers, text) = dav.send("PUT", &bad, &[], &crowded).await;
+    assert_refused(status, &headers, &text, "valid-address-data");
+    assert!(text.contains("at most 100 tags"), "{text}");
     // A card over the book's max-resource-size (1 MiB): that precondition.
     let huge = card(
         "huge-1",

@@ -114,6 +114,11 @@ impl Dav<'_> {
             Ok(draft) => draft,
             Err(reason) => return Ok(invalid(&reason)),
         };
+        // A contact's lists are bounded (kith_core::contact::List): a card
+        // beyond them is refused whole, so nothing of it is cut silently.
+        if let Some(too_many) = draft.too_many() {
+            return Ok(invalid(&too_many.message()));
+        }
         let pre = precondition_of(headers);
         let written = self
             .state
