@@ -253,7 +253,8 @@ fn the_same_name_alone_is_a_suggestion_unless_something_tells_them_apart() {
 }
 
 /// 5,000 people with one name, e-mail and phone: one group of 5,000 (the
-/// name and e-mail), not 12.5 million pairs, found without looking at pairs.
+/// name and e-mail), not 12.5 million pairs. (Its time is measured by
+/// bench/bounded.py, not asserted here.)
 #[test]
 fn many_people_alike_are_one_group() {
     let mut same = draft("Same Name");
@@ -261,9 +262,7 @@ fn many_people_alike_are_one_group() {
     same.phones = vec![Phone::parse("+1 555 010 9999").unwrap()];
     let keys = MatchKeys::of_draft(&same);
     let contacts: Vec<_> = (1..=5_000).map(|i| (ContactId(i), keys.clone())).collect();
-    let started = std::time::Instant::now();
     let groups = duplicate_groups(&contacts);
-    let took = started.elapsed();
     assert_eq!(
         groups.len(),
         1,
@@ -276,8 +275,6 @@ fn many_people_alike_are_one_group() {
     );
     assert_eq!(groups[0].members.len(), 5_000);
     assert_eq!(groups[0].members[4_999], ContactId(5_000));
-    // A generous bound a pair loop (12.5 million pairs, three keys) cannot meet.
-    assert!(took < std::time::Duration::from_secs(5), "{took:?}");
 }
 
 #[test]
