@@ -11,7 +11,7 @@ pub use crate::commands::archive::{BackupArgs, RestoreArgs};
 pub use crate::commands::browse::{ListArgs, SearchArgs};
 pub use crate::commands::contacts::{AddArgs, DeleteArgs, EditArgs};
 pub use crate::commands::goals::{GoalCommand, OrgCommand};
-pub use crate::commands::interop::{ExportCommand, ImportCommand, MergeArgs};
+pub use crate::commands::interop::{DuplicatesArgs, ExportCommand, ImportCommand, MergeArgs};
 pub use crate::commands::log::LogArgs;
 pub use crate::commands::mail::{DigestArgs, OutboxArgs, OutboxCommand};
 pub use crate::commands::meetings::{MeetArgs, MeetingCommand};
@@ -144,8 +144,8 @@ pub enum Command {
     /// Take your data out: vCard, iCalendar, JSON
     #[command(subcommand)]
     Export(ExportCommand),
-    /// Contacts that look like the same person, and why
-    Duplicates,
+    /// Contacts that look like the same person, and why, in groups a page at a time
+    Duplicates(DuplicatesArgs),
     /// Merge two contacts who are the same person: B's card, conversations,
     /// follow-ups, goals, meetings and introductions move to A, then B is deleted
     Merge(MergeArgs),

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use kith_app::duplicates::{self, Merge};
+use kith_app::duplicates::{self, Merge, Window};
 use kith_app::exports;
 use kith_app::imports::{self, Action, Format, ImportOptions, ImportReport};
 use kith_app::{AppError, Field, resolve};
@@ -86,6 +86,22 @@ impl From<VcardVersion> for exports::VcardVersion {
             VcardVersion::V4 => exports::VcardVersion::V4,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct DuplicatesArgs {
+    /// Groups to skip (the next page starts where the last one ended)
+    #[arg(long, default_value_t = 0)]
+    pub offset: usize,
+    /// Groups to show (1 to 500)
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+    /// Members of each group to show (1 to 500)
+    #[arg(long, default_value_t = 10)]
+    pub members: usize,
+    /// Members of each group to skip
+    #[arg(long, default_value_t = 0)]
+    pub members_from: usize,
 }
 
 #[derive(Debug, Args)]
@@ -310,31 +326,75 @@ pub async fn export_csv(ctx: &mut Ctx, args: &ExportCsvArgs) -> anyhow::Result<(
     Ok(())
 }
 
-pub async fn duplicates(ctx: &mut Ctx) -> anyhow::Result<()> {
-    let found = duplicates::find(&ctx.store, ctx.user.id).await?;
+pub async fn duplicates(ctx: &mut Ctx, args: &DuplicatesArgs) -> anyhow::Result<()> {
+    let window = Window {
+        offset: args.offset,
+        limit: args.limit,
+        members: args.members,
+        members_from: args.members_from,
+    };
+    let found = duplicates::find(&ctx.store, ctx.user.id, window).await?;
     if ctx.ui.json {
-        let rows: Vec<_> = found
+        let groups: Vec<_> = found
+            .groups
             .iter()
-            .map(|d| {
+            .map(|g| {
+                let members: Vec<_> = g
+                    .members
+                    .iter()
+                    .map(|m| json!({ "id": m.id.0, "name": m.name }))
+                    .collect();
                 json!({
-                    "a": { "id": d.a.id.0, "name": d.a.name },
-                    "b": { "id": d.b.id.0, "name": d.b.name },
-                    "reason": d.reason,
+                    "reason": g.reason,
+                    "size": g.size,
+                    "members_from": g.members_from,
+                    "members": members,
                 })
             })
             .collect();
-        ctx.ui.print_json(&json!(rows))?;
+        let value = json!({ "total": found.total, "offset": found.offset, "groups": groups });
+        ctx.ui.print_json(&value)?;
         return Ok(());
     }
     let out = ctx.ui.out();
-    if found.is_empty() {
+    if found.total == 0 {
         writeln!(out, "No duplicates found.")?;
     }
-    for d in &found {
+    for g in &found.groups {
+        let mut names: Vec<String> = g
+            .members
+            .iter()
+            .map(|m| format!("#{} {BOLD}{}{BOLD:#}", m.id, m.name))
+            .collect();
+        if g.members_from > 0 {
+            names.insert(0, format!("{} before", g.members_from));
+        }
+        if g.after() > 0 {
+            names.push(format!("{} more", g.after()));
+        }
+        let names = match names.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => format!("{} people", g.size),
+        };
+        writeln!(out, "{names}: {DIM}{}{DIM:#}", g.reason)?;
+        if g.after() > 0 {
+            writeln!(
+                out,
+                "  {DIM}the next members: kith duplicates --offset {} --limit 1 --members-from {} --members {}{DIM:#}",
+                g.position,
+                g.members_from + g.members.len(),
+                args.members.clamp(1, Window::MAX),
+            )?;
+        }
+    }
+    if found.after() > 0 {
+        let shown = found.offset + found.groups.len();
         writeln!(
             out,
-            "#{} {BOLD}{}{BOLD:#} and #{} {BOLD}{}{BOLD:#}: {DIM}{}{DIM:#}",
-            d.a.id, d.a.name, d.b.id, d.b.name, d.reason
+            "{DIM}Groups {}-{shown} of {}; the next ones: kith duplicates --offset {shown}{DIM:#}",
+            found.offset + 1,
+            found.total,
         )?;
     }
     Ok(())

@@ -103,6 +103,9 @@ pub async fn agenda(ctx: &mut Ctx) -> anyhow::Result<()> {
         });
         return Ok(ctx.ui.print_json(&value)?);
     }
+    if t.ranking.contacts == 0 && meetings_today.is_empty() && to_log.is_empty() {
+        return Ok(print_empty_book(ctx.ui.out(), t.date())?);
+    }
     let meetings = (&meetings_today[..], &to_log[..]);
     print_agenda(
         &mut ctx.ui,
@@ -112,6 +115,21 @@ pub async fn agenda(ctx: &mut Ctx) -> anyhow::Result<()> {
         t.agenda(),
         meetings,
         ctx.user.timezone,
+    )
+}
+
+/// `kith today` on a contact book with nobody in it: how to fill it.
+fn print_empty_book(out: &mut dyn Write, date: NaiveDate) -> std::io::Result<()> {
+    writeln!(out, "{BOLD}Today, {}{BOLD:#}", date.format("%A %-d %B %Y"))?;
+    writeln!(
+        out,
+        "\nYour contact book is empty. Start with the people who matter:\n  \
+         kith add \"Jane Doe\" --email jane@example.com --every 6w\n\
+         or bring them in from your phone, LinkedIn, Google or Outlook:\n  \
+         kith import vcard contacts.vcf\n  \
+         kith import linkedin Connections.csv\n  \
+         kith import google contacts.csv\n\
+         {DIM}To look around first: kith demo (a made-up network, in a database of its own){DIM:#}"
     )
 }
 

@@ -97,7 +97,7 @@ async fn as_user(ctx: &mut Ctx, command: &Command) -> anyhow::Result<()> {
         Command::Export(ExportCommand::Json(args)) => archive::export_json(ctx, args).await,
         Command::Export(ExportCommand::Csv(args)) => interop::export_csv(ctx, args).await,
         Command::Export(ExportCommand::Vcard(args)) => interop::export(ctx, args).await,
-        Command::Duplicates => interop::duplicates(ctx).await,
+        Command::Duplicates(args) => interop::duplicates(ctx, args).await,
         Command::Merge(args) => interop::merge(ctx, args).await,
         Command::Completions { .. }
         | Command::Routes

@@ -227,8 +227,8 @@ fn duplicates_are_listed_with_their_reason() {
         [
             "#1 Jane Doe and #2 J. Doe: same e-mail jane@acme.example",
             "#3 Bob Roe and #4 bob roe: same name and organisation (bob roe @ acme)",
-            "#6 Ada Lovelace and #7 Ada Lovelace: same name (ada lovelace), nothing else tells them apart",
-            "#6 Ada Lovelace and #8 Ada Lovelace: same name (ada lovelace), nothing else tells them apart",
+            // 7 and 8 work at different places, but either may be 6.
+            "#6 Ada Lovelace, #7 Ada Lovelace and #8 Ada Lovelace: same name (ada lovelace), nothing else tells them apart",
         ]
     );
     for ada in ["#6", "#7", "#8"] {
@@ -337,7 +337,7 @@ fn a_card_merged_on_import_adds_what_only_it_has() {
 /// A switchboard number shared by two colleagues and a family address shared
 /// by a couple, in one file and then across two files: nobody is merged,
 /// the report says who each new contact looks like, and `kith duplicates`
-/// lists the pairs.
+/// lists them, one group for each shared number or address.
 #[test]
 fn a_shared_phone_or_family_address_is_a_duplicate_to_look_at_never_a_merge() {
     let kith = Kith::new();
@@ -397,9 +397,7 @@ fn a_shared_phone_or_family_address_is_a_duplicate_to_look_at_never_a_merge() {
         kith.ok(&["duplicates"]).lines().collect::<Vec<_>>(),
         [
             "#1 Ann Lee and #2 Raj Patel: same phone +15550100000",
-            "#3 Sam Poe and #4 Kim Poe: same e-mail family@poe.example",
-            "#3 Sam Poe and #5 Max Poe: same e-mail family@poe.example",
-            "#4 Kim Poe and #5 Max Poe: same e-mail family@poe.example",
+            "#3 Sam Poe, #4 Kim Poe and #5 Max Poe: same e-mail family@poe.example",
         ]
     );
 }

@@ -99,6 +99,14 @@ fn refused_commands_name_the_field_and_change_nothing() {
         ),
         (&["show", "zed"], "kith: no contact matches 'zed'"),
         (
+            &["show", "jnae"],
+            "kith: no contact matches 'jnae'; did you mean Jane Doe (#1)?",
+        ),
+        (
+            &["log", "Jane Dooe", "--via", "zoom"],
+            "kith: no contact matches 'Jane Dooe'; did you mean Jane Doe (#1)?",
+        ),
+        (
             &["list", "--tag", "a,b"],
             "kith: invalid --tag: 'a,b' must not contain commas",
         ),

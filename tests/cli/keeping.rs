@@ -12,6 +12,25 @@ fn ids(list: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// `kith today` on an empty contact book says how to fill it; once someone
+/// is in it, the agenda as usual.
+#[test]
+fn today_on_an_empty_book_says_how_to_fill_it() {
+    let kith = Kith::new();
+    let empty = kith.ok(&["today"]);
+    for hint in [
+        "Your contact book is empty",
+        "kith add \"Jane Doe\"",
+        "kith import vcard",
+        "kith import linkedin",
+    ] {
+        assert!(empty.contains(hint), "{hint} in {empty}");
+    }
+    kith.ok(&["add", "Jane Doe"]);
+    let agenda = kith.ok(&["today"]);
+    assert!(!agenda.contains("is empty"), "{agenda}");
+}
+
 #[test]
 fn the_whole_homework_loop() {
     let kith = Kith::new();

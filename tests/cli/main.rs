@@ -3,6 +3,7 @@
 
 mod accounts;
 mod archive;
+mod bounded;
 mod contacts;
 mod control_chars;
 mod goals;
@@ -15,6 +16,7 @@ mod meetings;
 mod modes;
 mod output;
 mod processes;
+mod vcards;
 
 #[path = "../support/clock.rs"]
 pub mod clock;

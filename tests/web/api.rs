@@ -62,6 +62,12 @@ async fn bad_input_is_a_4xx_naming_the_field(
     }
     let (got, v) = send(post("{\"name\": ")).await;
     assert_eq!(got, 400, "{v}");
+    // In Kith's words, with serde's line and column; no library's prefix.
+    let message = v["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("the body is not valid JSON: ") && message.contains("line 1 column"),
+        "{v}"
+    );
     let (got, _) = send(
         client
             .post(server.at("/api/v1/contacts"))

@@ -213,7 +213,7 @@ async fn a_client_discovers_the_address_book(
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
-    // Failures are counted: after ten for one name, even the right password
+    // Failures are counted: after ten for one name, the next wrong one
     // waits (429) until the window passes.
     for _ in 0..10 {
         let r = dav

@@ -208,9 +208,37 @@ async fn what_is_not_a_vcard_is_refused_with_the_precondition_it_fails(
         assert_refused(status, &headers, &text, "supported-address-data");
         assert!(text.contains("text/vcard"), "{text}");
     }
+    // A card with more tags than a contact may hold.
+    let crowded = card(
+        "crowded-1",
+        "Crowded Card",
+        &format!(
+            "CATEGORIES:{}\r\n",
+            (0..101)
+                .map(|i| format!("t{i}"))
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    );
+    let (status, headers, text) = dav.send("PUT", &bad, &[], &crowded).await;
+    assert_refused(status, &headers, &text, "valid-address-data");
+    assert!(text.contains("at most 100 tags"), "{text}");
+    // A card over the book's max-resource-size (1 MiB): that precondition.
+    let huge = card(
+        "huge-1",
+        "Huge Card",
+        &format!("NOTE:{}\r\n", "x".repeat(1024 * 1024)),
+    );
+    let (status, headers, text) = dav.send("PUT", &bad, &[], &huge).await;
+    assert_refused(status, &headers, &text, "max-resource-size");
+    assert!(text.contains("at most 1024 KiB"), "{text}");
     let (status, _, _) = dav.send("GET", &bad, &[], "").await;
     assert_eq!(status, 404, "nothing was written");
-    assert!(!server.kith(&["--user", "alice", "list"]).contains("Ty Ped"));
+    let list = server.kith(&["--user", "alice", "list"]);
+    assert!(
+        !list.contains("Ty Ped") && !list.contains("Huge Card"),
+        "{list}"
+    );
     for (name, right) in [
         ("typed.vcf", "text/vcard; charset=utf-8"),
         ("typed-x.vcf", "text/x-vcard"),

@@ -125,6 +125,37 @@ async fn rechecks_of_the_password_in_settings_are_throttled(
 
 #[rstest]
 #[tokio::test]
+async fn app_password_guesses_sent_at_once_are_held_to_the_limit(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let dav = crate::dav::Dav::new(&server);
+    let url = server.at("/dav/");
+    let statuses = at_once(30, || {
+        let request = dav
+            .client
+            .request(Method::from_bytes(b"PROPFIND").unwrap(), &url)
+            .header("Depth", "0")
+            .basic_auth("alice", Some("kdav_guess"));
+        async move { request.send().await.unwrap() }
+    })
+    .await;
+    assert_eq!(
+        count(&statuses, 401),
+        10,
+        "exactly the limit's worth counted as tries: {statuses:?}"
+    );
+    assert_eq!(count(&statuses, 429), 20, "{statuses:?}");
+    // Her phone, with the right app password, is not locked out by them.
+    let (status, _, _) = dav.send("PROPFIND", "/dav/", &[("Depth", "0")], "").await;
+    assert_eq!(status, 207);
+    server.stop().await;
+}
+
+#[rstest]
+#[tokio::test]
 async fn codes_sent_at_once_are_held_to_the_limit(
     #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
 ) {

@@ -7,6 +7,7 @@ mod admin;
 mod api;
 mod attack;
 mod auth;
+mod bounded;
 mod calendar;
 mod control_chars;
 mod dav;

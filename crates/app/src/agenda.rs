@@ -40,6 +40,9 @@ pub struct Ranking {
     pub date: NaiveDate,
     pub due: Vec<DueEntry>,
     pub agenda: Agenda,
+    /// How many contacts were ranked (archived ones too): none is an empty
+    /// contact book, which a front end greets with how to fill it.
+    pub contacts: usize,
     /// When the same facts start to rank differently: the next midnight in
     /// the user's zone, or sooner when a snooze ends or a scheduled meeting
     /// starts.
@@ -73,6 +76,7 @@ impl Ranking {
             date,
             due: rank(facts, &settings(user), date, now),
             agenda: Agenda::collect(facts, date),
+            contacts: facts.len(),
             valid_until,
         }
     }

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use kith_core::ValidationError;
-use kith_core::contact::{Contact, ContactDraft, ContactPatch};
+use kith_core::contact::{Contact, ContactDraft, ContactPatch, List, TooMany};
 use kith_core::ids::{ContactId, UserId};
 use kith_core::values::{
     Birthday, Cadence, ContactName, Email, Link, Phone, TagName, TimeZone, optional_text,
@@ -147,6 +147,20 @@ async fn introducer(
     }
 }
 
+/// A list over its limit, as the mistake of the field that adds to it.
+fn too_many(t: TooMany) -> AppError {
+    let field = match t.list {
+        List::Emails => Field::Email,
+        List::Phones => Field::Phone,
+        List::Links => Field::Link,
+        List::Tags => Field::Tag,
+    };
+    AppError::Invalid {
+        field,
+        message: t.message(),
+    }
+}
+
 /// The contact `input` describes, checked.
 pub async fn draft(
     store: &Store,
@@ -157,7 +171,7 @@ pub async fn draft(
     let f = &input.fields;
     let s = scalars(f)?;
     let introduced_by = introducer(store, user, &f.introduced_by).await?.flatten();
-    Ok(ContactDraft {
+    let draft = ContactDraft {
         name: Some(name),
         emails: each(&f.emails, Field::Email, Email::parse)?,
         phones: each(&f.phones, Field::Phone, Phone::parse)?,
@@ -178,7 +192,11 @@ pub async fn draft(
         nickname: s.nickname.flatten(),
         introduced_by,
         uid: None,
-    })
+    };
+    match draft.too_many() {
+        Some(t) => Err(too_many(t)),
+        None => Ok(draft),
+    }
 }
 
 /// Adds the contact `input` describes.
@@ -237,8 +255,8 @@ pub async fn patch(
 }
 
 /// Stores `patch`; a removal the contact does not allow (an e-mail it does
-/// not have, itself as its introducer) is the mistake of the field that
-/// asked for it.
+/// not have, itself as its introducer), or more e-mails, phones, links or
+/// tags than a contact holds, is the mistake of the field that asked for it.
 pub async fn update(
     store: &Store,
     user: UserId,
@@ -246,5 +264,12 @@ pub async fn update(
     patch: &ContactPatch,
     now: DateTime<Utc>,
 ) -> Result<Contact, AppError> {
+    let adds = !(patch.add_emails.is_empty()
+        && patch.add_phones.is_empty()
+        && patch.add_links.is_empty()
+        && patch.add_tags.is_empty());
+    if adds && let Some(t) = patch.too_many(&store.contact(user, id).await?) {
+        return Err(too_many(t));
+    }
     Ok(store.update_contact(user, id, patch, now).await?)
 }

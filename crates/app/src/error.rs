@@ -250,6 +250,9 @@ pub enum Key {
     Name(String),
     /// As the store said it: "no goal 7".
     Store(String),
+    /// By a name no contact has, with the names it is close to (a slip of
+    /// the keyboard): "no contact matches 'jnae'; did you mean Jane Doe (#3)?"
+    Misspelt { name: String, close: Vec<Candidate> },
 }
 
 impl fmt::Display for Key {
@@ -258,6 +261,18 @@ impl fmt::Display for Key {
             Key::Id(id) => write!(f, "with id {id}"),
             Key::Name(name) => write!(f, "matches '{name}'"),
             Key::Store(key) => f.write_str(key),
+            Key::Misspelt { name, close } => {
+                write!(f, "matches '{name}'; did you mean ")?;
+                for (i, c) in close.iter().enumerate() {
+                    let sep = match i {
+                        0 => "",
+                        _ if i + 1 == close.len() => " or ",
+                        _ => ", ",
+                    };
+                    write!(f, "{sep}{} (#{})", c.name, c.id)?;
+                }
+                f.write_str("?")
+            }
         }
     }
 }

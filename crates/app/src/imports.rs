@@ -240,7 +240,20 @@ impl Read {
         };
         for record in records {
             match record.parsed {
-                Ok(item) => {
+                Ok(mut item) => {
+                    let mut warnings = record.warnings;
+                    // Forgiving: the person comes in, the excess stays out.
+                    for cut in item.draft.keep_within_limits() {
+                        warnings.push(Warning {
+                            column: cut.list.word().to_owned(),
+                            value: format!("{} given", cut.count),
+                            message: format!(
+                                "{}; the first {} are kept",
+                                cut.message(),
+                                cut.list.max()
+                            ),
+                        });
+                    }
                     read.item_rows.push(read.rows.len());
                     read.rows.push(ReportRow {
                         line: item.line,
@@ -248,7 +261,7 @@ impl Read {
                         name: item.draft.name.as_ref().map(|n| n.as_str().to_owned()),
                         contact: None,
                         reason: None,
-                        warnings: record.warnings,
+                        warnings,
                     });
                     read.items.push(item);
                 }

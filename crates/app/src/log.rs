@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use kith_core::contact::ContactRef;
-use kith_core::conversation::{Channel, ConversationKind, Learning, Minutes, NewConversation};
+use kith_core::conversation::{
+    Channel, ConversationKind, Learning, MAX_PARTICIPANTS, Minutes, NewConversation,
+};
 use kith_core::follow_up::{FollowUpKind, NewFollowUp, Owner};
 use kith_core::user::User;
 use kith_core::values::ContactName;
@@ -98,6 +100,21 @@ fn parts(me: &User, now: DateTime<Utc>, input: &LogInput) -> Result<Parts, AppEr
             message: "they apply to a to-do of yours or theirs, and none was given".into(),
         });
     }
+    // Bounded before any name is looked up; core says it again of the
+    // people found.
+    if input.with.len() > MAX_PARTICIPANTS {
+        return Err(AppError::Invalid {
+            field: Field::With,
+            message: format!(
+                "at most {MAX_PARTICIPANTS} people in one conversation ({} given)",
+                input.with.len()
+            ),
+        });
+    }
+    kith_core::follow_up::check_per_conversation(
+        input.todos.len() + input.their_todos.len() + input.intros.len(),
+    )
+    .map_err(invalid(Field::MyTodo))?;
     let titles = |todos: &[String], field: Field| {
         todos
             .iter()

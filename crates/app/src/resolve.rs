@@ -49,7 +49,13 @@ pub async fn contact(store: &Store, user: UserId, input: &str) -> Result<Contact
     match (found.as_slice(), exact.as_slice()) {
         ([], _) => Err(AppError::NotFound {
             what: "contact",
-            key: Key::Name(input.to_owned()),
+            key: match close_names(store, user, input).await? {
+                close if close.is_empty() => Key::Name(input.to_owned()),
+                close => Key::Misspelt {
+                    name: input.to_owned(),
+                    close,
+                },
+            },
             field: None,
         }),
         ([only], _) => Ok(only.clone()),
@@ -69,6 +75,44 @@ pub async fn contact(store: &Store, user: UserId, input: &str) -> Result<Contact
             field: None,
         }),
     }
+}
+
+/// How many close names a miss suggests.
+const CLOSE: usize = 3;
+
+/// The contacts whose name, or a word of it, is spelt nearly like `input`
+/// (Jaro-Winkler on folded names, at least 0.85): the best few, best
+/// first. Paid only when a name finds no one.
+async fn close_names(store: &Store, user: UserId, input: &str) -> Result<Vec<Candidate>, AppError> {
+    let typed = sort_key(input);
+    let mut scored: Vec<(f64, ContactId)> = store
+        .match_keys(user)
+        .await?
+        .into_iter()
+        .filter_map(|(id, keys)| Some((closeness(&typed, &keys.name?), id)))
+        .filter(|(score, _)| *score >= 0.85)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.truncate(CLOSE);
+    let ids: Vec<ContactId> = scored.iter().map(|(_, id)| *id).collect();
+    let mut named = store.contact_summaries(user, &ids).await?;
+    named.sort_by_key(|s| ids.iter().position(|id| *id == s.id));
+    Ok(named
+        .into_iter()
+        .map(|s| Candidate {
+            id: s.id.0,
+            name: s.name,
+        })
+        .collect())
+}
+
+/// How close `typed` is to a folded `name`: to the whole of it, or to the
+/// word of it that is closest (people type a first or a last name).
+fn closeness(typed: &str, name: &str) -> f64 {
+    std::iter::once(name)
+        .chain(name.split_whitespace())
+        .map(|part| strsim::jaro_winkler(typed, part))
+        .fold(0.0, f64::max)
 }
 
 /// [`contact`] for a contact named in `field`: not finding it, or finding
@@ -170,4 +214,18 @@ pub async fn people(
         });
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::closeness;
+
+    #[test]
+    fn a_slip_of_the_keyboard_is_close_and_another_name_is_not() {
+        assert!(closeness("jnae", "jane doe") >= 0.85, "a swapped pair");
+        assert!(closeness("jane do", "jane doe") >= 0.85, "a letter short");
+        assert!(closeness("dooe", "jane doe") >= 0.85, "the last name");
+        assert!(closeness("bob", "jane doe") < 0.85);
+        assert!(closeness("zed", "jane doe") < 0.85);
+    }
 }

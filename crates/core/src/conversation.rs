@@ -104,6 +104,9 @@ impl Learning {
     }
 }
 
+/// The most people one conversation is with.
+pub const MAX_PARTICIPANTS: usize = 100;
+
 /// A validated conversation, ready to be stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewConversation {
@@ -119,8 +122,8 @@ pub struct NewConversation {
 }
 
 impl NewConversation {
-    /// Checks the parts that only make sense together: at least one person,
-    /// nobody twice, a bounded summary.
+    /// Checks the parts that only make sense together: at least one person
+    /// and at most [`MAX_PARTICIPANTS`], nobody twice, a bounded summary.
     pub fn new(
         occurred_at: DateTime<Utc>,
         channel: Channel,
@@ -132,6 +135,15 @@ impl NewConversation {
             return Err(ValidationError::new(
                 "participants",
                 "name at least one person you talked to",
+            ));
+        }
+        if participants.len() > MAX_PARTICIPANTS {
+            return Err(ValidationError::new(
+                "participants",
+                format!(
+                    "at most {MAX_PARTICIPANTS} people in one conversation ({} given)",
+                    participants.len()
+                ),
             ));
         }
         let mut seen = participants.clone();
@@ -245,6 +257,20 @@ mod tests {
         assert_eq!(
             Learning::parse("skill: S\u{1}QL").unwrap_err().field,
             "learned"
+        );
+    }
+
+    #[test]
+    fn a_conversation_is_with_at_most_a_hundred_people() {
+        let now = Utc::now();
+        let people = |n: i64| (1..=n).map(ContactId).collect::<Vec<_>>();
+        let max = MAX_PARTICIPANTS as i64;
+        assert!(NewConversation::new(now, Channel::Zoom, None, "", people(max)).is_ok());
+        let err = NewConversation::new(now, Channel::Zoom, None, "", people(max + 1)).unwrap_err();
+        assert_eq!(err.field, "participants");
+        assert_eq!(
+            err.message,
+            "at most 100 people in one conversation (101 given)"
         );
     }
 

@@ -2,8 +2,27 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::ValidationError;
 use crate::contact::ContactRef;
 use crate::ids::{ContactId, ConversationId, FollowUpId};
+
+/// The most follow-ups one conversation creates (to-dos of mine, theirs and
+/// introductions together).
+pub const MAX_PER_CONVERSATION: usize = 50;
+
+/// Refuses a conversation that would create more than
+/// [`MAX_PER_CONVERSATION`] follow-ups.
+pub fn check_per_conversation(count: usize) -> Result<(), ValidationError> {
+    if count > MAX_PER_CONVERSATION {
+        return Err(ValidationError::new(
+            "follow-ups",
+            format!(
+                "at most {MAX_PER_CONVERSATION} to-dos and introductions from one conversation ({count} given)"
+            ),
+        ));
+    }
+    Ok(())
+}
 
 word_enum! {
     /// Who promised it.
@@ -65,4 +84,20 @@ pub struct FollowUp {
     pub subject: Option<ContactId>,
     pub created_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_conversation_creates_at_most_fifty_follow_ups() {
+        assert!(check_per_conversation(MAX_PER_CONVERSATION).is_ok());
+        let err = check_per_conversation(MAX_PER_CONVERSATION + 1).unwrap_err();
+        assert_eq!(err.field, "follow-ups");
+        assert_eq!(
+            err.message,
+            "at most 50 to-dos and introductions from one conversation (51 given)"
+        );
+    }
 }

@@ -338,7 +338,7 @@ struct Row<'a> {
 }
 
 /// At most 80 characters of a cell, on one line, for a report.
-fn shorten(value: &str) -> String {
+pub(crate) fn shorten(value: &str) -> String {
     let one_line: String = value
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })

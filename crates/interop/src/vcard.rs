@@ -174,10 +174,13 @@ fn repair(card: &mut VCard) {
     }
 }
 
-/// A year-less BDAY or ANNIVERSARY as vCard 3.0 writers put it (`--02-03`,
-/// RFC 6350's `--MM-DD` in extended form, which calcard itself writes for
-/// 3.0) rewritten as `--0203`, the form calcard reads: it takes `--02-03`
-/// for February alone.
+/// BDAY and ANNIVERSARY dates in the forms calcard reads whole: a year-less
+/// date as vCard 3.0 writers put it (`--02-03`, RFC 6350's `--MM-DD` in
+/// extended form, which calcard itself writes for 3.0) becomes `--0203`,
+/// since calcard takes `--02-03` for February alone; and a full date in
+/// extended form (`1604-02-03`, as iOS writes a year-less birthday with
+/// `X-APPLE-OMIT-YEAR`, also in 4.0 cards) becomes `16040203`, since
+/// calcard reads a 4.0 card's `1604-02-03` as February 1604 without its day.
 fn year_less_dates(text: &str) -> std::borrow::Cow<'_, str> {
     fn rewrite(line: &str) -> Option<String> {
         let (head, value) = line.rsplit_once(':')?;
@@ -186,37 +189,48 @@ fn year_less_dates(text: &str) -> std::borrow::Cow<'_, str> {
         if !(name.eq_ignore_ascii_case("BDAY") || name.eq_ignore_ascii_case("ANNIVERSARY")) {
             return None;
         }
-        let b = value.trim_end_matches('\r').as_bytes();
-        let digit = |i: usize| b[i].is_ascii_digit();
-        (b.len() == 7 && b.starts_with(b"--") && digit(2) && digit(3) && b[4] == b'-')
-            .then_some(())
-            .filter(|()| digit(5) && digit(6))?;
-        Some(format!("{head}:--{}{}", &value[2..4], &value[5..7]))
+        let b = value.as_bytes();
+        let digits = |range: std::ops::Range<usize>| b[range].iter().all(u8::is_ascii_digit);
+        if b.len() == 7 && b.starts_with(b"--") && digits(2..4) && b[4] == b'-' && digits(5..7) {
+            return Some(format!("{head}:--{}{}", &value[2..4], &value[5..7]));
+        }
+        if b.len() == 10
+            && digits(0..4)
+            && b[4] == b'-'
+            && digits(5..7)
+            && b[7] == b'-'
+            && digits(8..10)
+        {
+            return Some(format!(
+                "{head}:{}{}{}",
+                &value[..4],
+                &value[5..7],
+                &value[8..]
+            ));
+        }
+        None
     }
-    if !text.contains("--") {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut changed = false;
-    let lines: Vec<String> = text
-        .split('\n')
-        .map(|line| {
-            let (body, cr) = match line.strip_suffix('\r') {
-                Some(body) => (body, "\r"),
-                None => (line, ""),
-            };
-            match rewrite(body) {
-                Some(new) => {
-                    changed = true;
-                    format!("{new}{cr}")
-                }
-                None => line.to_owned(),
+    let mut out: Option<String> = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        match rewrite(body) {
+            Some(new) => {
+                let out = out.get_or_insert_with(|| text[..at].to_owned());
+                out.push_str(&new);
+                out.push_str(&line[body.len()..]);
             }
-        })
-        .collect();
-    if changed {
-        std::borrow::Cow::Owned(lines.join("\n"))
-    } else {
-        std::borrow::Cow::Borrowed(text)
+            None => {
+                if let Some(out) = &mut out {
+                    out.push_str(line);
+                }
+            }
+        }
+        at += line.len();
+    }
+    match out {
+        Some(out) => std::borrow::Cow::Owned(out),
+        None => std::borrow::Cow::Borrowed(text),
     }
 }
 
@@ -225,63 +239,114 @@ pub fn read(bytes: &[u8]) -> Vec<Parsed> {
     records(bytes).into_iter().map(|r| r.parsed).collect()
 }
 
-/// Reads every card of a vCard file, each with a warning for every
-/// property that held characters Kith's text rule drops (they are left
-/// out of the card kept, as of the values read).
+/// Reads every card of a vCard file as records for an import report, each
+/// card's text kept as Kith's text rule tidies it: a refused card with the
+/// name it gave; a read one with a warning for every property that held
+/// characters the rule drops, and for every value of a modelled kind Kith
+/// could not read (which stays in the card as it came).
 pub fn records(bytes: &[u8]) -> Vec<Record> {
     let text = crate::decode(bytes);
     split_cards(&text)
         .into_iter()
         .map(|raw| {
-            let warnings = match &raw {
-                Ok(card) => crate::text::untidy_properties(&card.text)
-                    .into_iter()
-                    .map(|(column, value)| Warning {
-                        column,
-                        value,
-                        message:
-                            "control characters were left out (only tab and line breaks are kept)"
-                                .into(),
-                    })
-                    .collect(),
-                Err(_) => Vec::new(),
+            let raw = match raw {
+                Ok(raw) => raw,
+                Err(rejected) => return Record::from(Err(rejected)),
             };
+            let mut warnings: Vec<Warning> = crate::text::untidy_properties(&raw.text)
+                .into_iter()
+                .map(|(column, value)| Warning {
+                    column,
+                    value,
+                    message: "control characters were left out (only tab and line breaks are kept)"
+                        .into(),
+                })
+                .collect();
+            let text = crate::text::tidy_card(&raw.text);
+            let refused = |reason: String| Record {
+                parsed: Err(Rejected {
+                    line: raw.line,
+                    reason,
+                }),
+                who: formatted_name(&text),
+                warnings: Vec::new(),
+            };
+            let card = match parse_card(&text) {
+                Ok(card) => card,
+                Err(reason) => return refused(reason),
+            };
+            let draft = match draft_of(&card) {
+                Ok(draft) => draft,
+                Err(reason) => return refused(reason),
+            };
+            warnings.extend(unread(&card));
+            let fp = fingerprint(&text);
+            // A card that says nothing beyond what Kith models (Kith's own
+            // export, say) need not be kept: the contact writes it again.
+            // Keeping it would only make a re-import look like a change.
+            let keep = !fully_modelled(&card);
             Record {
-                parsed: raw.and_then(read_card),
-                who: None,
+                who: draft.name.as_ref().map(|n| n.as_str().to_owned()),
                 warnings,
+                parsed: Ok(ImportItem {
+                    line: raw.line,
+                    key: match &draft.uid {
+                        Some(uid) => format!("uid:{uid}"),
+                        None => format!("card:{fp}"),
+                    },
+                    fingerprint: fp,
+                    draft,
+                    card: keep.then(|| text.into_owned()),
+                    connected_on: None,
+                }),
             }
         })
         .collect()
 }
 
-/// One card cut out of a file, read, its text kept as the rule tidies it.
-fn read_card(raw: RawCard) -> Parsed {
-    let text = crate::text::tidy_card(&raw.text);
-    let card = parse_card(&text).map_err(|reason| Rejected {
-        line: raw.line,
-        reason,
-    })?;
-    let draft = draft_of(&card).map_err(|reason| Rejected {
-        line: raw.line,
-        reason,
-    })?;
-    let fp = fingerprint(&text);
-    // A card that says nothing beyond what Kith models (Kith's own
-    // export, say) need not be kept: the contact writes it again.
-    // Keeping it would only make a re-import look like a change.
-    let keep = !fully_modelled(&card);
-    Ok(ImportItem {
-        line: raw.line,
-        key: match &draft.uid {
-            Some(uid) => format!("uid:{uid}"),
-            None => format!("card:{fp}"),
-        },
-        fingerprint: fp,
-        draft,
-        card: keep.then(|| text.into_owned()),
-        connected_on: None,
+/// The FN a card gives, as written, for naming a card that was refused.
+fn formatted_name(text: &str) -> Option<String> {
+    text.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        let name = name.rsplit('.').next()?.split(';').next()?;
+        (name.eq_ignore_ascii_case("FN") && !value.trim().is_empty())
+            .then(|| crate::csv::shorten(value.trim()))
     })
+}
+
+/// A warning for each value of a kind Kith models that it could not read
+/// (an EMAIL that is no address, a BDAY that is no date): the contact goes
+/// without it, and the card keeps it as it came.
+fn unread(card: &VCard) -> Vec<Warning> {
+    card.entries
+        .iter()
+        .filter(|entry| matches!(role(entry), Role::Unmodelled))
+        .filter_map(|entry| {
+            let what = match entry.name {
+                VCardProperty::Email => "an e-mail address",
+                VCardProperty::Tel => "a phone number",
+                VCardProperty::Url => "a web address",
+                VCardProperty::Bday => "a date",
+                VCardProperty::Tz => "a time zone",
+                _ => return None,
+            };
+            let value = match entry.values.first() {
+                Some(VCardValue::PartialDateTime(d)) => {
+                    let part = |p: Option<u16>, width: usize| {
+                        p.map_or("-".repeat(width), |p| format!("{p:0width$}"))
+                    };
+                    let (month, day) = (d.month.map(u16::from), d.day.map(u16::from));
+                    format!("{}-{}-{}", part(d.year, 4), part(month, 2), part(day, 2))
+                }
+                _ => texts(entry).join(","),
+            };
+            (!value.trim().is_empty()).then(|| Warning {
+                column: entry.name.as_str().to_owned(),
+                value: crate::csv::shorten(&value),
+                message: format!("not {what}; kept in the card as it came"),
+            })
+        })
+        .collect()
 }
 
 /// What a property means to Kith.

@@ -10,15 +10,17 @@
 //! contacts look alike: a suggestion for the user, never a merge.
 //!
 //! Imports use [`MatchIndex`] to find the contact a record belongs to (and
-//! the one it merely resembles); `kith duplicates` uses [`duplicate_pairs`]
-//! over the whole contact book, which also suggests two contacts with the
-//! same name and nothing to tell them apart.
+//! the one it merely resembles); `kith duplicates` uses [`duplicate_groups`]
+//! over the whole contact book: everyone sharing a key is one group (which
+//! also gathers people with the same name and nothing to tell them apart).
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::hash::Hash;
 
-use crate::contact::{Contact, ContactDraft, ContactPatch};
+use crate::contact::{
+    Contact, ContactDraft, ContactPatch, MAX_EMAILS, MAX_LINKS, MAX_PHONES, MAX_TAGS,
+};
 use crate::ids::ContactId;
 use crate::values::{Email, Link, LinkKind, Phone, TagName, sort_key};
 
@@ -262,66 +264,121 @@ impl<T: Copy + Eq + Hash> MatchIndex<T> {
     }
 }
 
-/// Every pair of contacts that look like the same person, each with its
-/// strongest reason, the lower id first, in id order.
-pub fn duplicate_pairs(
-    contacts: &[(ContactId, MatchKeys)],
-) -> Vec<(ContactId, ContactId, MatchReason)> {
-    let mut first_by_key: HashMap<MatchReason, Vec<ContactId>> = HashMap::new();
-    let with_linkedin: HashSet<ContactId> = contacts
-        .iter()
-        .filter(|(_, k)| !k.linkedin.is_empty())
-        .map(|(id, _)| *id)
+/// Contacts that look like the same person for one reason: everyone who
+/// shares one key (the same e-mail, phone, name…), however many they are.
+/// 1,000 people named alike are one group of 1,000, not 499,500 pairs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DuplicateGroup {
+    pub reason: MatchReason,
+    /// In id order; at least two.
+    pub members: Vec<ContactId>,
+}
+
+/// What tells two people with one name apart: both at an organisation
+/// (`org`, for a same-name suggestion), or both with a LinkedIn profile.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Apart {
+    org: bool,
+    linkedin: bool,
+}
+
+impl Apart {
+    fn of(keys: &MatchKeys, count_org: bool) -> Self {
+        Self {
+            org: count_org && keys.name_org.is_some(),
+            linkedin: !keys.linkedin.is_empty(),
+        }
+    }
+
+    fn index(self) -> usize {
+        usize::from(self.org) * 2 + usize::from(self.linkedin)
+    }
+
+    fn from_index(i: usize) -> Self {
+        Self {
+            org: i & 2 != 0,
+            linkedin: i & 1 != 0,
+        }
+    }
+
+    fn from(self, other: Apart) -> bool {
+        (self.org && other.org) || (self.linkedin && other.linkedin)
+    }
+}
+
+/// Keeps the members who are not told apart from at least one other member,
+/// by counting the four kinds of member (linear, no pair loop).
+fn not_apart(members: &mut Vec<usize>, contacts: &[(ContactId, MatchKeys)], count_org: bool) {
+    let kind = |i: usize| Apart::of(&contacts[i].1, count_org);
+    let mut counts = [0usize; 4];
+    for &i in members.iter() {
+        counts[kind(i).index()] += 1;
+    }
+    members.retain(|&i| {
+        let me = kind(i);
+        (0..4).any(|k| {
+            let others = counts[k] - usize::from(k == me.index());
+            others > 0 && !me.from(Apart::from_index(k))
+        })
+    });
+}
+
+/// Every group of contacts that look like the same person, each under its
+/// reason, ordered by their first member and then strongest reason first.
+///
+/// A group whose members all share a stronger group too is left out (the
+/// same two people with one phone and one name at one organisation are one
+/// suggestion), and a same-name group only holds people nothing else tells
+/// apart from at least one other member. Linear in the number of keys:
+/// hashing, never a loop over the pairs of a group.
+pub fn duplicate_groups(contacts: &[(ContactId, MatchKeys)]) -> Vec<DuplicateGroup> {
+    let mut by_key: HashMap<MatchReason, Vec<usize>> = HashMap::new();
+    for (i, (_, keys)) in contacts.iter().enumerate() {
+        let names = keys.name.iter().cloned().map(MatchReason::SameName);
+        for reason in keys.reasons().chain(names) {
+            let members = by_key.entry(reason).or_default();
+            // One contact's keys come together: a repeat is the last one.
+            if members.last() != Some(&i) {
+                members.push(i);
+            }
+        }
+    }
+    let mut candidates: Vec<(MatchReason, Vec<usize>)> = by_key
+        .into_iter()
+        .filter_map(|(reason, mut members)| {
+            match reason {
+                MatchReason::NameAndOrganisation(_) => not_apart(&mut members, contacts, false),
+                MatchReason::SameName(_) => not_apart(&mut members, contacts, true),
+                _ => {}
+            }
+            (members.len() >= 2).then_some((reason, members))
+        })
         .collect();
-    for (id, keys) in contacts {
-        for reason in keys.reasons() {
-            let ids = first_by_key.entry(reason).or_default();
-            if !ids.contains(id) {
-                ids.push(*id);
-            }
+    candidates.sort_by(|(a, _), (b, _)| (a.rank(), a).cmp(&(b.rank(), b)));
+    // The groups kept so far that each contact is in, strongest first.
+    let mut groups_of: Vec<Vec<usize>> = vec![Vec::new(); contacts.len()];
+    let mut kept: Vec<DuplicateGroup> = Vec::new();
+    for (reason, members) in candidates {
+        let covered = groups_of[members[0]]
+            .iter()
+            .any(|g| members.iter().all(|&m| groups_of[m].contains(g)));
+        if covered {
+            continue;
         }
-    }
-    let mut best: HashMap<(ContactId, ContactId), MatchReason> = HashMap::new();
-    for (reason, ids) in first_by_key {
-        for (i, a) in ids.iter().enumerate() {
-            for b in &ids[i + 1..] {
-                if matches!(reason, MatchReason::NameAndOrganisation(_))
-                    && with_linkedin.contains(a)
-                    && with_linkedin.contains(b)
-                {
-                    continue;
-                }
-                let pair = if a < b { (*a, *b) } else { (*b, *a) };
-                let slot = best.entry(pair).or_insert_with(|| reason.clone());
-                if (reason.rank(), &reason) < (slot.rank(), &*slot) {
-                    *slot = reason.clone();
-                }
-            }
+        for &m in &members {
+            groups_of[m].push(kept.len());
         }
+        let mut ids: Vec<ContactId> = members.iter().map(|&m| contacts[m].0).collect();
+        ids.sort_unstable();
+        kept.push(DuplicateGroup {
+            reason,
+            members: ids,
+        });
     }
-    // The same name with nothing found above: a suggestion, unless two
-    // organisations or two LinkedIn profiles say they are two people.
-    let mut by_name: HashMap<&str, Vec<(ContactId, &MatchKeys)>> = HashMap::new();
-    for (id, keys) in contacts {
-        if let Some(name) = &keys.name {
-            by_name.entry(name).or_default().push((*id, keys));
-        }
-    }
-    for (name, people) in by_name {
-        for (i, (a, ka)) in people.iter().enumerate() {
-            for (b, kb) in &people[i + 1..] {
-                let pair = if a < b { (*a, *b) } else { (*b, *a) };
-                let apart = (ka.name_org.is_some() && kb.name_org.is_some())
-                    || (!ka.linkedin.is_empty() && !kb.linkedin.is_empty());
-                if !apart && !best.contains_key(&pair) {
-                    best.insert(pair, MatchReason::SameName(name.to_owned()));
-                }
-            }
-        }
-    }
-    let mut pairs: Vec<_> = best.into_iter().map(|((a, b), r)| (a, b, r)).collect();
-    pairs.sort();
-    pairs
+    kept.sort_by(|a, b| {
+        (a.members[0], a.reason.rank(), &a.reason).cmp(&(b.members[0], b.reason.rank(), &b.reason))
+    });
+    kept
 }
 
 fn fill<T: Clone + PartialEq>(current: Option<&T>, incoming: Option<&T>) -> Option<Option<T>> {
@@ -396,6 +453,18 @@ pub fn fill_patch(existing: &Contact, incoming: &ContactDraft) -> ContactPatch {
             .filter(|t| !existing.tags.iter().any(|s| s == t.as_str())),
         |t: &TagName| t.as_str().to_owned(),
     );
+    // Within each list's limit: what does not fit is left out.
+    let room = |has: usize, max: usize| max.saturating_sub(has);
+    patch
+        .add_emails
+        .truncate(room(existing.emails.len(), MAX_EMAILS));
+    patch
+        .add_phones
+        .truncate(room(existing.phones.len(), MAX_PHONES));
+    patch
+        .add_links
+        .truncate(room(existing.links.len(), MAX_LINKS));
+    patch.add_tags.truncate(room(existing.tags.len(), MAX_TAGS));
     patch
 }
 
@@ -403,16 +472,8 @@ fn distinct<'a, T: Clone + 'a>(
     values: impl Iterator<Item = &'a T>,
     key: impl Fn(&T) -> String,
 ) -> Vec<T> {
-    let mut seen = Vec::new();
-    let mut out = Vec::new();
-    for v in values {
-        let k = key(v);
-        if !seen.contains(&k) {
-            seen.push(k);
-            out.push(v.clone());
-        }
-    }
-    out
+    let mut seen = HashSet::new();
+    values.filter(|v| seen.insert(key(v))).cloned().collect()
 }
 
 /// Folds a second record about the same person into a first one that is not
@@ -437,25 +498,33 @@ pub fn absorb(into: &mut ContactDraft, other: &ContactDraft) {
     keep(&mut into.notes, &other.notes);
     keep(&mut into.cadence, &other.cadence);
     keep(&mut into.uid, &other.uid);
-    for e in &other.emails {
-        let k = e.as_str().to_lowercase();
-        if !into.emails.iter().any(|x| x.as_str().to_lowercase() == k) {
-            into.emails.push(e.clone());
+    add_missing(&mut into.emails, &other.emails, MAX_EMAILS, |e| {
+        e.as_str().to_lowercase()
+    });
+    add_missing(
+        &mut into.phones,
+        &other.phones,
+        MAX_PHONES,
+        Phone::normalized,
+    );
+    add_missing(&mut into.links, &other.links, MAX_LINKS, |l| {
+        l.url().to_owned()
+    });
+    add_missing(&mut into.tags, &other.tags, MAX_TAGS, |t| {
+        t.as_str().to_owned()
+    });
+}
+
+/// Adds the values of `other` that `into` lacks (by `key`), while `into`
+/// holds fewer than `max`; linear, by hashing.
+fn add_missing<T: Clone>(into: &mut Vec<T>, other: &[T], max: usize, key: impl Fn(&T) -> String) {
+    let mut seen: HashSet<String> = into.iter().map(&key).collect();
+    for v in other {
+        if into.len() >= max {
+            break;
         }
-    }
-    for p in &other.phones {
-        if !into.phones.iter().any(|x| x.normalized() == p.normalized()) {
-            into.phones.push(p.clone());
-        }
-    }
-    for l in &other.links {
-        if !into.links.contains(l) {
-            into.links.push(l.clone());
-        }
-    }
-    for t in &other.tags {
-        if !into.tags.contains(t) {
-            into.tags.push(t.clone());
+        if seen.insert(key(v)) {
+            into.push(v.clone());
         }
     }
 }

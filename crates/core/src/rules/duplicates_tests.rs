@@ -125,26 +125,55 @@ fn a_uid_or_a_profile_is_an_identity_whatever_the_name() {
     );
 }
 
+fn group(reason: MatchReason, members: &[i64]) -> DuplicateGroup {
+    DuplicateGroup {
+        reason,
+        members: members.iter().copied().map(ContactId).collect(),
+    }
+}
+
 #[test]
-fn pairs_carry_their_strongest_reason() {
+fn groups_carry_their_strongest_reason() {
     let mut a = draft("Jane Doe");
     a.organisation = Some("Acme".into());
     a.phones = vec![Phone::parse("+1 555 010 2000").unwrap()];
     let mut b = a.clone();
     b.phones = vec![Phone::parse("+1 (555) 0102000").unwrap()];
     let c = draft("Someone Else");
-    let pairs = duplicate_pairs(&[
+    let groups = duplicate_groups(&[
         (ContactId(3), MatchKeys::of_draft(&b)),
         (ContactId(1), MatchKeys::of_draft(&a)),
         (ContactId(2), MatchKeys::of_draft(&c)),
     ]);
+    // The same name at the same organisation says nothing more about the
+    // two people the phone already groups.
     assert_eq!(
-        pairs,
-        vec![(
-            ContactId(1),
-            ContactId(3),
-            MatchReason::Phone("+15550102000".into())
-        )]
+        groups,
+        vec![group(MatchReason::Phone("+15550102000".into()), &[1, 3])]
+    );
+}
+
+#[test]
+fn a_weaker_key_shared_beyond_a_stronger_group_is_a_group_of_its_own() {
+    let person = |name: &str| {
+        let mut d = draft(name);
+        d.emails = vec![Email::parse("family@poe.example").unwrap()];
+        MatchKeys::of_draft(&d)
+    };
+    let groups = duplicate_groups(&[
+        (ContactId(1), person("Sam Poe")),
+        (ContactId(2), person("Sam Poe")),
+        (ContactId(3), person("Kim Poe")),
+    ]);
+    assert_eq!(
+        groups,
+        vec![
+            group(
+                MatchReason::NameAndEmail("sam poe <family@poe.example>".into()),
+                &[1, 2]
+            ),
+            group(MatchReason::Email("family@poe.example".into()), &[1, 2, 3]),
+        ]
     );
 }
 
@@ -158,25 +187,34 @@ fn the_same_name_alone_is_a_suggestion_unless_something_tells_them_apart() {
             .unwrap_or_default();
         MatchKeys::of_draft(&d)
     };
-    let pairs = duplicate_pairs(&[
+    let same = MatchReason::SameName("ada lovelace".into());
+    // 3 and 4 work at different places, but each may be 1 or 2.
+    let groups = duplicate_groups(&[
         (ContactId(1), ada(None, None)),
         (ContactId(2), MatchKeys::of_draft(&draft("ada  LOVELACE"))),
         (ContactId(3), ada(Some("Analytical"), None)),
         (ContactId(4), ada(Some("Babbage & Co"), None)),
     ]);
-    let same = MatchReason::SameName("ada lovelace".into());
-    // 3 and 4 work at different places: two people.
+    assert_eq!(groups, vec![group(same.clone(), &[1, 2, 3, 4])]);
+    // Two organisations, or two profiles, and nobody else: two people.
+    let apart = duplicate_groups(&[
+        (ContactId(1), ada(Some("Analytical"), None)),
+        (ContactId(2), ada(Some("Babbage & Co"), None)),
+        (
+            ContactId(5),
+            ada(None, Some("https://linkedin.com/in/ada-1")),
+        ),
+        (
+            ContactId(6),
+            ada(None, Some("https://linkedin.com/in/ada-2")),
+        ),
+    ]);
     assert_eq!(
-        pairs,
-        vec![
-            (ContactId(1), ContactId(2), same.clone()),
-            (ContactId(1), ContactId(3), same.clone()),
-            (ContactId(1), ContactId(4), same.clone()),
-            (ContactId(2), ContactId(3), same.clone()),
-            (ContactId(2), ContactId(4), same.clone()),
-        ]
+        apart,
+        vec![group(same.clone(), &[1, 2, 5, 6])],
+        "an organisation and a profile do not tell two people apart"
     );
-    let two_profiles = duplicate_pairs(&[
+    let two_profiles = duplicate_groups(&[
         (
             ContactId(1),
             ada(None, Some("https://linkedin.com/in/ada-1")),
@@ -185,8 +223,25 @@ fn the_same_name_alone_is_a_suggestion_unless_something_tells_them_apart() {
             ContactId(2),
             ada(None, Some("https://linkedin.com/in/ada-2")),
         ),
+        (
+            ContactId(3),
+            ada(Some("Analytical"), Some("https://linkedin.com/in/ada-3")),
+        ),
     ]);
-    assert!(two_profiles.is_empty());
+    assert!(two_profiles.is_empty(), "{two_profiles:?}");
+    // One person told apart from every other member is left out.
+    let one_out = duplicate_groups(&[
+        (ContactId(1), ada(Some("Analytical"), None)),
+        (
+            ContactId(2),
+            ada(None, Some("https://linkedin.com/in/ada-2")),
+        ),
+        (
+            ContactId(3),
+            ada(Some("Babbage & Co"), Some("https://linkedin.com/in/ada-3")),
+        ),
+    ]);
+    assert_eq!(one_out, vec![group(same.clone(), &[1, 2])]);
     // Imports never match on a name alone.
     let mut index = MatchIndex::default();
     index.insert(ContactId(1), &ada(None, None));
@@ -195,6 +250,31 @@ fn the_same_name_alone_is_a_suggestion_unless_something_tells_them_apart() {
         same.to_string(),
         "same name (ada lovelace), nothing else tells them apart"
     );
+}
+
+/// 5,000 people with one name, e-mail and phone: one group of 5,000 (the
+/// name and e-mail), not 12.5 million pairs. (Its time is measured by
+/// bench/bounded.py, not asserted here.)
+#[test]
+fn many_people_alike_are_one_group() {
+    let mut same = draft("Same Name");
+    same.emails = vec![Email::parse("same@example.com").unwrap()];
+    same.phones = vec![Phone::parse("+1 555 010 9999").unwrap()];
+    let keys = MatchKeys::of_draft(&same);
+    let contacts: Vec<_> = (1..=5_000).map(|i| (ContactId(i), keys.clone())).collect();
+    let groups = duplicate_groups(&contacts);
+    assert_eq!(
+        groups.len(),
+        1,
+        "{:?}",
+        groups.iter().map(|g| &g.reason).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        groups[0].reason,
+        MatchReason::NameAndEmail("same name <same@example.com>".into())
+    );
+    assert_eq!(groups[0].members.len(), 5_000);
+    assert_eq!(groups[0].members[4_999], ContactId(5_000));
 }
 
 #[test]

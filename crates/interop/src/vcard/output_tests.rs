@@ -160,6 +160,8 @@ fn an_org_with_an_invalid_utf8_byte_is_text() {
 fn year_less_dates_round_trip_through_both_versions() {
     for (version, bday) in [
         ("3.0", "BDAY;X-APPLE-OMIT-YEAR=1604:1604-02-03"),
+        ("4.0", "BDAY;X-APPLE-OMIT-YEAR=1604:1604-02-03"),
+        ("4.0", "BDAY;X-APPLE-OMIT-YEAR=1604:16040203"),
         ("3.0", "BDAY:--02-03"),
         ("4.0", "BDAY:--0203"),
     ] {

@@ -547,3 +547,47 @@ fn a_property_with_a_broken_name_does_not_break_the_card_written_back() {
         }
     }
 }
+
+/// A value of a kind Kith models that it cannot read costs the contact
+/// only that value, with a warning naming the property and the value; a
+/// refused card is named by its FN.
+#[test]
+fn an_unreadable_value_is_a_warning_and_a_refused_card_is_named() {
+    // Bo's name is longer than a name may be, and he has nothing else.
+    let file = format!(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEMAIL:ann@example.com\r\n\
+         BDAY:2024-02-31\r\nEMAIL:not-an-address\r\nURL:not a url\r\nEND:VCARD\r\n\
+         BEGIN:VCARD\r\nVERSION:3.0\r\nitem1.FN;CHARSET=UTF-8:Bo Refused {}\r\nEND:VCARD\r\n",
+        "x".repeat(200)
+    );
+    let records = records(file.as_bytes());
+    assert_eq!(records.len(), 2);
+    let ann = records[0].parsed.as_ref().expect("Ann is kept");
+    assert_eq!(ann.draft.emails.len(), 1);
+    assert_eq!(ann.draft.birthday, None);
+    let left_out: Vec<_> = records[0]
+        .warnings
+        .iter()
+        .map(|w| (w.column.as_str(), w.value.as_str()))
+        .collect();
+    assert_eq!(
+        left_out,
+        [
+            ("BDAY", "2024-02-31"),
+            ("EMAIL", "not-an-address"),
+            ("URL", "not a url")
+        ]
+    );
+    assert!(records[0].warnings[0].message.contains("not a date"));
+    let card = ann.card.as_deref().expect("the card is kept");
+    assert!(card.contains("BDAY:2024-02-31"), "{card}");
+    assert!(
+        records[1].parsed.is_err(),
+        "a card without a name it can read"
+    );
+    let who = records[1].who.as_deref().unwrap_or_default();
+    assert!(
+        who.starts_with("Bo Refused xxx") && who.ends_with('…'),
+        "{who}"
+    );
+}

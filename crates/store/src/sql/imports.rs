@@ -13,7 +13,8 @@
 //! alone. A record for an existing contact is one transaction.
 
 use kith_core::rules::duplicates::{
-    MatchIndex, MatchKeys, absorb, fill_patch, linkedin_key, name_key, name_org_key, phone_key,
+    MatchIndex, MatchKeys, MatchReason, absorb, fill_patch, linkedin_key, name_key, name_org_key,
+    phone_key,
 };
 
 use super::*;

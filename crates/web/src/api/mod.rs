@@ -271,10 +271,19 @@ fn json_rejection(r: JsonRejection) -> WebError {
         JsonRejection::MissingJsonContentType(_) => {
             WebError::BadRequest("send the body as JSON with Content-Type: application/json".into())
         }
-        other if other.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
-            WebError::TooLarge(other.body_text())
+        JsonRejection::JsonSyntaxError(e) => {
+            // serde's words name the line and column: "expected value at line 1 column 1".
+            let text = e.body_text();
+            let detail = text.split_once(": ").map_or(text.as_str(), |(_, d)| d);
+            WebError::BadRequest(format!("the body is not valid JSON: {detail}"))
         }
-        other => WebError::BadRequest(other.body_text()),
+        other if other.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE => {
+            WebError::TooLarge("the body is larger than this server accepts".into())
+        }
+        other => {
+            tracing::debug!(error = %other.body_text(), "request body refused");
+            WebError::BadRequest("the body could not be read".into())
+        }
     }
 }
 

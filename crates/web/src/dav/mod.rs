@@ -259,19 +259,27 @@ async fn authenticate(
     match found {
         Some(user) if user.username.eq_ignore_ascii_case(username.trim()) => Ok(user),
         _ => {
-            let store = &state.store;
-            let since = Utc::now() - super::auth::FAILURE_WINDOW;
+            // A wrong app password counts under the account and the address,
+            // atomically with the check of their limits (guesses sent at once
+            // cannot all slip under them). A right one is never refused: app
+            // passwords are random, so the limit guards against noise, and a
+            // stranger's failures must not lock a user's phone out.
+            let now = Utc::now();
             let account = format!("dav:{}", username.trim().to_lowercase());
             let address = address_key(state, headers, peer);
-            let failures = |key: String| async move {
-                store
-                    .login_failures_since(&key, since)
-                    .await
-                    .map_err(internal)
-            };
-            if failures(account.clone()).await? >= super::auth::MAX_FAILURES_PER_ACCOUNT
-                || failures(address.clone()).await? >= super::auth::MAX_FAILURES_PER_ADDRESS
-            {
+            let counted = state
+                .store
+                .claim_login_attempt(
+                    &[
+                        (account.as_str(), super::auth::MAX_FAILURES_PER_ACCOUNT),
+                        (address.as_str(), super::auth::MAX_FAILURES_PER_ADDRESS),
+                    ],
+                    now - super::auth::FAILURE_WINDOW,
+                    now,
+                )
+                .await
+                .map_err(internal)?;
+            if !counted {
                 let mut r = status(StatusCode::TOO_MANY_REQUESTS, "too many failed sign-ins");
                 r.headers_mut().insert(
                     header::RETRY_AFTER,
@@ -279,14 +287,6 @@ async fn authenticate(
                 );
                 return Err(r);
             }
-            store
-                .record_login_failure(&account, chrono::Utc::now())
-                .await
-                .map_err(internal)?;
-            store
-                .record_login_failure(&address, chrono::Utc::now())
-                .await
-                .map_err(internal)?;
             Err(challenge())
         }
     }

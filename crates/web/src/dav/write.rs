@@ -75,10 +75,18 @@ impl Dav<'_> {
                 "cards are written inside the address book",
             ));
         };
+        // RFC 6352 section 6.3.2.1: a card over the address book's
+        // max-resource-size fails that precondition.
         if body.len() > MAX_CARD {
-            return Ok(status(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "the card is too large",
+            return Ok(explained(
+                StatusCode::FORBIDDEN,
+                CARD,
+                "max-resource-size",
+                Some(&format!(
+                    "the card is {} KiB; a card may be at most {} KiB",
+                    body.len().div_ceil(1024),
+                    MAX_CARD / 1024
+                )),
             ));
         }
         // RFC 6352 section 6.3.2.1: what is not a vCard is refused with
@@ -110,6 +118,11 @@ impl Dav<'_> {
             Ok(draft) => draft,
             Err(reason) => return Ok(invalid(&reason)),
         };
+        // A contact's lists are bounded (kith_core::contact::List): a card
+        // beyond them is refused whole, so nothing of it is cut silently.
+        if let Some(too_many) = draft.too_many() {
+            return Ok(invalid(&too_many.message()));
+        }
         let pre = precondition_of(headers);
         let written = self
             .state

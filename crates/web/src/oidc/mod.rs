@@ -139,7 +139,8 @@ impl Client {
         let url = format!("{issuer}/.well-known/openid-configuration");
         let request = openidconnect::http::Request::get(&url)
             .header("Accept", "application/json")
-            .body(Vec::new())?;
+            .body(Vec::new())
+            .with_context(|| format!("the issuer's address {url}"))?;
         let response = openidconnect::SyncHttpClient::call(&self.http, request)
             .with_context(|| format!("cannot reach {url}"))?;
         if !response.status().is_success() {
@@ -157,7 +158,7 @@ impl Client {
             );
         }
         let keys = JsonWebKeySet::fetch(found.jwks_uri(), &self.http)
-            .map_err(|e| anyhow!("cannot read the provider's keys: {}", error_chain(&e)))?;
+            .map_err(|e| chained(&e, "cannot read the provider's keys"))?;
         let found = found.set_jwks(keys);
         self.discovery
             .lock()
@@ -297,9 +298,12 @@ impl Client {
             ClientId::new(provider.client_id.clone()),
             Some(ClientSecret::new(provider.client_secret.clone())),
         )
-        .set_redirect_uri(RedirectUrl::new(redirect_uri.to_owned())?);
+        .set_redirect_uri(
+            RedirectUrl::new(redirect_uri.to_owned()).context("the sign-in's return address")?,
+        );
         let tokens: CoreTokenResponse = client
-            .exchange_code(AuthorizationCode::new(code.to_owned()))?
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .context("the provider names no token endpoint")?
             .set_pkce_verifier(PkceCodeVerifier::new(verifier.to_owned()))
             .request(&self.http)
             .map_err(|e| match e {
@@ -309,10 +313,7 @@ impl Client {
                         .cloned()
                         .unwrap_or_else(|| r.error().as_ref().to_owned())
                 ),
-                other => anyhow!(
-                    "cannot trade the code at the provider: {}",
-                    error_chain(&other)
-                ),
+                other => chained(&other, "cannot trade the code at the provider"),
             })?;
         let id_token = tokens
             .id_token()
@@ -353,7 +354,7 @@ impl Client {
                 Err(UserInfoError::ClaimsVerification(
                     ClaimsVerificationError::InvalidSubject(_),
                 )) => bail!("the user info speaks of another account than the ID token"),
-                Err(e) => bail!("cannot read the provider's user info: {}", error_chain(&e)),
+                Err(e) => return Err(chained(&e, "cannot read the provider's user info")),
             }
         }
         Ok(account)
@@ -393,8 +394,14 @@ fn refusal(e: ClaimsVerificationError, alg: &str) -> anyhow::Error {
             anyhow!("the ID token's key is not among the provider's")
         }
         C::SignatureVerification(S::CryptoError(_)) => anyhow!("the ID token's signature is wrong"),
-        other => anyhow!("the ID token is invalid: {}", error_chain(&other)),
+        other => chained(&other, "the ID token is invalid"),
     }
+}
+
+/// `what` in Kith's words, with a library's error and its sources behind it:
+/// shown as `what` (`{}`), logged in full (`{:#}`).
+fn chained(e: &dyn std::error::Error, what: &'static str) -> anyhow::Error {
+    anyhow::Error::msg(error_chain(e)).context(what)
 }
 
 /// An error and its sources, joined.

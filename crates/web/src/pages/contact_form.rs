@@ -2,6 +2,8 @@
 //! `kith_app::contacts` input as `kith add` and `kith edit`, checked by the
 //! same code; a refused form names the label of the field to fix.
 
+use std::collections::HashSet;
+
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
@@ -232,44 +234,29 @@ pub async fn update(
     let me = viewer.user.id;
     let current = state.store.contact(me, id).await?;
     let posted = form.fields(true);
-    let gone = |old: &[String], new: &[String]| -> Vec<String> {
-        old.iter()
-            .filter(|o| !new.iter().any(|n| n.eq_ignore_ascii_case(o)))
+    // What is in one list and not the other, by hashing (a list may be
+    // long: a contact stored before the limits, or a hostile form).
+    let missing = |from: &[String], other: &[String], fold: fn(&str) -> String| -> Vec<String> {
+        let other: HashSet<String> = other.iter().map(|v| fold(v)).collect();
+        from.iter()
+            .filter(|v| !other.contains(&fold(v)))
             .cloned()
             .collect()
     };
+    let folded: fn(&str) -> String = str::to_ascii_lowercase;
+    let exact: fn(&str) -> String = str::to_owned;
     let old_links: Vec<String> = current.links.iter().map(|l| l.url.clone()).collect();
     let changes = ContactChanges {
         name: Some(form.name.clone()),
-        remove_emails: gone(&current.emails, &posted.emails),
-        remove_phones: gone(&current.phones, &posted.phones),
-        remove_links: gone(&old_links, &posted.links),
-        remove_tags: gone(&current.tags, &posted.tags),
+        remove_emails: missing(&current.emails, &posted.emails, folded),
+        remove_phones: missing(&current.phones, &posted.phones, folded),
+        remove_links: missing(&old_links, &posted.links, folded),
+        remove_tags: missing(&current.tags, &posted.tags, folded),
         fields: ContactFields {
-            emails: posted
-                .emails
-                .iter()
-                .filter(|e| !current.emails.iter().any(|o| o.eq_ignore_ascii_case(e)))
-                .cloned()
-                .collect(),
-            phones: posted
-                .phones
-                .iter()
-                .filter(|p| !current.phones.contains(p))
-                .cloned()
-                .collect(),
-            links: posted
-                .links
-                .iter()
-                .filter(|l| !old_links.contains(l))
-                .cloned()
-                .collect(),
-            tags: posted
-                .tags
-                .iter()
-                .filter(|t| !current.tags.iter().any(|o| o.eq_ignore_ascii_case(t)))
-                .cloned()
-                .collect(),
+            emails: missing(&posted.emails, &current.emails, folded),
+            phones: missing(&posted.phones, &current.phones, exact),
+            links: missing(&posted.links, &old_links, exact),
+            tags: missing(&posted.tags, &current.tags, folded),
             ..posted.clone()
         },
         archived: None,

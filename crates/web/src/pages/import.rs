@@ -5,7 +5,7 @@
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::HeaderMap;
-use kith_app::duplicates::{self, Duplicate};
+use kith_app::duplicates::{self, Duplicates, Window};
 use kith_app::exports;
 use kith_app::imports::{self, Action, Format, ImportOptions, ImportReport};
 
@@ -20,13 +20,23 @@ use crate::error::WebError;
 pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
 /// Rows of the report shown on the page (rejected ones are always shown).
 const SHOWN: usize = 200;
+/// Duplicate groups a page shows, and members of each.
+const GROUPS: usize = 20;
+const MEMBERS: usize = 10;
+/// Members shown when one group is opened to see them all, a page at a time.
+const GROUP_MEMBERS: usize = 100;
 
 #[derive(Template)]
 #[template(path = "import.html")]
 struct ImportPage {
     chrome: Chrome,
     report: Option<Summary>,
-    duplicates: Vec<Duplicate>,
+    duplicates: Duplicates,
+    /// One group opened to page through its members.
+    one_group: bool,
+    /// The previous and next page of groups (or of the open group's members).
+    earlier: Option<String>,
+    later: Option<String>,
     /// Why the file was refused as a whole (another kind of file).
     error: Option<String>,
 }
@@ -109,11 +119,66 @@ impl Summary {
     }
 }
 
-pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
+/// Which duplicates the page shows: a page of groups from `from`, or with
+/// `members_from`, the group at `from` alone, its members from there.
+#[derive(serde::Deserialize, Default)]
+pub struct DuplicatesQuery {
+    from: Option<usize>,
+    members_from: Option<usize>,
+}
+
+impl DuplicatesQuery {
+    fn window(&self) -> Window {
+        let offset = self.from.unwrap_or(0);
+        match self.members_from {
+            Some(members_from) => Window {
+                offset,
+                limit: 1,
+                members_from,
+                members: GROUP_MEMBERS,
+            },
+            None => Window {
+                offset,
+                limit: GROUPS,
+                members_from: 0,
+                members: MEMBERS,
+            },
+        }
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<DuplicatesQuery>,
+) -> PageResult {
+    let window = q.window();
+    let duplicates = duplicates::find(&state.store, viewer.user.id, window).await?;
+    let (earlier, later) = match (q.members_from, duplicates.groups.first()) {
+        (Some(_), Some(g)) => {
+            let at =
+                |from: usize| format!("/import?from={}&members_from={from}#duplicates", g.position);
+            (
+                (g.members_from > 0).then(|| at(g.members_from.saturating_sub(GROUP_MEMBERS))),
+                (g.after() > 0).then(|| at(g.members_from + g.members.len())),
+            )
+        }
+        _ => {
+            let at = |from: usize| format!("/import?from={from}#duplicates");
+            (
+                (window.offset > 0).then(|| at(window.offset.saturating_sub(GROUPS))),
+                (duplicates.after() > 0).then(|| at(window.offset + duplicates.groups.len())),
+            )
+        }
+    };
     render(&ImportPage {
         chrome: Chrome::new(&viewer, "import", &headers),
         report: None,
-        duplicates: duplicates::find(&state.store, viewer.user.id).await?,
+        duplicates,
+        one_group: q.members_from.is_some(),
+        earlier,
+        later,
         error: None,
     })
 }
@@ -252,7 +317,15 @@ pub async fn upload(
     let page = ImportPage {
         chrome: Chrome::new(&viewer, "import", &headers),
         report,
-        duplicates: duplicates::find(&state.store, viewer.user.id).await?,
+        duplicates: duplicates::find(
+            &state.store,
+            viewer.user.id,
+            DuplicatesQuery::default().window(),
+        )
+        .await?,
+        one_group: false,
+        earlier: None,
+        later: None,
         error,
     };
     render_form_page(&page, refused)

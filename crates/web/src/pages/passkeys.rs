@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::json;
 use webauthn_rs::prelude::{
     Passkey, PasskeyAuthentication, PasskeyRegistration, PublicKeyCredential,
-    RegisterPublicKeyCredential, Url, Uuid,
+    RegisterPublicKeyCredential, Url, Uuid, WebauthnError,
 };
 use webauthn_rs::{Webauthn, WebauthnBuilder};
 
@@ -38,11 +38,38 @@ fn webauthn(state: &AppState, headers: &HeaderMap) -> Result<Webauthn, WebError>
     WebauthnBuilder::new(&rp_id, &url)
         .and_then(|b| b.rp_name("Kith").build())
         .map_err(|e| {
+            tracing::warn!(error = %e, "passkeys cannot be set up for {rp_id}");
             WebError::invalid(
                 "passkey",
-                format!("passkeys need the server reached by a name, not {rp_id}: {e}"),
+                format!("passkeys need the server reached by a name, not {rp_id}"),
             )
         })
+}
+
+/// Why a browser's passkey answer was refused, in the user's words (the
+/// library's own reason goes to the log).
+fn passkey_refusal(e: &WebauthnError) -> &'static str {
+    use WebauthnError as W;
+    tracing::info!(error = %e, "passkey refused");
+    match e {
+        W::MismatchedChallenge | W::ChallengeNotFound => {
+            "the browser answered another request; reload the page and try again"
+        }
+        W::InvalidRPOrigin | W::InvalidRPIDHash | W::CredentialCrossOrigin => {
+            "it was made for another address than this server's"
+        }
+        W::UserNotPresent | W::UserNotVerified => {
+            "the device did not confirm it was you (touch, PIN or fingerprint)"
+        }
+        W::CredentialAlreadyExists | W::CredentialExcludedFromRequest => {
+            "this passkey is already registered"
+        }
+        W::CredentialNotFound => "this passkey is not registered for your account",
+        W::CredentialPossibleCompromise | W::CredentialCounterUpdateFailure => {
+            "its signature counter went backwards, so it may have been copied"
+        }
+        _ => "the device's answer could not be verified",
+    }
 }
 
 /// A JSON error the page's script shows.
@@ -149,7 +176,7 @@ pub async fn register_finish(
         Err(e) => {
             return Ok(refused(
                 StatusCode::BAD_REQUEST,
-                &format!("The passkey was not accepted: {e}"),
+                &format!("The passkey was not accepted: {}.", passkey_refusal(&e)),
             ));
         }
     };
@@ -282,7 +309,7 @@ pub async fn login_finish(
                 .await?;
             return Ok(refused(
                 StatusCode::UNAUTHORIZED,
-                &format!("The passkey did not sign you in: {e}"),
+                &format!("The passkey did not sign you in: {}.", passkey_refusal(&e)),
             ));
         }
     };

@@ -187,8 +187,10 @@ pub async fn callback(
     let account = match account {
         Ok(account) => account,
         Err(e) => {
-            let why = format!("{e:#}");
-            tracing::warn!(provider = %p.name, error = %why, "sign-in with a provider refused");
+            // The page says what went wrong in Kith's words; the log keeps
+            // the library's reasons behind them.
+            let why = e.to_string();
+            tracing::warn!(provider = %p.name, error = %format!("{e:#}"), "sign-in with a provider refused");
             return Ok(failed(&format!(
                 "Signing in with {} did not work: {why}.",
                 p.label
