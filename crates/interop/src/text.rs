@@ -160,7 +160,10 @@ mod tests {
         let columns: Vec<&str> = record.warnings.iter().map(|w| w.column.as_str()).collect();
         assert_eq!(columns, ["UID", "FN", "NOTE", "X-FOO"]);
         assert!(record.warnings[0].message.contains("control characters"));
-        assert_eq!(crate::vcard::read(file.as_bytes()), [record.parsed.clone()]);
+        assert_eq!(
+            crate::vcard::read(file.as_bytes()),
+            std::slice::from_ref(&record.parsed)
+        );
     }
 
     #[test]
