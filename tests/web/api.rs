@@ -7,7 +7,9 @@ use serde_json::{Value, json};
 
 use crate::{Backend, Server, clock};
 
-async fn send(r: reqwest::RequestBuilder) -> (u16, Value) {
+/// Sends `r`; its status and its body as JSON (or as a JSON string when it
+/// is not JSON).
+pub(crate) async fn send(r: reqwest::RequestBuilder) -> (u16, Value) {
     let response = r.send().await.unwrap();
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();

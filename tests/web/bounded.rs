@@ -3,8 +3,9 @@
 
 use reqwest::multipart::{Form, Part};
 use rstest::rstest;
-use serde_json::{Value, json};
+use serde_json::json;
 
+use crate::api::send;
 use crate::{Backend, Server};
 
 /// `n` cards all named `name`, each with its own UID.
@@ -118,16 +119,6 @@ async fn the_import_page_shows_look_alikes_as_groups_a_page_at_a_time(
     let r = alice.get(server.at("/import?from=x")).send().await.unwrap();
     assert_eq!(r.status(), 400, "a page number that is not one");
     server.stop().await;
-}
-
-async fn send(r: reqwest::RequestBuilder) -> (u16, Value) {
-    let response = r.send().await.unwrap();
-    let status = response.status().as_u16();
-    let text = response.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
 }
 
 /// 10,000 tags on one contact once took seconds to store and made the
