@@ -41,8 +41,13 @@ pub fn refusal(c: char) -> String {
         '\r' => " (a carriage return outside CRLF)",
         _ => "",
     };
+    let what = if c.is_control() {
+        "the control character"
+    } else {
+        "the noncharacter"
+    };
     format!(
-        "contains the control character U+{:04X}{name}; only tab and line breaks may be used",
+        "contains {what} U+{:04X}{name}; only tab and line breaks may be used",
         u32::from(c)
     )
 }
@@ -457,11 +462,12 @@ mod tests {
         ] {
             let err = text("title", bad).unwrap_err();
             assert_eq!(err.field, "title", "{bad:?}");
-            assert!(
-                err.message.contains("control character U+"),
-                "{}",
-                err.message
-            );
+            let named = if bad.ends_with('\u{FFFF}') {
+                "noncharacter U+FFFF"
+            } else {
+                "control character U+"
+            };
+            assert!(err.message.contains(named), "{}", err.message);
         }
         assert!(
             text("t", "T\u{0}Z")
