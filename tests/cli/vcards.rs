@@ -5,12 +5,14 @@
 //! into a fresh database gives the same contacts.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use kith_interop::vcard::{Version, split_cards, strict};
 use serde_json::Value;
 
 use crate::Kith;
+
+#[path = "../vcard/vobject.rs"]
+mod vobject;
 
 /// The interop corpus from `KITH_INTEROP_CORPUS`; in CI it must be set.
 fn corpus() -> Option<PathBuf> {
@@ -24,34 +26,6 @@ fn corpus() -> Option<PathBuf> {
             None
         }
     }
-}
-
-/// Checks .vcf files with vobject through `tests/vcard/validate.py`, run by
-/// the Python in KITH_TEST_PYTHON. In CI a missing validator is a failure.
-fn validate(version: &str, paths: &[PathBuf]) {
-    let python = match std::env::var("KITH_TEST_PYTHON") {
-        Ok(python) => python,
-        Err(_) if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but KITH_TEST_PYTHON does not name a Python with vobject")
-        }
-        Err(_) => {
-            eprintln!("note: KITH_TEST_PYTHON is not set; .vcf files not checked by vobject");
-            return;
-        }
-    };
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vcard/validate.py");
-    let out = Command::new(python)
-        .arg(script)
-        .arg(version)
-        .args(paths)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "vobject or the checks beside it refused a file:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// What a card carries of each contact, sorted: compared across databases.
@@ -145,7 +119,7 @@ fn every_card_kith_exports_is_valid_for_its_version_and_reads_back() {
             assert!(problems.is_empty(), "{problems:#?}\n{}", card.text);
         }
         assert_eq!(cards, before.len(), "one card a contact");
-        validate(name, std::slice::from_ref(&path));
+        vobject::check(Path::new(env!("CARGO_MANIFEST_DIR")), name, &[&path]);
         let fresh = Kith::new();
         fresh.ok(&["import", "vcard", path.to_str().unwrap()]);
         let after = cards_of(&fresh);

@@ -10,6 +10,7 @@ mod auth;
 pub mod config;
 mod dav;
 mod error;
+mod html;
 mod memo;
 mod metrics;
 pub mod oidc;

@@ -367,42 +367,21 @@ fn every_demo_card_kith_writes_is_valid_for_its_version() {
     vobject("demo", &files_out);
 }
 
-/// Checks the 3.0 and the 4.0 file with vobject through
-/// `tests/vcard/validate.py`, run by the Python in KITH_TEST_PYTHON (one
-/// with vobject, which `.ci/run` installs). In CI a missing one fails.
+/// Checks the 3.0 and the 4.0 file with vobject (`tests/vcard/vobject.rs`).
 fn vobject(what: &str, [v3, v4]: &[String; 2]) {
-    let python = match std::env::var("KITH_TEST_PYTHON") {
-        Ok(python) => python,
-        Err(_) if std::env::var_os("CI").is_some() => {
-            panic!("CI is set but KITH_TEST_PYTHON does not name a Python with vobject")
-        }
-        Err(_) => {
-            eprintln!("note: KITH_TEST_PYTHON is not set; {what} cards not checked by vobject");
-            return;
-        }
-    };
-    let script =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/vcard/validate.py");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let dir = std::env::temp_dir().join(format!("kith-vcard-{what}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for (name, text) in [("3.0", v3), ("4.0", v4)] {
         let path = dir.join(format!("{what}-{name}.vcf"));
         std::fs::write(&path, text).unwrap();
-        let out = std::process::Command::new(&python)
-            .arg(&script)
-            .arg(name)
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "vobject or the checks beside it refused {what} {name}:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        shared::check(&root, name, &[&path]);
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[path = "../../../../tests/vcard/vobject.rs"]
+mod shared;
 
 /// Names and values that are not ASCII where the writer looks for `X-`,
 /// `tel:` or `geo:` are written (the name made an extension one), never a
