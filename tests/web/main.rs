@@ -23,6 +23,7 @@ mod oidc;
 mod oidc_tokens;
 mod pages;
 mod second_factor;
+mod undo;
 
 #[path = "../support/clock.rs"]
 mod clock;
