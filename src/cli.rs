@@ -18,6 +18,7 @@ pub use crate::commands::meetings::{MeetArgs, MeetingCommand};
 pub use crate::commands::plan::{BlockCommand, ExportIcsArgs, PlanArgs};
 pub use crate::commands::settings::{SettingsArgs, TagCommand};
 pub use crate::commands::todo::TodoCommand;
+pub use crate::commands::undo::UndoArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -94,6 +95,8 @@ pub enum Command {
     /// Follow-ups ("homework"), yours and theirs
     #[command(subcommand)]
     Todo(TodoCommand),
+    /// Take back your latest done, drop or archive (for 30 minutes): kith undo --list shows what can be
+    Undo(UndoArgs),
     /// Keep a contact out of the due list for a while
     Snooze(SnoozeArgs),
     /// Networking goals: a new role, a new skill, another industry, reconnecting, visibility

@@ -174,13 +174,20 @@ pub async fn edit(ctx: &mut Ctx, args: &EditArgs) -> anyhow::Result<()> {
 
 pub async fn set_archived(ctx: &mut Ctx, who: &str, archived: bool) -> anyhow::Result<()> {
     let target = resolve::contact(&ctx.store, ctx.user.id, who).await?;
+    if archived {
+        // Archiving can be undone for a while (kith undo).
+        ctx.store
+            .archive_contact(ctx.user.id, target.id, ctx.now)
+            .await?;
+        let contact = ctx.store.contact(ctx.user.id, target.id).await?;
+        return report(ctx, "Archived", &contact);
+    }
     let patch = ContactPatch {
-        archived: Some(archived),
+        archived: Some(false),
         ..ContactPatch::default()
     };
     let contact = contacts::update(&ctx.store, ctx.user.id, target.id, &patch, ctx.now).await?;
-    let verb = if archived { "Archived" } else { "Unarchived" };
-    report(ctx, verb, &contact)
+    report(ctx, "Unarchived", &contact)
 }
 
 pub async fn delete(ctx: &mut Ctx, args: &DeleteArgs) -> anyhow::Result<()> {

@@ -17,6 +17,7 @@ pub mod plan;
 mod serve;
 pub mod settings;
 pub mod todo;
+pub mod undo;
 
 use clap::CommandFactory;
 
@@ -80,6 +81,7 @@ async fn as_user(ctx: &mut Ctx, command: &Command) -> anyhow::Result<()> {
         Command::Today => keep::agenda(ctx).await,
         Command::Snooze(args) => keep::snooze(ctx, args).await,
         Command::Todo(command) => todo::run(ctx, command).await,
+        Command::Undo(args) => undo::run(ctx, args).await,
         Command::Tag(command) => settings::tag(ctx, command).await,
         Command::Settings(args) => settings::settings(ctx, args).await,
         Command::Token(command) => accounts::token(ctx, command).await,

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::bail;
 use clap::{Args, Subcommand};
-use kith_app::follow_ups::{self, FollowUpInput};
+use kith_app::follow_ups::{self, EditInput, FollowUpInput};
 use kith_app::json;
 use kith_app::resolve::{self, Who};
 use kith_core::follow_up::{FollowUp, FollowUpKind, FollowUpStatus, Owner};
@@ -14,6 +14,7 @@ use serde_json::json;
 
 use crate::app::Ctx;
 use crate::ui::{BOLD, DIM, columns};
+use kith_core::undo::WINDOW_MINUTES as UNDO_MINUTES;
 
 #[derive(Debug, Subcommand)]
 pub enum TodoCommand {
@@ -25,6 +26,8 @@ pub enum TodoCommand {
     Done(TodoId),
     /// Drop a follow-up that will not happen
     Drop(TodoId),
+    /// Change a follow-up's text, due date or whose it is
+    Edit(TodoEditArgs),
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +63,27 @@ pub struct TodoAddArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct TodoEditArgs {
+    /// The follow-up's id (from `kith todo list`)
+    pub id: String,
+    /// What is to be done, instead
+    #[arg(long)]
+    pub title: Option<String>,
+    /// When it is due, instead
+    #[arg(long, value_name = "DATE", conflicts_with = "no_date")]
+    pub by: Option<String>,
+    /// It has no due date any more
+    #[arg(long)]
+    pub no_date: bool,
+    /// It is yours
+    #[arg(long, conflicts_with = "theirs")]
+    pub mine: bool,
+    /// They promised it, not you
+    #[arg(long)]
+    pub theirs: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct TodoId {
     /// The follow-up's id (from `kith todo list`)
     pub id: String,
@@ -71,6 +95,7 @@ pub async fn run(ctx: &mut Ctx, command: &TodoCommand) -> anyhow::Result<()> {
         TodoCommand::Add(args) => add(ctx, args).await,
         TodoCommand::Done(id) => done(ctx, &id.id).await,
         TodoCommand::Drop(id) => drop(ctx, &id.id).await,
+        TodoCommand::Edit(args) => edit(ctx, args).await,
     }
 }
 
@@ -184,6 +209,10 @@ async fn done(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
     }
     let out = ctx.ui.out();
     writeln!(out, "Done: {} {DIM}#{}{DIM:#}", done.title, done.id)?;
+    writeln!(
+        out,
+        "{DIM}kith undo takes it back for {UNDO_MINUTES} minutes.{DIM:#}"
+    )?;
     if let Some(next) = loop_back {
         writeln!(
             out,
@@ -206,9 +235,46 @@ async fn drop(ctx: &mut Ctx, input: &str) -> anyhow::Result<()> {
     }
     writeln!(
         ctx.ui.out(),
-        "Dropped: {} {DIM}#{}{DIM:#}",
+        "Dropped: {} {DIM}#{}{DIM:#}\n{DIM}kith undo takes it back for {UNDO_MINUTES} minutes.{DIM:#}",
         dropped.title,
         dropped.id
     )?;
+    Ok(())
+}
+
+async fn edit(ctx: &mut Ctx, args: &TodoEditArgs) -> anyhow::Result<()> {
+    let id = parse_id(&args.id)?;
+    let by = match (&args.by, args.no_date) {
+        (Some(by), _) => Some(Some(by.clone())),
+        (None, true) => Some(None),
+        (None, false) => None,
+    };
+    let owner = match (args.mine, args.theirs) {
+        (true, _) => Some(Owner::Me),
+        (_, true) => Some(Owner::Them),
+        _ => None,
+    };
+    if args.title.is_none() && by.is_none() && owner.is_none() {
+        bail!("nothing to change: give --title, --by, --no-date, --mine or --theirs");
+    }
+    let input = EditInput {
+        title: args.title.clone(),
+        owner,
+        by,
+    };
+    let edited = follow_ups::edit(&ctx.store, &ctx.user, ctx.now, id, &input)
+        .await
+        .map_err(|e| match e {
+            kith_app::AppError::NotFound { .. } => {
+                anyhow::anyhow!("no follow-up with id {id} (see kith todo list)")
+            }
+            other => other.into(),
+        })?;
+    if ctx.ui.json {
+        return Ok(ctx.ui.print_json(&json::follow_up(&edited))?);
+    }
+    let out = ctx.ui.out();
+    writeln!(out, "Changed follow-up {DIM}#{}{DIM:#}:", edited.id)?;
+    columns(out, &rows(std::slice::from_ref(&edited)))?;
     Ok(())
 }

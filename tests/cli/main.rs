@@ -16,6 +16,7 @@ mod meetings;
 mod modes;
 mod output;
 mod processes;
+mod undo;
 mod vcards;
 
 #[path = "../support/clock.rs"]

@@ -281,6 +281,16 @@ async fn walk_through(b: &Session, base: &str) -> webdriver::Result<()> {
     b.wait_for_text(".flash", "Done: Send the deck.").await;
     collect_console(b, console).await;
 
+    // A slip: the notice's Undo button brings it back, then done again.
+    b.click_on(".flash form[action^='/undo/'] button").await;
+    b.wait_for_text(".flash", "Undone: Done: Send the deck")
+        .await;
+    b.wait_for_text("section[aria-labelledby=follow-ups]", "Send the deck")
+        .await;
+    b.click_on(&done).await;
+    b.wait_for_text(".flash", "Done: Send the deck.").await;
+    collect_console(b, console).await;
+
     // The dashboard now says to loop back to her.
     b.goto(&url("/")).await?;
     b.wait_for_text("#loop-backs", CONTACT).await;

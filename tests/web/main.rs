@@ -24,6 +24,7 @@ mod oidc_tokens;
 mod pages;
 mod second_factor;
 mod stored_text;
+mod undo;
 
 #[path = "../support/clock.rs"]
 mod clock;

@@ -149,6 +149,8 @@ struct Fixture {
     merged: i64,
     deleted: i64,
     follow_ups: [i64; 4],
+    /// Two follow-ups done, for the two undo routes.
+    undos: [i64; 2],
     goal: i64,
     meeting: i64,
     api_meeting: i64,
@@ -185,6 +187,11 @@ fn fill(method: &str, pattern: &str, fx: &Fixture) -> Vec<(String, String)> {
         (_, "/follow-ups/{id}/drop") => one(pattern.replace("{id}", &id(fx.follow_ups[1]))),
         (_, "/api/v1/follow-ups/{id}/done") => one(pattern.replace("{id}", &id(fx.follow_ups[2]))),
         (_, "/api/v1/follow-ups/{id}/drop") => one(pattern.replace("{id}", &id(fx.follow_ups[3]))),
+        (_, "/follow-ups/{id}" | "/api/v1/follow-ups/{id}") => {
+            one(pattern.replace("{id}", &id(fx.follow_ups[0])))
+        }
+        (_, "/undo/{id}") => one(pattern.replace("{id}", &id(fx.undos[0]))),
+        (_, "/api/v1/undo/{id}") => one(pattern.replace("{id}", &id(fx.undos[1]))),
         (_, "/blocks/{id}/remove") => one(pattern.replace("{id}", &id(fx.blocks[0]))),
         (_, "/api/v1/blocks/{id}") => one(pattern.replace("{id}", &id(fx.blocks[1]))),
         (_, p) if p.starts_with("/api/v1/meetings/{id}") => {
@@ -231,6 +238,7 @@ fn api_body(method: &str, path: &str, fx: &Fixture) -> Option<Value> {
     Some(match (method, path) {
         ("POST", "/api/v1/contacts") => json!({ "name": "Zed Form" }),
         ("PATCH", "/api/v1/contacts/{id}") => json!({ "title": "Hacked" }),
+        ("PATCH", "/api/v1/follow-ups/{id}") => json!({ "title": "Hacked" }),
         ("POST", "/api/v1/conversations") => json!({ "with": [c], "via": "phone" }),
         ("POST", "/api/v1/follow-ups") => json!({ "contact": c, "title": "Planted" }),
         ("POST", "/api/v1/goals") => json!({ "title": "Another", "kind": "custom" }),
@@ -617,6 +625,30 @@ async fn fixture(server: &Server, client: &Client, owner: &Credentials) -> Fixtu
     .await
     .unwrap();
     let f = |i: usize| logged["follow_ups"][i].as_i64().unwrap();
+    let mut undos = Vec::new();
+    for title in ["Undo me", "Undo me too"] {
+        let added: Value = api(
+            Method::POST,
+            "/follow-ups",
+            json!({ "contact": c, "title": title }),
+        )
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        let done: Value = api(
+            Method::POST,
+            &format!("/follow-ups/{}/done", id(&added)),
+            json!({}),
+        )
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+        undos.push(done["undo"]["id"].as_i64().unwrap());
+    }
     let goal: Value = api(
         Method::POST,
         "/goals",
@@ -724,6 +756,7 @@ async fn fixture(server: &Server, client: &Client, owner: &Credentials) -> Fixtu
         merged: contacts[1],
         deleted: contacts[2],
         follow_ups: [f(0), f(1), f(2), f(3)],
+        undos: [undos[0], undos[1]],
         goal: id(&goal),
         meeting: meetings[0],
         api_meeting: meetings[1],

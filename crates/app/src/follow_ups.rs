@@ -2,7 +2,8 @@
 //! when it is due, and whether to loop back once done.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use kith_core::follow_up::{FollowUp, FollowUpKind, NewFollowUp, Owner};
+use kith_core::follow_up::{FollowUp, FollowUpEdit, FollowUpKind, NewFollowUp, Owner};
+use kith_core::ids::FollowUpId;
 use kith_core::user::User;
 use kith_core::values::optional_text;
 use kith_core::when::parse_date;
@@ -89,4 +90,46 @@ pub async fn add(
         .into_iter()
         .find(|f| f.id == id)
         .ok_or_else(|| AppError::Internal("the new follow-up is missing".into()))
+}
+
+/// A change to a follow-up, as typed: `None` leaves a part alone.
+#[derive(Debug, Clone, Default)]
+pub struct EditInput {
+    pub title: Option<String>,
+    pub owner: Option<Owner>,
+    /// The new due date as typed; `Some(None)` (or an empty text) clears it.
+    pub by: Option<Option<String>>,
+}
+
+/// Changes a follow-up's title, whose it is or its due date, with the same
+/// rules as adding one; answers it as stored.
+pub async fn edit(
+    store: &Store,
+    me: &User,
+    now: DateTime<Utc>,
+    id: FollowUpId,
+    input: &EditInput,
+) -> Result<FollowUp, AppError> {
+    let title = input
+        .title
+        .as_deref()
+        .map(|t| title(Field::FollowUpTitle, t))
+        .transpose()?;
+    let due_on = match &input.by {
+        None => None,
+        Some(by) => Some(due_on(
+            by.as_deref().filter(|b| !b.trim().is_empty()),
+            me,
+            now,
+        )?),
+    };
+    let edit = FollowUpEdit {
+        title,
+        owner: input.owner,
+        due_on,
+    };
+    if edit.is_empty() {
+        return Ok(store.follow_up(me.id, id).await?);
+    }
+    Ok(store.edit_follow_up(me.id, id, &edit).await?)
 }

@@ -226,6 +226,40 @@ impl From<&FollowUp> for FollowUpOut {
     }
 }
 
+/// An action that can be undone for a while: POST `/api/v1/undo/{id}`
+/// (the `undo` link) takes it back.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UndoOut {
+    pub id: i64,
+    /// `done`, `drop` or `archive`.
+    pub kind: String,
+    /// What it did, in words.
+    pub label: String,
+    /// When it was done; it can be undone until `until`.
+    pub at: String,
+    pub until: String,
+    /// Where to POST to undo it.
+    pub undo: String,
+}
+
+impl From<&kith_store::Undoable> for UndoOut {
+    fn from(u: &kith_store::Undoable) -> Self {
+        Self {
+            id: u.id.0,
+            kind: u.kind.as_str().to_owned(),
+            label: u.label.clone(),
+            at: u.at.to_rfc3339(),
+            until: (u.at + kith_core::undo::window()).to_rfc3339(),
+            undo: undo_link(u.id),
+        }
+    }
+}
+
+/// Where to POST to undo an action.
+pub fn undo_link(id: kith_core::ids::UndoId) -> String {
+    format!("/api/v1/undo/{id}")
+}
+
 /// Where a keep-in-touch rhythm comes from.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CadenceSourceOut {
@@ -368,6 +402,11 @@ pub fn conversation(c: &Conversation) -> Value {
 
 pub fn follow_up(f: &FollowUp) -> Value {
     value(FollowUpOut::from(f))
+}
+
+/// An action that can be undone (`kith undo --list --json`).
+pub fn undoable(u: &kith_store::Undoable) -> Value {
+    value(UndoOut::from(u))
 }
 
 /// One open follow-up of the agenda (`kith today --json`).

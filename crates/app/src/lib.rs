@@ -27,6 +27,7 @@ pub mod meetings;
 pub mod resolve;
 pub mod settings;
 pub mod tokens;
+pub mod undo;
 pub mod words;
 
 pub use error::{AppError, Candidate, Field, Key};

@@ -68,6 +68,22 @@ pub struct NewFollowUp {
     pub subject: Option<ContactId>,
 }
 
+/// A change to a follow-up: `None` leaves a part alone; `due_on:
+/// Some(None)` clears the date. A follow-up that becomes theirs no longer
+/// asks me to loop back.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FollowUpEdit {
+    pub title: Option<String>,
+    pub owner: Option<Owner>,
+    pub due_on: Option<Option<NaiveDate>>,
+}
+
+impl FollowUpEdit {
+    pub fn is_empty(&self) -> bool {
+        self.title.is_none() && self.owner.is_none() && self.due_on.is_none()
+    }
+}
+
 /// A follow-up as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FollowUp {

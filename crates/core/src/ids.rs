@@ -23,6 +23,8 @@ id_type!(
     ContactId,
     ConversationId,
     FollowUpId,
+    /// An action that can be undone for a while (`undo`).
+    UndoId,
     GoalId,
     MeetingId,
     OutreachBlockId,

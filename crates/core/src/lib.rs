@@ -20,6 +20,7 @@ pub mod ids;
 pub mod meeting;
 pub mod outreach;
 pub mod rules;
+pub mod undo;
 pub mod user;
 pub mod values;
 pub mod when;

@@ -32,7 +32,8 @@
 //! - server state, never exported: `sessions`, `api_tokens`,
 //!   `login_failures`, `pending_signins`, `oauth_flows`,
 //!   `webauthn_ceremonies`, `outbox` and the digest's schedule (the
-//!   settings are exported), `_sqlx_migrations`.
+//!   settings are exported), `undo` (migration 0015: at most 30 minutes
+//!   of before-images), `_sqlx_migrations`.
 //!
 //! Times are whole seconds since the Unix epoch (UTC), as stored, so the
 //! round trip is exact; calendar dates are `YYYY-MM-DD`.

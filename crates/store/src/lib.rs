@@ -26,10 +26,10 @@ use kith_core::contact::{
     ArchivedFilter, Contact, ContactDraft, ContactFilter, ContactPatch, ContactRef, ContactSummary,
 };
 use kith_core::conversation::{Channel, Conversation, LearningKind, NewConversation};
-use kith_core::follow_up::{FollowUp, FollowUpStatus, NewFollowUp};
+use kith_core::follow_up::{FollowUp, FollowUpEdit, FollowUpStatus, NewFollowUp};
 use kith_core::goal::{Goal, GoalStatus, NewGoal};
 use kith_core::ids::GoalId;
-use kith_core::ids::{ContactId, ConversationId, FollowUpId, UserId};
+use kith_core::ids::{ContactId, ConversationId, FollowUpId, UndoId, UserId};
 use kith_core::rules::due::ContactFacts;
 use kith_core::user::{NewUser, SettingsPatch, User};
 use kith_core::values::{Cadence, TagName};
@@ -394,6 +394,18 @@ impl Store {
         id: FollowUpId,
         now: DateTime<Utc>,
     ) -> Result<(FollowUp, Option<FollowUp>)> {
+        let (done, loop_back, _) = self.complete_follow_up_undoable(user, id, now).await?;
+        Ok((done, loop_back))
+    }
+
+    /// [`Store::complete_follow_up`], with the id that undoes it for a
+    /// while ([`Store::undo`]).
+    pub async fn complete_follow_up_undoable(
+        &self,
+        user: UserId,
+        id: FollowUpId,
+        now: DateTime<Utc>,
+    ) -> Result<(FollowUp, Option<FollowUp>, Undoable)> {
         dispatch!(self.close_follow_up(user, id, FollowUpStatus::Done, now))
     }
 
@@ -404,8 +416,66 @@ impl Store {
         id: FollowUpId,
         now: DateTime<Utc>,
     ) -> Result<FollowUp> {
-        let (dropped, _) = dispatch!(self.close_follow_up(user, id, FollowUpStatus::Dropped, now))?;
+        let (dropped, _) = self.drop_follow_up_undoable(user, id, now).await?;
         Ok(dropped)
+    }
+
+    /// [`Store::drop_follow_up`], with the id that undoes it for a while.
+    pub async fn drop_follow_up_undoable(
+        &self,
+        user: UserId,
+        id: FollowUpId,
+        now: DateTime<Utc>,
+    ) -> Result<(FollowUp, Undoable)> {
+        let (dropped, _, undo) =
+            dispatch!(self.close_follow_up(user, id, FollowUpStatus::Dropped, now))?;
+        Ok((dropped, undo))
+    }
+
+    /// One follow-up, whatever its status.
+    pub async fn follow_up(&self, user: UserId, id: FollowUpId) -> Result<FollowUp> {
+        dispatch!(self.follow_up(user, id))
+    }
+
+    /// Changes a follow-up's title, owner or due date.
+    pub async fn edit_follow_up(
+        &self,
+        user: UserId,
+        id: FollowUpId,
+        edit: &FollowUpEdit,
+    ) -> Result<FollowUp> {
+        dispatch!(self.edit_follow_up(user, id, edit))
+    }
+
+    // Undo
+
+    /// Archives a contact. When it was not archived already, the archiving
+    /// can be undone for a while, with the id that comes back.
+    pub async fn archive_contact(
+        &self,
+        user: UserId,
+        id: ContactId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Undoable>> {
+        dispatch!(self.archive_contact(user, id, now))
+    }
+
+    /// The user's actions that can still be undone at `now`, newest first.
+    pub async fn undoable(&self, user: UserId, now: DateTime<Utc>) -> Result<Vec<Undoable>> {
+        dispatch!(self.undoable(user, now))
+    }
+
+    /// Undoes the user's action `id` (`None`: the most recent one still
+    /// undoable) in one transaction. A `Conflict` when it was undone
+    /// already, is older than `kith_core::undo::WINDOW_MINUTES`, or what it
+    /// changed has changed again since; nothing changes then.
+    pub async fn undo(
+        &self,
+        user: UserId,
+        id: Option<UndoId>,
+        now: DateTime<Utc>,
+    ) -> Result<Undone> {
+        dispatch!(self.undo(user, id, now))
     }
 
     // Goals

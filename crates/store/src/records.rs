@@ -136,6 +136,24 @@ pub struct LoggedConversation {
     pub introduced: Vec<ContactRef>,
 }
 
+/// An action that can still be undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undoable {
+    pub id: kith_core::ids::UndoId,
+    pub kind: kith_core::undo::UndoKind,
+    /// What it did, in words ("Done: send the deck (Jane Doe)").
+    pub label: String,
+    pub at: DateTime<Utc>,
+}
+
+/// An action undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undone {
+    pub id: kith_core::ids::UndoId,
+    pub kind: kith_core::undo::UndoKind,
+    pub label: String,
+}
+
 /// Which follow-ups to list.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FollowUpFilter {

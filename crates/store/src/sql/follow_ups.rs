@@ -1,10 +1,12 @@
-//! Follow-ups: adding, listing, completing (which may ask for a loop-back) and dropping.
+//! Follow-ups: adding, listing, editing, completing (which may ask for a
+//! loop-back) and dropping; completing and dropping can be undone.
 
-use kith_core::follow_up::FollowUpStatus;
+use kith_core::follow_up::{FollowUpEdit, FollowUpStatus, Owner};
 use kith_core::rules::loops;
+use kith_core::undo::UndoKind;
 
 use super::*;
-use crate::FollowUpFilter;
+use crate::{FollowUpFilter, Undoable};
 
 pub(crate) async fn add_follow_ups(
     pool: &Pool,
@@ -117,6 +119,45 @@ pub(crate) async fn follow_ups(
     rows.into_iter().map(FollowUpRow::into_follow_up).collect()
 }
 
+pub(crate) async fn follow_up(pool: &Pool, user: UserId, id: FollowUpId) -> Result<FollowUp> {
+    let mut conn = pool.acquire().await?;
+    follow_up_in(&mut conn, user, id).await
+}
+
+/// Changes a follow-up's title, owner or due date (any status); a follow-up
+/// that becomes theirs stops asking me to loop back.
+pub(crate) async fn edit_follow_up(
+    pool: &Pool,
+    user: UserId,
+    id: FollowUpId,
+    edit: &FollowUpEdit,
+) -> Result<FollowUp> {
+    let mut tx = begin_write(pool).await?;
+    lock_user(&mut tx, user).await?;
+    let current = follow_up_in(&mut tx, user, id).await?;
+    let owner = edit.owner.unwrap_or(current.owner);
+    let title = edit.title.as_deref().unwrap_or(&current.title);
+    let due_on = match &edit.due_on {
+        Some(d) => *d,
+        None => current.due_on,
+    };
+    sqlx::query(
+        "UPDATE follow_ups SET title = $3, owner = $4, due_on = $5, loop_back = $6 \
+         WHERE user_id = $1 AND id = $2",
+    )
+    .bind(user.0)
+    .bind(id.0)
+    .bind(title)
+    .bind(owner.as_str())
+    .bind(due_on.map(|d| d.to_string()))
+    .bind(current.loop_back && owner == Owner::Me)
+    .execute(&mut *tx)
+    .await?;
+    let edited = follow_up_in(&mut tx, user, id).await?;
+    tx.commit().await?;
+    Ok(edited)
+}
+
 async fn follow_up_in(conn: &mut Conn, user: UserId, id: FollowUpId) -> Result<FollowUp> {
     let row: FollowUpRow = sqlx::query_as(concat!(
         follow_up_select!(),
@@ -137,13 +178,17 @@ async fn follow_up_in(conn: &mut Conn, user: UserId, id: FollowUpId) -> Result<F
 /// PostgreSQL the user's row is locked first, so of two closings at once
 /// exactly one wins and the other waits, finds it closed and is a
 /// `Conflict`, as on SQLite, whose writers take turns.
+///
+/// The closing can be undone for a while: its before-image (the follow-up,
+/// when it was closed, and the loop-back made) goes in `undo` in the same
+/// transaction, and its id comes back third.
 pub(crate) async fn close_follow_up(
     pool: &Pool,
     user: UserId,
     id: FollowUpId,
     status: FollowUpStatus,
     now: DateTime<Utc>,
-) -> Result<(FollowUp, Option<FollowUp>)> {
+) -> Result<(FollowUp, Option<FollowUp>, Undoable)> {
     let mut tx = begin_write(pool).await?;
     lock_user(&mut tx, user).await?;
     let changed = sqlx::query(
@@ -178,6 +223,24 @@ pub(crate) async fn close_follow_up(
         }
         None => None,
     };
+    let (kind, label) = match status {
+        FollowUpStatus::Done => (UndoKind::Done, "Done"),
+        _ => (UndoKind::Drop, "Dropped"),
+    };
+    let before = ClosedImage {
+        follow_up: id.0,
+        closed_at: from_time(now),
+        loop_back: loop_back.as_ref().map(|l| l.id.0),
+    };
+    let undo = record_undo(
+        &mut tx,
+        user,
+        kind,
+        &format!("{label}: {} ({})", closed.title, closed.contact.name),
+        &before.to_json(),
+        now,
+    )
+    .await?;
     tx.commit().await?;
-    Ok((closed, loop_back))
+    Ok((closed, loop_back, undo))
 }

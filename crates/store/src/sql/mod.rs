@@ -26,6 +26,7 @@ mod meetings;
 mod merge;
 mod passkeys;
 mod second_factor;
+mod undo;
 mod users;
 
 pub(crate) use accounts::*;
@@ -49,6 +50,7 @@ pub(crate) use meetings::*;
 pub(crate) use merge::*;
 pub(crate) use passkeys::*;
 pub(crate) use second_factor::*;
+pub(crate) use undo::*;
 pub(crate) use users::*;
 
 use super::{

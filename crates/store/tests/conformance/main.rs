@@ -22,6 +22,7 @@ mod search;
 mod second_factor;
 #[path = "../../../../tests/support/tmpfs.rs"]
 mod tmpfs;
+mod undo;
 
 use kith_core::contact::ContactDraft;
 use kith_core::values::{ContactName, Email, TagName};

@@ -256,13 +256,15 @@ pub struct ContactChange {
 /// Changes a contact.
 #[utoipa::path(patch, path = "/contacts/{id}", tag = "contacts", params(("id" = i64, Path)),
     request_body = ContactChange,
-    responses((status = 200, body = ContactOut), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = ContactOut,
+        headers(("Link" = String, description = "When it archived the contact: `</api/v1/undo/{id}>; rel=\"undo\"`, where a POST undoes the archiving for 30 minutes"))),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_contact(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
     Body(change): Body<ContactChange>,
-) -> ApiResult<Json<ContactOut>> {
+) -> ApiResult<Response> {
     let id = ContactId(path_id(&id)?);
     state.store.contact(user.id, id).await?;
     let changes = contacts::ContactChanges {
@@ -272,11 +274,25 @@ pub async fn update_contact(
         remove_phones: change.remove_phones.clone(),
         remove_links: change.remove_links.clone(),
         remove_tags: change.remove_tags.clone(),
-        archived: change.archived,
+        // Archiving goes on its own below, so it can be undone.
+        archived: change.archived.filter(|a| !a),
     };
     let patch = contacts::patch(&state.store, user.id, &changes).await?;
-    let c = contacts::update(&state.store, user.id, id, &patch, Utc::now()).await?;
-    Ok(Json(ContactOut::from(&c)))
+    let now = Utc::now();
+    let mut c = contacts::update(&state.store, user.id, id, &patch, now).await?;
+    let mut undo = None;
+    if change.archived == Some(true) {
+        undo = state
+            .store
+            .archive_contact(user.id, id, now)
+            .await?
+            .map(|u| u.id);
+        c = state.store.contact(user.id, id).await?;
+    }
+    Ok(super::with_undo(
+        Json(ContactOut::from(&c)).into_response(),
+        undo,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use utoipa::{OpenApi, ToSchema};
 
 use super::error::WebError;
-use super::routes::{RouteTable, delete, get, post};
+use super::routes::{RouteTable, delete, get, patch, post};
 
 pub fn routes() -> RouteTable {
     use handlers as h;
@@ -43,6 +43,9 @@ pub fn routes() -> RouteTable {
             post(follow_ups::complete_follow_up),
         )
         .route("/follow-ups/{id}/drop", post(follow_ups::drop_follow_up))
+        .route("/follow-ups/{id}", patch(follow_ups::edit_follow_up))
+        .route("/undo", get(follow_ups::list_undo))
+        .route("/undo/{id}", post(follow_ups::undo))
         .route("/goals", get(h::list_goals).post(h::create_goal))
         .route("/goals/{id}", get(h::get_goal))
         .route("/due", get(h::due))
@@ -86,6 +89,9 @@ pub fn routes() -> RouteTable {
         follow_ups::create_follow_up,
         follow_ups::complete_follow_up,
         follow_ups::drop_follow_up,
+        follow_ups::edit_follow_up,
+        follow_ups::list_undo,
+        follow_ups::undo,
         handlers::list_goals,
         handlers::create_goal,
         handlers::get_goal,
@@ -239,6 +245,18 @@ impl IntoResponse for ApiError {
 
 /// A JSON body whose problems are reported as API errors naming the field.
 pub struct Body<T>(pub T);
+
+/// An answer with a `Link` to the undo of what it did, when it did something
+/// that can be undone.
+pub fn with_undo(mut response: Response, undo: Option<kith_core::ids::UndoId>) -> Response {
+    if let Some(id) = undo {
+        let link = format!("<{}>; rel=\"undo\"", kith_app::json::undo_link(id));
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(header::LINK, value);
+        }
+    }
+    response
+}
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = ApiError;

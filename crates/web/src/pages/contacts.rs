@@ -21,7 +21,8 @@ use kith_app::resolve::Who;
 
 use super::label::refused;
 use super::{
-    Chrome, Form, PageError, PageResult, id_from, redirect_with, render, render_form_page,
+    Chrome, Form, PageError, PageResult, id_from, redirect_with, redirect_with_undo, render,
+    render_form_page,
 };
 use crate::AppState;
 use crate::auth::Viewer;
@@ -558,7 +559,17 @@ pub async fn archive(
     viewer: Viewer,
     Path(id): Path<String>,
 ) -> PageResult {
-    set_archived(&state, &viewer, &id, true).await
+    let id = ContactId(id_from(&id)?);
+    let c = state.store.contact(viewer.user.id, id).await?;
+    let undo = state
+        .store
+        .archive_contact(viewer.user.id, id, chrono::Utc::now())
+        .await?;
+    Ok(redirect_with_undo(
+        &format!("/contacts/{id}"),
+        &format!("Archived {}.", c.name),
+        undo.map(|u| u.id),
+    ))
 }
 
 pub async fn unarchive(

@@ -26,7 +26,7 @@ use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 use super::assets::VERSION;
-use super::auth::{Viewer, cookie_value, urlencode};
+use super::auth::{Viewer, cookie_value, safe_next, urlencode};
 use super::error::WebError;
 use super::routes::{RouteTable, get, post};
 
@@ -101,6 +101,11 @@ fn contact_book_routes() -> RouteTable {
         .route("/follow-ups", get(follow_ups::list))
         .route("/follow-ups/{id}/done", post(follow_ups::done))
         .route("/follow-ups/{id}/drop", post(follow_ups::drop))
+        .route(
+            "/follow-ups/{id}",
+            get(follow_ups::edit_page).post(follow_ups::edit),
+        )
+        .route("/undo/{id}", post(follow_ups::undo))
         .route("/goals", get(goals::list).post(goals::create))
         .route("/goals/{id}", get(goals::show))
         .route("/goals/{id}/status", post(goals::set_status))
@@ -165,6 +170,15 @@ pub struct Chrome {
 pub struct Flash {
     pub text: String,
     pub error: bool,
+    /// An action just taken that can be undone: its undo id, and the page
+    /// to come back to afterwards.
+    pub undo: Option<UndoButton>,
+}
+
+/// The Undo button of a flash: the undo id, and the page to come back to.
+pub struct UndoButton {
+    pub id: i64,
+    pub back: String,
 }
 
 const NAV: [(&str, &str, &str); 8] = [
@@ -209,12 +223,37 @@ fn read_flash(headers: &HeaderMap) -> Option<Flash> {
     let raw = cookie_value(headers, FLASH_COOKIE)?;
     let decoded: Vec<(String, String)> = serde_urlencoded::from_str(&format!("m={raw}")).ok()?;
     let text = decoded.into_iter().next()?.1;
+    if let Some(rest) = text.strip_prefix('^') {
+        // `^ID^BACK^text`: see `redirect_with_undo`.
+        let mut parts = rest.splitn(3, '^');
+        let id = parts.next()?.parse::<i64>().ok()?;
+        let back = safe_next(parts.next());
+        return Some(Flash {
+            text: parts.next()?.to_owned(),
+            error: false,
+            undo: Some(UndoButton { id, back }),
+        });
+    }
     match text.strip_prefix('!') {
         Some(rest) => Some(Flash {
             text: rest.to_owned(),
             error: true,
+            undo: None,
         }),
-        None => Some(Flash { text, error: false }),
+        None => Some(Flash {
+            text,
+            error: false,
+            undo: None,
+        }),
+    }
+}
+
+/// A redirect that shows `text` once on the next page, with an Undo button
+/// for the action `undo` (a POST form to `/undo/{id}`) when there is one.
+pub fn redirect_with_undo(to: &str, text: &str, undo: Option<kith_core::ids::UndoId>) -> Response {
+    match undo {
+        Some(id) if !to.contains('^') => flash_redirect_to(to, &format!("^{id}^{to}^{text}")),
+        _ => redirect_with(to, text),
     }
 }
 
@@ -228,10 +267,15 @@ pub fn redirect_with_error(to: &str, text: &str) -> Response {
 }
 
 fn flash_redirect(to: &str, text: &str, error: bool) -> Response {
-    let value = format!("{}{}", if error { "!" } else { "" }, text);
+    // A text of its own never starts with the undo marker.
+    let text = text.strip_prefix('^').unwrap_or(text);
+    flash_redirect_to(to, &format!("{}{}", if error { "!" } else { "" }, text))
+}
+
+fn flash_redirect_to(to: &str, value: &str) -> Response {
     let cookie = format!(
         "{FLASH_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age=60",
-        urlencode(&value)
+        urlencode(value)
     );
     let mut response = Redirect::to(to).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie) {
