@@ -12,6 +12,7 @@ pub mod interop;
 pub mod keep;
 pub mod log;
 pub mod mail;
+mod mcp;
 pub mod meetings;
 pub mod plan;
 mod serve;
@@ -99,6 +100,7 @@ async fn as_user(ctx: &mut Ctx, command: &Command) -> anyhow::Result<()> {
         Command::Export(ExportCommand::Vcard(args)) => interop::export(ctx, args).await,
         Command::Duplicates(args) => interop::duplicates(ctx, args).await,
         Command::Merge(args) => interop::merge(ctx, args).await,
+        Command::Mcp => mcp::serve(ctx).await,
         Command::Completions { .. }
         | Command::Routes
         | Command::Init(_)
