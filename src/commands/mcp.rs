@@ -2,8 +2,9 @@
 //! assistant, acting as the database's user with every tool. Nothing else
 //! may write to stdout while it runs (the log goes to stderr).
 
-use crate::app::Ctx;
+use kith_core::user::User;
+use kith_store::Store;
 
-pub async fn serve(ctx: &mut Ctx) -> anyhow::Result<()> {
-    kith_mcp::serve_stdio(ctx.store.clone(), ctx.user.clone()).await
+pub async fn serve(store: Store, user: User) -> anyhow::Result<()> {
+    kith_mcp::serve_stdio(store, user).await
 }

@@ -31,8 +31,6 @@ use serde_json::Value;
 use crate::Kith;
 use crate::errors::{Refusal, refusal};
 
-type Answer<T> = Result<Json<T>, Refusal>;
-
 /// At most this many of a list at once.
 const MAX_LIMIT: u32 = 200;
 
@@ -366,7 +364,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<SearchArgs>,
-    ) -> Answer<SearchOut> {
+    ) -> Result<Json<SearchOut>, Refusal> {
         if args.query.trim().is_empty() {
             return Err("invalid query: must not be empty".into());
         }
@@ -394,7 +392,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<ContactArgs>,
-    ) -> Answer<ContactOut> {
+    ) -> Result<Json<ContactOut>, Refusal> {
         let who = named("contact", &args.contact)?;
         let view = self
             .contact_view(&me, &who)
@@ -433,7 +431,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<DueArgs>,
-    ) -> Answer<DueList> {
+    ) -> Result<Json<DueList>, Refusal> {
         let n = limit(args.limit, 20)? as usize;
         let ranking = Ranking::load(&self.store, &me.user, Utc::now())
             .await
@@ -457,7 +455,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(_): Parameters<NoArgs>,
-    ) -> Answer<TodayOut> {
+    ) -> Result<Json<TodayOut>, Refusal> {
         today_of(self, &me)
             .await
             .map(Json)
@@ -472,7 +470,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<LogArgs>,
-    ) -> Answer<Logged> {
+    ) -> Result<Json<Logged>, Refusal> {
         if args.with.iter().all(|w| w.trim().is_empty()) {
             return Err("invalid with: name at least one person you talked to".into());
         }
@@ -511,7 +509,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<FollowUpArgs>,
-    ) -> Answer<FollowUpOut> {
+    ) -> Result<Json<FollowUpOut>, Refusal> {
         let owner = match args.whose.as_deref().map(str::trim) {
             None | Some("mine" | "me" | "") => Owner::Me,
             Some("theirs" | "them") => Owner::Them,
@@ -544,7 +542,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<CompleteArgs>,
-    ) -> Answer<Completed> {
+    ) -> Result<Json<Completed>, Refusal> {
         let (done, loop_back) = self
             .store
             .complete_follow_up(me.user.id, FollowUpId(args.id), Utc::now())
@@ -564,7 +562,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<SnoozeArgs>,
-    ) -> Answer<Snoozed> {
+    ) -> Result<Json<Snoozed>, Refusal> {
         let how = match (args.until, args.duration, args.wake) {
             (Some(until), None, false) => Snooze::Until(until),
             (None, Some(span), false) => Snooze::For(span),
@@ -590,7 +588,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<GoalArgs>,
-    ) -> Answer<GoalsOut> {
+    ) -> Result<Json<GoalsOut>, Refusal> {
         let now = Utc::now();
         let run = async {
             let ids = match args.goal.as_deref() {
@@ -620,7 +618,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(_): Parameters<NoArgs>,
-    ) -> Answer<CoverageOut> {
+    ) -> Result<Json<CoverageOut>, Refusal> {
         let found = Coverage::load(&self.store, me.user.id, Utc::now())
             .await
             .map_err(|e| refusal(e, &[], "coverage"))?;
@@ -652,7 +650,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<PlanArgs>,
-    ) -> Answer<PlanOut> {
+    ) -> Result<Json<PlanOut>, Refusal> {
         let weeks = args.weeks.unwrap_or(2);
         let plans = calendar::plan(&self.store, &me.user, Utc::now(), weeks)
             .await
@@ -693,7 +691,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<MeetingsArgs>,
-    ) -> Answer<MeetingsOut> {
+    ) -> Result<Json<MeetingsOut>, Refusal> {
         let filter = MeetingFilter {
             ends_after: (!args.all).then_some(Utc::now()),
             include_cancelled: args.all,
@@ -720,7 +718,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<ScheduleArgs>,
-    ) -> Answer<MeetingAnswer> {
+    ) -> Result<Json<MeetingAnswer>, Refusal> {
         if args.with.iter().all(|w| w.trim().is_empty()) {
             return Err("invalid with: name at least one person to meet".into());
         }
@@ -756,7 +754,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<ConvertArgs>,
-    ) -> Answer<MeetingAnswer> {
+    ) -> Result<Json<MeetingAnswer>, Refusal> {
         let run = async {
             let id = MeetingId(args.meeting);
             self.store.meeting(me.user.id, id).await?;
@@ -781,7 +779,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<MeetingArgs>,
-    ) -> Answer<MeetingAnswer> {
+    ) -> Result<Json<MeetingAnswer>, Refusal> {
         let m = self
             .store
             .cancel_meeting(me.user.id, MeetingId(args.meeting), Utc::now())
@@ -800,7 +798,7 @@ impl Kith {
         &self,
         Extension(me): Extension<ApiAccess>,
         Parameters(args): Parameters<DuplicatesArgs>,
-    ) -> Answer<DuplicatesOut> {
+    ) -> Result<Json<DuplicatesOut>, Refusal> {
         let window = Window {
             offset: args.offset.unwrap_or(0) as usize,
             limit: limit(args.limit, 20)? as usize,
