@@ -156,6 +156,10 @@ pub enum Command {
     Backup(BackupArgs),
     /// Put a backup in place of the database (stop kith serve first)
     Restore(RestoreArgs),
+    /// Serve an AI assistant over the Model Context Protocol on stdin and
+    /// stdout, as this database's user (--user when there are several): put
+    /// `kith mcp` in the assistant's MCP configuration
+    Mcp,
     /// Print shell completions: kith completions bash > /etc/bash_completion.d/kith
     Completions {
         #[arg(value_enum)]

@@ -22,9 +22,9 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    // One thread for a command; every core for the server.
+    // One thread for a command; every core for the servers.
     let runtime = match cli.command {
-        cli::Command::Serve(_) => tokio::runtime::Builder::new_multi_thread(),
+        cli::Command::Serve(_) | cli::Command::Mcp => tokio::runtime::Builder::new_multi_thread(),
         _ => tokio::runtime::Builder::new_current_thread(),
     }
     .enable_all()

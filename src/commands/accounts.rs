@@ -83,8 +83,12 @@ pub struct TokenCreateArgs {
     #[arg(long, default_value = "token")]
     pub name: String,
     /// An app password for CardDAV clients instead of an API token
-    #[arg(long)]
+    #[arg(long, conflicts_with = "read_only")]
     pub carddav: bool,
+    /// An API token that can only read: the API refuses its writes, and an
+    /// assistant connected over MCP with it is offered no tool that writes
+    #[arg(long)]
+    pub read_only: bool,
 }
 
 #[derive(Debug, Args)]
@@ -275,6 +279,8 @@ pub async fn token(ctx: &mut Ctx, command: &TokenCommand) -> anyhow::Result<()> 
 async fn create_token(ctx: &mut Ctx, args: &TokenCreateArgs) -> anyhow::Result<()> {
     let scope = if args.carddav {
         TokenScope::CardDav
+    } else if args.read_only {
+        TokenScope::ApiReadOnly
     } else {
         TokenScope::Api
     };
@@ -288,6 +294,9 @@ async fn create_token(ctx: &mut Ctx, args: &TokenCreateArgs) -> anyhow::Result<(
     writeln!(out, "{}", secret.expose())?;
     let usage = match scope {
         TokenScope::Api => "send it as Authorization: Bearer <token>",
+        TokenScope::ApiReadOnly => {
+            "send it as Authorization: Bearer <token>; it can read, not write"
+        }
         TokenScope::CardDav => "use it as the password in your CardDAV client",
         TokenScope::Calendar => "it is the secret in your calendar feed's URL",
     };

@@ -12,6 +12,7 @@ pub mod interop;
 pub mod keep;
 pub mod log;
 pub mod mail;
+mod mcp;
 pub mod meetings;
 pub mod plan;
 mod serve;
@@ -45,6 +46,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Restore(args) => archive::restore(global, args, &mut ui).await?,
         Command::Outbox(args) if let Some(OutboxCommand::Deliver(mail)) = &args.command => {
             mail::deliver(global, mail, &mut ui).await?;
+        }
+        Command::Mcp => {
+            // The MCP transport writes to stdout itself: the Ui's lock on
+            // stdout goes first, or its first answer would wait forever.
+            drop(ui);
+            let location = app::location(global)?;
+            let store = app::open(global, &location).await?;
+            let user = app::acting_user(&store, global.user.as_deref()).await?;
+            let result = mcp::serve(store.clone(), user).await;
+            store.close().await;
+            return result;
         }
         command => {
             let location = app::location(global)?;
@@ -106,6 +118,7 @@ async fn as_user(ctx: &mut Ctx, command: &Command) -> anyhow::Result<()> {
         | Command::Init(_)
         | Command::Demo(_)
         | Command::Serve(_)
+        | Command::Mcp
         | Command::Backup(_)
         | Command::Restore(_)
         | Command::User(_) => {

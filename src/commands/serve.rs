@@ -55,7 +55,10 @@ pub async fn serve(global: &Global, args: &ServeArgs, ui: &mut Ui) -> anyhow::Re
     let users = store.users().await?.len();
     let public = config.public_url.clone();
     let out = ui.out();
-    web::run(store, config, sender, |addr| {
+    // MCP over HTTP at /mcp, behind the API's bearer tokens: the binary
+    // composes the two front ends, neither imports the other.
+    let mcp = kith_mcp::router(store.clone());
+    web::run_with(store, config, sender, mcp, |addr| {
         let url = public.unwrap_or_else(|| format!("http://{addr}"));
         let _ = writeln!(out, "Kith is listening on {url}");
         match &demo_login {

@@ -36,6 +36,18 @@ pub async fn vcards(
     Ok(text)
 }
 
+/// One contact as a vCard, with the properties Kith does not model
+/// written back.
+pub async fn vcard(
+    store: &Store,
+    user: UserId,
+    id: kith_core::ids::ContactId,
+    version: VcardVersion,
+) -> Result<String, AppError> {
+    let (contact, card) = store.contact_with_card(user, id).await?;
+    Ok(write_card(&contact, card.as_deref(), version))
+}
+
 /// Every contact of `user` as one CSV file (formula-like cells escaped),
 /// loaded 500 at a time.
 pub async fn contacts_csv(store: &Store, user: UserId) -> Result<String, AppError> {

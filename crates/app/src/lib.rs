@@ -26,6 +26,7 @@ pub mod mail;
 pub mod meetings;
 pub mod resolve;
 pub mod settings;
+pub mod snooze;
 pub mod tokens;
 pub mod undo;
 pub mod words;

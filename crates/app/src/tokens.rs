@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use kith_auth::Secret;
 use kith_core::ids::UserId;
+use kith_core::user::User;
 use kith_core::values::optional_text;
 use kith_store::{Store, TokenInfo, TokenScope};
 
@@ -39,6 +40,32 @@ pub async fn create(
     Ok(NewToken { info, secret })
 }
 
+/// Whom an API token speaks for, and whether it may write. The web server
+/// puts it in a request's extensions for what it mounts (MCP over HTTP),
+/// so a front end other than the web reads it without importing the web.
+#[derive(Debug, Clone)]
+pub struct ApiAccess {
+    pub user: User,
+    /// A read-only token (`TokenScope::ApiReadOnly`): reads only.
+    pub read_only: bool,
+}
+
+/// The live API token whose secret is `secret` (either scope), if any;
+/// records its use.
+pub async fn api_access(
+    store: &Store,
+    secret: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<ApiAccess>, AppError> {
+    let digest = kith_auth::digest(secret);
+    for (scope, read_only) in [(TokenScope::Api, false), (TokenScope::ApiReadOnly, true)] {
+        if let Some(user) = store.token_user(&digest, scope, now).await? {
+            return Ok(Some(ApiAccess { user, read_only }));
+        }
+    }
+    Ok(None)
+}
+
 /// A new secret address for the calendar feed; the old one stops working
 /// at once.
 pub async fn renew_calendar_feed(
@@ -56,7 +83,7 @@ pub async fn renew_calendar_feed(
 
 fn prefix(scope: TokenScope) -> &'static str {
     match scope {
-        TokenScope::Api => "kith_",
+        TokenScope::Api | TokenScope::ApiReadOnly => "kith_",
         TokenScope::CardDav => "kdav_",
         TokenScope::Calendar => "kcal_",
     }
@@ -118,6 +145,35 @@ mod tests {
             .await
             .unwrap();
         assert!(wrong_scope.is_none());
+    }
+
+    #[tokio::test]
+    async fn an_api_token_says_whether_it_may_write() {
+        let db = TestStore::sqlite().await;
+        let (store, user, now) = (&db.store, db.user, Utc::now());
+        let full = create(store, user, "script", TokenScope::Api, now)
+            .await
+            .unwrap();
+        let read = create(store, user, "assistant", TokenScope::ApiReadOnly, now)
+            .await
+            .unwrap();
+        let dav = create(store, user, "phone", TokenScope::CardDav, now)
+            .await
+            .unwrap();
+        let access = |t: &NewToken| api_access(store, t.secret.expose(), now);
+        let got = access(&full).await.unwrap().unwrap();
+        assert_eq!((got.user.id, got.read_only), (user, false));
+        let got = access(&read).await.unwrap().unwrap();
+        assert_eq!((got.user.id, got.read_only), (user, true));
+        assert!(
+            access(&dav).await.unwrap().is_none(),
+            "a CardDAV password is no API token"
+        );
+        store.revoke_token(user, read.info.id, now).await.unwrap();
+        assert!(
+            access(&read).await.unwrap().is_none(),
+            "a revoked token still works"
+        );
     }
 
     #[tokio::test]

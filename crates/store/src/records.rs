@@ -79,8 +79,11 @@ impl std::fmt::Debug for Credentials {
 /// What a token may be used for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenScope {
-    /// `Authorization: Bearer` on the JSON API.
+    /// `Authorization: Bearer` on the JSON API (and MCP over HTTP).
     Api,
+    /// The same, for reading only: the API refuses its writes and MCP offers
+    /// it no tool that writes.
+    ApiReadOnly,
     /// An app password for CardDAV clients.
     CardDav,
     /// The secret in a calendar feed's URL.
@@ -91,6 +94,7 @@ impl TokenScope {
     pub fn as_str(self) -> &'static str {
         match self {
             TokenScope::Api => "api",
+            TokenScope::ApiReadOnly => "api-read",
             TokenScope::CardDav => "carddav",
             TokenScope::Calendar => "calendar",
         }
@@ -98,6 +102,7 @@ impl TokenScope {
 
     pub(crate) fn from_db(value: &str) -> Self {
         match value {
+            "api-read" => TokenScope::ApiReadOnly,
             "carddav" => TokenScope::CardDav,
             "calendar" => TokenScope::Calendar,
             _ => TokenScope::Api,

@@ -14,10 +14,11 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, Utc};
+use kith_app::tokens::api_access;
 use kith_auth::totp::TotpSecret;
 use kith_auth::{Secret, digest, verify_password};
 use kith_core::user::User;
-use kith_store::{PendingPurpose, TokenScope};
+use kith_store::PendingPurpose;
 
 use super::AppState;
 use super::error::WebError;
@@ -108,12 +109,11 @@ impl FromRequestParts<AppState> for ApiUser {
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .ok_or(WebError::Unauthorized)?;
-            return match state
-                .store
-                .token_user(&digest(token), TokenScope::Api, chrono::Utc::now())
-                .await?
-            {
-                Some(user) => Ok(ApiUser(user)),
+            return match api_access(&state.store, token, chrono::Utc::now()).await? {
+                Some(access) if access.read_only && !parts.method.is_safe() => {
+                    Err(WebError::Forbidden(READ_ONLY.into()).into())
+                }
+                Some(access) => Ok(ApiUser(access.user)),
                 None => Err(WebError::Unauthorized.into()),
             };
         }
@@ -121,6 +121,38 @@ impl FromRequestParts<AppState> for ApiUser {
             Some(viewer) => Ok(ApiUser(viewer.user)),
             None => Err(WebError::Unauthorized.into()),
         }
+    }
+}
+
+/// Why a read-only token's write is refused.
+const READ_ONLY: &str = "this token can only read; make a full API token to write";
+
+/// What is mounted beside the web's routes (MCP over HTTP): a bearer
+/// token only (no session cookie, so no page can be made to call it). The
+/// token's [`kith_app::tokens::ApiAccess`] goes into the request's extensions for the mounted
+/// service to act on, whether it may write included.
+pub async fn bearer_only(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    mut request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let token = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let Some(token) = token else {
+        return super::api::ApiError(WebError::Unauthorized).into_response();
+    };
+    match api_access(&state.store, token, chrono::Utc::now()).await {
+        Ok(Some(access)) => {
+            request.extensions_mut().insert(access);
+            next.run(request).await
+        }
+        Ok(None) => super::api::ApiError(WebError::Unauthorized).into_response(),
+        Err(e) => super::api::ApiError(e.into()).into_response(),
     }
 }
 

@@ -24,7 +24,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use axum::Router;
+pub use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use kith_store::Store;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -92,9 +92,24 @@ pub fn table() -> RouteTable {
 /// unread says `Connection: close`, security headers are set, cross-site
 /// state changes are refused, responses are compressed and measured.
 pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// [`router`] with `mounted` beside the web's own routes: a service
+/// another front end answers (the binary mounts MCP at `/mcp`), reached
+/// with an API bearer token only. Each request carries the token's
+/// `kith_app::tokens::ApiAccess` in its extensions, and passes through the
+/// same layers as every route (body bounds, cross-site guard, metrics).
+pub fn router_with(state: AppState, mounted: Router) -> Router {
     let max_body = state.config.max_body;
+    let mounted = mounted.layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        auth::bearer_only,
+    ));
     table()
         .into_router()
+        .with_state(state.clone())
+        .merge(mounted)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::measure,
@@ -108,7 +123,6 @@ pub fn router(state: AppState) -> Router {
             BODY_TIMEOUT,
         ))
         .layer(CatchPanicLayer::custom(error::panic_response))
-        .with_state(state)
 }
 
 /// `ok` while the database answers and takes writes; 503 while it cannot
@@ -148,6 +162,18 @@ pub async fn run(
     sender: Option<kith_app::mail::Sender>,
     banner: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
+    run_with(store, config, sender, Router::new(), banner).await
+}
+
+/// [`run`] with `mounted` served beside the web's routes, as
+/// [`router_with`] says.
+pub async fn run_with(
+    store: Store,
+    config: WebConfig,
+    sender: Option<kith_app::mail::Sender>,
+    mounted: Router,
+    banner: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
@@ -158,7 +184,7 @@ pub async fn run(
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let sender = sender
         .map(|sender| tokio::spawn(sender.run(chrono::Utc::now, state.mail_wake.clone(), stopped)));
-    let app = router(state);
+    let app = router_with(state, mounted);
     banner(addr);
     serve(listener, app).await;
     let _ = stop.send(true);

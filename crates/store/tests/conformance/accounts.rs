@@ -132,6 +132,35 @@ async fn sessions_live_until_logout_idle_expiry_or_disable(
     db.finish().await;
 }
 
+/// A read-only API token is kept as such and found only under its own
+/// scope, so the API and MCP can tell it from a full one.
+#[rstest]
+#[tokio::test]
+async fn a_read_only_token_keeps_its_scope(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(db) = TestDb::new(backend).await else {
+        return;
+    };
+    let ann = db.user("ann").await;
+    let now = chrono::Utc::now();
+    db.store
+        .create_token(ann, "assistant", TokenScope::ApiReadOnly, "tok-ro", now)
+        .await
+        .unwrap();
+    let found = |scope| db.store.token_user("tok-ro", scope, now);
+    assert_eq!(
+        found(TokenScope::ApiReadOnly).await.unwrap().map(|u| u.id),
+        Some(ann)
+    );
+    assert!(
+        found(TokenScope::Api).await.unwrap().is_none(),
+        "a read-only token passes as a full one"
+    );
+    let listed = db.store.tokens(ann).await.unwrap();
+    assert_eq!(listed[0].scope, TokenScope::ApiReadOnly);
+}
+
 #[rstest]
 #[tokio::test]
 async fn tokens_are_scoped_revocable_and_owned(

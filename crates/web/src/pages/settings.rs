@@ -428,10 +428,10 @@ pub async fn create_token(
     headers: HeaderMap,
     Form(form): Form<TokenForm>,
 ) -> PageResult {
-    let scope = if form.scope == "carddav" {
-        TokenScope::CardDav
-    } else {
-        TokenScope::Api
+    let scope = match form.scope.as_str() {
+        "carddav" => TokenScope::CardDav,
+        "api-read" => TokenScope::ApiReadOnly,
+        _ => TokenScope::Api,
     };
     let made = tokens::create(
         &state.store,
