@@ -57,7 +57,7 @@ pub async fn serve(global: &Global, args: &ServeArgs, ui: &mut Ui) -> anyhow::Re
     let out = ui.out();
     // MCP over HTTP at /mcp, behind the API's bearer tokens: the binary
     // composes the two front ends, neither imports the other.
-    let mcp = kith_mcp::router(store.clone());
+    let mcp = vec![web::Mounted::new("/mcp", kith_mcp::service(store.clone()))];
     web::run_with(store, config, sender, mcp, |addr| {
         let url = public.unwrap_or_else(|| format!("http://{addr}"));
         let _ = writeln!(out, "Kith is listening on {url}");

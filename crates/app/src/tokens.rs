@@ -160,18 +160,19 @@ mod tests {
         let dav = create(store, user, "phone", TokenScope::CardDav, now)
             .await
             .unwrap();
-        let access = |t: &NewToken| api_access(store, t.secret.expose(), now);
-        let got = access(&full).await.unwrap().unwrap();
+        let read_id = read.info.id;
+        let [full, read, dav] = [full, read, dav].map(|t| t.secret.expose().to_owned());
+        let got = api_access(store, &full, now).await.unwrap().unwrap();
         assert_eq!((got.user.id, got.read_only), (user, false));
-        let got = access(&read).await.unwrap().unwrap();
+        let got = api_access(store, &read, now).await.unwrap().unwrap();
         assert_eq!((got.user.id, got.read_only), (user, true));
         assert!(
-            access(&dav).await.unwrap().is_none(),
+            api_access(store, &dav, now).await.unwrap().is_none(),
             "a CardDAV password is no API token"
         );
-        store.revoke_token(user, read.info.id, now).await.unwrap();
+        store.revoke_token(user, read_id, now).await.unwrap();
         assert!(
-            access(&read).await.unwrap().is_none(),
+            api_access(store, &read, now).await.unwrap().is_none(),
             "a revoked token still works"
         );
     }

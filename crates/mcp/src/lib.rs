@@ -220,7 +220,12 @@ pub async fn serve_stdio(store: Store, user: User) -> anyhow::Result<()> {
 /// authenticated alone), answered as JSON. Any `Host` is accepted, as on
 /// the rest of `kith serve`: a page that rebinds a name to this server
 /// still holds no token.
-pub fn router(store: Store) -> axum::Router {
+pub fn service(
+    store: Store,
+) -> rmcp::transport::streamable_http_server::StreamableHttpService<
+    Kith,
+    rmcp::transport::streamable_http_server::session::never::NeverSessionManager,
+> {
     use rmcp::transport::streamable_http_server::session::never::NeverSessionManager;
     use rmcp::transport::streamable_http_server::{
         StreamableHttpServerConfig, StreamableHttpService,
@@ -229,10 +234,9 @@ pub fn router(store: Store) -> axum::Router {
         .with_legacy_session_mode(false)
         .with_json_response(true)
         .disable_allowed_hosts();
-    let service = StreamableHttpService::new(
+    StreamableHttpService::new(
         move || Ok(Kith::remote(store.clone())),
         Arc::new(NeverSessionManager::default()),
         config,
-    );
-    axum::Router::new().route_service("/mcp", service)
+    )
 }

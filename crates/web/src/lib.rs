@@ -92,24 +92,51 @@ pub fn table() -> RouteTable {
 /// unread says `Connection: close`, security headers are set, cross-site
 /// state changes are refused, responses are compressed and measured.
 pub fn router(state: AppState) -> Router {
-    router_with(state, Router::new())
+    router_with(state, Vec::new())
 }
 
-/// [`router`] with `mounted` beside the web's own routes: a service
-/// another front end answers (the binary mounts MCP at `/mcp`), reached
-/// with an API bearer token only. Each request carries the token's
+/// A service another front end answers at one path (the binary mounts MCP
+/// at `/mcp`), added to the route table like every route, for every
+/// method; kith-web knows nothing of what it is.
+pub struct Mounted {
+    path: &'static str,
+    service: axum::routing::MethodRouter<AppState>,
+}
+
+impl Mounted {
+    pub fn new<S>(path: &'static str, service: S) -> Mounted
+    where
+        S: tower::Service<axum::extract::Request, Error = std::convert::Infallible>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+        S::Response: axum::response::IntoResponse + 'static,
+        S::Future: Send + 'static,
+    {
+        Mounted {
+            path,
+            service: axum::routing::any_service(service),
+        }
+    }
+}
+
+/// [`router`] with `mounted` beside the web's own routes, reached with an
+/// API bearer token only. Each request carries the token's
 /// `kith_app::tokens::ApiAccess` in its extensions, and passes through the
 /// same layers as every route (body bounds, cross-site guard, metrics).
-pub fn router_with(state: AppState, mounted: Router) -> Router {
+pub fn router_with(state: AppState, mounted: Vec<Mounted>) -> Router {
     let max_body = state.config.max_body;
-    let mounted = mounted.layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        auth::bearer_only,
-    ));
-    table()
+    let mut routes = table();
+    for m in mounted {
+        let service = m.service.layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::bearer_only,
+        ));
+        routes = routes.route(m.path, routes::Methods::service(service));
+    }
+    routes
         .into_router()
-        .with_state(state.clone())
-        .merge(mounted)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::measure,
@@ -123,6 +150,7 @@ pub fn router_with(state: AppState, mounted: Router) -> Router {
             BODY_TIMEOUT,
         ))
         .layer(CatchPanicLayer::custom(error::panic_response))
+        .with_state(state)
 }
 
 /// `ok` while the database answers and takes writes; 503 while it cannot
@@ -162,7 +190,7 @@ pub async fn run(
     sender: Option<kith_app::mail::Sender>,
     banner: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
-    run_with(store, config, sender, Router::new(), banner).await
+    run_with(store, config, sender, Vec::new(), banner).await
 }
 
 /// [`run`] with `mounted` served beside the web's routes, as
@@ -171,7 +199,7 @@ pub async fn run_with(
     store: Store,
     config: WebConfig,
     sender: Option<kith_app::mail::Sender>,
-    mounted: Router,
+    mounted: Vec<Mounted>,
     banner: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(config.bind)

@@ -151,6 +151,14 @@ where
 }
 
 impl Methods {
+    /// Every method to a service answered elsewhere ([`crate::Mounted`]).
+    pub fn service(router: MethodRouter<AppState>) -> Methods {
+        Methods {
+            router,
+            names: vec!["*"],
+        }
+    }
+
     /// Methods axum has no router of its own for (WebDAV's PROPFIND), by
     /// name, to one handler, which also answers any other method the rest
     /// do not (`MethodRouter::fallback`).
