@@ -4,12 +4,11 @@
 
 use std::io::Write;
 
-use anyhow::Context as _;
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone as _, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone as _, Utc};
 use kith_app::agenda::{Agenda, Item, Today, settings, today};
 use kith_core::meeting::Meeting;
 use kith_core::rules::due::{DueEntry, rank};
-use kith_core::values::{Cadence, TimeZone};
+use kith_core::values::TimeZone;
 use kith_core::when::parse_date;
 use serde_json::json;
 
@@ -17,7 +16,9 @@ use crate::app::Ctx;
 use crate::cli::{DueArgs, SnoozeArgs};
 use crate::ui::{self, BOLD, DIM, Ui, YELLOW, columns};
 use kith_app::json;
-use kith_app::resolve;
+use kith_app::resolve::Who;
+use kith_app::snooze::{self, Snooze};
+use kith_app::{AppError, Field};
 
 /// How many items each other section of `today` shows (most pressing first).
 const SECTION_ITEMS: usize = 8;
@@ -196,32 +197,27 @@ fn print_agenda(
 
 pub async fn snooze(ctx: &mut Ctx, args: &SnoozeArgs) -> anyhow::Result<()> {
     let tz = ctx.user.timezone;
-    let until = if args.off {
-        None
-    } else if let Some(until) = &args.until {
-        let date = parse_date("--until", until, today(ctx.now, tz))?;
-        if date <= today(ctx.now, tz) {
-            anyhow::bail!("invalid --until: {date} is not in the future");
-        }
-        Some(
-            tz.tz()
-                .from_local_datetime(&date.and_time(NaiveTime::MIN))
-                .earliest()
-                .map_or_else(|| midday(date, tz), |t| t.to_utc()),
-        )
-    } else {
-        let span = args.duration.as_deref().unwrap_or_default();
-        let days = Cadence::parse(span)
-            .map_err(|e| e.in_field("--for"))?
-            .days();
-        Some(
-            ctx.now
-                .checked_add_days(Days::new(days.into()))
-                .context("--for is too far ahead")?,
-        )
+    let how = match (&args.until, &args.duration) {
+        _ if args.off => Snooze::Off,
+        (Some(until), _) => Snooze::Until(until.clone()),
+        (None, span) => Snooze::For(span.clone().unwrap_or_default()),
     };
-    let target = resolve::contact(&ctx.store, ctx.user.id, &args.contact).await?;
-    ctx.store.set_snooze(ctx.user.id, target.id, until).await?;
+    let who = Who::Named(args.contact.clone());
+    let (target, until) = snooze::snooze(&ctx.store, &ctx.user, ctx.now, &who, &how)
+        .await
+        .map_err(|e| match e {
+            // The use case names the date and the span as the web does;
+            // here they came from --until and --for.
+            AppError::Invalid {
+                field: Field::When,
+                message,
+            } => anyhow::anyhow!("invalid --until: {message}"),
+            AppError::Invalid {
+                field: Field::Cadence,
+                message,
+            } => anyhow::anyhow!("invalid --for: {message}"),
+            other => other.into(),
+        })?;
     if ctx.ui.json {
         let value = json!({ "contact": { "id": target.id.0, "name": target.name }, "snoozed_until": until.map(|t| t.to_rfc3339()) });
         return Ok(ctx.ui.print_json(&value)?);

@@ -13,13 +13,23 @@ use crate::config::{self, Settings};
 use crate::ui::{BOLD, Ui};
 use kith_web as web;
 
-/// `kith routes`: the route table, one `METHOD path` a line, or as JSON.
+/// The paths the binary mounts beside the web's own routes, each answering
+/// every method: MCP.
+const MOUNTED: [&str; 1] = [kith_mcp::PATH];
+
+/// `kith routes`: the route table and what the binary mounts beside it, one
+/// `METHOD path` a line, or as JSON.
 pub fn routes(ui: &mut Ui) -> anyhow::Result<()> {
     let table = web::table();
+    let mut routes = table.routes().to_vec();
+    routes.extend(MOUNTED.iter().map(|path| web::routes::RouteInfo {
+        path: (*path).to_owned(),
+        methods: vec!["*"],
+    }));
     if ui.json {
-        ui.print_json(&serde_json::to_value(table.routes())?)?;
+        ui.print_json(&serde_json::to_value(&routes)?)?;
     } else {
-        for route in table.routes() {
+        for route in &routes {
             for method in &route.methods {
                 writeln!(ui.out(), "{method} {}", route.path)?;
             }
@@ -57,7 +67,10 @@ pub async fn serve(global: &Global, args: &ServeArgs, ui: &mut Ui) -> anyhow::Re
     let out = ui.out();
     // MCP over HTTP at /mcp, behind the API's bearer tokens: the binary
     // composes the two front ends, neither imports the other.
-    let mcp = vec![web::Mounted::new("/mcp", kith_mcp::service(store.clone()))];
+    let mcp = vec![web::Mounted::new(
+        kith_mcp::PATH,
+        kith_mcp::service(store.clone()),
+    )];
     web::run_with(store, config, sender, mcp, |addr| {
         let url = public.unwrap_or_else(|| format!("http://{addr}"));
         let _ = writeln!(out, "Kith is listening on {url}");

@@ -26,34 +26,41 @@ use serde_json::{Value, json};
 use support::{Backend, Database};
 
 /// Every tool, by name.
-const TOOLS: [&str; 16] = [
+const TOOLS: [&str; 20] = [
     "add_follow_up",
     "cancel_meeting",
     "complete_follow_up",
     "convert_meeting",
     "coverage",
+    "drop_follow_up",
     "duplicates",
+    "edit_follow_up",
     "goals",
     "log_conversation",
     "meetings",
     "outreach_plan",
+    "recent_actions",
     "schedule_meeting",
     "search_contacts",
     "show_contact",
     "snooze",
     "today",
+    "undo",
     "who_is_due",
 ];
 
 /// The tools that change data.
-const WRITES: [&str; 7] = [
+const WRITES: [&str; 10] = [
     "add_follow_up",
     "cancel_meeting",
     "complete_follow_up",
     "convert_meeting",
+    "drop_follow_up",
+    "edit_follow_up",
     "log_conversation",
     "schedule_meeting",
     "snooze",
+    "undo",
 ];
 
 /// The Python with the MCP SDK, or `None` outside CI.
@@ -140,6 +147,7 @@ struct Seeded {
     db: Database,
     jane: i64,
     follow_up: i64,
+    to_drop: i64,
     to_convert: i64,
     to_cancel: i64,
 }
@@ -188,6 +196,7 @@ impl Seeded {
             "08:30",
         ]);
         let follow_up = id(ann(&["todo", "add", "Jane Doe", "Send the deck"]));
+        let to_drop = id(ann(&["todo", "add", "Jane Doe", "Book the room"]));
         let meet = |title: &str| {
             id(ann(&[
                 "meet",
@@ -206,6 +215,7 @@ impl Seeded {
             db,
             jane,
             follow_up,
+            to_drop,
             to_convert,
             to_cancel,
         })
@@ -228,7 +238,12 @@ impl Seeded {
                     "learned": ["skill: roadmapping"], "goal": "product" } },
                 { "tool": "add_follow_up", "arguments": {
                     "contact": format!("#{}", self.jane), "title": "Ask about the offsite", "whose": "theirs" } },
+                { "tool": "edit_follow_up", "arguments": {
+                    "id": self.follow_up, "title": "Send the deck and the notes", "by": by } },
                 { "tool": "complete_follow_up", "arguments": { "id": self.follow_up } },
+                { "tool": "drop_follow_up", "arguments": { "id": self.to_drop } },
+                { "tool": "recent_actions", "arguments": {} },
+                { "tool": "undo", "arguments": {} },
                 { "tool": "snooze", "arguments": { "contact": "Jo Brown", "for": "2w" } },
                 { "tool": "goals", "arguments": {} },
                 { "tool": "coverage", "arguments": {} },
@@ -245,6 +260,8 @@ impl Seeded {
                 { "tool": "log_conversation", "arguments": { "with": ["Jane Doe"], "via": "pigeon" } },
                 { "tool": "snooze", "arguments": { "contact": "Jane Doe", "until": "the twelfth of never" } },
                 { "tool": "add_follow_up", "arguments": { "title": "Call back" } },
+                { "tool": "edit_follow_up", "arguments": { "id": self.follow_up, "by": "the twelfth of never" } },
+                { "tool": "undo", "arguments": { "id": 987654321 } },
             ],
             "resources": ["kith://agenda", format!("kith://contacts/{}.vcf", self.jane)],
             "prompts": [{ "name": "prepare_meeting", "arguments": { "name": "Jane Doe" } }],
@@ -513,11 +530,40 @@ fn check_full_session(seen: &Value, client: &str) {
         logged["introduced"].to_string().contains("Mary Manager"),
         "{client}: {logged}"
     );
-    assert!(
-        out("complete_follow_up")["done"]
-            .to_string()
-            .contains("Send the deck")
+    let edited = &out("edit_follow_up")["follow_up"];
+    assert_eq!(
+        edited["title"], "Send the deck and the notes",
+        "{client}: {edited}"
     );
+    assert_eq!(edited["due_on"], clock::date(7), "{client}: {edited}");
+    let done = out("complete_follow_up");
+    assert!(
+        done["done"]
+            .to_string()
+            .contains("Send the deck and the notes"),
+        "{client}: {done}"
+    );
+    assert!(done["undo"]["id"].is_i64(), "{client}: {done}");
+    let dropped = out("drop_follow_up");
+    assert_eq!(
+        dropped["dropped"]["status"], "dropped",
+        "{client}: {dropped}"
+    );
+    // The done and the drop can be taken back, newest first; undo with no
+    // id takes back the drop.
+    let recent = &out("recent_actions")["actions"];
+    let kinds: Vec<&Value> = recent
+        .as_array()
+        .map(|a| a.iter().map(|x| &x["kind"]).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        kinds,
+        [&json!("drop"), &json!("done")],
+        "{client}: {recent}"
+    );
+    let undone = out("undo");
+    assert_eq!(undone["kind"], "drop", "{client}: {undone}");
+    assert_eq!(undone["id"], recent[0]["id"], "{client}: {undone}");
     assert!(
         out("snooze")["snoozed_until"].is_string(),
         "{client}: snoozed"
@@ -554,6 +600,8 @@ fn check_full_session(seen: &Value, client: &str) {
         ("log_conversation", vec!["via", "pigeon"]),
         ("snooze", vec!["until"]),
         ("add_follow_up", vec!["contact"]),
+        ("edit_follow_up", vec!["invalid by"]),
+        ("undo", vec!["id"]),
     ];
     for (call, (tool, words)) in mistakes.iter().zip(expected) {
         assert_eq!(call["tool"], tool);
@@ -649,6 +697,9 @@ async fn a_real_client_lists_and_calls_every_tool(
         _ => unreachable!(),
     });
     check_full_session(&seen, &name);
+    // The undone drop left the follow-up open, as it was.
+    let open = seeded.db.kith(&["--user", "ann", "todo", "list"]);
+    assert!(open.contains("Book the room"), "{name}: {open}");
     drop(server);
     seeded.db.drop().await;
 }
@@ -750,6 +801,9 @@ async fn a_token_reaches_only_what_it_may(
             { "tool": "show_contact", "arguments": { "contact": format!("#{}", seeded.jane) } },
             { "tool": "complete_follow_up", "arguments": { "id": seeded.follow_up } },
             { "tool": "search_contacts", "arguments": { "query": "Bertha" } },
+            { "tool": "drop_follow_up", "arguments": { "id": seeded.to_drop } },
+            { "tool": "edit_follow_up", "arguments": { "id": seeded.follow_up, "title": "Mine now" } },
+            { "tool": "undo", "arguments": {} },
         ],
         "resources": [format!("kith://contacts/{}.vcf", seeded.jane)],
     });
@@ -775,6 +829,13 @@ async fn a_token_reaches_only_what_it_may(
             .to_string()
             .contains("Bertha Bobsfriend")
     );
+    for (i, what) in [(4, "dropped"), (5, "edited"), (6, "undid")] {
+        assert_eq!(
+            calls[i]["ok"]["isError"], true,
+            "bob {what} ann's follow-up: {}",
+            calls[i]
+        );
+    }
     assert!(
         seen["reads"][0].get("protocol_error").is_some(),
         "bob read ann's vCard: {}",
@@ -782,8 +843,8 @@ async fn a_token_reaches_only_what_it_may(
     );
     let todo = seeded.db.kith(&["--user", "ann", "todo", "list"]);
     assert!(
-        todo.contains("Send the deck"),
-        "ann's follow-up was closed by bob"
+        todo.contains("Send the deck") && todo.contains("Book the room"),
+        "ann's follow-ups were closed or changed by bob: {todo}"
     );
 
     // No token, or a wrong one: 401 before MCP is reached.

@@ -113,7 +113,7 @@ enum Kind {
 }
 
 fn kind(method: &str, path: &str) -> Kind {
-    if path.starts_with("/api/") {
+    if path.starts_with("/api/") || path == "/mcp" {
         Kind::Api
     } else if path.starts_with("/dav")
         || path.starts_with("/.well-known/carddav")
@@ -180,6 +180,8 @@ fn fill(method: &str, pattern: &str, fx: &Fixture) -> Vec<(String, String)> {
             ]
         }
         ("*", "/.well-known/carddav") => vec![("PROPFIND".into(), pattern.into())],
+        // MCP: JSON-RPC over POST (`api_body` says which call).
+        ("*", "/mcp") => vec![("POST".into(), pattern.into())],
         ("GET", "/merge") => one(format!("/merge?keep={}&other={}", fx.contact, fx.merged)),
         ("GET", "/api/v1/search") => one("/api/v1/search?q=carol".into()),
         (_, "/contacts/{id}/delete") => one(format!("/contacts/{}/delete", fx.deleted)),
@@ -248,6 +250,9 @@ fn api_body(method: &str, path: &str, fx: &Fixture) -> Option<Value> {
         ("POST", "/api/v1/meetings/{id}/convert") => json!({ "how": "jitsi" }),
         ("POST", "/api/v1/blocks") => json!({ "days": "mon", "at": "09:00" }),
         ("PATCH", "/api/v1/digest") => json!({ "days": "sat", "at": "07:15" }),
+        // A tool that writes, on the owner's contact by id.
+        ("POST", "/mcp") => json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call",
+            "params": { "name": "snooze", "arguments": { "contact": format!("#{c}"), "for": "2w" } } }),
         _ => return None,
     })
 }
@@ -456,6 +461,11 @@ async fn every_route_refuses_everyone_but_its_owner(
         );
         if case.kind == Kind::Api {
             assert!(status.is_success(), "{what}: {status} {text}");
+        }
+        if case.route == "/mcp" {
+            // A refusal there is a tool error in a 200.
+            let answer: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(answer["result"]["isError"], false, "{what}: {text}");
         }
         through += 1;
     }
@@ -815,6 +825,10 @@ async fn send(
         r = r.header("sec-fetch-site", "same-origin");
     }
     r = match case.kind {
+        // MCP's Streamable HTTP asks clients to take both.
+        Kind::Api if case.route == "/mcp" => r
+            .header("accept", "application/json, text/event-stream")
+            .json(&api_body(&case.method, &case.route, fx).unwrap()),
         Kind::Api => match api_body(&case.method, &case.route, fx) {
             Some(body) => r.json(&body),
             None if method == Method::GET => r,

@@ -31,6 +31,9 @@ use rmcp::model::{
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData, RoleServer, ServerHandler, ServiceExt as _};
 
+/// Where `kith serve` mounts [`service`].
+pub const PATH: &str = "/mcp";
+
 /// What the server tells an assistant when it connects.
 const INSTRUCTIONS: &str = "Kith is the user's personal CRM: their contacts, conversations, \
 follow-ups (homework both ways), goals, meetings and outreach plan. Name a contact by id \

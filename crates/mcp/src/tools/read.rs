@@ -1,25 +1,13 @@
-//! The tools: each reads its arguments (a JSON Schema from the type), hands
-//! them to the same `kith_app` use case the command line and the web call,
-//! and answers with a JSON Schema'd object in `kith_app::json`'s shapes, or
-//! with a tool error naming the argument to fix.
-//!
-//! A tool whose annotation says it only reads is offered to a read-only
-//! token; every other tool writes.
+//! The tools that only read: offered to every token.
 
 use chrono::Utc;
 use kith_app::agenda::{self, Ranking, Today};
-use kith_app::contact_view::ContactView;
 use kith_app::coverage::Coverage;
 use kith_app::duplicates::{self, Window};
 use kith_app::goals::{self, GoalView};
 use kith_app::json::{self as shape, DueOut, MeetingOut};
-use kith_app::meetings::{self, ModeInput, NewMeetingInput};
-use kith_app::resolve::{self, Who};
-use kith_app::snooze::{self, Snooze};
 use kith_app::tokens::ApiAccess;
-use kith_app::{AppError, Field, calendar, follow_ups, log};
-use kith_core::follow_up::Owner;
-use kith_core::ids::{FollowUpId, MeetingId};
+use kith_app::{AppError, calendar, undo};
 use kith_store::MeetingFilter;
 use rmcp::handler::server::tool::Extension;
 use rmcp::handler::server::wrapper::Parameters;
@@ -28,36 +16,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::{limit, named, to_value};
 use crate::Kith;
 use crate::errors::{Refusal, refusal};
-
-/// At most this many of a list at once.
-const MAX_LIMIT: u32 = 200;
-
-fn limit(value: Option<u32>, default: u32) -> Result<u32, Refusal> {
-    match value.unwrap_or(default) {
-        n if (1..=MAX_LIMIT).contains(&n) => Ok(n),
-        n => Err(format!(
-            "invalid limit: {n} is not between 1 and {MAX_LIMIT}"
-        )),
-    }
-}
-
-/// `text` as a contact a person named, refused when empty.
-fn named(argument: &str, text: &str) -> Result<Who, Refusal> {
-    if text.trim().is_empty() {
-        return Err(format!(
-            "invalid {argument}: give a contact's id (#12) or part of their name"
-        ));
-    }
-    Ok(Who::Named(text.to_owned()))
-}
-
-fn to_value(value: impl Serialize) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
-}
-
-// ---- arguments and answers ----
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -138,112 +99,6 @@ pub struct TodayOut {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct LogArgs {
-    /// Who it was with: ids (`#12`) or parts of names. To-dos belong to the first.
-    pub with: Vec<String>,
-    /// The channel: zoom, meet, teams, jitsi, video, phone, coffee, in-person, email or message.
-    pub via: String,
-    /// When it happened, default now: `2026-11-20 14:30`, `yesterday`, RFC 3339.
-    pub when: Option<String>,
-    /// How long, in minutes (`45`, `1h`).
-    pub minutes: Option<String>,
-    /// What was talked about.
-    #[serde(default)]
-    pub summary: String,
-    /// What I promised to do.
-    #[serde(default)]
-    pub my_todos: Vec<String>,
-    /// What they promised to do.
-    #[serde(default)]
-    pub their_todos: Vec<String>,
-    /// When the to-dos are due: `friday`, `2026-12-01`, `in 2 weeks`.
-    pub by: Option<String>,
-    /// Remind me to report back to them once my to-dos are done.
-    #[serde(default)]
-    pub loop_back: bool,
-    /// People they will introduce me to (names; new ones become contacts).
-    #[serde(default)]
-    pub introductions: Vec<String>,
-    /// `regular` (default) or `informational` (an informational interview).
-    pub kind: Option<String>,
-    /// What I learned: `skill: …`, `path: …`, or a note.
-    #[serde(default)]
-    pub learned: Vec<String>,
-    /// A goal it counts towards: its id or part of its title.
-    pub goal: Option<String>,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct Logged {
-    /// The conversation as stored.
-    pub conversation: Value,
-    /// The ids of the follow-ups it made.
-    pub follow_ups: Vec<i64>,
-    /// The people to be introduced, as contacts (new ones were added).
-    pub introduced: Vec<Value>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FollowUpArgs {
-    /// Whom it is with: an id (`#12`) or part of their name.
-    pub contact: String,
-    /// What is to be done, one line.
-    pub title: String,
-    /// `mine` (default: I owe it) or `theirs` (they owe it).
-    pub whose: Option<String>,
-    /// When it is due: `friday`, `2026-12-01`, `in 2 weeks`.
-    pub by: Option<String>,
-    /// Once done, remind me to report back to them (mine only).
-    #[serde(default)]
-    pub loop_back: bool,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct FollowUpOut {
-    /// The follow-up as stored, with its id.
-    pub follow_up: Value,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CompleteArgs {
-    /// The follow-up's id (from `today`, `show_contact` or `add_follow_up`).
-    pub id: i64,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct Completed {
-    /// The follow-up, now done.
-    pub done: Value,
-    /// The loop-back it made (report back to them), if it asked for one.
-    pub loop_back: Option<Value>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SnoozeArgs {
-    /// Whom to snooze: an id (`#12`) or part of their name.
-    pub contact: String,
-    /// Until this day (`friday`, `2027-01-10`); it must be after today.
-    pub until: Option<String>,
-    /// For this long: `2w`, `10d`, `3 months`.
-    #[serde(rename = "for")]
-    pub duration: Option<String>,
-    /// Wake them now instead.
-    #[serde(default)]
-    pub wake: bool,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct Snoozed {
-    pub contact: Value,
-    /// When the snooze ends (RFC 3339); null when they are awake.
-    pub snoozed_until: Option<String>,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct GoalArgs {
     /// One goal (its id or part of its title); all active goals without it.
     pub goal: Option<String>,
@@ -294,49 +149,6 @@ pub struct MeetingsOut {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct ScheduleArgs {
-    /// Who: ids (`#12`) or parts of names.
-    pub with: Vec<String>,
-    /// When it starts, in the user's zone or with an offset: `2026-12-03 10:00`, `friday 15:30`.
-    pub at: String,
-    /// How long, in minutes (default 30).
-    pub minutes: Option<u32>,
-    /// What it is about (default "Meeting with NAMES").
-    pub title: Option<String>,
-    /// Where: `where` (a place), `zoom`, `meet`, `teams`, `jitsi` (a new room) or `phone`.
-    pub how: String,
-    /// The place, the meeting link or the phone number (nothing for jitsi).
-    #[serde(default)]
-    pub detail: String,
-}
-
-#[derive(Debug, Serialize, JsonSchema)]
-pub struct MeetingAnswer {
-    /// The meeting as stored, with its id, UID and sequence.
-    pub meeting: Value,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ConvertArgs {
-    /// The meeting's id.
-    pub meeting: i64,
-    /// The new kind: `zoom`, `meet`, `teams`, `jitsi` or `phone` (or `where`).
-    pub how: String,
-    /// The link or number (nothing for jitsi).
-    #[serde(default)]
-    pub detail: String,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct MeetingArgs {
-    /// The meeting's id.
-    pub meeting: i64,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct DuplicatesArgs {
     /// Skip this many groups (default 0).
     pub offset: Option<u32>,
@@ -352,9 +164,16 @@ pub struct DuplicatesOut {
     pub total: usize,
 }
 
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct RecentActions {
+    /// Done, drop and archive actions that can still be taken back, newest
+    /// first: each with its `id` for the `undo` tool, a `label` and `until` when.
+    pub actions: Vec<Value>,
+}
+
 // ---- the tools ----
 
-#[tool_router(vis = "pub(crate)")]
+#[tool_router(router = read_tools, vis = "pub(super)")]
 impl Kith {
     #[tool(
         description = "Search the user's contacts and conversations by words (names, organisations, e-mails, tags, notes, conversation summaries).",
@@ -460,124 +279,6 @@ impl Kith {
             .await
             .map(Json)
             .map_err(|e| refusal(e, &[], "today"))
-    }
-
-    #[tool(
-        description = "Log a conversation that happened: with whom, on which channel, when, a summary, homework both ways (my_todos, their_todos, by), a loop-back, introductions they will make, a goal it counts towards and what I learned. Closes the loop-backs and introductions it fulfils.",
-        annotations(read_only_hint = false, destructive_hint = false)
-    )]
-    async fn log_conversation(
-        &self,
-        Extension(me): Extension<ApiAccess>,
-        Parameters(args): Parameters<LogArgs>,
-    ) -> Result<Json<Logged>, Refusal> {
-        if args.with.iter().all(|w| w.trim().is_empty()) {
-            return Err("invalid with: name at least one person you talked to".into());
-        }
-        let input = log::LogInput {
-            with: args.with.iter().map(|w| Who::Named(w.clone())).collect(),
-            summary: args.summary,
-            via: args.via,
-            on: args.when,
-            minutes: args.minutes,
-            todos: args.my_todos,
-            their_todos: args.their_todos,
-            by: args.by,
-            loop_back: args.loop_back,
-            intros: args.introductions,
-            kind: args.kind,
-            learned: args.learned,
-            goal: args.goal,
-        };
-        let run = async {
-            let (_, logged) = log::log(&self.store, &me.user, Utc::now(), &input).await?;
-            let stored = self.store.conversation(me.user.id, logged.id).await?;
-            Ok::<_, AppError>(Logged {
-                conversation: shape::conversation(&stored),
-                follow_ups: logged.follow_ups.iter().map(|f| f.0).collect(),
-                introduced: logged.introduced.iter().map(shape::contact_ref).collect(),
-            })
-        };
-        run.await.map(Json).map_err(|e| refusal(e, &[], "with"))
-    }
-
-    #[tool(
-        description = "Add a follow-up (homework) with a contact outside a conversation: something I owe them (whose = mine) or they owe me (whose = theirs), with an optional due date and loop-back.",
-        annotations(read_only_hint = false, destructive_hint = false)
-    )]
-    async fn add_follow_up(
-        &self,
-        Extension(me): Extension<ApiAccess>,
-        Parameters(args): Parameters<FollowUpArgs>,
-    ) -> Result<Json<FollowUpOut>, Refusal> {
-        let owner = match args.whose.as_deref().map(str::trim) {
-            None | Some("mine" | "me" | "") => Owner::Me,
-            Some("theirs" | "them") => Owner::Them,
-            Some(other) => {
-                return Err(format!("invalid whose: '{other}' is not mine or theirs"));
-            }
-        };
-        let input = follow_ups::FollowUpInput {
-            contact: named("contact", &args.contact)?,
-            title: args.title,
-            owner,
-            by: args.by,
-            loop_back: args.loop_back,
-        };
-        follow_ups::add(&self.store, &me.user, Utc::now(), &input)
-            .await
-            .map(|f| {
-                Json(FollowUpOut {
-                    follow_up: shape::follow_up(&f),
-                })
-            })
-            .map_err(|e| refusal(e, &[], "contact"))
-    }
-
-    #[tool(
-        description = "Mark an open follow-up done by its id. When it asked for a loop-back, the loop-back it makes comes back too.",
-        annotations(read_only_hint = false, destructive_hint = false)
-    )]
-    async fn complete_follow_up(
-        &self,
-        Extension(me): Extension<ApiAccess>,
-        Parameters(args): Parameters<CompleteArgs>,
-    ) -> Result<Json<Completed>, Refusal> {
-        let (done, loop_back) = self
-            .store
-            .complete_follow_up(me.user.id, FollowUpId(args.id), Utc::now())
-            .await
-            .map_err(|e| refusal(e.into(), &[], "id"))?;
-        Ok(Json(Completed {
-            done: shape::follow_up(&done),
-            loop_back: loop_back.as_ref().map(shape::follow_up),
-        }))
-    }
-
-    #[tool(
-        description = "Snooze a contact: leave them out of who is due until a day (until) or for a while (for), or wake them again (wake). Give exactly one of until, for and wake.",
-        annotations(read_only_hint = false, destructive_hint = false)
-    )]
-    async fn snooze(
-        &self,
-        Extension(me): Extension<ApiAccess>,
-        Parameters(args): Parameters<SnoozeArgs>,
-    ) -> Result<Json<Snoozed>, Refusal> {
-        let how = match (args.until, args.duration, args.wake) {
-            (Some(until), None, false) => Snooze::Until(until),
-            (None, Some(span), false) => Snooze::For(span),
-            (None, None, true) => Snooze::Off,
-            _ => return Err("invalid until: give exactly one of until, for and wake".into()),
-        };
-        let who = named("contact", &args.contact)?;
-        let names = [(Field::When, "until"), (Field::Cadence, "for")];
-        let (contact, until) = snooze::snooze(&self.store, &me.user, Utc::now(), &who, &how)
-            .await
-            .map_err(|e| refusal(e, &names, "contact"))?;
-        Ok(Json(Snoozed {
-            contact: shape::contact_ref(&contact),
-            snoozed_until: until.map(|t| t.to_rfc3339()),
-        }))
     }
 
     #[tool(
@@ -711,86 +412,6 @@ impl Kith {
     }
 
     #[tool(
-        description = "Schedule a meeting with one or more contacts: when (at), how long, a title, and where (how: where, zoom, meet, teams, jitsi or phone, with the place, link or number as detail).",
-        annotations(read_only_hint = false, destructive_hint = false)
-    )]
-    async fn schedule_meeting(
-        &self,
-        Extension(me): Extension<ApiAccess>,
-        Parameters(args): Parameters<ScheduleArgs>,
-    ) -> Result<Json<MeetingAnswer>, Refusal> {
-        if args.with.iter().all(|w| w.trim().is_empty()) {
-            return Err("invalid with: name at least one person to meet".into());
-        }
-        if let Some(name) = args.with.iter().find(|w| w.contains(',')) {
-            return Err(format!(
-                "invalid with: '{name}' holds a comma; give one person per entry"
-            ));
-        }
-        let now = Utc::now();
-        let run = async {
-            let draft = NewMeetingInput {
-                with: args.with.join(","),
-                at: args.at,
-                minutes: args.minutes.unwrap_or(30).to_string(),
-                mode: ModeInput::parse(&args.how, &args.detail)?,
-                title: args.title,
-            };
-            let meeting = meetings::new_meeting(&self.store, &me.user, now, &draft).await?;
-            let id = self.store.add_meeting(me.user.id, &meeting, now).await?;
-            let stored = self.store.meeting(me.user.id, id).await?;
-            Ok::<_, AppError>(MeetingAnswer {
-                meeting: to_value(MeetingOut::from(&stored)),
-            })
-        };
-        run.await.map(Json).map_err(|e| refusal(e, &[], "with"))
-    }
-
-    #[tool(
-        description = "Move a meeting online (or back to a place or phone): how is zoom, meet, teams, jitsi (a new room), phone or where, with the link, number or place as detail. Attendees get an updated invitation.",
-        annotations(read_only_hint = false, destructive_hint = false)
-    )]
-    async fn convert_meeting(
-        &self,
-        Extension(me): Extension<ApiAccess>,
-        Parameters(args): Parameters<ConvertArgs>,
-    ) -> Result<Json<MeetingAnswer>, Refusal> {
-        let run = async {
-            let id = MeetingId(args.meeting);
-            self.store.meeting(me.user.id, id).await?;
-            let input = ModeInput::parse(&args.how, &args.detail)?;
-            let mode = meetings::mode(&self.store, &me.user, &input).await?;
-            let m = self
-                .store
-                .change_meeting_mode(me.user.id, id, &mode, Utc::now())
-                .await?;
-            Ok::<_, AppError>(MeetingAnswer {
-                meeting: to_value(MeetingOut::from(&m)),
-            })
-        };
-        run.await.map(Json).map_err(|e| refusal(e, &[], "meeting"))
-    }
-
-    #[tool(
-        description = "Cancel a meeting by its id.",
-        annotations(read_only_hint = false, destructive_hint = true)
-    )]
-    async fn cancel_meeting(
-        &self,
-        Extension(me): Extension<ApiAccess>,
-        Parameters(args): Parameters<MeetingArgs>,
-    ) -> Result<Json<MeetingAnswer>, Refusal> {
-        let m = self
-            .store
-            .cancel_meeting(me.user.id, MeetingId(args.meeting), Utc::now())
-            .await
-            .map_err(|e| refusal(e.into(), &[], "meeting"))?;
-        Ok(Json(MeetingAnswer {
-            meeting: to_value(MeetingOut::from(&m)),
-        }))
-    }
-
-    #[tool(
         description = "Contacts that look like the same person (a shared e-mail, phone, LinkedIn profile, or name and organisation), in groups with the reason.",
         annotations(read_only_hint = true)
     )]
@@ -822,17 +443,22 @@ impl Kith {
             total: found.total,
         }))
     }
-}
 
-impl Kith {
-    /// One contact's page, as `show_contact` and the prompt use it.
-    pub(crate) async fn contact_view(
+    #[tool(
+        description = "What the user did lately that can still be undone (a follow-up done or dropped, a contact archived, within 30 minutes), newest first, each with the id the undo tool takes.",
+        annotations(read_only_hint = true)
+    )]
+    async fn recent_actions(
         &self,
-        me: &ApiAccess,
-        who: &Who,
-    ) -> Result<ContactView, AppError> {
-        let target = resolve::who(&self.store, me.user.id, who, Field::Contact).await?;
-        ContactView::load(&self.store, &me.user, Utc::now(), target.id, 10).await
+        Extension(me): Extension<ApiAccess>,
+        Parameters(_): Parameters<NoArgs>,
+    ) -> Result<Json<RecentActions>, Refusal> {
+        let listed = undo::list(&self.store, &me.user, Utc::now())
+            .await
+            .map_err(|e| refusal(e, &[], "recent_actions"))?;
+        Ok(Json(RecentActions {
+            actions: listed.iter().map(shape::undoable).collect(),
+        }))
     }
 }
 
