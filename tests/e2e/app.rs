@@ -18,7 +18,7 @@ pub struct Kith {
     child: Child,
     /// The base URL, without a trailing slash.
     pub url: String,
-    _dir: TempDir,
+    dir: TempDir,
 }
 
 impl Kith {
@@ -68,7 +68,7 @@ impl Kith {
         let mut kith = Kith {
             child,
             url: String::new(),
-            _dir: dir,
+            dir,
         };
         let first = match rx.recv_timeout(Duration::from_secs(30)) {
             Ok(Some(line)) => line,
@@ -80,6 +80,19 @@ impl Kith {
             .unwrap_or_else(|| panic!("unexpected first line from kith serve: {first:?}"));
         kith.url = url.trim_end_matches('/').to_owned();
         kith
+    }
+}
+
+impl Kith {
+    /// Runs `kith --user alice ARGS` on the served database; its output.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let out = kith(&self.dir.path().join("kith.db"))
+            .args(["--user", USERNAME])
+            .args(args)
+            .output()
+            .expect("run kith");
+        assert!(out.status.success(), "kith {args:?}: {out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 }
 

@@ -215,6 +215,287 @@ async fn a_passkey_signs_in_in_a_real_browser() {
     }
 }
 
+/// The app installs: Chromium finds the manifest and its icons and a service
+/// worker that controls the page, and reports nothing in the way of
+/// installing it. After one visit, with the server stopped, the dashboard and
+/// a contact page still open, marked as offline with when they were
+/// fetched; a page never opened says it was not kept.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_app_installs_and_opens_offline_in_a_real_browser() {
+    let Some(chromedriver) = webdriver::chromedriver_path() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "no chromedriver (required under CI)"
+        );
+        return;
+    };
+    let kith = Kith::start();
+    let base = kith.url.clone();
+    let driver = Driver::start(&chromedriver).await;
+    let profile = tempfile::tempdir().expect("create a Chromium profile dir");
+    let browser = Session::new(&driver, &webdriver::chromium_path(), profile.path())
+        .await
+        .unwrap_or_else(|e| panic!("start headless Chromium: {e}"));
+    let browser = Arc::new(browser);
+    let scenario = tokio::spawn({
+        let b = Arc::clone(&browser);
+        async move {
+            let url = |path: &str| format!("{base}{path}");
+            let console = &mut Vec::new();
+            b.goto(&url("/login")).await?;
+            sign_in(&b).await;
+            b.wait("the service worker to control the page", || async {
+                let script =
+                    "return !!(navigator.serviceWorker && navigator.serviceWorker.controller);";
+                Ok((b.execute(script).await? == Value::Bool(true)).then_some(()))
+            })
+            .await;
+            let manifest = b.cdp("Page.getAppManifest", serde_json::json!({})).await?;
+            if !manifest["errors"].as_array().is_some_and(Vec::is_empty)
+                || !manifest["url"]
+                    .as_str()
+                    .is_some_and(|u| u.ends_with("/manifest.webmanifest"))
+            {
+                b.fail(&format!("the manifest: {manifest}")).await;
+            }
+            let errors = b
+                .cdp("Page.getInstallabilityErrors", serde_json::json!({}))
+                .await?;
+            if errors["installabilityErrors"] != serde_json::json!([]) {
+                b.fail(&format!("Chromium would not install Kith: {errors}"))
+                    .await;
+            }
+            // One visit each, under the worker: the dashboard and a contact.
+            b.goto(&url("/contacts/new")).await?;
+            b.fill("#name", CONTACT).await;
+            b.click_on("main form.panel button[type=submit]").await;
+            let contact = b
+                .wait_for_path("a contact page", |p| p.starts_with("/contacts/"))
+                .await;
+            b.wait_for_text("main h1", CONTACT).await;
+            b.goto(&url("/")).await?;
+            b.wait_for_text("main h1", "Today").await;
+            collect_console(&b, console).await;
+
+            // The server goes away.
+            drop(kith);
+            b.goto(&url("/")).await?;
+            b.wait_for_text("[data-offline]", "You are offline").await;
+            b.wait_for_text("main h1", "Today").await;
+            b.must_find("[data-offline] time[datetime]").await;
+            b.goto(&contact).await?;
+            b.wait_for_text("[data-offline]", "You are offline").await;
+            b.wait_for_text("main h1", CONTACT).await;
+            check_console(&b, console).await;
+            // A page never opened was not kept (and says so, with a 503).
+            b.goto(&url("/goals")).await?;
+            b.wait_for_text("main", "kept no copy of this page").await;
+            webdriver::Result::Ok(())
+        }
+    })
+    .await;
+    let _ = browser.quit().await;
+    match scenario {
+        Ok(outcome) => outcome.expect("install Kith and read it offline"),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("the scenario did not finish: {e}"),
+    }
+}
+
+/// Every page fits a phone (390×844, emulated as a phone) and a laptop
+/// (1366×900): nothing scrolls the page sideways, however long a name,
+/// address or link; and a phone's first screen of the contacts page shows
+/// at least five people. It leaves two phone screenshots in
+/// `target/screenshots/`, and, with `KITH_UPDATE_SCREENSHOTS=1`, in
+/// `docs/screenshots/` for README.md.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_fits_a_phone_and_a_laptop_in_a_real_browser() {
+    let Some(chromedriver) = webdriver::chromedriver_path() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "no chromedriver (required under CI)"
+        );
+        return;
+    };
+    let kith = Kith::start();
+    let base = kith.url.clone();
+    let ada = seed_a_network(&kith);
+    let driver = Driver::start(&chromedriver).await;
+    let profile = tempfile::tempdir().expect("create a Chromium profile dir");
+    let browser = Session::new(&driver, &webdriver::chromium_path(), profile.path())
+        .await
+        .unwrap_or_else(|e| panic!("start headless Chromium: {e}"));
+    let browser = Arc::new(browser);
+    let scenario = tokio::spawn({
+        let b = Arc::clone(&browser);
+        async move {
+            let console = &mut Vec::new();
+            b.goto(&format!("{base}/login")).await?;
+            sign_in(&b).await;
+            let pages = [
+                "/".to_owned(),
+                "/contacts".into(),
+                "/contacts?show=due".into(),
+                format!("/contacts/{ada}"),
+                format!("/contacts/{ada}/edit"),
+                "/contacts/new".into(),
+                "/follow-ups".into(),
+                "/goals".into(),
+                "/organisation".into(),
+                "/calendar".into(),
+                "/import".into(),
+                "/settings".into(),
+                "/users".into(),
+            ];
+            for (width, height, mobile) in [(390, 844, true), (1366, 900, false)] {
+                b.viewport(width, height, mobile).await?;
+                for page in &pages {
+                    b.goto(&format!("{base}{page}")).await?;
+                    b.wait_for("main h1").await;
+                    // Against the screen's width: a phone zooms out to
+                    // show a page wider than itself, so its own idea of
+                    // the window's width grows with the page.
+                    let wide = b
+                        .execute("return document.documentElement.scrollWidth;")
+                        .await?;
+                    if wide.as_u64().is_none_or(|w| w > u64::from(width)) {
+                        b.fail(&format!(
+                            "{page} at {width}×{height} scrolls sideways: {wide} px wide"
+                        ))
+                        .await;
+                    }
+                }
+                collect_console(&b, console).await;
+            }
+            // A phone's first screen of the contacts page.
+            b.viewport(390, 844, true).await?;
+            b.goto(&format!("{base}/contacts")).await?;
+            b.wait_for("#results tbody tr").await;
+            let seen = b
+                .execute(
+                    "return [...document.querySelectorAll('#results tbody tr')]\
+                     .filter(r => r.getBoundingClientRect().bottom <= window.innerHeight).length;",
+                )
+                .await?;
+            if seen.as_u64().is_none_or(|n| n < 5) {
+                b.fail(&format!(
+                    "the first screen of /contacts shows {seen} contacts"
+                ))
+                .await;
+            }
+            save_screenshot(&b, "phone-contacts.png").await?;
+            b.goto(&format!("{base}/")).await?;
+            b.wait_for("main h1").await;
+            save_screenshot(&b, "phone-today.png").await?;
+            check_console(&b, console).await;
+            webdriver::Result::Ok(())
+        }
+    })
+    .await;
+    let _ = browser.quit().await;
+    drop(kith);
+    match scenario {
+        Ok(outcome) => outcome.expect("every page at two sizes"),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("the scenario did not finish: {e}"),
+    }
+}
+
+/// A small network for the layout test, with the longest things a page may
+/// have to fit; Ada's id.
+fn seed_a_network(kith: &Kith) -> String {
+    let ada = kith.cli(&[
+        "add",
+        CONTACT,
+        "--email",
+        "ada.augusta.king.countess.of.lovelace@analytical-engines.example.com",
+        "--link",
+        "https://www.linkedin.com/in/ada-augusta-king-countess-of-lovelace-1815-1852-analytical-engine",
+        "--org",
+        "Analytical Engines and Difference Machines Incorporated",
+        "--title",
+        "Principal Mathematician and Programmer",
+        "--tag",
+        "mentor",
+        "--json",
+    ]);
+    let ada: Value = serde_json::from_str(&ada).expect("kith add --json");
+    let ada = ada["id"].to_string();
+    for (name, org) in [
+        ("Grace Hopper", "Navy"),
+        ("Alan Turing", "Bletchley Park"),
+        ("Katherine Johnson", "NASA"),
+        ("Edsger Dijkstra", "Eindhoven"),
+        ("Barbara Liskov", "MIT"),
+        ("Donald Knuth", "Stanford"),
+        ("Margaret Hamilton", "MIT"),
+        ("Tim Berners-Lee", "CERN"),
+        ("Radia Perlman", "Digital"),
+        ("Frances Allen", "IBM"),
+    ] {
+        kith.cli(&["add", name, "--org", org, "--function", "engineering"]);
+    }
+    kith.cli(&[
+        "log",
+        CONTACT,
+        "--via",
+        "coffee",
+        "--on",
+        "yesterday",
+        "Talked about the engine's next iteration and who else to meet.",
+        "--todo",
+        "Send the notes on the Bernoulli numbers",
+        "--their-todo",
+        "Introduce me to Charles",
+        "--by",
+        "friday",
+        "--loop-back",
+    ]);
+    kith.cli(&["log", "Grace Hopper", "--via", "zoom", "Compilers."]);
+    // Someone due (last talked ten weeks ago, every six weeks) and
+    // homework due today, so the dashboard has something to show.
+    kith.cli(&["edit", "Alan Turing", "--every", "6w"]);
+    kith.cli(&[
+        "log",
+        "Alan Turing",
+        "--via",
+        "phone",
+        "--on",
+        &clock::at(-70, "10:00"),
+        "Codebreaking stories.",
+        "--todo",
+        "Send him the paper on morphogenesis",
+        "--by",
+        "today",
+    ]);
+    kith.cli(&[
+        "goal",
+        "add",
+        "Move into developer relations",
+        "--kind",
+        "new-role",
+        "--target",
+        "5",
+    ]);
+    ada
+}
+
+/// Writes the viewport's PNG to `target/screenshots/NAME`, and to
+/// `docs/screenshots/NAME` when `KITH_UPDATE_SCREENSHOTS` is set.
+async fn save_screenshot(b: &Session, name: &str) -> webdriver::Result<()> {
+    let png = b.screenshot().await?;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![root.join("target/screenshots")];
+    if std::env::var_os("KITH_UPDATE_SCREENSHOTS").is_some() {
+        dirs.push(root.join("docs/screenshots"));
+    }
+    for dir in dirs {
+        std::fs::create_dir_all(&dir).expect("create the screenshots folder");
+        std::fs::write(dir.join(name), &png).expect("write a screenshot");
+    }
+    Ok(())
+}
+
 /// The scenario. Returns the WebDriver error that stopped it, if any; failed
 /// expectations panic with the page in the message.
 async fn walk_through(b: &Session, base: &str) -> webdriver::Result<()> {

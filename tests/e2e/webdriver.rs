@@ -285,6 +285,31 @@ impl Session {
             .await
     }
 
+    /// The viewport as a phone (`mobile`: touch, the viewport meta tag
+    /// honoured) or a desktop browser of this size in CSS pixels.
+    pub async fn viewport(&self, width: u32, height: u32, mobile: bool) -> Result<()> {
+        let params = json!({ "width": width, "height": height, "deviceScaleFactor": if mobile { 2 } else { 1 }, "mobile": mobile });
+        self.cdp("Emulation.setDeviceMetricsOverride", params)
+            .await
+            .map(drop)
+    }
+
+    /// A PNG of the viewport.
+    pub async fn screenshot(&self) -> Result<Vec<u8>> {
+        use base64::Engine as _;
+        let v = self.get("/screenshot").await?;
+        let text = string(v)?;
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(|e| Error(format!("screenshot: {e}")))
+    }
+
+    /// A Chrome DevTools Protocol command, through chromedriver.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {
+        self.post("/goog/cdp/execute", json!({ "cmd": cmd, "params": params }))
+            .await
+    }
+
     /// The browser console entries since the last call; an error when this
     /// chromedriver does not return them.
     pub async fn console_log(&self) -> Result<Vec<Value>> {

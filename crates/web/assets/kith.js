@@ -143,3 +143,18 @@
     }).then(function (done) { window.location.href = done.to; }, fail);
   });
 })();
+
+// The service worker (sw.js) makes Kith installable and keeps the dashboard
+// and the contact pages opened readable offline, for a signed-in user; the
+// sign-in page drops what it kept for the last one.
+(function () {
+  "use strict";
+  if (!("serviceWorker" in navigator)) return;
+  if (document.querySelector("header.top")) {
+    navigator.serviceWorker.register("/sw.js").catch(function (e) {
+      console.warn("Kith works without offline pages here:", e);
+    });
+  } else if (document.querySelector('form[action="/login"]') && window.caches) {
+    caches.delete("kith-pages");
+  }
+})();

@@ -132,6 +132,11 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> PageRe
     let mut r = redirect_with("/login", "Signed out.");
     r.headers_mut()
         .append(header::SET_COOKIE, auth::session_cookie(&state, "", 0));
+    // The pages the service worker kept for offline reading go too.
+    r.headers_mut().insert(
+        header::HeaderName::from_static("clear-site-data"),
+        header::HeaderValue::from_static("\"cache\", \"storage\""),
+    );
     Ok(r)
 }
 
