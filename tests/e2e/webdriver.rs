@@ -73,7 +73,9 @@ impl Driver {
             url: format!("http://127.0.0.1:{port}"),
         };
         let http = http_client();
-        let deadline = Instant::now() + WAIT;
+        // Starting takes longest on a busy machine (two browsers at once on
+        // two cores): three times the page wait.
+        let deadline = Instant::now() + WAIT * 3;
         loop {
             let ready = match http.get(format!("{}/status", driver.url)).send().await {
                 Ok(r) => r
@@ -87,8 +89,9 @@ impl Driver {
             }
             assert!(
                 Instant::now() < deadline,
-                "chromedriver did not answer on {} within {WAIT:?}",
-                driver.url
+                "chromedriver did not answer on {} within {:?}",
+                driver.url,
+                WAIT * 3
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -283,6 +286,44 @@ impl Session {
     pub async fn execute(&self, script: &str) -> Result<Value> {
         self.post("/execute/sync", json!({ "script": script, "args": [] }))
             .await
+    }
+
+    /// axe-core's accessibility violations on the current page, each as
+    /// its rule, impact, help and first few elements; `axe` is axe-core's
+    /// source, run in the page first.
+    pub async fn axe(&self, axe: &str) -> Result<Vec<Value>> {
+        self.execute(axe).await?;
+        let script = "const done = arguments[arguments.length - 1];\
+            axe.run(document, { resultTypes: ['violations'] })\
+              .then(r => done(r.violations.map(v => ({ rule: v.id, impact: v.impact, help: v.help,\
+                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '')) }))))\
+              .catch(e => done([{ rule: 'axe failed', help: String(e) }]));";
+        let v = self
+            .post("/execute/async", json!({ "script": script, "args": [] }))
+            .await?;
+        v.as_array()
+            .cloned()
+            .ok_or_else(|| Error(format!("axe: not a list: {v}")))
+    }
+
+    /// The value of the browser's cookie `name` for the current page.
+    pub async fn cookie(&self, name: &str) -> Result<String> {
+        let v = self.get(&format!("/cookie/{name}")).await?;
+        v["value"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| Error(format!("cookie {name}: {v}")))
+    }
+
+    /// Emulates the system's light or dark colour scheme.
+    pub async fn color_scheme(&self, scheme: &str) -> Result<()> {
+        let features = json!([{ "name": "prefers-color-scheme", "value": scheme }]);
+        self.cdp(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": features }),
+        )
+        .await
+        .map(drop)
     }
 
     /// The viewport as a phone (`mobile`: touch, the viewport meta tag
