@@ -128,6 +128,12 @@ fn app_message(e: &AppError) -> Option<String> {
             format!("{}{e}{hint}", prefix(field))
         }
         AppError::Ambiguous { field, .. } => format!("{}{e}", prefix(field)),
+        AppError::LooksLike { matches, .. } => {
+            let first = matches.first().map_or(0, |m| m.id);
+            format!(
+                "{e}. Change the one you have (kith edit #{first} …), or add them anyway with --allow-duplicate"
+            )
+        }
         AppError::Conflict(_)
         | AppError::Busy
         | AppError::CannotSave(_)

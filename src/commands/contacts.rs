@@ -103,6 +103,10 @@ pub struct AddArgs {
     pub name: String,
     #[command(flatten)]
     pub fields: ContactFields,
+    /// Add them even if they look like someone already in your contacts
+    /// (the same e-mail, phone, LinkedIn profile or name)
+    #[arg(long)]
+    pub allow_duplicate: bool,
 }
 
 #[derive(Debug, Args)]
@@ -155,6 +159,7 @@ pub async fn add(ctx: &mut Ctx, args: &AddArgs) -> anyhow::Result<()> {
     let input = ContactInput {
         name: args.name.clone(),
         fields: args.fields.input(),
+        allow_duplicate: args.allow_duplicate,
     };
     let contact = contacts::add(&ctx.store, ctx.user.id, &input, ctx.now).await?;
     report(ctx, "Added", &contact)

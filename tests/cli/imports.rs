@@ -208,19 +208,80 @@ BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:nobody\r\nEND:VCARD\r\n";
     assert_eq!(kith.json(&["list"]).as_array().unwrap().len(), 1);
 }
 
+/// Adding someone who may already be there (the same e-mail, phone or
+/// name) names them and adds nothing, until the person says to go on.
+#[test]
+fn adding_someone_already_there_names_them_first() {
+    let kith = Kith::new();
+    kith.ok(&[
+        "add",
+        "Jane Doe",
+        "--email",
+        "jane@acme.example",
+        "--phone",
+        "+27 21 555 0100",
+    ]);
+    for (args, why) in [
+        (
+            &["add", "Janet Doe", "--email", "JANE@acme.example"][..],
+            "the same e-mail jane@acme.example",
+        ),
+        (
+            &["add", "Jay Doe", "--phone", "+27215550100"][..],
+            "the same phone number",
+        ),
+        (&["add", "jane  doe"][..], "the same name"),
+    ] {
+        let said = kith.fails(args);
+        assert!(
+            said.contains("may already be in your contacts: Jane Doe (#1, ")
+                && said.contains(why)
+                && said.contains("--allow-duplicate"),
+            "{args:?}: {said}"
+        );
+    }
+    assert_eq!(
+        kith.json(&["list"]).as_array().map(Vec::len),
+        Some(1),
+        "nothing was added"
+    );
+    kith.ok(&["add", "jane  doe", "--allow-duplicate"]);
+    assert_eq!(kith.json(&["list"]).as_array().map(Vec::len), Some(2));
+    // Someone else entirely is added at once.
+    kith.ok(&["add", "Bob Roe", "--email", "bob@acme.example"]);
+}
+
 #[test]
 fn duplicates_are_listed_with_their_reason() {
     let kith = Kith::new();
     kith.ok(&["add", "Jane Doe", "--email", "jane@acme.example"]);
-    kith.ok(&["add", "J. Doe", "--email", "JANE@acme.example"]);
+    kith.ok(&[
+        "add",
+        "J. Doe",
+        "--email",
+        "JANE@acme.example",
+        "--allow-duplicate",
+    ]);
     kith.ok(&["add", "Bob Roe", "--org", "Acme"]);
-    kith.ok(&["add", "bob  roe", "--org", "ACME"]);
+    kith.ok(&["add", "bob  roe", "--org", "ACME", "--allow-duplicate"]);
     kith.ok(&["add", "Someone Else"]);
     // The same name alone is a suggestion; different organisations say two
     // people.
     kith.ok(&["add", "Ada Lovelace"]);
-    kith.ok(&["add", "Ada Lovelace", "--org", "Analytical"]);
-    kith.ok(&["add", "Ada Lovelace", "--org", "Babbage & Co"]);
+    kith.ok(&[
+        "add",
+        "Ada Lovelace",
+        "--org",
+        "Analytical",
+        "--allow-duplicate",
+    ]);
+    kith.ok(&[
+        "add",
+        "Ada Lovelace",
+        "--org",
+        "Babbage & Co",
+        "--allow-duplicate",
+    ]);
     let out = kith.ok(&["duplicates"]);
     assert_eq!(
         out.lines().collect::<Vec<_>>(),

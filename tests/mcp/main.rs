@@ -174,7 +174,13 @@ impl Seeded {
         ]));
         ann(&["add", "Jo Adams", "--org", "Acme", "--function", "sales"]);
         ann(&["add", "Jo Brown"]);
-        ann(&["add", "Janet Dough", "--email", "jane@example.com"]);
+        ann(&[
+            "add",
+            "Janet Dough",
+            "--email",
+            "jane@example.com",
+            "--allow-duplicate",
+        ]);
         ann(&["org", "mine", "Acme"]);
         ann(&[
             "goal",

@@ -243,7 +243,7 @@ fn fill(method: &str, pattern: &str, fx: &Fixture) -> Vec<(String, String)> {
 fn api_body(method: &str, path: &str, fx: &Fixture) -> Option<Value> {
     let c = fx.contact;
     Some(match (method, path) {
-        ("POST", "/api/v1/contacts") => json!({ "name": "Zed Form" }),
+        ("POST", "/api/v1/contacts") => json!({ "name": "Zed Api" }),
         ("PATCH", "/api/v1/contacts/{id}") => json!({ "title": "Hacked" }),
         ("PATCH", "/api/v1/follow-ups/{id}") => json!({ "title": "Hacked" }),
         ("POST", "/api/v1/conversations") => json!({ "with": [c], "via": "phone" }),

@@ -141,6 +141,7 @@ async fn duplicates_merge_from_the_browser(
         "jane@example.com",
         "--title",
         "CTO",
+        "--allow-duplicate",
     ]);
     server.kith(&[
         "--user",
@@ -731,5 +732,105 @@ async fn an_invalid_contact_names_the_form_label(#[values(Backend::Sqlite)] back
         assert!(html.contains(&format!(r#"value="{value}""#)), "{field}");
     }
     assert!(!server.kith(&["--user", "alice", "list"]).contains("Bob"));
+    server.stop().await;
+}
+
+/// A contact who may already be there (the same e-mail here) is not added
+/// from the form or the API: the form names them with a link and a box to
+/// add them anyway, keeping what was typed; the API answers 409
+/// `possible_duplicate` naming them. Said again, each adds them.
+#[rstest]
+#[tokio::test]
+async fn a_contact_who_may_already_be_there_is_named_before_it_is_added(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(server) = Server::start(backend, &["alice"]).await else {
+        return;
+    };
+    let jane = server.kith(&[
+        "--user",
+        "alice",
+        "add",
+        "Jane Doe",
+        "--email",
+        "jane@example.com",
+        "--json",
+    ]);
+    let jane: serde_json::Value = serde_json::from_str(&jane).unwrap();
+    let jane = jane["id"].as_i64().unwrap();
+    let listed = || {
+        server
+            .kith(&["--user", "alice", "list"])
+            .matches("Doe")
+            .count()
+    };
+
+    // The form.
+    let alice = server.signed_in("alice").await;
+    let typed = [
+        ("name", "Janet Doe"),
+        ("emails", "JANE@example.com"),
+        ("title", "CTO"),
+    ];
+    let r = alice
+        .post(server.at("/contacts"))
+        .form(&typed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Janet Doe may already be in your contacts"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(r#"href="/contacts/{jane}""#)),
+        "a link to her"
+    );
+    assert!(html.contains("the same e-mail jane@example.com"), "{html}");
+    assert!(html.contains(r#"name="allow_duplicate""#), "a box to go on");
+    assert!(html.contains(r#"value="CTO""#), "what was typed is kept");
+    assert_eq!(listed(), 1, "nothing was added");
+    let mut anyway = typed.to_vec();
+    anyway.push(("allow_duplicate", "1"));
+    let r = alice
+        .post(server.at("/contacts"))
+        .form(&anyway)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(listed(), 2);
+
+    // The API.
+    let token = server.token("alice");
+    let api = Client::new();
+    let r = api
+        .post(server.at("/api/v1/contacts"))
+        .bearer_auth(&token)
+        .json(&json!({ "name": "J. Doe", "emails": ["jane@example.com"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "possible_duplicate", "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains(&format!("Jane Doe (#{jane}, the same e-mail"))),
+        "{body}"
+    );
+    assert_eq!(listed(), 2, "nothing was added");
+    let r = api
+        .post(server.at("/api/v1/contacts"))
+        .bearer_auth(&token)
+        .json(&json!({ "name": "J. Doe", "emails": ["jane@example.com"], "allow_duplicate": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    assert_eq!(listed(), 3);
     server.stop().await;
 }

@@ -7,12 +7,13 @@ use chrono::{DateTime, Utc};
 use kith_core::ValidationError;
 use kith_core::contact::{Contact, ContactDraft, ContactPatch, List, TooMany};
 use kith_core::ids::{ContactId, UserId};
+use kith_core::rules::duplicates::MatchKeys;
 use kith_core::values::{
     Birthday, Cadence, ContactName, Email, Link, Phone, TagName, TimeZone, optional_text,
 };
 use kith_store::Store;
 
-use crate::error::{AppError, Field, invalid};
+use crate::error::{AppError, Field, LookAlike, invalid};
 use crate::resolve::{self, Who};
 
 /// The fields that adding sets and editing changes, as typed. A scalar is
@@ -47,6 +48,9 @@ pub struct ContactFields {
 pub struct ContactInput {
     pub name: String,
     pub fields: ContactFields,
+    /// Add it even when it looks like someone already in the book (the
+    /// person said so after [`AppError::LooksLike`]).
+    pub allow_duplicate: bool,
 }
 
 /// A change to a contact: fields set (or cleared), lists added to and
@@ -199,7 +203,54 @@ pub async fn draft(
     }
 }
 
-/// Adds the contact `input` describes.
+/// At most this many look-alikes are named.
+const LOOK_ALIKES: usize = 5;
+
+/// Contacts already in the book that `draft` may be the same person as:
+/// the same e-mail address, phone number, LinkedIn profile or name.
+pub async fn look_alikes(
+    store: &Store,
+    user: UserId,
+    draft: &ContactDraft,
+) -> Result<Vec<LookAlike>, AppError> {
+    let new = MatchKeys::of_draft(draft);
+    let mut found: Vec<(ContactId, String)> = Vec::new();
+    for (id, old) in store.match_keys(user).await? {
+        let why = if let Some(e) = new.emails.iter().find(|e| old.emails.contains(e)) {
+            format!("the same e-mail {e}")
+        } else if new.phones.iter().any(|p| old.phones.contains(p)) {
+            "the same phone number".to_owned()
+        } else if new.linkedin.iter().any(|l| old.linkedin.contains(l)) {
+            "the same LinkedIn profile".to_owned()
+        } else if new.name.is_some() && new.name == old.name {
+            "the same name".to_owned()
+        } else {
+            continue;
+        };
+        found.push((id, why));
+        if found.len() == LOOK_ALIKES {
+            break;
+        }
+    }
+    let ids: Vec<ContactId> = found.iter().map(|(id, _)| *id).collect();
+    let names = store.contact_summaries(user, &ids).await?;
+    Ok(found
+        .into_iter()
+        .map(|(id, why)| LookAlike {
+            id: id.0,
+            name: names
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+            why,
+        })
+        .collect())
+}
+
+/// Adds the contact `input` describes; refuses one that looks like someone
+/// already in the book ([`AppError::LooksLike`]) unless
+/// `input.allow_duplicate`.
 pub async fn add(
     store: &Store,
     user: UserId,
@@ -207,6 +258,19 @@ pub async fn add(
     now: DateTime<Utc>,
 ) -> Result<Contact, AppError> {
     let draft = draft(store, user, input).await?;
+    if !input.allow_duplicate {
+        let matches = look_alikes(store, user, &draft).await?;
+        if !matches.is_empty() {
+            return Err(AppError::LooksLike {
+                name: draft
+                    .name
+                    .as_ref()
+                    .map(|n| n.as_str().to_owned())
+                    .unwrap_or_default(),
+                matches,
+            });
+        }
+    }
     let id = store.add_contact(user, &draft, now).await?;
     Ok(store.contact(user, id).await?)
 }

@@ -277,6 +277,23 @@ impl fmt::Display for Key {
     }
 }
 
+/// A contact already in the book that a new one may be the same person as,
+/// and why ("the same e-mail jane@example.com").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LookAlike {
+    pub id: i64,
+    pub name: String,
+    pub why: String,
+}
+
+fn look_alikes(matches: &[LookAlike]) -> String {
+    matches
+        .iter()
+        .map(|m| format!("{} (#{}, {})", m.name, m.id, m.why))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// One of the things an ambiguous name could mean.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
@@ -314,6 +331,13 @@ pub enum AppError {
         candidates: Vec<Candidate>,
         more: bool,
         field: Option<Field>,
+    },
+    /// The contact to add may already be in the book: `matches`, each with
+    /// why. Nothing was added; each front end offers to add it anyway.
+    #[error("{name} may already be in your contacts: {}", look_alikes(matches))]
+    LooksLike {
+        name: String,
+        matches: Vec<LookAlike>,
     },
     /// The change clashes with what is stored.
     #[error("{0}")]

@@ -31,4 +31,4 @@ pub mod tokens;
 pub mod undo;
 pub mod words;
 
-pub use error::{AppError, Candidate, Field, Key};
+pub use error::{AppError, Candidate, Field, Key, LookAlike};

@@ -20,6 +20,9 @@ pub enum WebError {
     Unauthorized,
     Forbidden(String),
     Conflict(String),
+    /// A contact that may already be there (`AppError::LooksLike`): 409,
+    /// code `possible_duplicate`.
+    PossibleDuplicate(String),
     Unavailable(String),
     /// A body over the size limit: 413.
     TooLarge(String),
@@ -45,7 +48,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::Forbidden(_) => StatusCode::FORBIDDEN,
-            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::Conflict(_) | WebError::PossibleDuplicate(_) => StatusCode::CONFLICT,
             WebError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             WebError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             WebError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -63,6 +66,7 @@ impl WebError {
             WebError::BadRequest(m)
             | WebError::Forbidden(m)
             | WebError::Conflict(m)
+            | WebError::PossibleDuplicate(m)
             | WebError::Unavailable(m)
             | WebError::TooLarge(m) => m.clone(),
             WebError::Unauthorized => "sign in first".into(),
@@ -90,6 +94,7 @@ impl WebError {
             WebError::Unauthorized => "unauthorized",
             WebError::Forbidden(_) => "forbidden",
             WebError::Conflict(_) => "conflict",
+            WebError::PossibleDuplicate(_) => "possible_duplicate",
             WebError::Unavailable(_) => "unavailable",
             WebError::TooLarge(_) => "too_large",
             WebError::Throttled { .. } => "throttled",
@@ -238,6 +243,7 @@ fn mapped(e: &AppError) -> Option<WebError> {
             what, field: None, ..
         } => WebError::invalid(what, e.to_string()),
         AppError::Conflict(m) => WebError::Conflict(m.clone()),
+        AppError::LooksLike { .. } => WebError::PossibleDuplicate(e.to_string()),
         AppError::Busy => WebError::Unavailable(e.to_string()),
         AppError::CannotSave(cause) => {
             tracing::error!(error = %cause, "storage cannot save");

@@ -173,6 +173,12 @@ pub struct ContactInput {
     pub given_name: Option<String>,
     pub family_name: Option<String>,
     pub nickname: Option<String>,
+    /// Add it even when it looks like someone already in your contacts
+    /// (the same e-mail, phone number, LinkedIn profile or name); without
+    /// it such a contact is refused with 409 `possible_duplicate`, which
+    /// names them.
+    #[serde(default)]
+    pub allow_duplicate: bool,
 }
 
 impl ContactInput {
@@ -200,9 +206,10 @@ impl ContactInput {
     }
 }
 
-/// Adds a contact.
+/// Adds a contact, unless it looks like someone already there (409
+/// `possible_duplicate`; `allow_duplicate` adds it anyway).
 #[utoipa::path(post, path = "/contacts", tag = "contacts", request_body = ContactInput,
-    responses((status = 201, body = ContactOut), (status = 422, body = ErrorBody)))]
+    responses((status = 201, body = ContactOut), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_contact(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
@@ -214,6 +221,7 @@ pub async fn create_contact(
             .clone()
             .ok_or_else(|| WebError::invalid("name", "is required"))?,
         fields: input.fields(),
+        allow_duplicate: input.allow_duplicate,
     };
     let c = contacts::add(&state.store, user.id, &input, Utc::now()).await?;
     Ok((StatusCode::CREATED, Json(ContactOut::from(&c))).into_response())

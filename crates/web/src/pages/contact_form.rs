@@ -11,9 +11,9 @@ use kith_core::contact::Contact;
 use kith_core::ids::ContactId;
 use serde::Deserialize;
 
-use kith_app::AppError;
 use kith_app::contacts::{self, ContactChanges, ContactFields, ContactInput};
 use kith_app::resolve::Who;
+use kith_app::{AppError, LookAlike};
 
 use super::label::refused;
 use super::{Chrome, Form, PageResult, id_from, redirect_with, render};
@@ -55,6 +55,9 @@ pub struct ContactForm {
     notes: String,
     #[serde(default)]
     every: String,
+    /// "1": add it even if it looks like someone already there.
+    #[serde(default)]
+    allow_duplicate: String,
 }
 
 fn split_list(text: &str) -> Vec<String> {
@@ -133,6 +136,7 @@ impl ContactForm {
                 .cadence
                 .map(|c| format!("{}d", c.days()))
                 .unwrap_or_default(),
+            allow_duplicate: String::new(),
         }
     }
 }
@@ -145,6 +149,9 @@ struct ContactFormPage {
     action: String,
     form: ContactForm,
     error: Option<String>,
+    /// Who the contact to add may already be, to look at first or add it
+    /// anyway.
+    look_alikes: Vec<LookAlike>,
 }
 
 pub async fn new_page(viewer: Viewer, headers: HeaderMap) -> PageResult {
@@ -154,6 +161,7 @@ pub async fn new_page(viewer: Viewer, headers: HeaderMap) -> PageResult {
         action: "/contacts".into(),
         form: ContactForm::default(),
         error: None,
+        look_alikes: Vec::new(),
     })
 }
 
@@ -165,13 +173,18 @@ fn form_again(
     form: ContactForm,
     e: AppError,
 ) -> PageResult {
+    let look_alikes = match &e {
+        AppError::LooksLike { matches, .. } => matches.clone(),
+        _ => Vec::new(),
+    };
     let (message, e) = refused(e)?;
     let mut r = render(&ContactFormPage {
         chrome: Chrome::new(viewer, "contacts", headers),
         heading,
         action,
+        error: (look_alikes.is_empty()).then_some(message),
         form,
-        error: Some(message),
+        look_alikes,
     })?;
     *r.status_mut() = e.status();
     Ok(r)
@@ -186,6 +199,7 @@ pub async fn create(
     let input = ContactInput {
         name: form.name.clone(),
         fields: form.fields(false),
+        allow_duplicate: form.allow_duplicate == "1",
     };
     let added = contacts::add(&state.store, viewer.user.id, &input, chrono::Utc::now()).await;
     match added {
@@ -218,6 +232,7 @@ pub async fn edit_page(
         action: format!("/contacts/{id}"),
         form: ContactForm::from_contact(&c),
         error: None,
+        look_alikes: Vec::new(),
     })
 }
 
