@@ -273,7 +273,10 @@ async fn the_app_installs_and_opens_offline_in_a_real_browser() {
             b.fill("#name", CONTACT).await;
             b.click_on("main form.panel button[type=submit]").await;
             let contact = b
-                .wait_for_path("a contact page", |p| p.starts_with("/contacts/"))
+                .wait_for_path("a contact page", |p| {
+                    p.strip_prefix("/contacts/")
+                        .is_some_and(|id| !id.is_empty() && id.bytes().all(|c| c.is_ascii_digit()))
+                })
                 .await;
             b.wait_for_text("main h1", CONTACT).await;
             b.goto(&url("/")).await?;
@@ -300,6 +303,81 @@ async fn the_app_installs_and_opens_offline_in_a_real_browser() {
     let _ = browser.quit().await;
     match scenario {
         Ok(outcome) => outcome.expect("install Kith and read it offline"),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => panic!("the scenario did not finish: {e}"),
+    }
+}
+
+/// Quick add with the keyboard alone, from the dashboard: `n` opens it,
+/// the people picker offers Ada as her name is typed and the arrow and
+/// Enter keys take her, Tab moves on, a letter picks the channel, and
+/// Ctrl+Enter in the text logs the conversation on her page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quick_add_with_the_keyboard_alone_in_a_real_browser() {
+    let Some(chromedriver) = webdriver::chromedriver_path() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "no chromedriver (required under CI)"
+        );
+        return;
+    };
+    let kith = Kith::start();
+    kith.cli(&["add", CONTACT, "--org", "Analytical Engines"]);
+    kith.cli(&["add", "Alan Turing"]);
+    let base = kith.url.clone();
+    let driver = Driver::start(&chromedriver).await;
+    let profile = tempfile::tempdir().expect("create a Chromium profile dir");
+    let browser = Session::new(&driver, &webdriver::chromium_path(), profile.path())
+        .await
+        .unwrap_or_else(|e| panic!("start headless Chromium: {e}"));
+    let browser = Arc::new(browser);
+    let scenario = tokio::spawn({
+        let b = Arc::clone(&browser);
+        async move {
+            let console = &mut Vec::new();
+            b.goto(&format!("{base}/login")).await?;
+            sign_in(&b).await;
+            b.wait_for_text("main h1", "Today").await;
+            b.keys("n").await?;
+            b.wait_for_path("the quick add", |p| p == "/quick").await;
+            b.wait("the names field to have the focus", || async {
+                let v = b
+                    .execute("return document.activeElement && document.activeElement.id;")
+                    .await?;
+                Ok((v == Value::String("quick-with".into())).then_some(()))
+            })
+            .await;
+            b.keys("Ada").await?;
+            b.wait_for_text("#picker-0 li", CONTACT).await;
+            b.wait_for_text("#picker-0 li", "Analytical Engines").await;
+            b.keys("\u{E015}\u{E007}").await?;
+            b.wait("the picker to fill the field", || async {
+                let v = b
+                    .execute("return document.getElementById('quick-with').value;")
+                    .await?;
+                Ok((v == Value::String(CONTACT.into())).then_some(()))
+            })
+            .await;
+            // Tab to the channel, "z" for Zoom, Tab to the text.
+            b.keys("\u{E004}z\u{E004}Talked about the engine.").await?;
+            b.chord('\u{E009}', '\u{E007}').await?;
+            b.wait_for_path("her page", |p| {
+                p.starts_with("/contacts/") && p != "/contacts/new"
+            })
+            .await;
+            b.wait_for_text(".flash", &format!("Conversation with {CONTACT} logged."))
+                .await;
+            b.wait_for_text("section[aria-labelledby=timeline]", "zoom")
+                .await;
+            check_console(&b, console).await;
+            webdriver::Result::Ok(())
+        }
+    })
+    .await;
+    let _ = browser.quit().await;
+    drop(kith);
+    match scenario {
+        Ok(outcome) => outcome.expect("quick add with the keyboard"),
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => panic!("the scenario did not finish: {e}"),
     }
@@ -342,6 +420,7 @@ async fn every_page_fits_a_phone_and_a_laptop_in_a_real_browser() {
                 format!("/contacts/{ada}"),
                 format!("/contacts/{ada}/edit"),
                 "/contacts/new".into(),
+                "/quick".into(),
                 "/follow-ups".into(),
                 "/goals".into(),
                 "/organisation".into(),

@@ -306,6 +306,41 @@ impl Session {
             .ok_or_else(|| Error(format!("axe: not a list: {v}")))
     }
 
+    /// Types `text` into whatever has the focus (the page itself when
+    /// nothing does), as a keyboard would, one key after another; WebDriver's
+    /// key codes (`\u{E007}` Enter, `\u{E004}` Tab, `\u{E015}` down…)
+    /// press those keys.
+    pub async fn keys(&self, text: &str) -> Result<()> {
+        let actions: Vec<Value> = text
+            .chars()
+            .flat_map(|c| {
+                let key = c.to_string();
+                [
+                    json!({ "type": "keyDown", "value": key }),
+                    json!({ "type": "keyUp", "value": key }),
+                ]
+            })
+            .collect();
+        self.key_actions(actions).await
+    }
+
+    /// Presses `key` while holding `modifier` (`\u{E009}` Control).
+    pub async fn chord(&self, modifier: char, key: char) -> Result<()> {
+        let (m, k) = (modifier.to_string(), key.to_string());
+        self.key_actions(vec![
+            json!({ "type": "keyDown", "value": m }),
+            json!({ "type": "keyDown", "value": k }),
+            json!({ "type": "keyUp", "value": k }),
+            json!({ "type": "keyUp", "value": m }),
+        ])
+        .await
+    }
+
+    async fn key_actions(&self, actions: Vec<Value>) -> Result<()> {
+        let body = json!({ "actions": [{ "type": "key", "id": "keyboard", "actions": actions }] });
+        self.post("/actions", body).await.map(drop)
+    }
+
     /// The value of the browser's cookie `name` for the current page.
     pub async fn cookie(&self, name: &str) -> Result<String> {
         let v = self.get(&format!("/cookie/{name}")).await?;

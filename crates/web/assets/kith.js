@@ -6,6 +6,7 @@
   // "/" focuses the search box; "g" then a letter moves between pages.
   var pending = null;
   var jumps = { t: "/", c: "/contacts", f: "/follow-ups", g: "/goals", o: "/organisation", k: "/calendar", s: "/settings" };
+  var quick = document.querySelector("a.quick");
   document.addEventListener("keydown", function (e) {
     var t = e.target;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -16,8 +17,14 @@
       return;
     }
     if (pending && jumps[e.key]) { window.location.href = jumps[e.key]; pending = null; return; }
+    if (!pending && e.key === "n" && quick) { e.preventDefault(); window.location.href = quick.href; return; }
     pending = e.key === "g" ? setTimeout(function () { pending = null; }, 1200) : null;
   });
+
+  // A field marked autofocus has the focus, also where the browser skipped
+  // it (a page opened by a key, a restored tab).
+  var first = document.querySelector("[autofocus]");
+  if (first && document.activeElement !== first) first.focus();
 
   // Buttons with data-confirm ask first.
   document.addEventListener("submit", function (e) {
@@ -158,3 +165,90 @@
     caches.delete("kith-pages");
   }
 })();
+
+// The people picker: under every field marked data-people, the contacts
+// whose name matches what is typed after the last comma; arrows and Enter
+// (or a click) put the name in. Without the script the field is plain text.
+(function () {
+  "use strict";
+  var fields = document.querySelectorAll("input[data-people]");
+  Array.prototype.forEach.call(fields, function (input, n) {
+    var box = document.createElement("div");
+    box.className = "picker";
+    var focused = document.activeElement === input || input.autofocus;
+    input.parentNode.insertBefore(box, input);
+    box.appendChild(input);
+    // Moving a field takes its focus away: give it back.
+    if (focused) input.focus();
+    var list = document.createElement("ul");
+    list.id = "picker-" + n;
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    box.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+    var timer = null, seq = 0, active = -1, people = [];
+    function typed() { var parts = input.value.split(","); return parts[parts.length - 1].trim(); }
+    function close() { list.hidden = true; list.textContent = ""; active = -1; people = []; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); }
+    function mark(i) {
+      active = i;
+      Array.prototype.forEach.call(list.children, function (li, j) { li.setAttribute("aria-selected", j === i ? "true" : "false"); });
+      if (i >= 0) input.setAttribute("aria-activedescendant", list.id + "-" + i);
+    }
+    function choose(i) {
+      var parts = input.value.split(",");
+      parts[parts.length - 1] = (parts.length > 1 ? " " : "") + people[i].name;
+      input.value = parts.join(",");
+      close();
+      input.focus();
+    }
+    function show(found) {
+      close();
+      people = found;
+      if (!found.length) return;
+      found.forEach(function (p, i) {
+        var li = document.createElement("li");
+        li.id = list.id + "-" + i;
+        li.setAttribute("role", "option");
+        li.textContent = p.name;
+        if (p.about) { var small = document.createElement("small"); small.textContent = p.about; li.appendChild(small); }
+        li.addEventListener("mousedown", function (e) { e.preventDefault(); choose(i); });
+        list.appendChild(li);
+      });
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      var q = typed();
+      if (!q) { close(); return; }
+      timer = setTimeout(function () {
+        var mine = ++seq;
+        fetch("/people?q=" + encodeURIComponent(q), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : []; })
+          .then(function (found) { if (mine === seq) show(found); })
+          .catch(function () {});
+      }, 120);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (list.hidden) return;
+      if (e.key === "ArrowDown") { e.preventDefault(); mark((active + 1) % people.length); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); mark((active - 1 + people.length) % people.length); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); choose(active); }
+      else if (e.key === "Escape") { close(); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 100); });
+  });
+})();
+
+// Ctrl+Enter (or Cmd+Enter) in a text area marked data-submit-on-ctrl-enter
+// sends its form.
+document.addEventListener("keydown", function (e) {
+  var t = e.target;
+  if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && t && t.hasAttribute && t.hasAttribute("data-submit-on-ctrl-enter") && t.form) {
+    e.preventDefault();
+    t.form.requestSubmit();
+  }
+});

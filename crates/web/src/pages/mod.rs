@@ -13,6 +13,7 @@ mod label;
 mod merge;
 mod passkeys;
 mod providers;
+mod quick;
 mod second_factor;
 mod session;
 mod settings;
@@ -98,6 +99,9 @@ fn contact_book_routes() -> RouteTable {
         .route("/contacts/{id}/archive", post(contacts::archive))
         .route("/contacts/{id}/delete", post(contacts::delete))
         .route("/contacts/{id}/unarchive", post(contacts::unarchive))
+        .route("/quick", get(quick::page))
+        .route("/quick/log", post(quick::log))
+        .route("/people", get(quick::people))
         .route("/follow-ups", get(follow_ups::list))
         .route("/follow-ups/{id}/done", post(follow_ups::done))
         .route("/follow-ups/{id}/drop", post(follow_ups::drop))
