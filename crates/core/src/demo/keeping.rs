@@ -71,12 +71,7 @@ pub(super) fn keep_up(
 }
 /// The rhythm a contact last talked to `since` days ago ends up with: the
 /// one it has when that fits, else the nearest one a person would pick.
-fn rhythm(
-    own: Option<Cadence>,
-    default: Cadence,
-    since: i64,
-    leave_due: bool,
-) -> Option<Cadence> {
+fn rhythm(own: Option<Cadence>, default: Cadence, since: i64, leave_due: bool) -> Option<Cadence> {
     let days = |c: Option<Cadence>| i64::from(c.unwrap_or(default).days());
     let overdue = |rhythm: i64| since - rhythm;
     if leave_due {
@@ -118,7 +113,7 @@ fn settle(rng: &mut SplitMix64, now: DateTime<Utc>, created: DateTime<Utc>, f: &
     if !settled {
         return;
     }
-    f.status = if roll % 10 == 0 {
+    f.status = if roll.is_multiple_of(10) {
         FollowUpStatus::Dropped
     } else {
         FollowUpStatus::Done
