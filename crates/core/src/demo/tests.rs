@@ -814,7 +814,10 @@ fn the_user_keeps_up_with_most_people_in_every_zone() {
                 .map(|d| (today - d).num_days())
                 .max()
                 .unwrap();
-            assert!(late <= 14, "seed {seed}, {zone}: a follow-up {late} days late");
+            assert!(
+                late <= 14,
+                "seed {seed}, {zone}: a follow-up {late} days late"
+            );
         }
         let open_late = net
             .follow_ups
@@ -822,6 +825,9 @@ fn the_user_keeps_up_with_most_people_in_every_zone() {
             .filter(|f| f.status == FollowUpStatus::Open)
             .filter(|f| f.due_on.is_some_and(|d| d < config.now.date_naive()))
             .count();
-        assert!((1..=60).contains(&open_late), "seed {seed}: {open_late} open and late");
+        assert!(
+            (1..=60).contains(&open_late),
+            "seed {seed}: {open_late} open and late"
+        );
     }
 }
