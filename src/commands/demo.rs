@@ -133,10 +133,12 @@ pub async fn fill(
 ) -> anyhow::Result<DemoNetwork> {
     check_size(contacts).map_err(|e| anyhow::anyhow!("invalid contacts: {e}"))?;
     let now = Utc::now();
+    let me = store.user(user).await?.context("the demo user is gone")?;
     let network = generate(&DemoConfig {
         contacts,
         seed: seed_value,
         now,
+        default_cadence: me.default_cadence,
     });
     let total = network.contacts.len() + network.conversations.len() + network.follow_ups.len();
     let progress = progress_bar(total as u64, quiet);

@@ -166,7 +166,12 @@ fn print_agenda(
                 .as_deref()
                 .map(|w| format!("  {YELLOW}{w}{YELLOW:#}"))
                 .unwrap_or_default();
-            writeln!(out, "  {DIM}#{}{DIM:#}  {}{when}", item.id, item.text)?;
+            let then = if item.loop_back {
+                " (then loop back)"
+            } else {
+                ""
+            };
+            writeln!(out, "  {DIM}#{}{DIM:#}  {}{then}{when}", item.id, item.text)?;
         }
         if items.len() > SECTION_ITEMS {
             writeln!(

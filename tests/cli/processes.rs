@@ -145,6 +145,42 @@ fn the_demo_is_deterministic_and_never_overwrites() {
     );
 }
 
+/// "N days overdue" as a number; "due today" is 0.
+fn days_overdue(when: &Value) -> i64 {
+    let when = when.as_str().unwrap();
+    if when == "due today" {
+        return 0;
+    }
+    when.split(' ').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn the_demo_looks_like_someone_who_keeps_up() {
+    let kith = Kith::new();
+    let db = kith.db();
+    let db = db.to_str().unwrap();
+    kith.json(&["demo", "--db", db, "--contacts", "1000", "--seed", "3"]);
+    let today = kith.json(&["--db", db, "today"]);
+    let due = today["due_total"].as_u64().unwrap();
+    assert!((1..=40).contains(&due), "{due} of 1000 due");
+    let everyone = kith.json(&["--db", db, "due", "--limit", "1000"]);
+    let everyone = everyone.as_array().unwrap();
+    assert_eq!(everyone.len() as u64, due);
+    let most = everyone
+        .iter()
+        .map(|e| e["overdue_days"].as_i64().unwrap())
+        .max()
+        .unwrap();
+    assert!(most <= 14, "the most overdue is {most} days overdue");
+    for section in ["follow_ups_due", "nudges"] {
+        let items = today[section].as_array().unwrap();
+        assert!(items.len() <= 40, "{} {section}", items.len());
+        for item in items {
+            assert!(days_overdue(&item["when"]) <= 14, "{item}");
+        }
+    }
+}
+
 #[test]
 fn the_cli_works_on_postgresql() {
     let Some(admin) = postgres_admin_url() else {

@@ -25,6 +25,7 @@ mod pages;
 mod second_factor;
 mod stored_text;
 mod undo;
+mod visible;
 
 #[path = "../support/clock.rs"]
 mod clock;

@@ -190,7 +190,7 @@ impl Rng {
 
 /// Runs each statement with its one text parameter on the server's
 /// database, in one connection.
-async fn execute(db: &Database, statements: &[(String, String)]) {
+pub(crate) async fn execute(db: &Database, statements: &[(String, String)]) {
     macro_rules! run {
         ($conn:expr, $placeholder:expr) => {
             for (sql, text) in statements {

@@ -172,6 +172,8 @@ pub struct Item {
     pub text: String,
     /// "due today", "3 days overdue" (`rules::agenda::when`).
     pub when: Option<String>,
+    /// Mine, with a loop-back to them once done.
+    pub loop_back: bool,
 }
 
 /// The agenda's homework, each section oldest due date first.
@@ -206,6 +208,7 @@ impl Agenda {
                     contact: f.name.clone(),
                     text,
                     when: when(open.due_on, today),
+                    loop_back: open.loop_back,
                 });
             }
         }
@@ -309,6 +312,7 @@ mod tests {
             kind,
             title: format!("thing {id}"),
             due_on,
+            loop_back: false,
         };
         let mut jane = contact(1);
         jane.open_loops = vec![

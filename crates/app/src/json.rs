@@ -411,7 +411,13 @@ pub fn undoable(u: &kith_store::Undoable) -> Value {
 
 /// One open follow-up of the agenda (`kith today --json`).
 pub fn agenda_item(item: &crate::agenda::Item) -> Value {
-    serde_json::json!({ "id": item.id, "contact": item.contact, "text": item.text, "when": item.when })
+    serde_json::json!({
+        "id": item.id,
+        "contact": item.contact,
+        "text": item.text,
+        "when": item.when,
+        "loop_back": item.loop_back,
+    })
 }
 
 pub fn due(e: &DueEntry) -> Value {

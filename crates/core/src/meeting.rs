@@ -78,6 +78,15 @@ impl MeetingMode {
         }
     }
 
+    /// The address a virtual meeting is joined at, as stored (a front end
+    /// still decides whether it may be a link).
+    pub fn join_url(&self) -> Option<&str> {
+        match self {
+            MeetingMode::Virtual { url, .. } => Some(url),
+            _ => None,
+        }
+    }
+
     /// An in-person place: one line, 1-200 characters.
     pub fn in_person(place: &str) -> Result<Self, ValidationError> {
         let place = crate::values::text("where", place.trim())?;

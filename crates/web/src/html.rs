@@ -4,6 +4,7 @@
 use std::fmt::{self, Write};
 
 use askama::filters::Escaper;
+use kith_core::meeting::MeetingMode;
 
 /// Askama's HTML escaping (`<`, `>`, `&`, `"` and `'` as references), and
 /// a character HTML does not allow in a document written as U+FFFD: a
@@ -62,8 +63,28 @@ pub fn web_link(url: &str) -> Option<&str> {
     clean.then_some(url)
 }
 
+/// A virtual meeting's address as the target of its Join button: only
+/// what `web_link` allows. Anything else stays text (`meeting_place`).
+pub fn join_link(mode: &MeetingMode) -> Option<&str> {
+    mode.join_url().and_then(web_link)
+}
+
+/// Where a meeting is, in words: a virtual meeting with a Join button is
+/// only its platform's name (the button carries the address); anything else
+/// as `MeetingMode::describe` says it, the address as text.
+pub fn meeting_place(mode: &MeetingMode) -> String {
+    match mode {
+        MeetingMode::Virtual { platform, .. } if join_link(mode).is_some() => {
+            platform.label().to_owned()
+        }
+        _ => mode.describe(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use kith_core::meeting::Platform;
+
     use super::*;
 
     fn escaped(s: &str) -> String {
@@ -115,5 +136,26 @@ mod tests {
         ] {
             assert_eq!(web_link(url), None, "{url:?}");
         }
+    }
+
+    #[test]
+    fn only_a_web_address_makes_a_join_button() {
+        let virtual_at = |url: &str| MeetingMode::Virtual {
+            platform: Platform::Jitsi,
+            url: url.to_owned(),
+        };
+        let jitsi = virtual_at("https://meet.jit.si/kith-abc");
+        assert_eq!(join_link(&jitsi), Some("https://meet.jit.si/kith-abc"));
+        assert_eq!(meeting_place(&jitsi), "Jitsi Meet");
+        for url in ["javascript:alert(1)", "meet.jit.si/kith-abc", "https://a b"] {
+            let odd = virtual_at(url);
+            assert_eq!(join_link(&odd), None, "{url}");
+            assert_eq!(meeting_place(&odd), format!("Jitsi Meet: {url}"));
+        }
+        let phone = MeetingMode::Phone {
+            number: "+27 22 288 2467".to_owned(),
+        };
+        assert_eq!(join_link(&phone), None);
+        assert_eq!(meeting_place(&phone), "Phone: +27 22 288 2467");
     }
 }

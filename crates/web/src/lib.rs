@@ -7,7 +7,10 @@
 mod api;
 mod assets;
 mod auth;
+mod avatar;
 pub mod config;
+#[cfg(test)]
+mod contrast;
 mod dav;
 mod error;
 mod html;

@@ -21,7 +21,11 @@
 //!   with one to three skills, career paths or notes learned;
 //! - four goals: an active industry change (into product), a new role, a
 //!   reconnect with former colleagues, and a done internal-visibility goal,
-//!   each linked to the contacts and conversations that serve it.
+//!   each linked to the contacts and conversations that serve it;
+//! - the user keeps up (`keeping.rs`): loose ties have loose rhythms, so
+//!   most people are within theirs; about one in fifty is due today or
+//!   overdue by at most two weeks (more of the one-off ties), and open
+//!   homework is recent: nothing is left more than two weeks past its date.
 //!
 //! Contacts come in the order they were added (`added_at` ascending) and
 //! conversations and follow-ups in the order they happened, so storing them
@@ -33,13 +37,16 @@
 //! functions of my organisation stay thin) is drawn from a second stream, so
 //! the first one draws exactly what it always did: adding them changed no
 //! time, participant or channel, only the function (and title and the words
-//! that name it) of colleagues moved out of a thin function.
+//! that name it) of colleagues moved out of a thin function. Keeping up
+//! draws from a third stream and moves no conversation: it sets rhythms and
+//! settles old follow-ups.
 
 mod cities;
 mod companies;
 mod conversations;
 mod follow_ups;
 mod goals;
+mod keeping;
 mod names;
 mod people;
 mod profile;
@@ -57,6 +64,7 @@ use self::companies::COMPANIES;
 use self::conversations::conversations;
 use self::follow_ups::follow_ups;
 use self::goals::goals;
+use self::keeping::keep_up;
 use self::people::people;
 use self::rng::SplitMix64;
 use self::world::World;
@@ -64,6 +72,7 @@ use crate::contact::ContactDraft;
 use crate::conversation::{Channel, ConversationKind, Learning, Minutes};
 use crate::follow_up::{FollowUpKind, FollowUpStatus, Owner};
 use crate::goal::{GoalStatus, NewGoal};
+use crate::values::Cadence;
 
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +81,9 @@ pub struct DemoConfig {
     pub seed: u64,
     /// Everything generated happens before this instant, within two years.
     pub now: DateTime<Utc>,
+    /// The user's rhythm for contacts without one of their own: the
+    /// network keeps up with it (see `keeping.rs`).
+    pub default_cadence: Cadence,
 }
 
 /// A stint at an organisation, in whole calendar years.
@@ -172,9 +184,9 @@ pub fn generate(config: &DemoConfig) -> DemoNetwork {
     let mut rng = SplitMix64::new(config.seed);
     let mut extra = SplitMix64::new(config.seed.wrapping_add(EXTRA_STREAM));
     let world = World::new(&mut rng, config.now);
-    let (people, contacts) = people(&mut rng, &mut extra, &world, config.contacts);
+    let (people, mut contacts) = people(&mut rng, &mut extra, &world, config.contacts);
     let (conversations, times) = conversations(&mut rng, &mut extra, &world, &people);
-    let follow_ups = follow_ups(&mut rng, &world, &people, &contacts, &conversations, &times);
+    let mut follow_ups = follow_ups(&mut rng, &world, &people, &contacts, &conversations, &times);
     let goals = goals(
         &mut extra,
         &world,
@@ -182,6 +194,15 @@ pub fn generate(config: &DemoConfig) -> DemoNetwork {
         &contacts,
         &conversations,
         &times,
+    );
+    let mut keeping = SplitMix64::new(config.seed.wrapping_add(KEEPING_STREAM));
+    keep_up(
+        &mut keeping,
+        config.now,
+        config.default_cadence,
+        &mut contacts,
+        &conversations,
+        &mut follow_ups,
     );
     DemoNetwork {
         my_organisation: COMPANIES[world.my_company].name.to_owned(),
@@ -196,6 +217,8 @@ pub fn generate(config: &DemoConfig) -> DemoNetwork {
 /// Where the second stream starts, relative to the seed: far from the first
 /// stream for any seed (it is not a small multiple of SplitMix64's increment).
 const EXTRA_STREAM: u64 = 0x4B69_7468_4465_6D6F;
+/// Where the third stream starts, for the last pass (keeping up).
+const KEEPING_STREAM: u64 = 0x4B65_6570_696E_6755;
 
 const CONVERSATIONS_PER_CONTACT: usize = 20;
 const FOLLOW_UPS_PER_CONTACT: usize = 5;

@@ -13,7 +13,7 @@ use super::words::{LEARNING_NOTES, PATHS, SKILLS};
 use super::*;
 use crate::conversation::LearningKind;
 use crate::goal::GoalKind;
-use crate::values::{Birthday, ContactName, Email, Link, LinkKind, TagName, TimeZone};
+use crate::values::{Birthday, Cadence, ContactName, Email, Link, LinkKind, TagName, TimeZone};
 
 fn config(contacts: usize, seed: u64) -> DemoConfig {
     let now = "2026-03-14T09:30:00.250Z".parse().unwrap();
@@ -21,6 +21,7 @@ fn config(contacts: usize, seed: u64) -> DemoConfig {
         contacts,
         seed,
         now,
+        default_cadence: Cadence::from_days(90).unwrap(),
     }
 }
 
@@ -369,7 +370,9 @@ fn contact_fields_are_filled_realistically() {
     assert!(count(|d| d.links.iter().any(|l| l.kind() == LinkKind::LinkedIn)) > 750);
     assert!((200..400).contains(&count(|d| d.birthday.is_some())));
     assert!((150..350).contains(&count(|d| d.notes.is_some())));
-    assert!((100..450).contains(&count(|d| d.cadence.is_some())));
+    // Close ties often have a rhythm of their own, and loose ties a loose
+    // one wherever the default would leave them overdue.
+    assert!((300..700).contains(&count(|d| d.cadence.is_some())));
     for tag in [
         "recruiter",
         "investor",
@@ -735,5 +738,96 @@ proptest! {
     fn any_seed_and_size_gives_a_well_formed_network(seed: u64, contacts in 0usize..80) {
         let config = config(contacts, seed);
         assert_well_formed(&config, &generate(&config));
+    }
+}
+
+/// What the due ranking knows of each demo contact (no follow-ups: they
+/// raise a due contact's score but never make one due).
+fn due_facts(net: &DemoNetwork) -> Vec<crate::rules::due::ContactFacts> {
+    use crate::ids::ContactId;
+    use crate::rules::due::{Activity, ContactFacts};
+    let mut facts: Vec<ContactFacts> = net
+        .contacts
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ContactFacts {
+            id: ContactId(i as i64 + 1),
+            name: c.draft.name.as_ref().unwrap().as_str().to_owned(),
+            created_at: c.added_at,
+            own_cadence: c.draft.cadence,
+            tag_cadences: Vec::new(),
+            snoozed_until: None,
+            archived: false,
+            activity: Activity::default(),
+            open_loops: Vec::new(),
+            active_goals: 0,
+            next_meeting: None,
+        })
+        .collect();
+    for c in &net.conversations {
+        for &p in &c.participants {
+            let a = &mut facts[p].activity;
+            a.conversations += 1;
+            a.first_at = a.first_at.min(Some(c.occurred_at)).or(Some(c.occurred_at));
+            a.last_at = a.last_at.max(Some(c.occurred_at));
+            if c.channel.is_meaningful() {
+                a.meaningful += 1;
+                a.last_meaningful_at = a.last_meaningful_at.max(Some(c.occurred_at));
+            }
+        }
+    }
+    facts
+}
+
+#[test]
+fn the_user_keeps_up_with_most_people_in_every_zone() {
+    use crate::rules::due::{DueSettings, rank};
+    for seed in [1, 42] {
+        let config = DemoConfig {
+            contacts: 2000,
+            ..config(2000, seed)
+        };
+        let net = generate(&config);
+        let facts = due_facts(&net);
+        for zone in ["UTC", "Pacific/Auckland", "America/Los_Angeles"] {
+            let tz = TimeZone::parse(zone).unwrap();
+            let settings = DueSettings {
+                default_cadence: config.default_cadence,
+                light_resets_clock: false,
+                tz,
+            };
+            let today = config.now.with_timezone(&tz.tz()).date_naive();
+            let due = rank(&facts, &settings, today, config.now);
+            assert!(
+                (10..=80).contains(&due.len()),
+                "seed {seed}, {zone}: {} of 2000 due",
+                due.len()
+            );
+            let most = due.iter().map(|e| e.overdue_days).max().unwrap();
+            assert!(most <= 14, "seed {seed}, {zone}: {most} days overdue");
+            assert!(due.iter().any(|e| e.one_off), "seed {seed}, {zone}");
+            let late = net
+                .follow_ups
+                .iter()
+                .filter(|f| f.status == FollowUpStatus::Open)
+                .filter_map(|f| f.due_on)
+                .map(|d| (today - d).num_days())
+                .max()
+                .unwrap();
+            assert!(
+                late <= 14,
+                "seed {seed}, {zone}: a follow-up {late} days late"
+            );
+        }
+        let open_late = net
+            .follow_ups
+            .iter()
+            .filter(|f| f.status == FollowUpStatus::Open)
+            .filter(|f| f.due_on.is_some_and(|d| d < config.now.date_naive()))
+            .count();
+        assert!(
+            (1..=60).contains(&open_late),
+            "seed {seed}: {open_late} open and late"
+        );
     }
 }

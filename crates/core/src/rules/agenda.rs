@@ -61,6 +61,7 @@ mod tests {
             kind,
             title: "x".into(),
             due_on,
+            loop_back: false,
         }
     }
 

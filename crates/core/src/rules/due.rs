@@ -29,6 +29,8 @@ pub struct OpenLoop {
     pub kind: FollowUpKind,
     pub title: String,
     pub due_on: Option<NaiveDate>,
+    /// Mine, and I said I would tell them once it is done.
+    pub loop_back: bool,
 }
 
 /// Everything the ranking needs to know about one contact.

@@ -287,6 +287,7 @@ mod tests {
             kind: FollowUpKind::Task,
             title: title.into(),
             due_on: None,
+            loop_back: false,
         };
         let loops = [
             open(1, Owner::Me, "Read Atomic Habits"),

@@ -352,6 +352,7 @@ fn every_demo_card_kith_writes_is_valid_for_its_version() {
         contacts: 300,
         seed: 7,
         now: Utc.with_ymd_and_hms(2026, 3, 14, 9, 30, 0).unwrap(),
+        default_cadence: kith_core::values::Cadence::from_days(90).unwrap(),
     });
     let mut files_out = [String::new(), String::new()];
     for (i, person) in network.contacts.iter().enumerate() {

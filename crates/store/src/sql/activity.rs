@@ -26,7 +26,7 @@ type FactsRow = (
 );
 
 /// One open follow-up: id, contact, owner, kind, title, due_on.
-type LoopRow = (i64, i64, String, String, String, Option<String>);
+type LoopRow = (i64, i64, String, String, String, Option<String>, i64);
 
 /// Runs a query whose one column aggregates every row into a JSON array
 /// (`JSON_AGG`/`JSON_ROW` are the backend's functions). Thousands of rows
@@ -164,7 +164,8 @@ async fn open_loops(
 ) -> Result<HashMap<i64, Vec<OpenLoop>>> {
     let mut qb = QueryBuilder::<Db>::new(format!(
         "SELECT CAST(COALESCE({JSON_AGG}({JSON_ROW}(f.id, f.contact_id, f.owner, f.kind, \
-         f.title, f.due_on)), '[]') AS TEXT) FROM follow_ups f \
+         f.title, f.due_on, CASE WHEN f.loop_back THEN 1 ELSE 0 END)), '[]') AS TEXT) \
+         FROM follow_ups f \
          WHERE f.status = 'open' AND f.user_id = "
     ));
     qb.push_bind(user.0);
@@ -172,7 +173,7 @@ async fn open_loops(
     let mut loops: HashMap<i64, Vec<OpenLoop>> = HashMap::new();
     let mut open: Vec<LoopRow> = json_rows(conn, &mut qb).await?;
     open.sort_unstable_by_key(|r| r.0);
-    for (id, contact_id, owner, kind, title, due_on) in open {
+    for (id, contact_id, owner, kind, title, due_on, loop_back) in open {
         let (Ok(owner), Ok(kind)) = (Owner::parse(&owner), FollowUpKind::parse(&kind)) else {
             continue;
         };
@@ -182,6 +183,7 @@ async fn open_loops(
             kind,
             title,
             due_on: to_date(due_on),
+            loop_back: loop_back != 0,
         });
     }
     Ok(loops)

@@ -519,6 +519,8 @@ pub struct AgendaItem {
     pub contact_name: String,
     pub text: String,
     pub when: Option<String>,
+    /// Mine, and I said I would tell them once it is done.
+    pub loop_back: bool,
 }
 
 /// Today's agenda.
@@ -551,6 +553,7 @@ pub async fn today(
                 contact_name: i.contact.clone(),
                 text: i.text.clone(),
                 when: i.when.clone(),
+                loop_back: i.loop_back,
             })
             .collect()
     };

@@ -10,8 +10,10 @@ use kith_core::conversation::{Channel, ConversationKind};
 use kith_core::follow_up::Owner;
 use kith_core::goal::Goal;
 use kith_core::ids::ContactId;
+use kith_core::meeting::Meeting;
 use kith_core::rules::due::DueEntry;
-use kith_core::values::{TagName, optional_text};
+use kith_core::values::{TagName, TimeZone, optional_text};
+use kith_store::MeetingFilter;
 use serde::Deserialize;
 
 use kith_app::contact_view::{ContactView, one_off_contacts};
@@ -217,6 +219,15 @@ struct ContactPage {
     follow_up: FollowUpForm,
     /// Why the follow-up form was refused.
     follow_up_error: Option<String>,
+    /// Meetings with this contact still to come (or going on).
+    meetings: Vec<Meeting>,
+    tz: TimeZone,
+}
+
+impl ContactPage {
+    fn when(&self, at: &chrono::DateTime<Utc>) -> String {
+        kith_app::words::date_time(*at, self.tz)
+    }
 }
 
 /// Who introduced this contact and whom they introduced, as a small SVG.
@@ -377,6 +388,17 @@ async fn contact_page(
         None => (FollowUpForm::default(), None),
     };
     let refused = error.is_some() || follow_up_error.is_some();
+    let mut meetings = state
+        .store
+        .meetings(
+            me.id,
+            &MeetingFilter {
+                ends_after: Some(now),
+                ..MeetingFilter::default()
+            },
+        )
+        .await?;
+    meetings.retain(|m| m.attendees.iter().any(|a| a.id == id));
     render_form_page(
         &ContactPage {
             chrome: Chrome::new(viewer, "contacts", headers),
@@ -391,6 +413,8 @@ async fn contact_page(
             form,
             follow_up,
             follow_up_error,
+            meetings,
+            tz,
         },
         refused,
     )

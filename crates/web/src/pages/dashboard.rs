@@ -32,7 +32,7 @@ struct DashboardPage {
     /// /follow-ups).
     section: usize,
     goals: Vec<(Goal, Progress)>,
-    heatmap: Vec<Cell>,
+    heatmap: Vec<Week>,
     year_total: i64,
     /// How the last e-mail digest went, and whether that needs attention.
     digest: Option<(String, bool)>,
@@ -52,6 +52,45 @@ impl DashboardPage {
 struct Cell {
     level: u8,
     title: String,
+}
+
+/// One column of the heatmap: a week from Monday, and the month whose
+/// label goes above it (the first week starting in that month).
+struct Week {
+    month: Option<&'static str>,
+    days: Vec<Cell>,
+}
+
+/// The rows' labels, Monday first; every other day is left blank.
+const WEEKDAYS: [&str; 7] = ["Mon", "", "Wed", "", "Fri", "", ""];
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// Cells into weeks, with a month label above the first week starting in
+/// each month (not above the first column when the next label is so close
+/// that the two would overlap).
+fn weeks(start: NaiveDate, cells: Vec<Cell>) -> Vec<Week> {
+    let mut weeks: Vec<Week> = Vec::new();
+    let mut cells = cells.into_iter();
+    let mut monday = start;
+    loop {
+        let days: Vec<Cell> = cells.by_ref().take(7).collect();
+        if days.is_empty() {
+            break;
+        }
+        let starts_month =
+            weeks.is_empty() || (monday - Duration::days(7)).month() != monday.month();
+        let month = starts_month.then(|| MONTHS[monday.month0() as usize]);
+        weeks.push(Week { month, days });
+        monday += Duration::days(7);
+    }
+    if weeks.iter().skip(1).take(2).any(|w| w.month.is_some())
+        && let Some(first) = weeks.first_mut()
+    {
+        first.month = None;
+    }
+    weeks
 }
 
 pub async fn page(State(state): State<AppState>, viewer: Viewer, headers: HeaderMap) -> PageResult {
@@ -103,7 +142,7 @@ async fn heatmap(
     me: &kith_core::user::User,
     now: chrono::DateTime<Utc>,
     today: NaiveDate,
-) -> Result<(Vec<Cell>, i64), super::PageError> {
+) -> Result<(Vec<Week>, i64), super::PageError> {
     let start = today - Duration::days(52 * 7 + i64::from(today.weekday().num_days_from_monday()));
     let by_day = state
         .memo
@@ -134,7 +173,7 @@ async fn heatmap(
         });
         day += Duration::days(1);
     }
-    Ok((cells, total))
+    Ok((weeks(start, cells), total))
 }
 
 /// The upper bounds of the heatmap's first three shades: the user's own
@@ -192,6 +231,39 @@ async fn day_counts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_label_the_first_week_starting_in_them() {
+        let cell = || Cell {
+            level: 0,
+            title: String::new(),
+        };
+        // Monday 2026-01-26: the first column, then February two weeks on.
+        let start = NaiveDate::from_ymd_opt(2026, 1, 26).unwrap();
+        let columns = weeks(start, (0..7 * 9 + 3).map(|_| cell()).collect());
+        let labels: Vec<Option<&str>> = columns.iter().map(|w| w.month).collect();
+        assert_eq!(
+            labels,
+            [
+                None,
+                Some("Feb"),
+                None,
+                None,
+                None,
+                Some("Mar"),
+                None,
+                None,
+                None,
+                None
+            ]
+        );
+        assert_eq!(columns.last().unwrap().days.len(), 3);
+        // Monday 2026-01-05: far enough from February to keep its label.
+        let start = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        let columns = weeks(start, (0..7 * 5).map(|_| cell()).collect());
+        assert_eq!(columns[0].month, Some("Jan"));
+        assert_eq!(columns[4].month, Some("Feb"));
+    }
 
     #[test]
     fn shades_follow_the_users_own_busy_days() {

@@ -44,6 +44,7 @@ fn every_reason_in_words_most_important_first() {
     f.open_loops = vec![
         OpenLoop {
             due_on: Some(date(2026, 6, 10)),
+            loop_back: false,
             ..open_loop(
                 1,
                 Owner::Them,
@@ -54,6 +55,7 @@ fn every_reason_in_words_most_important_first() {
         open_loop(2, Owner::Me, FollowUpKind::Task, "Send my CV"),
         OpenLoop {
             due_on: Some(date(2026, 6, 1)),
+            loop_back: false,
             ..open_loop(3, Owner::Me, FollowUpKind::Task, "Read the report")
         },
         open_loop(
@@ -65,6 +67,7 @@ fn every_reason_in_words_most_important_first() {
         // Not overdue yet: no nudge.
         OpenLoop {
             due_on: Some(today()),
+            loop_back: false,
             ..open_loop(5, Owner::Them, FollowUpKind::Task, "Send the slides")
         },
     ];
@@ -103,6 +106,7 @@ fn bonuses_are_capped_and_long_lists_are_summed_up() {
             .push(open_loop(100 + i, Owner::Me, FollowUpKind::Task, "x"));
         f.open_loops.push(OpenLoop {
             due_on: Some(date(2026, 6, 14)),
+            loop_back: false,
             ..open_loop(200 + i, Owner::Them, FollowUpKind::Task, "y")
         });
     }

@@ -88,6 +88,7 @@ fn open_loop(id: i64, owner: Owner, kind: FollowUpKind, title: &str) -> OpenLoop
         kind,
         title: title.to_owned(),
         due_on: None,
+        loop_back: false,
     }
 }
 

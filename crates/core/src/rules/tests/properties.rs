@@ -30,6 +30,7 @@ fn arb_loop() -> impl Strategy<Value = OpenLoop> {
             kind,
             title: format!("thing {id}"),
             due_on: due.map(|d| today() + Duration::days(d)),
+            loop_back: false,
         })
 }
 
