@@ -860,10 +860,19 @@ async fn walk_through(b: &Session, base: &str) -> webdriver::Result<()> {
     b.click_on("form[action='/settings/totp/confirm'] button[type=submit]")
         .await;
     b.wait_for_text("main h1", "Your recovery codes").await;
-    if b.find_all("#recovery-codes code").await?.len() != 10 {
+    let codes = b.find_all("#recovery-codes code").await?;
+    if codes.len() != 10 {
         b.fail("ten recovery codes").await;
     }
-    b.click_on("main a.button").await;
+    // They can be downloaded as a text file, every one of them.
+    let first = b.text(&codes[0]).await?;
+    let download = b.must_find("main a[download]").await;
+    let href = b.attr(&download, "href").await?.unwrap_or_default();
+    if !href.starts_with("data:text/plain") || !href.contains(&first.replace('-', "%2D")) {
+        b.fail(&format!("the download holds the codes: {href}"))
+            .await;
+    }
+    b.click_on("main a.button:not([download])").await;
     b.wait_for_text("#two-step", "Two-step sign-in").await;
     b.wait_for_text("section[aria-labelledby=two-step]", "On: signing in")
         .await;

@@ -15,6 +15,20 @@ word_enum! {
     }
 }
 
+impl GoalKind {
+    /// The kind in words, as a page shows it.
+    pub fn label(self) -> &'static str {
+        match self {
+            GoalKind::NewRole => "A new role",
+            GoalKind::NewSkill => "A new skill",
+            GoalKind::IndustryChange => "Another industry or function",
+            GoalKind::Reconnect => "Reconnecting",
+            GoalKind::Internal => "Visibility at work",
+            GoalKind::Custom => "Something else",
+        }
+    }
+}
+
 word_enum! {
     pub enum GoalStatus ("goal status") {
         Active = "active",

@@ -252,3 +252,22 @@ document.addEventListener("keydown", function (e) {
     t.form.requestSubmit();
   }
 });
+
+// Buttons marked data-copy put the text of what they name on the clipboard
+// (shown only where the script runs and the clipboard can be written).
+(function () {
+  "use strict";
+  if (!navigator.clipboard) return;
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
+    var source = document.querySelector(button.getAttribute("data-copy"));
+    if (!source) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(source.innerText.trim()).then(function () {
+        button.textContent = "Copied";
+      }, function () {
+        button.textContent = "Copy failed: select the codes instead";
+      });
+    });
+  });
+})();

@@ -81,6 +81,21 @@ pub fn meeting_place(mode: &MeetingMode) -> String {
     }
 }
 
+/// A phone number as a `tel:` address: its digits up to any words (an
+/// "ext. 7"), with a leading `+` kept, and nothing else (RFC 3966 has no
+/// spaces).
+pub fn tel(number: &str) -> String {
+    let digits = number
+        .chars()
+        .take_while(|c| !c.is_alphabetic())
+        .filter(char::is_ascii_digit);
+    if number.trim_start().starts_with('+') {
+        std::iter::once('+').chain(digits).collect()
+    } else {
+        digits.collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use kith_core::meeting::Platform;
@@ -157,5 +172,12 @@ mod tests {
         };
         assert_eq!(join_link(&phone), None);
         assert_eq!(meeting_place(&phone), "Phone: +27 22 288 2467");
+    }
+
+    #[test]
+    fn a_tel_address_holds_only_the_number() {
+        assert_eq!(tel("+27 22 288 2467"), "+27222882467");
+        assert_eq!(tel("(030) 123-45"), "03012345");
+        assert_eq!(tel(" +1 (555) 010-0100 ext. 7"), "+15550100100");
     }
 }

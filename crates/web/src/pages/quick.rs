@@ -13,26 +13,13 @@ use axum::response::IntoResponse;
 use chrono::Utc;
 use kith_app::log::{self, LogInput};
 use kith_app::resolve::Who;
+use kith_core::conversation::Channel;
 use serde::{Deserialize, Serialize};
 
 use super::label::refused;
 use super::{Chrome, Form, PageResult, redirect_with, render};
 use crate::AppState;
 use crate::auth::Viewer;
-
-/// The channels offered, in the order of the contact page's quick log.
-const CHANNELS: [(&str, &str); 10] = [
-    ("coffee", "Coffee"),
-    ("in-person", "In person"),
-    ("phone", "Phone"),
-    ("video", "Video call"),
-    ("zoom", "Zoom"),
-    ("meet", "Google Meet"),
-    ("teams", "Teams"),
-    ("jitsi", "Jitsi"),
-    ("email", "E-mail"),
-    ("message", "Message"),
-];
 
 #[derive(Deserialize, Default)]
 pub struct QuickLog {
@@ -53,7 +40,7 @@ pub struct QuickLog {
 struct QuickPage {
     chrome: Chrome,
     form: QuickLog,
-    channels: &'static [(&'static str, &'static str)],
+    channels: &'static [Channel],
     error: Option<String>,
 }
 
@@ -64,7 +51,7 @@ pub async fn page(viewer: Viewer, headers: HeaderMap) -> PageResult {
             via: "coffee".into(),
             ..QuickLog::default()
         },
-        channels: &CHANNELS,
+        channels: Channel::ALL,
         error: None,
     })
 }
@@ -109,7 +96,7 @@ pub async fn log(
             let mut r = render(&QuickPage {
                 chrome: Chrome::new(&viewer, "quick", &headers),
                 form,
-                channels: &CHANNELS,
+                channels: Channel::ALL,
                 error: Some(error),
             })?;
             *r.status_mut() = status.status();

@@ -51,6 +51,26 @@ struct CodesPage {
     next: String,
 }
 
+impl CodesPage {
+    /// The codes as a text file, for the page's download link: a `data:`
+    /// address with everything but letters and digits percent-encoded.
+    fn download(&self) -> String {
+        let text = format!(
+            "Kith recovery codes: each signs you in once instead of a code.\n\n{}\n",
+            self.codes.join("\n")
+        );
+        let mut out = String::from("data:text/plain;charset=utf-8,");
+        for b in text.bytes() {
+            if b.is_ascii_alphanumeric() {
+                out.push(char::from(b));
+            } else {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+        out
+    }
+}
+
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
