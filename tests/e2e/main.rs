@@ -27,6 +27,8 @@ mod clock;
 mod idp;
 mod webdriver;
 
+use std::future::Future;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -37,43 +39,58 @@ use webdriver::{Driver, Session, path_of};
 
 const CONTACT: &str = "Ada Lovelace";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_day_in_kith_in_a_real_browser() {
-    let Some(chromedriver) = webdriver::chromedriver_path() else {
+/// chromedriver, or `None` outside CI without it (the browser tests are then
+/// skipped, and say so); under CI a missing chromedriver fails the test.
+fn chromedriver() -> Option<PathBuf> {
+    let found = webdriver::chromedriver_path();
+    if found.is_none() {
         let why = "no chromedriver: set KITH_TEST_CHROMEDRIVER or install chromium-driver";
         assert!(
             std::env::var_os("CI").is_none(),
             "{why} (required under CI)"
         );
         eprintln!("skipping the browser test: {why}");
-        return;
-    };
-    let started = Instant::now();
-    let kith = Kith::start();
-    let driver = Driver::start(&chromedriver).await;
+    }
+    found
+}
+
+/// Runs `scenario` in a fresh headless Chromium with a profile of its own.
+/// The scenario runs as its own task, so that a failed expectation (a
+/// panic) still closes the browser before the test fails with it; a
+/// WebDriver error fails the test naming `what`.
+async fn in_browser<F, Fut>(chromedriver: &Path, what: &str, scenario: F)
+where
+    F: FnOnce(Arc<Session>) -> Fut,
+    Fut: Future<Output = webdriver::Result<()>> + Send + 'static,
+{
+    let driver = Driver::start(chromedriver).await;
     let profile = tempfile::tempdir().expect("create a Chromium profile dir");
     let browser = Session::new(&driver, &webdriver::chromium_path(), profile.path())
         .await
         .unwrap_or_else(|e| panic!("start headless Chromium: {e}"));
-    eprintln!("app and browser up in {:?}", started.elapsed());
-
-    // The scenario runs as its own task so that a failed expectation (a
-    // panic) still closes the browser before the test fails.
     let browser = Arc::new(browser);
-    let scenario = tokio::spawn({
-        let browser = Arc::clone(&browser);
-        let base = kith.url.clone();
-        async move { walk_through(&browser, &base).await }
-    })
-    .await;
+    let outcome = tokio::spawn(scenario(Arc::clone(&browser))).await;
     let _ = browser.quit().await;
-    match scenario {
-        Ok(outcome) => outcome.expect("walk through Kith"),
+    match outcome {
+        Ok(outcome) => outcome.expect(what),
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => panic!("the scenario did not finish: {e}"),
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_day_in_kith_in_a_real_browser() {
+    let Some(chromedriver) = chromedriver() else {
+        return;
+    };
+    let started = Instant::now();
+    let kith = Kith::start();
+    let base = kith.url.clone();
+    in_browser(&chromedriver, "walk through Kith", move |b| async move {
+        walk_through(&b, &base).await
+    })
+    .await;
     eprintln!("walked through in {:?}", started.elapsed());
-    drop(profile);
 }
 
 /// Signing in with the provider button: Kith, a real OpenID Connect
@@ -81,11 +98,7 @@ async fn a_day_in_kith_in_a_real_browser() {
 /// pages and back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_with_a_provider_button_in_a_real_browser() {
-    let Some(chromedriver) = webdriver::chromedriver_path() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "no chromedriver (required under CI)"
-        );
+    let Some(chromedriver) = chromedriver() else {
         return;
     };
     let Some(modules) = idp::provider_modules() else {
@@ -115,17 +128,12 @@ async fn sign_in_with_a_provider_button_in_a_real_browser() {
         config.to_str().expect("UTF-8"),
     ];
     let kith = Kith::start_with(&flags, Some("ann@example.com"));
-    let driver = Driver::start(&chromedriver).await;
-    let profile = tempfile::tempdir().expect("create a Chromium profile dir");
-    let browser = Session::new(&driver, &webdriver::chromium_path(), profile.path())
-        .await
-        .unwrap_or_else(|e| panic!("start headless Chromium: {e}"));
-    let browser = Arc::new(browser);
     let issuer = provider.issuer.clone();
-    let scenario = tokio::spawn({
-        let b = Arc::clone(&browser);
-        let base = kith.url.clone();
-        async move {
+    let base = kith.url.clone();
+    in_browser(
+        &chromedriver,
+        "sign in with the provider",
+        move |b| async move {
             b.goto(&format!("{base}/login")).await?;
             b.click_on("#provider-corp").await;
             // The provider's own pages: sign in as an account whose verified
@@ -150,15 +158,9 @@ async fn sign_in_with_a_provider_button_in_a_real_browser() {
             let not_kith: Vec<&str> = not_kith.iter().map(String::as_str).collect();
             check_console_but(&b, &mut Vec::new(), &not_kith).await;
             webdriver::Result::Ok(())
-        }
-    })
+        },
+    )
     .await;
-    let _ = browser.quit().await;
-    match scenario {
-        Ok(outcome) => outcome.expect("sign in with the provider"),
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => panic!("the scenario did not finish: {e}"),
-    }
     drop(provider);
 }
 
@@ -166,25 +168,16 @@ async fn sign_in_with_a_provider_button_in_a_real_browser() {
 /// sign in with it instead of the password.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_passkey_signs_in_in_a_real_browser() {
-    let Some(chromedriver) = webdriver::chromedriver_path() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "no chromedriver (required under CI)"
-        );
+    let Some(chromedriver) = chromedriver() else {
         return;
     };
     let kith = Kith::start();
     // WebAuthn wants a name, not an IP address: the same server as localhost.
     let base = kith.url.replace("127.0.0.1", "localhost");
-    let driver = Driver::start(&chromedriver).await;
-    let profile = tempfile::tempdir().expect("create a Chromium profile dir");
-    let browser = Session::new(&driver, &webdriver::chromium_path(), profile.path())
-        .await
-        .unwrap_or_else(|e| panic!("start headless Chromium: {e}"));
-    let browser = Arc::new(browser);
-    let scenario = tokio::spawn({
-        let b = Arc::clone(&browser);
-        async move {
+    in_browser(
+        &chromedriver,
+        "add a passkey and sign in with it",
+        move |b| async move {
             b.add_virtual_authenticator().await?;
             b.goto(&format!("{base}/login")).await?;
             sign_in(&b).await;
@@ -207,15 +200,9 @@ async fn a_passkey_signs_in_in_a_real_browser() {
             b.wait_for_text("#passkey-list", "used 20").await;
             check_console(&b, &mut Vec::new()).await;
             webdriver::Result::Ok(())
-        }
-    })
+        },
+    )
     .await;
-    let _ = browser.quit().await;
-    match scenario {
-        Ok(outcome) => outcome.expect("add a passkey and sign in with it"),
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => panic!("the scenario did not finish: {e}"),
-    }
 }
 
 /// The app installs: Chromium finds the manifest and its icons and a service
@@ -225,24 +212,15 @@ async fn a_passkey_signs_in_in_a_real_browser() {
 /// fetched; a page never opened says it was not kept.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_app_installs_and_opens_offline_in_a_real_browser() {
-    let Some(chromedriver) = webdriver::chromedriver_path() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "no chromedriver (required under CI)"
-        );
+    let Some(chromedriver) = chromedriver() else {
         return;
     };
     let kith = Kith::start();
     let base = kith.url.clone();
-    let driver = Driver::start(&chromedriver).await;
-    let profile = tempfile::tempdir().expect("create a Chromium profile dir");
-    let browser = Session::new(&driver, &webdriver::chromium_path(), profile.path())
-        .await
-        .unwrap_or_else(|e| panic!("start headless Chromium: {e}"));
-    let browser = Arc::new(browser);
-    let scenario = tokio::spawn({
-        let b = Arc::clone(&browser);
-        async move {
+    in_browser(
+        &chromedriver,
+        "install Kith and read it offline",
+        move |b| async move {
             let url = |path: &str| format!("{base}{path}");
             let console = &mut Vec::new();
             b.goto(&url("/login")).await?;
@@ -297,15 +275,9 @@ async fn the_app_installs_and_opens_offline_in_a_real_browser() {
             b.goto(&url("/goals")).await?;
             b.wait_for_text("main", "kept no copy of this page").await;
             webdriver::Result::Ok(())
-        }
-    })
+        },
+    )
     .await;
-    let _ = browser.quit().await;
-    match scenario {
-        Ok(outcome) => outcome.expect("install Kith and read it offline"),
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => panic!("the scenario did not finish: {e}"),
-    }
 }
 
 /// Quick add with the keyboard alone, from the dashboard: `n` opens it,
@@ -314,26 +286,17 @@ async fn the_app_installs_and_opens_offline_in_a_real_browser() {
 /// Ctrl+Enter in the text logs the conversation on her page.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quick_add_with_the_keyboard_alone_in_a_real_browser() {
-    let Some(chromedriver) = webdriver::chromedriver_path() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "no chromedriver (required under CI)"
-        );
+    let Some(chromedriver) = chromedriver() else {
         return;
     };
     let kith = Kith::start();
     kith.cli(&["add", CONTACT, "--org", "Analytical Engines"]);
     kith.cli(&["add", "Alan Turing"]);
     let base = kith.url.clone();
-    let driver = Driver::start(&chromedriver).await;
-    let profile = tempfile::tempdir().expect("create a Chromium profile dir");
-    let browser = Session::new(&driver, &webdriver::chromium_path(), profile.path())
-        .await
-        .unwrap_or_else(|e| panic!("start headless Chromium: {e}"));
-    let browser = Arc::new(browser);
-    let scenario = tokio::spawn({
-        let b = Arc::clone(&browser);
-        async move {
+    in_browser(
+        &chromedriver,
+        "quick add with the keyboard",
+        move |b| async move {
             let console = &mut Vec::new();
             b.goto(&format!("{base}/login")).await?;
             sign_in(&b).await;
@@ -371,16 +334,10 @@ async fn quick_add_with_the_keyboard_alone_in_a_real_browser() {
                 .await;
             check_console(&b, console).await;
             webdriver::Result::Ok(())
-        }
-    })
+        },
+    )
     .await;
-    let _ = browser.quit().await;
     drop(kith);
-    match scenario {
-        Ok(outcome) => outcome.expect("quick add with the keyboard"),
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => panic!("the scenario did not finish: {e}"),
-    }
 }
 
 /// Every page fits a phone (390×844, emulated as a phone) and a laptop
@@ -391,25 +348,16 @@ async fn quick_add_with_the_keyboard_alone_in_a_real_browser() {
 /// `docs/screenshots/` for README.md.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_page_fits_a_phone_and_a_laptop_in_a_real_browser() {
-    let Some(chromedriver) = webdriver::chromedriver_path() else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "no chromedriver (required under CI)"
-        );
+    let Some(chromedriver) = chromedriver() else {
         return;
     };
     let kith = Kith::start();
     let base = kith.url.clone();
     let ada = seed_a_network(&kith);
-    let driver = Driver::start(&chromedriver).await;
-    let profile = tempfile::tempdir().expect("create a Chromium profile dir");
-    let browser = Session::new(&driver, &webdriver::chromium_path(), profile.path())
-        .await
-        .unwrap_or_else(|e| panic!("start headless Chromium: {e}"));
-    let browser = Arc::new(browser);
-    let scenario = tokio::spawn({
-        let b = Arc::clone(&browser);
-        async move {
+    in_browser(
+        &chromedriver,
+        "every page at two sizes",
+        move |b| async move {
             let console = &mut Vec::new();
             b.goto(&format!("{base}/login")).await?;
             sign_in(&b).await;
@@ -493,16 +441,10 @@ async fn every_page_fits_a_phone_and_a_laptop_in_a_real_browser() {
             save_screenshot(&b, "phone-today.png").await?;
             check_console(&b, console).await;
             webdriver::Result::Ok(())
-        }
-    })
+        },
+    )
     .await;
-    let _ = browser.quit().await;
     drop(kith);
-    match scenario {
-        Ok(outcome) => outcome.expect("every page at two sizes"),
-        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Err(e) => panic!("the scenario did not finish: {e}"),
-    }
 }
 
 /// Checks the HTML of `pages`, fetched with the session cookie `session`,

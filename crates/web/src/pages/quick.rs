@@ -131,10 +131,12 @@ pub async fn people(
     if typed.is_empty() || typed.chars().count() > 100 {
         return Ok(Json(Vec::<Person>::new()).into_response());
     }
-    let found = state.store.search(viewer.user.id, typed, 8).await?;
+    let found = state
+        .store
+        .search_contacts(viewer.user.id, typed, 8)
+        .await?;
     Ok(Json(
         found
-            .contacts
             .into_iter()
             .map(|c| Person {
                 id: c.id.0,
