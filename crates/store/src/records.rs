@@ -211,6 +211,8 @@ pub struct MeetingFilter {
     pub include_cancelled: bool,
     /// Only meetings not logged as a conversation yet.
     pub unlogged_only: bool,
+    /// Only meetings with this contact among the attendees.
+    pub attendee: Option<ContactId>,
 }
 
 /// What merging one contact into another moved (or, previewed, would move).

@@ -205,6 +205,13 @@ pub(crate) async fn meetings(
     if filter.unlogged_only {
         qb.push(" AND conversation_id IS NULL");
     }
+    if let Some(contact) = filter.attendee {
+        qb.push(" AND id IN (SELECT meeting_id FROM meeting_attendees WHERE user_id = ")
+            .push_bind(user.0)
+            .push(" AND contact_id = ")
+            .push_bind(contact.0)
+            .push(")");
+    }
     qb.push(" ORDER BY starts_at, id");
     let rows: Vec<MeetingRow> = qb.build_query_as().fetch_all(&mut *conn).await?;
     with_attendees(&mut conn, user, rows).await

@@ -96,7 +96,23 @@ async fn converting_keeps_the_uid_and_raises_the_sequence(
         include_cancelled: true,
         ..MeetingFilter::default()
     };
-    assert_eq!(db.store.meetings(user, &all).await.unwrap(), [cancelled]);
+    assert_eq!(
+        db.store.meetings(user, &all).await.unwrap(),
+        std::slice::from_ref(&cancelled)
+    );
+    // By attendee: Jane's meeting, and none for someone not invited.
+    let carol = db
+        .store
+        .add_contact(user, &named("Carol Coe"), chrono::Utc::now())
+        .await
+        .unwrap();
+    for (who, expected) in [(jane, vec![cancelled]), (carol, vec![])] {
+        let with = MeetingFilter {
+            attendee: Some(who),
+            ..all
+        };
+        assert_eq!(db.store.meetings(user, &with).await.unwrap(), expected);
+    }
     db.finish().await;
 }
 

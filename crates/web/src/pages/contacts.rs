@@ -388,17 +388,17 @@ async fn contact_page(
         None => (FollowUpForm::default(), None),
     };
     let refused = error.is_some() || follow_up_error.is_some();
-    let mut meetings = state
+    let meetings = state
         .store
         .meetings(
             me.id,
             &MeetingFilter {
                 ends_after: Some(now),
+                attendee: Some(id),
                 ..MeetingFilter::default()
             },
         )
         .await?;
-    meetings.retain(|m| m.attendees.iter().any(|a| a.id == id));
     render_form_page(
         &ContactPage {
             chrome: Chrome::new(viewer, "contacts", headers),
